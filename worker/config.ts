@@ -1,0 +1,44 @@
+/** Tunables read from the environment (wrangler.toml `[vars]`, `.dev.vars`, or secrets). */
+export interface Settings {
+	tokenTtlMs: number;
+	messageRetention: number;
+	rateLimitMessages: number;
+	rateLimitWindowMs: number;
+	presenceWindowMs: number;
+	directoryReportMs: number;
+	corsOrigins: string[];
+}
+
+type SettingsEnv = Partial<Record<keyof typeof names, string>>;
+
+const names = {
+	TOKEN_TTL_SECONDS: 3600,
+	MESSAGE_RETENTION: 100_000,
+	RATE_LIMIT_MESSAGES: 20,
+	RATE_LIMIT_WINDOW_MS: 10_000,
+	PRESENCE_WINDOW_MS: 250,
+	DIRECTORY_REPORT_MS: 2000,
+	CORS_ORIGINS: 0,
+} as const;
+
+function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "CORS_ORIGINS">): number {
+	const raw = env[name];
+	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
+	// A typo in a tunable should not take the service down: fall back to the documented default.
+	return Number.isFinite(value) && value > 0 ? value : names[name];
+}
+
+export function readSettings(env: SettingsEnv): Settings {
+	return {
+		tokenTtlMs: positiveNumber(env, "TOKEN_TTL_SECONDS") * 1000,
+		messageRetention: Math.floor(positiveNumber(env, "MESSAGE_RETENTION")),
+		rateLimitMessages: positiveNumber(env, "RATE_LIMIT_MESSAGES"),
+		rateLimitWindowMs: positiveNumber(env, "RATE_LIMIT_WINDOW_MS"),
+		presenceWindowMs: positiveNumber(env, "PRESENCE_WINDOW_MS"),
+		directoryReportMs: positiveNumber(env, "DIRECTORY_REPORT_MS"),
+		corsOrigins: (env.CORS_ORIGINS ?? "")
+			.split(",")
+			.map((origin) => origin.trim())
+			.filter((origin) => origin.length > 0),
+	};
+}

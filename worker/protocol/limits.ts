@@ -1,0 +1,16 @@
+/** Bounds of the public contract, shared by the Worker, the browser client and the tests. */
+export const limits = {
+	/** Message text, counted in characters (code points) after trimming. */
+	textMax: 4000,
+	/** A WebSocket frame larger than this (UTF-8 bytes) is refused with `too_large`. */
+	frameBytesMax: 16 * 1024,
+	userNameMax: 32,
+	chatNameMax: 80,
+	clientIdMax: 64,
+	historyPageMax: 200,
+	historyPageDefault: 50,
+	/** Stored messages replayed on reconnect (`since`); older missed ones are paged over HTTP. */
+	replayMax: 1000,
+	/** Users listed by name in `ready`; `onlineCount` is always exact. */
+	onlineListMax: 100,
+} as const;
