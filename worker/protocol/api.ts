@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { chatName, clientId, messageText, userName, visibility } from "./fields";
 import { limits } from "./limits";
-import type { ChatInfo, ChatMessage, SessionUser } from "./models";
+import { chatInfo, chatMessage, sessionUser } from "./models";
 
 export const createChatBody = z.object({
 	name: chatName,
@@ -34,42 +34,44 @@ export type TokenRequest = z.input<typeof tokenBody>;
 export type PostMessageRequest = z.input<typeof postMessageBody>;
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
-export interface CreatedChat extends ChatInfo {
+export const createdChat = chatInfo.extend({
 	/** Secret, shown once: grants the owner role. */
-	ownerKey: string;
+	ownerKey: z.string(),
 	/** Secret, shown once, private chats only: lets people join. */
-	inviteKey?: string;
-}
+	inviteKey: z.string().optional(),
+});
 
-export interface ChatWithConnections extends ChatInfo {
-	connections: number;
-}
+export const chatWithConnections = chatInfo.extend({ connections: z.number().int() });
 
-export interface ChatListEntry {
-	id: string;
-	name: string;
-	owner: string | null;
-	connections: number;
-	createdAt: number;
-}
+export const chatListEntry = z.object({
+	id: z.string(),
+	name: z.string(),
+	owner: z.string().nullable(),
+	connections: z.number().int(),
+	createdAt: z.number().int(),
+});
 
-export interface ChatList {
-	chats: ChatListEntry[];
-}
+export const chatList = z.object({ chats: z.array(chatListEntry) });
 
-export interface IssuedToken {
-	token: string;
+export const issuedToken = z.object({
+	token: z.string(),
 	/** Epoch milliseconds. */
-	expiresAt: number;
-	user: SessionUser;
-}
+	expiresAt: z.number().int(),
+	user: sessionUser,
+});
 
-export interface HistoryPage {
-	messages: ChatMessage[];
+export const historyPage = z.object({
+	messages: z.array(chatMessage),
 	/** More messages exist beyond this page in the direction being read. */
-	hasMore: boolean;
-}
+	hasMore: z.boolean(),
+});
 
-export interface PostedMessage {
-	message: ChatMessage;
-}
+export const postedMessage = z.object({ message: chatMessage });
+
+export type CreatedChat = z.infer<typeof createdChat>;
+export type ChatWithConnections = z.infer<typeof chatWithConnections>;
+export type ChatListEntry = z.infer<typeof chatListEntry>;
+export type ChatList = z.infer<typeof chatList>;
+export type IssuedToken = z.infer<typeof issuedToken>;
+export type HistoryPage = z.infer<typeof historyPage>;
+export type PostedMessage = z.infer<typeof postedMessage>;

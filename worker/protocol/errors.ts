@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** Machine-readable error codes, used both in HTTP error bodies and in WebSocket `error` frames. */
 export const errorCodes = [
 	"bad_request",
@@ -13,7 +15,9 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+export const errorBody = z.object({
+	error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+});
+
 /** The body of every HTTP error response. */
-export interface ErrorBody {
-	error: { code: ErrorCode; message: string };
-}
+export type ErrorBody = z.infer<typeof errorBody>;

@@ -47,3 +47,7 @@ export const chatId = z.string().regex(/^[A-Za-z0-9]{12,32}$/, { message: "not a
 
 export const visibility = z.enum(["public", "private"]);
 export const role = z.enum(["owner", "member"]);
+
+export function isRole(value: unknown): value is z.infer<typeof role> {
+	return role.safeParse(value).success;
+}

@@ -1,41 +1,41 @@
-import type { z } from "zod";
-import type { role, visibility } from "./fields";
+import { z } from "zod";
+import { role, visibility } from "./fields";
+
+/** Someone in a chat. The id is stable for as long as the user keeps refreshing their token. */
+export const userRef = z.object({ id: z.string(), name: z.string() });
+
+export const sessionUser = userRef.extend({ role });
+
+export const chatMessage = z.object({
+	/** Position in the chat's log: starts at 1, strictly increasing, never reused. */
+	seq: z.number().int(),
+	id: z.string(),
+	user: userRef,
+	/** Empty once an owner has deleted the message. */
+	text: z.string(),
+	/** Epoch milliseconds, server clock. */
+	ts: z.number().int(),
+	clientId: z.string().optional(),
+	deleted: z.literal(true).optional(),
+});
+
+export const chatSettings = z.object({
+	id: z.string(),
+	name: z.string(),
+	visibility,
+	/** false: messages are relayed live and never stored. */
+	history: z.boolean(),
+});
+
+export const chatInfo = chatSettings.extend({
+	owner: z.string().nullable(),
+	createdAt: z.number().int(),
+});
 
 export type Visibility = z.infer<typeof visibility>;
 export type Role = z.infer<typeof role>;
-
-/** Someone in a chat. The id is stable for as long as the user keeps refreshing their token. */
-export interface UserRef {
-	id: string;
-	name: string;
-}
-
-export interface SessionUser extends UserRef {
-	role: Role;
-}
-
-export interface ChatMessage {
-	/** Position in the chat's log: starts at 1, strictly increasing, never reused. */
-	seq: number;
-	id: string;
-	user: UserRef;
-	/** Empty once an owner has deleted the message. */
-	text: string;
-	/** Epoch milliseconds, server clock. */
-	ts: number;
-	clientId?: string;
-	deleted?: true;
-}
-
-export interface ChatSettings {
-	id: string;
-	name: string;
-	visibility: Visibility;
-	/** false: messages are relayed live and never stored. */
-	history: boolean;
-}
-
-export interface ChatInfo extends ChatSettings {
-	owner: string | null;
-	createdAt: number;
-}
+export type UserRef = z.infer<typeof userRef>;
+export type SessionUser = z.infer<typeof sessionUser>;
+export type ChatMessage = z.infer<typeof chatMessage>;
+export type ChatSettings = z.infer<typeof chatSettings>;
+export type ChatInfo = z.infer<typeof chatInfo>;

@@ -73,7 +73,11 @@ export class MessageLog {
 
 	findByClientId(userId: string, clientId: string): ChatMessage | null {
 		const rows = this.sql
-			.exec<MessageRow>(`SELECT ${columns} FROM messages WHERE user_id = ? AND client_id = ?`, userId, clientId)
+			.exec<MessageRow>(
+				`SELECT ${columns} FROM messages WHERE user_id = ? AND client_id = ?`,
+				userId,
+				clientId,
+			)
 			.toArray();
 		return rows[0] ? toMessage(rows[0]) : null;
 	}
@@ -97,9 +101,26 @@ export class MessageLog {
 			return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
 		}
 		const rows = this.sql
-			.exec<MessageRow>(`SELECT ${columns} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`, upper, limit + 1)
+			.exec<MessageRow>(
+				`SELECT ${columns} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+				upper,
+				limit + 1,
+			)
 			.toArray();
 		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+	}
+
+	/** The newest `limit` messages above `after`, ascending: what a reconnecting client replays. */
+	tail(after: number, limit: number): ChatMessage[] {
+		return this.sql
+			.exec<MessageRow>(
+				`SELECT ${columns} FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?`,
+				after,
+				limit,
+			)
+			.toArray()
+			.reverse()
+			.map(toMessage);
 	}
 
 	/** How many stored messages have a seq above `seq`. */

@@ -1,0 +1,138 @@
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type {
+	ChatMessage,
+	CreateChatRequest,
+	CreatedChat,
+	IssuedToken,
+	ServerFrame,
+} from "../../worker/protocol";
+
+export const origin = "http://edgechat.test";
+
+export function api(path: string, init: RequestInit = {}): Promise<Response> {
+	return exports.default.fetch(new Request(`${origin}${path}`, init));
+}
+
+export function postJson(
+	path: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return api(path, {
+		method: "POST",
+		headers: { "Content-Type": "application/json", ...headers },
+		body: JSON.stringify(body),
+	});
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+export async function createChat(body: Partial<CreateChatRequest> = {}): Promise<CreatedChat> {
+	const response = await postJson("/api/chats", { name: "Test chat", ...body });
+	expect(response.status).toBe(201);
+	return response.json<CreatedChat>();
+}
+
+export async function joinToken(chat: CreatedChat, name = "alice", key?: string): Promise<IssuedToken> {
+	const response = await postJson(`/api/chats/${chat.id}/tokens`, {
+		name,
+		...(key !== undefined ? { key } : chat.inviteKey !== undefined ? { key: chat.inviteKey } : {}),
+	});
+	expect(response.status).toBe(201);
+	return response.json<IssuedToken>();
+}
+
+export async function postMessage(chatId: string, token: string, text: string, clientId?: string) {
+	const response = await postJson(`/api/chats/${chatId}/messages`, { text, clientId }, bearer(token));
+	return { status: response.status, body: await response.json<{ message: ChatMessage }>() };
+}
+
+export async function expectError(response: Response, status: number, code: string): Promise<string> {
+	expect(response.status).toBe(status);
+	const body = await response.json<{ error: { code: string; message: string } }>();
+	expect(body.error.code).toBe(code);
+	expect(body.error.message.length).toBeGreaterThan(0);
+	return body.error.message;
+}
+
+/** A real client socket of the room, with every frame it received, in order. */
+export class TestSocket {
+	readonly frames: ServerFrame[] = [];
+	readonly raw: string[] = [];
+	private waiters: Array<() => void> = [];
+	closed: { code: number; reason: string } | null = null;
+
+	constructor(readonly socket: WebSocket) {
+		socket.addEventListener("message", (event) => {
+			const data = typeof event.data === "string" ? event.data : "";
+			this.raw.push(data);
+			if (data !== "pong") this.frames.push(JSON.parse(data));
+			this.notify();
+		});
+		socket.addEventListener("close", (event) => {
+			this.closed = { code: event.code, reason: event.reason };
+			this.notify();
+		});
+		socket.accept();
+	}
+
+	static async open(chatId: string, token: string, since?: number): Promise<TestSocket> {
+		const query = `token=${encodeURIComponent(token)}${since === undefined ? "" : `&since=${since}`}`;
+		const response = await api(`/api/chats/${chatId}/ws?${query}`, { headers: { Upgrade: "websocket" } });
+		expect(response.status).toBe(101);
+		if (!response.webSocket) throw new Error("no socket in the 101 response");
+		const client = new TestSocket(response.webSocket);
+		await client.next("ready");
+		return client;
+	}
+
+	send(frame: unknown): void {
+		this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+	}
+
+	of<T extends ServerFrame["type"]>(type: T): Extract<ServerFrame, { type: T }>[] {
+		return this.frames.filter((frame): frame is Extract<ServerFrame, { type: T }> => frame.type === type);
+	}
+
+	get messages(): ChatMessage[] {
+		return this.of("message").map((frame) => frame.message);
+	}
+
+	/** Waits until `predicate` holds over what was received, or fails after `timeoutMs`. */
+	async until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (!predicate()) {
+			const remaining = deadline - Date.now();
+			if (remaining <= 0)
+				throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, remaining);
+				this.waiters.push(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+	}
+
+	/** The first frame of `type` after the `skip` already seen ones. */
+	async next<T extends ServerFrame["type"]>(type: T, skip = 0): Promise<Extract<ServerFrame, { type: T }>> {
+		await this.until(() => this.of(type).length > skip, `a "${type}" frame`);
+		const frame = this.of(type)[skip];
+		if (!frame) throw new Error("unreachable");
+		return frame;
+	}
+
+	close(): void {
+		this.socket.close(1000, "done");
+	}
+
+	private notify(): void {
+		const waiters = this.waiters;
+		this.waiters = [];
+		for (const wake of waiters) wake();
+	}
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

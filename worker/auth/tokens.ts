@@ -1,0 +1,74 @@
+import { sign, verify } from "hono/jwt";
+import { ApiError } from "../http/api-error";
+import { isRole, type SessionUser } from "../protocol";
+
+/** What a join token proves: this user, with this role, in this chat, until `expiresAt`. */
+export interface TokenClaims {
+	chatId: string;
+	user: SessionUser;
+	expiresAt: number;
+}
+
+/** A previous token may be traded for a new one for this long after it expired (same user id). */
+export const refreshGraceMs = 7 * 24 * 3600 * 1000;
+
+const minimumSecretLength = 32;
+
+/**
+ * The signing secret must come from the environment. Refusing a missing or short one (a clear 500)
+ * is better than signing with an empty or guessable key that anyone could forge.
+ */
+export function requireSecret(secret: string | undefined): string {
+	if (!secret || secret.length < minimumSecretLength) {
+		throw new ApiError(
+			500,
+			"server_misconfigured",
+			`TOKEN_SECRET is not set or shorter than ${minimumSecretLength} characters; set it with \`wrangler secret put TOKEN_SECRET\``,
+		);
+	}
+	return secret;
+}
+
+export async function issueToken(secret: string, claims: TokenClaims): Promise<string> {
+	return sign(
+		{
+			sub: claims.user.id,
+			name: claims.user.name,
+			role: claims.user.role,
+			chat: claims.chatId,
+			iat: Math.floor(Date.now() / 1000),
+			exp: Math.floor(claims.expiresAt / 1000),
+		},
+		requireSecret(secret),
+		"HS256",
+	);
+}
+
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: "invalid" | "expired" };
+
+/** Verifies signature and expiry. With `allowExpiredFor`, a recently expired token still passes. */
+export async function verifyToken(
+	secret: string | undefined,
+	token: string,
+	allowExpiredFor = 0,
+): Promise<TokenCheck> {
+	const key = requireSecret(secret);
+	let payload: Record<string, unknown>;
+	try {
+		// Expiry is checked below instead, so that a refresh can accept a recently expired token.
+		payload = await verify(token, key, { alg: "HS256", exp: false });
+	} catch {
+		return { ok: false, reason: "invalid" };
+	}
+	const claims = readClaims(payload);
+	if (!claims) return { ok: false, reason: "invalid" };
+	if (claims.expiresAt + allowExpiredFor <= Date.now()) return { ok: false, reason: "expired" };
+	return { ok: true, claims };
+}
+
+function readClaims(payload: Record<string, unknown>): TokenClaims | null {
+	const { sub, name, role, chat, exp } = payload;
+	if (typeof sub !== "string" || typeof name !== "string" || typeof chat !== "string") return null;
+	if (typeof exp !== "number" || !isRole(role)) return null;
+	return { chatId: chat, user: { id: sub, name, role }, expiresAt: exp * 1000 };
+}

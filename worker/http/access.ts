@@ -1,0 +1,66 @@
+import type { Context } from "hono";
+import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
+import { chatId } from "../protocol";
+import type { ChatAccess, ChatRoom } from "../room/chat-room";
+import { ApiError, chatNotFound } from "./api-error";
+
+export type AppEnv = { Bindings: Env };
+type AppContext = Context<AppEnv>;
+
+/** The room of a chat id; malformed ids are simply unknown chats. */
+export function roomStub(env: Env, id: string): DurableObjectStub<ChatRoom> {
+	if (!chatId.safeParse(id).success) throw chatNotFound();
+	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(id));
+}
+
+export function bearerToken(c: AppContext): string | null {
+	const header = c.req.header("Authorization");
+	const match = header?.match(/^Bearer\s+(\S+)$/i);
+	return match?.[1] ?? null;
+}
+
+/** A valid, unexpired token for this chat, or a 401 that says what is wrong with it. */
+export async function requireToken(c: AppContext, id: string, token: string | null): Promise<TokenClaims> {
+	if (token === null)
+		throw new ApiError(401, "unauthorized", "A join token is required (Authorization: Bearer <token>)");
+	const check = await verifyToken(c.env.TOKEN_SECRET, token);
+	if (!check.ok) {
+		throw new ApiError(
+			401,
+			"unauthorized",
+			check.reason === "expired" ? "The token has expired" : "The token is invalid",
+		);
+	}
+	if (check.claims.chatId !== id) throw new ApiError(401, "unauthorized", "The token is for another chat");
+	return check.claims;
+}
+
+/** A previous token of this chat presented for a refresh, expired or not; null when none was sent. */
+export async function previousToken(c: AppContext, id: string): Promise<TokenClaims | null> {
+	const token = bearerToken(c);
+	if (token === null) return null;
+	const check = await verifyToken(c.env.TOKEN_SECRET, token, refreshGraceMs);
+	if (!check.ok || check.claims.chatId !== id) {
+		throw new ApiError(401, "unauthorized", "The previous token is invalid, too old, or for another chat");
+	}
+	return check.claims;
+}
+
+/**
+ * Who may read a chat's details and history: anyone for a public chat; for a private one, only
+ * with its invite or owner key or a token for it. Everyone else is told the chat does not exist.
+ */
+export async function readAccess(c: AppContext, id: string, key: string | undefined): Promise<ChatAccess> {
+	const access = await roomStub(c.env, id).access(key);
+	if (!access) throw chatNotFound();
+	if (key !== undefined && access.keyRole === null) {
+		if (access.chat.visibility === "private") throw chatNotFound();
+		throw new ApiError(403, "forbidden", "The key does not match this chat");
+	}
+	if (access.chat.visibility === "private" && access.keyRole === null) {
+		const token = bearerToken(c);
+		if (token === null) throw chatNotFound();
+		await requireToken(c, id, token);
+	}
+	return access;
+}

@@ -1,0 +1,95 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import { readSettings } from "../config";
+import type { ErrorBody, ErrorCode } from "../protocol";
+import type { AppEnv } from "./access";
+import { ApiError } from "./api-error";
+import { chats } from "./routes/chats";
+import { messages } from "./routes/messages";
+import { socket } from "./routes/socket";
+import { tokens } from "./routes/tokens";
+
+const maxBodyBytes = 64 * 1024;
+
+function describe(error: ZodError): string {
+	const issue = error.issues[0];
+	if (!issue) return "Invalid request";
+	return issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+}
+
+function errorJson(c: Context, status: ApiError["status"], code: ErrorCode, message: string) {
+	return c.json({ error: { code, message } } satisfies ErrorBody, status);
+}
+
+const api = new OpenAPIHono<AppEnv>({
+	defaultHook: (result) => {
+		if (!result.success) throw new ApiError(400, "bad_request", describe(result.error));
+	},
+});
+
+api.use(
+	"*",
+	cors({
+		origin: (origin, c) => {
+			const allowed = readSettings(c.env).corsOrigins;
+			// The web client's own origin always works; others must be listed (or "*").
+			if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return origin;
+			return allowed.includes("*") ? origin : null;
+		},
+		allowHeaders: ["Content-Type", "Authorization"],
+		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+		exposeHeaders: ["Retry-After"],
+		maxAge: 600,
+	}),
+);
+api.use(
+	"*",
+	bodyLimit({
+		maxSize: maxBodyBytes,
+		onError: () => {
+			throw new ApiError(413, "too_large", `Request bodies are limited to ${maxBodyBytes} bytes`);
+		},
+	}),
+);
+
+api.get("/health", (c) => c.json({ ok: true }));
+api.route("/", chats);
+api.route("/", tokens);
+api.route("/", messages);
+api.route("/", socket);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+	type: "http",
+	scheme: "bearer",
+	bearerFormat: "JWT",
+});
+api.doc31("/openapi.json", {
+	openapi: "3.1.0",
+	info: {
+		title: "edgechat API",
+		version: "1",
+		description: "Chats, join tokens and history. WebSocket frames are described in docs/API.md.",
+	},
+	servers: [{ url: "/api" }],
+});
+
+export const app = new OpenAPIHono<AppEnv>();
+app.route("/api", api);
+
+app.notFound((c) => errorJson(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
+
+app.onError((error, c) => {
+	if (error instanceof ApiError) return errorJson(c, error.status, error.code, error.message);
+	if (error instanceof HTTPException) {
+		const status = error.status;
+		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";
+		return errorJson(c, status, code, error.message || "Bad request");
+	}
+	// Unknown errors are ours: log them, and tell the client nothing about our internals.
+	console.error(error);
+	return errorJson(c, 500, "internal_error", "Something went wrong on our side");
+});

@@ -1,0 +1,104 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { hashKey } from "../../auth/keys";
+import { directoryStub } from "../../directory/chat-directory";
+import { newChatId, newSecretKey } from "../../ids";
+import { chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
+import { type AppEnv, readAccess, roomStub } from "../access";
+import { ApiError } from "../api-error";
+import { chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+
+const keyQuery = z.object({ key: z.string().max(200).optional() });
+
+const roomDiagnostics = z.object({
+	connections: z.number(),
+	online: z.number(),
+	lastSeq: z.number(),
+	storedMessages: z.number(),
+	wakes: z.number(),
+	instanceStartedAt: z.number(),
+});
+
+export const chats = new OpenAPIHono<AppEnv>()
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/chats",
+			summary: "Create a chat",
+			request: { body: jsonBody(createChatBody) },
+			responses: {
+				201: jsonResponse(createdChat, "The chat, with its keys (shown only this once)"),
+				400: errorResponse("Invalid body"),
+			},
+		}),
+		async (c) => {
+			const body = c.req.valid("json");
+			const id = newChatId();
+			const ownerKey = newSecretKey();
+			const inviteKey = body.visibility === "private" ? newSecretKey() : undefined;
+			const chat = {
+				id,
+				name: body.name,
+				visibility: body.visibility,
+				history: body.history,
+				owner: body.owner ?? null,
+				createdAt: Date.now(),
+			};
+			const created = await roomStub(c.env, id).create({
+				...chat,
+				ownerKeyHash: await hashKey(ownerKey),
+				inviteKeyHash: inviteKey === undefined ? null : await hashKey(inviteKey),
+			});
+			if (!created) throw new ApiError(500, "internal_error", "Could not create the chat; try again");
+			if (chat.visibility === "public") await directoryStub(c.env).register(chat);
+			return c.json({ ...chat, ownerKey, ...(inviteKey !== undefined && { inviteKey }) }, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/chats",
+			summary: "List public chats, busiest first",
+			responses: { 200: jsonResponse(chatList, "Public chats with live connection counts") },
+		}),
+		async (c) => c.json({ chats: await directoryStub(c.env).list() }, 200),
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/chats/{id}",
+			summary: "Describe a chat",
+			description:
+				"A private chat answers 404 unless its invite/owner key (?key=) or a bearer token is given.",
+			request: { params: chatIdParam, query: keyQuery },
+			responses: {
+				200: jsonResponse(chatWithConnections, "The chat"),
+				403: errorResponse("Wrong key for a public chat"),
+				404: errorResponse("No such chat, or private without credentials"),
+			},
+		}),
+		async (c) => {
+			const { chat } = await readAccess(c, c.req.valid("param").id, c.req.valid("query").key);
+			return c.json(chat, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/chats/{id}/diagnostics",
+			summary: "Room internals for operators (owner key required)",
+			request: { params: chatIdParam, query: z.object({ key: z.string().max(200) }) },
+			responses: {
+				200: jsonResponse(roomDiagnostics, "Counters of the room"),
+				403: errorResponse("Not the owner key"),
+				404: errorResponse("No such chat"),
+			},
+		}),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const access = await readAccess(c, id, c.req.valid("query").key);
+			if (access.keyRole !== "owner") throw new ApiError(403, "forbidden", "The owner key is required");
+			const diagnostics = await roomStub(c.env, id).diagnostics();
+			if (!diagnostics) throw new ApiError(404, "not_found", "No such chat");
+			return c.json(diagnostics, 200);
+		},
+	);

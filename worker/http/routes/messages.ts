@@ -1,0 +1,102 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { historyPage, historyQuery, postedMessage, postMessageBody } from "../../protocol";
+import { type AppEnv, bearerToken, readAccess, requireToken, roomStub } from "../access";
+import { ApiError, chatNotFound } from "../api-error";
+import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+
+const seqParam = chatIdParam.extend({
+	seq: z.coerce
+		.number()
+		.int()
+		.positive()
+		.openapi({ param: { name: "seq", in: "path" }, example: 42 }),
+});
+
+export const messages = new OpenAPIHono<AppEnv>()
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/chats/{id}/messages",
+			summary: "Page through history",
+			description:
+				"Ascending by seq. No cursor: the newest `limit`. `before`: the `limit` just below it. `after`: the " +
+				"`limit` just above it. Private chats need a bearer token (or ?key=).",
+			security: [{}, ...bearerSecurity],
+			request: {
+				params: chatIdParam,
+				query: historyQuery.extend({ key: z.string().max(200).optional() }),
+			},
+			responses: {
+				200: jsonResponse(historyPage, "A page of messages"),
+				400: errorResponse("Invalid cursor or limit"),
+				401: errorResponse("Invalid or expired token"),
+				404: errorResponse("No such chat, or private without credentials"),
+			},
+		}),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const { key, ...query } = c.req.valid("query");
+			await readAccess(c, id, key);
+			const page = await roomStub(c.env, id).readHistory(query);
+			if (!page) throw chatNotFound();
+			return c.json(page, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/chats/{id}/messages",
+			summary: "Post a message",
+			description:
+				"Broadcast to the chat's sockets. Retrying with the same clientId stores nothing new and returns the " +
+				"original message with 200.",
+			security: bearerSecurity,
+			request: { params: chatIdParam, body: jsonBody(postMessageBody) },
+			responses: {
+				200: jsonResponse(postedMessage, "Already posted with this clientId: the original"),
+				201: jsonResponse(postedMessage, "Stored and broadcast"),
+				400: errorResponse("Invalid body"),
+				401: errorResponse("Missing, invalid, expired or other-chat token"),
+				404: errorResponse("No such chat"),
+				429: errorResponse("Rate limited; see Retry-After"),
+			},
+		}),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const { text, clientId } = c.req.valid("json");
+			const { user } = await requireToken(c, id, bearerToken(c));
+			const result = await roomStub(c.env, id).postMessage({ id: user.id, name: user.name }, text, clientId);
+			if (!result) throw chatNotFound();
+			if (result.kind === "rate_limited") {
+				c.header("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
+				throw new ApiError(429, "rate_limited", "Too many messages; slow down");
+			}
+			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "delete",
+			path: "/chats/{id}/messages/{seq}",
+			summary: "Delete a message (owner only)",
+			description: 'The text is removed from the log; sockets get `{type:"deleted", seq}`.',
+			security: bearerSecurity,
+			request: { params: seqParam },
+			responses: {
+				204: { description: "Deleted" },
+				401: errorResponse("Missing, invalid, expired or other-chat token"),
+				403: errorResponse("Not the owner"),
+				404: errorResponse("No such chat or message"),
+			},
+		}),
+		async (c) => {
+			const { id, seq } = c.req.valid("param");
+			const { user } = await requireToken(c, id, bearerToken(c));
+			if (user.role !== "owner")
+				throw new ApiError(403, "forbidden", "Only the chat's owner may delete messages");
+			if (!(await roomStub(c.env, id).deleteMessage(seq))) {
+				throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
+			}
+			return c.body(null, 204);
+		},
+	);

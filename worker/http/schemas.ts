@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { errorBody } from "../protocol";
+
+/** OpenAPI descriptions shared by the routes. */
+export const chatIdParam = z.object({
+	id: z.string().openapi({ param: { name: "id", in: "path" }, example: "3kTMd9pQ2xLw7Rb1" }),
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+	content: { "application/json": { schema } },
+	required: true,
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+	content: { "application/json": { schema } },
+	description,
+});
+
+export const errorResponse = (description: string) => jsonResponse(errorBody, description);
+
+export const bearerSecurity = [{ bearer: [] }];

@@ -1,0 +1,6 @@
+import { app } from "./http/app";
+
+export { ChatDirectory } from "./directory/chat-directory";
+export { ChatRoom } from "./room/chat-room";
+
+export default app satisfies ExportedHandler<Env>;

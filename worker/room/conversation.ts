@@ -1,0 +1,149 @@
+import type { Settings } from "../config";
+import { newMessageId } from "../ids";
+import { type ChatMessage, type HistoryPage, limits, type ReplaySummary, type UserRef } from "../protocol";
+import type { PageQuery } from "./message-log";
+import { MessageLog } from "./message-log";
+import { type Bucket, RateLimiter } from "./rate-limiter";
+import { type RoomInit, RoomRecord } from "./room-record";
+
+export type PostOutcome =
+	| { kind: "created"; message: ChatMessage; bucket: Bucket }
+	| { kind: "duplicate"; message: ChatMessage }
+	| { kind: "rate_limited"; retryAfterMs: number };
+
+export interface Replay {
+	summary: ReplaySummary;
+	messages: ChatMessage[];
+}
+
+/** Client ids remembered per relay-only room, where the log cannot answer "seen this before?". */
+const relayMemory = 10_000;
+
+/**
+ * The chat's messages: ordering, idempotency, rate limiting, the log and its retention. It knows
+ * nothing of sockets; the room broadcasts what it returns.
+ */
+export class Conversation {
+	readonly record: RoomRecord;
+	readonly log: MessageLog;
+	private readonly limiter: RateLimiter;
+	private chat: RoomInit | null = null;
+	private lastSeq = 0;
+	/** Highest seq retention has already dealt with in this instance's lifetime. */
+	private trimmedThrough = 0;
+	private readonly relayed = new Map<string, ChatMessage>();
+
+	constructor(
+		sql: SqlStorage,
+		private readonly settings: Settings,
+	) {
+		this.record = new RoomRecord(sql);
+		this.log = new MessageLog(sql);
+		this.limiter = new RateLimiter({
+			capacity: settings.rateLimitMessages,
+			windowMs: settings.rateLimitWindowMs,
+		});
+	}
+
+	/** Loads the room, if it was ever created. Never writes to a room that does not exist. */
+	load(): RoomInit | null {
+		const record = this.record.exists() ? this.record.read() : null;
+		if (!record) return null;
+		this.record.createSchema();
+		this.log.createSchema();
+		this.record.countWake();
+		this.chat = record;
+		this.lastSeq = Math.max(record.lastSeq, this.log.lastSeq());
+		return record;
+	}
+
+	create(init: RoomInit): boolean {
+		this.record.createSchema();
+		this.log.createSchema();
+		const created = this.record.create(init);
+		if (created) this.chat = init;
+		return created;
+	}
+
+	get info(): RoomInit | null {
+		return this.chat;
+	}
+
+	get newestSeq(): number {
+		return this.lastSeq;
+	}
+
+	post(user: UserRef, text: string, clientId: string | undefined, now: number, saved?: Bucket): PostOutcome {
+		const chat = this.require();
+		if (clientId !== undefined) {
+			const original = chat.history
+				? this.log.findByClientId(user.id, clientId)
+				: (this.relayed.get(relayKey(user.id, clientId)) ?? null);
+			// A retry must not spend the sender's rate limit, nor store or broadcast anything.
+			if (original) return { kind: "duplicate", message: original };
+		}
+		const take = this.limiter.take(user.id, now, saved);
+		if (!take.allowed) return { kind: "rate_limited", retryAfterMs: take.retryAfterMs };
+
+		const message: ChatMessage = { seq: this.lastSeq + 1, id: newMessageId(), user, text, ts: now };
+		if (clientId !== undefined) message.clientId = clientId;
+		if (chat.history) this.log.append(message);
+		else {
+			this.record.saveLastSeq(message.seq);
+			if (clientId !== undefined) this.rememberRelayed(relayKey(user.id, clientId), message);
+		}
+		this.lastSeq = message.seq;
+		return { kind: "created", message, bucket: take.bucket };
+	}
+
+	redact(seq: number): boolean {
+		return this.require().history && this.log.redact(seq);
+	}
+
+	history(query: PageQuery): HistoryPage {
+		if (!this.require().history) return { messages: [], hasMore: false };
+		return this.log.page(query);
+	}
+
+	/** What a client that last saw `since` missed: the newest `limits.replayMax` of it, in order. */
+	replay(since: number): Replay {
+		const messages = this.require().history ? this.log.tail(since, limits.replayMax) : [];
+		const missed = messages.length < limits.replayMax ? messages.length : this.log.countAfter(since);
+		return {
+			messages,
+			summary: { since, missed, replayed: messages.length, firstSeq: messages[0]?.seq ?? null },
+		};
+	}
+
+	/** True when the log has outgrown retention by enough to be worth a trimming pass. */
+	needsTrim(): boolean {
+		const chat = this.require();
+		const slack = Math.max(1, Math.floor(this.settings.messageRetention / 100));
+		return chat.history && this.lastSeq - this.settings.messageRetention > this.trimmedThrough + slack;
+	}
+
+	/** One bounded trimming pass; returns true while more remains, so the caller can come back. */
+	trim(batch: number): boolean {
+		if (!this.chat?.history) return false;
+		const more = this.log.trim(this.settings.messageRetention, batch);
+		if (!more) this.trimmedThrough = this.lastSeq - this.settings.messageRetention;
+		return more;
+	}
+
+	private require(): RoomInit {
+		if (!this.chat) throw new Error("the room was used before it was created");
+		return this.chat;
+	}
+
+	private rememberRelayed(key: string, message: ChatMessage): void {
+		this.relayed.set(key, message);
+		if (this.relayed.size > relayMemory) {
+			const oldest = this.relayed.keys().next().value;
+			if (oldest !== undefined) this.relayed.delete(oldest);
+		}
+	}
+}
+
+function relayKey(userId: string, clientId: string): string {
+	return `${userId}\u0000${clientId}`;
+}

@@ -1,0 +1,91 @@
+import type { PresenceFrame, UserRef } from "../protocol";
+
+interface OnlineUser {
+	user: UserRef;
+	sockets: number;
+}
+
+/**
+ * Who is online, by user: a user joins with their first socket and leaves with their last.
+ *
+ * Changes are coalesced: within one window every join and leave is collected and a single
+ * `presence` frame goes out at its end. A storm of N joins thus costs one broadcast per window
+ * instead of one per join (N broadcasts of up to N sockets each: O(N^2) frames).
+ */
+export class Presence {
+	private readonly online = new Map<string, OnlineUser>();
+	/** Users touched in the current window, with whether they were online when it opened. */
+	private readonly touched = new Map<string, { user: UserRef; wasOnline: boolean }>();
+	private timer: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(
+		private readonly windowMs: number,
+		private readonly publish: (frame: PresenceFrame) => void,
+	) {}
+
+	get count(): number {
+		return this.online.size;
+	}
+
+	list(max: number): UserRef[] {
+		const users: UserRef[] = [];
+		for (const { user } of this.online.values()) {
+			if (users.length >= max) break;
+			users.push(user);
+		}
+		return users;
+	}
+
+	/** Counts a socket that is already connected, without announcing it (after a wake-up). */
+	restore(user: UserRef): void {
+		this.addSocket(user);
+	}
+
+	join(user: UserRef): void {
+		this.touch(user);
+		this.addSocket(user);
+		this.scheduleFlush();
+	}
+
+	leave(user: UserRef): void {
+		const entry = this.online.get(user.id);
+		if (!entry) return;
+		this.touch(user);
+		entry.sockets -= 1;
+		if (entry.sockets === 0) this.online.delete(user.id);
+		this.scheduleFlush();
+	}
+
+	/** Sends the window's net changes now; a user who joined and left within it is not mentioned. */
+	flush(): void {
+		if (this.timer !== null) clearTimeout(this.timer);
+		this.timer = null;
+		const joined: UserRef[] = [];
+		const left: UserRef[] = [];
+		for (const [id, { user, wasOnline }] of this.touched) {
+			const isOnline = this.online.has(id);
+			if (isOnline && !wasOnline) joined.push(this.online.get(id)?.user ?? user);
+			else if (!isOnline && wasOnline) left.push(user);
+		}
+		this.touched.clear();
+		if (joined.length > 0 || left.length > 0) {
+			this.publish({ type: "presence", joined, left, online: this.online.size });
+		}
+	}
+
+	private addSocket(user: UserRef): void {
+		const entry = this.online.get(user.id);
+		if (entry) entry.sockets += 1;
+		else this.online.set(user.id, { user, sockets: 1 });
+	}
+
+	private touch(user: UserRef): void {
+		if (!this.touched.has(user.id)) {
+			this.touched.set(user.id, { user, wasOnline: this.online.has(user.id) });
+		}
+	}
+
+	private scheduleFlush(): void {
+		this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+	}
+}

@@ -1,0 +1,103 @@
+import type { ChatInfo, Visibility } from "../protocol";
+
+/** Everything fixed when a chat is created, plus the key digests that guard it. */
+export interface RoomInit extends ChatInfo {
+	ownerKeyHash: string;
+	inviteKeyHash: string | null;
+}
+
+type RoomRow = {
+	chat_id: string;
+	name: string;
+	visibility: string;
+	history: number;
+	owner: string | null;
+	created_at: number;
+	owner_key_hash: string;
+	invite_key_hash: string | null;
+	last_seq: number;
+	wakes: number;
+};
+
+/**
+ * The room's one-row record: its settings, key digests, the seq counter of rooms that keep no
+ * history (their messages are never stored, yet seq must never go back), and a wake counter.
+ */
+export class RoomRecord {
+	constructor(private readonly sql: SqlStorage) {}
+
+	createSchema(): void {
+		this.sql.exec(`CREATE TABLE IF NOT EXISTS room (
+			singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+			chat_id TEXT NOT NULL,
+			name TEXT NOT NULL,
+			visibility TEXT NOT NULL,
+			history INTEGER NOT NULL,
+			owner TEXT,
+			created_at INTEGER NOT NULL,
+			owner_key_hash TEXT NOT NULL,
+			invite_key_hash TEXT,
+			last_seq INTEGER NOT NULL DEFAULT 0,
+			wakes INTEGER NOT NULL DEFAULT 0
+		)`);
+	}
+
+	/** Whether this object ever became a room; asking writes nothing, so unknown ids cost no storage. */
+	exists(): boolean {
+		return (
+			this.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray()
+				.length > 0
+		);
+	}
+
+	/** False when the room already exists: ids are random, so this only guards against replays. */
+	create(init: RoomInit): boolean {
+		const cursor = this.sql.exec(
+			`INSERT OR IGNORE INTO room (singleton, chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash)
+			 VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			init.id,
+			init.name,
+			init.visibility,
+			init.history ? 1 : 0,
+			init.owner,
+			init.createdAt,
+			init.ownerKeyHash,
+			init.inviteKeyHash,
+		);
+		return cursor.rowsWritten > 0;
+	}
+
+	read(): (RoomInit & { lastSeq: number; wakes: number }) | null {
+		const row = this.sql
+			.exec<RoomRow>(
+				`SELECT chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash, last_seq, wakes
+				 FROM room WHERE singleton = 1`,
+			)
+			.toArray()[0];
+		if (!row) return null;
+		return {
+			id: row.chat_id,
+			name: row.name,
+			visibility: toVisibility(row.visibility),
+			history: row.history === 1,
+			owner: row.owner,
+			createdAt: row.created_at,
+			ownerKeyHash: row.owner_key_hash,
+			inviteKeyHash: row.invite_key_hash,
+			lastSeq: row.last_seq,
+			wakes: row.wakes,
+		};
+	}
+
+	saveLastSeq(seq: number): void {
+		this.sql.exec("UPDATE room SET last_seq = ? WHERE singleton = 1", seq);
+	}
+
+	countWake(): void {
+		this.sql.exec("UPDATE room SET wakes = wakes + 1 WHERE singleton = 1");
+	}
+}
+
+function toVisibility(value: string): Visibility {
+	return value === "private" ? "private" : "public";
+}
