@@ -11,6 +11,8 @@ export default defineConfig({
 					// Short windows keep the suite fast; the behaviour under test is the same.
 					PRESENCE_WINDOW_MS: "40",
 					DIRECTORY_REPORT_MS: "50",
+					MESSAGE_RETENTION: "300",
+					CORS_ORIGINS: "https://allowed.example",
 				},
 			},
 		}),

@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type {
 	ChatMessage,
@@ -7,6 +8,8 @@ import type {
 	IssuedToken,
 	ServerFrame,
 } from "../../worker/protocol";
+import type { ChatRoom } from "../../worker/room/chat-room";
+import { MessageLog } from "../../worker/room/message-log";
 
 export const origin = "http://edgechat.test";
 
@@ -136,3 +139,32 @@ export class TestSocket {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function roomStub(chatId: string): DurableObjectStub<ChatRoom> {
+	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
+}
+
+/**
+ * Writes `count` messages straight into a room's log, then evicts the room so that it reloads
+ * from storage. Much faster than the API, and not subject to the rate limit.
+ */
+export async function seedMessages(chatId: string, count: number, user = { id: "useed", name: "seed" }) {
+	const stub = roomStub(chatId);
+	await runInDurableObject(stub, (_room: ChatRoom, state) => {
+		const log = new MessageLog(state.storage.sql);
+		const first = log.lastSeq() + 1;
+		state.storage.transactionSync(() => {
+			for (let seq = first; seq < first + count; seq++) {
+				log.append({ seq, id: `seed-${seq}`, user, text: `message ${seq}`, ts: 1_700_000_000_000 + seq });
+			}
+		});
+	});
+	await evictDurableObject(stub);
+}
+
+/** Reads a room's stored messages directly from its SQLite database. */
+export function storedMessageCount(chatId: string): Promise<number> {
+	return runInDurableObject(roomStub(chatId), (_room: ChatRoom, state) =>
+		new MessageLog(state.storage.sql).count(),
+	);
+}

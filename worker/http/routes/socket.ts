@@ -23,7 +23,7 @@ socket.get("/chats/:id/ws", async (c) => {
 
 socket.openAPIRegistry.registerPath({
 	method: "get",
-	path: "/api/chats/{id}/ws",
+	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
 		"`?token=T[&since=SEQ]`. The server sends `ready`, then every stored message with seq > since (the newest " +
