@@ -1,0 +1,618 @@
+import type {
+	ChatMessage,
+	ChatSettings,
+	ErrorCode,
+	ErrorFrame,
+	HistoryPage,
+	IssuedToken,
+	PresenceFrame,
+	ReadyFrame,
+	SessionUser,
+	UserRef,
+} from "../../worker/protocol/index.ts";
+import { limits } from "../../worker/protocol/limits.ts";
+import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
+import { Emitter } from "./emitter.ts";
+import { encodeClientFrame, newClientId, parseServerFrame } from "./frames.ts";
+import { ApiError, ChatApi } from "./http-api.ts";
+import { Outbox, type PendingSend } from "./outbox.ts";
+import { SeqTracker } from "./seq-tracker.ts";
+
+/**
+ * - `connecting`: the first connection is being made.
+ * - `live`: the room's `ready` frame arrived; messages flow.
+ * - `reconnecting`: the link dropped; retrying with backoff (sends wait in the outbox).
+ * - `offline`: paused by `pause()` (the device has no network); `resume()` reconnects at once.
+ * - `closed`: `close()` was called, or the chat refused us for good (see the `error` event).
+ */
+export type ConnectionState = "idle" | "connecting" | "live" | "reconnecting" | "offline" | "closed";
+
+export interface StateChange {
+	state: ConnectionState;
+	/** While reconnecting: milliseconds until the next attempt. */
+	retryInMs?: number;
+}
+
+export interface ReceivedMessage {
+	message: ChatMessage;
+	/** `live`: from the socket (including the replay after a reconnect); `history`: an HTTP page. */
+	source: "live" | "history";
+	/** Sent by this user (from this tab or another one with the same identity). */
+	own: boolean;
+}
+
+export interface PresenceChange {
+	/** Who is online (at most `limits.onlineListMax` listed by the server on connect). */
+	online: UserRef[];
+	/** Exact number of users online. */
+	count: number;
+	joined: UserRef[];
+	left: UserRef[];
+}
+
+export interface ClientError {
+	code: ErrorCode | "network";
+	message: string;
+	/** The client stopped: nothing will be retried. */
+	fatal: boolean;
+	clientId?: string;
+}
+
+export interface RejectedSend {
+	pending: PendingSend;
+	code: ErrorCode;
+	message: string;
+}
+
+export interface ChatClientEvents {
+	state: StateChange;
+	ready: ReadyFrame;
+	/** A token was issued or refreshed: persist it to keep the same identity next time. */
+	token: IssuedToken;
+	message: ReceivedMessage;
+	deleted: { seq: number };
+	presence: PresenceChange;
+	typing: UserRef;
+	/** A send the server refused for good (bad text, too large); it will not be retried. */
+	rejected: RejectedSend;
+	error: ClientError;
+}
+
+export interface ChatClientOptions {
+	/** Origin of the edgechat service, e.g. `http://127.0.0.1:8787` (in a page: `location.origin`). */
+	baseUrl: string;
+	chatId: string;
+	/** Display name, 1..32 characters. */
+	name: string;
+	/** Invite key (private chats) or owner key (owner role). */
+	key?: string | undefined;
+	/** A token this chat issued before (even expired): refreshed so the user keeps the same id. */
+	token?: IssuedToken | null | undefined;
+	fetch?: typeof fetch;
+	/** Defaults to the global `WebSocket` (browsers, Node 22+). */
+	WebSocket?: typeof WebSocket;
+	backoff?: BackoffOptions;
+	random?: () => number;
+	/** A `ping` goes out this often when live; silence for this plus `heartbeatTimeoutMs` means a dead link. */
+	heartbeatMs?: number;
+	heartbeatTimeoutMs?: number;
+	/** An unacknowledged send is repeated (same clientId) after this long. */
+	ackTimeoutMs?: number;
+	/** At most one `typing` frame per this interval. */
+	typingIntervalMs?: number;
+}
+
+/** How long before its expiry a token is refreshed rather than used. */
+const tokenRefreshMarginMs = 60_000;
+/** A send refused with `rate_limited` is tried again after this long. */
+const rateLimitRetryMs = 2500;
+const tickMs = 1000;
+/** Upper bound on HTTP pages fetched to fill a replay gap (200 messages each). */
+const gapPagesMax = 500;
+
+/**
+ * A connection to one chat: joins with a token, keeps a WebSocket open (reconnecting with
+ * jittered backoff and resuming from the last seq seen), delivers every message once and in
+ * order, and sends with a clientId until the server acknowledges, so nothing typed is lost or
+ * doubled across network cuts. Works in browsers and in Node 22+ alike.
+ */
+export class ChatClient extends Emitter<ChatClientEvents> {
+	readonly chatId: string;
+	readonly api: ChatApi;
+
+	readonly #name: string;
+	readonly #key: string | undefined;
+	readonly #WebSocket: typeof WebSocket;
+	readonly #backoff: BackoffOptions;
+	readonly #random: () => number;
+	readonly #heartbeatMs: number;
+	readonly #heartbeatTimeoutMs: number;
+	readonly #ackTimeoutMs: number;
+	readonly #typingIntervalMs: number;
+
+	#state: ConnectionState = "idle";
+	#token: IssuedToken | null;
+	#tokenStale = false;
+	#socket: WebSocket | null = null;
+	/** Bumped whenever the current connection attempt must be abandoned. */
+	#generation = 0;
+	#attempt = 0;
+	#everLive = false;
+	#paused = false;
+	#retryTimer: ReturnType<typeof setTimeout> | undefined;
+	#tickTimer: ReturnType<typeof setInterval> | undefined;
+	#lastReceivedAt = 0;
+	#lastPingAt = 0;
+	#lastTypingAt = Number.NEGATIVE_INFINITY;
+
+	#ready: ReadyFrame | null = null;
+	#firstReady: Promise<ReadyFrame>;
+	#settleFirstReady: { resolve: (ready: ReadyFrame) => void; reject: (error: Error) => void };
+
+	readonly #seqs = new SeqTracker();
+	readonly #outbox = new Outbox();
+	/** Newest seq when we first joined without `since`: history at or below it is paged over HTTP. */
+	#baseline = 0;
+	#oldestSeq: number | null = null;
+	#hasOlder = true;
+	#olderInFlight: Promise<HistoryPage> | null = null;
+	#online = new Map<string, UserRef>();
+	#onlineCount = 0;
+
+	constructor(options: ChatClientOptions) {
+		super();
+		this.chatId = options.chatId;
+		this.api = new ChatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+		this.#name = options.name.trim();
+		this.#key = options.key || undefined;
+		this.#token = options.token ?? null;
+		this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
+		this.#backoff = options.backoff ?? defaultBackoff;
+		this.#random = options.random ?? Math.random;
+		this.#heartbeatMs = options.heartbeatMs ?? 20_000;
+		this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
+		this.#ackTimeoutMs = options.ackTimeoutMs ?? 5000;
+		this.#typingIntervalMs = options.typingIntervalMs ?? 2000;
+		const { promise, resolve, reject } = withResolvers<ReadyFrame>();
+		this.#firstReady = promise;
+		this.#settleFirstReady = { resolve, reject };
+		// Nobody may be awaiting it when it fails; the `error` event reports the failure anyway.
+		promise.catch(() => {});
+	}
+
+	get state(): ConnectionState {
+		return this.#state;
+	}
+
+	/** Who we are in this chat (known once live). */
+	get user(): SessionUser | null {
+		return this.#ready?.user ?? null;
+	}
+
+	get chat(): ChatSettings | null {
+		return this.#ready?.chat ?? null;
+	}
+
+	get token(): IssuedToken | null {
+		return this.#token;
+	}
+
+	get online(): UserRef[] {
+		return [...this.#online.values()];
+	}
+
+	get onlineCount(): number {
+		return this.#onlineCount;
+	}
+
+	/** Sends not yet acknowledged by the server, oldest first. */
+	get pending(): PendingSend[] {
+		return this.#outbox.list();
+	}
+
+	/** Whether `loadOlder()` may still find something. */
+	get hasOlder(): boolean {
+		return this.#hasOlder;
+	}
+
+	/** The seq a reconnect resumes from (`since`). */
+	get lastSeq(): number {
+		return Math.max(this.#baseline, this.#seqs.highest);
+	}
+
+	/** Starts connecting; resolves with the first `ready` frame, rejects if the chat refuses us. */
+	connect(): Promise<ReadyFrame> {
+		if (this.#state === "idle") void this.#open();
+		return this.#firstReady;
+	}
+
+	/**
+	 * Queues `text` and sends it as soon as the link allows, with a fresh clientId, repeating it
+	 * until the server echoes it back. Returns the pending entry; its `message` event has `own`
+	 * set and the same `clientId`.
+	 */
+	send(text: string): PendingSend {
+		const trimmed = text.trim();
+		const length = [...trimmed].length;
+		if (length === 0 || length > limits.textMax) {
+			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);
+		}
+		const pending = this.#outbox.add(newClientId(), trimmed, Date.now());
+		this.#flushOutbox(Date.now());
+		return pending;
+	}
+
+	/** Tells the room this user is typing; throttled, and dropped when not live (it is ephemeral). */
+	typing(): void {
+		const now = Date.now();
+		if (this.#state !== "live" || now - this.#lastTypingAt < this.#typingIntervalMs) return;
+		this.#lastTypingAt = now;
+		this.#transmit(encodeClientFrame({ type: "typing" }));
+	}
+
+	/**
+	 * The page of history before the oldest message delivered so far (the newest messages on the
+	 * first call). Its messages also arrive as `message` events with source "history".
+	 */
+	loadOlder(limit: number = limits.historyPageDefault): Promise<HistoryPage> {
+		this.#olderInFlight ??= this.#fetchOlder(limit).finally(() => {
+			this.#olderInFlight = null;
+		});
+		return this.#olderInFlight;
+	}
+
+	/** Owners only: removes a message's text; every client gets a `deleted` event. */
+	async deleteMessage(seq: number): Promise<void> {
+		const token = this.#token;
+		if (!token) throw new ApiError(401, "unauthorized", "not joined yet");
+		await this.api.deleteMessage(this.chatId, token.token, seq);
+	}
+
+	/** The device lost its network: stop trying until `resume()`. Sends keep queueing. */
+	pause(): void {
+		if (this.#state === "closed" || this.#state === "idle" || this.#paused) return;
+		this.#paused = true;
+		this.#generation++;
+		this.#clearRetry();
+		this.#dropSocket();
+		this.#setState("offline");
+	}
+
+	/** The network is back: reconnect now, resuming from the last seq seen. */
+	resume(): void {
+		if (!this.#paused || this.#state === "closed") return;
+		this.#paused = false;
+		this.#attempt = 0;
+		void this.#open();
+	}
+
+	/** Leaves the chat for good. Unacknowledged sends are abandoned. */
+	close(): void {
+		if (this.#state === "closed") return;
+		this.#generation++;
+		this.#clearRetry();
+		this.#stopTick();
+		const socket = this.#socket;
+		this.#socket = null;
+		if (socket) {
+			detach(socket);
+			socket.close(1000, "bye");
+		}
+		this.#setState("closed");
+		this.#settleFirstReady.reject(new Error("closed"));
+	}
+
+	async #open(): Promise<void> {
+		this.#clearRetry();
+		if (this.#state === "closed" || this.#paused) return;
+		const generation = ++this.#generation;
+		this.#setState(this.#everLive ? "reconnecting" : "connecting");
+		let token: IssuedToken;
+		try {
+			token = await this.#ensureToken();
+		} catch (error) {
+			if (generation === this.#generation) this.#connectFailed(error);
+			return;
+		}
+		if (generation !== this.#generation) return;
+
+		const socket = new this.#WebSocket(this.#socketUrl(token.token));
+		this.#socket = socket;
+		let readyOnThisSocket = false;
+		socket.onopen = () => {
+			this.#lastReceivedAt = Date.now();
+		};
+		socket.onmessage = (event: MessageEvent) => {
+			if (this.#socket !== socket || typeof event.data !== "string") return;
+			this.#lastReceivedAt = Date.now();
+			if (this.#onText(event.data)) readyOnThisSocket = true;
+		};
+		socket.onclose = () => {
+			if (this.#socket !== socket) return;
+			this.#socket = null;
+			// A refused upgrade (401: expired or foreign token) is invisible to WebSocket clients; it
+			// looks like a socket that closed before `ready`. Refreshing the token costs one request.
+			if (!readyOnThisSocket) this.#tokenStale = true;
+			this.#socketLost();
+		};
+		// Every error is followed by a close event, which does the work.
+		socket.onerror = () => {};
+	}
+
+	async #ensureToken(): Promise<IssuedToken> {
+		const current = this.#token;
+		const usable =
+			current !== null &&
+			!this.#tokenStale &&
+			current.user.name === this.#name &&
+			current.expiresAt - Date.now() > tokenRefreshMarginMs;
+		if (usable) return current;
+		const request = this.#key ? { name: this.#name, key: this.#key } : { name: this.#name };
+		let issued: IssuedToken;
+		if (current) {
+			try {
+				issued = await this.api.issueToken(this.chatId, request, current.token);
+			} catch (error) {
+				// Too old to vouch for the identity (or signed with a rotated secret): start afresh.
+				if (!(error instanceof ApiError && error.status === 401)) throw error;
+				issued = await this.api.issueToken(this.chatId, request);
+			}
+		} else {
+			issued = await this.api.issueToken(this.chatId, request);
+		}
+		this.#token = issued;
+		this.#tokenStale = false;
+		this.emit("token", issued);
+		return issued;
+	}
+
+	#connectFailed(error: unknown): void {
+		if (error instanceof ApiError && !error.retryable) {
+			this.#fail(error.code, error.message);
+			return;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		this.emit("error", { code: "network", message, fatal: false });
+		this.#scheduleRetry();
+	}
+
+	#fail(code: ErrorCode | "network", message: string): void {
+		this.#settleFirstReady.reject(new ApiError(0, code, message));
+		this.close();
+		this.emit("error", { code, message, fatal: true });
+	}
+
+	#socketUrl(token: string): string {
+		const url = new URL(`/api/chats/${encodeURIComponent(this.chatId)}/ws`, this.api.baseUrl);
+		url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+		url.searchParams.set("token", token);
+		// The first join needs no replay: older history is paged over HTTP on demand.
+		if (this.#everLive) url.searchParams.set("since", String(this.lastSeq));
+		return url.href;
+	}
+
+	/** Returns true when the text was the `ready` frame. */
+	#onText(text: string): boolean {
+		const frame = parseServerFrame(text);
+		if (!frame) return false;
+		switch (frame.type) {
+			case "ready":
+				this.#onReady(frame);
+				return true;
+			case "message":
+				this.#deliver(frame.message, "live");
+				break;
+			case "presence":
+				this.#onPresence(frame);
+				break;
+			case "typing":
+				if (frame.user.id !== this.user?.id) this.emit("typing", frame.user);
+				break;
+			case "deleted":
+				this.emit("deleted", { seq: frame.seq });
+				break;
+			case "error":
+				this.#onErrorFrame(frame);
+				break;
+		}
+		return false;
+	}
+
+	#onReady(frame: ReadyFrame): void {
+		const resumed = this.#everLive;
+		this.#everLive = true;
+		this.#attempt = 0;
+		this.#ready = frame;
+		if (!resumed) this.#baseline = frame.lastSeq;
+		this.#online = new Map(frame.online.map((user) => [user.id, user]));
+		this.#onlineCount = frame.onlineCount;
+		this.#lastPingAt = Date.now();
+		this.#setState("live");
+		this.emit("ready", frame);
+		this.emit("presence", { online: this.online, count: this.#onlineCount, joined: [], left: [] });
+		this.#startTick();
+		this.#flushOutbox(Date.now());
+		this.#settleFirstReady.resolve(frame);
+		const replay = frame.replay;
+		if (replay && replay.replayed < replay.missed && replay.firstSeq !== null) {
+			void this.#fillGap(replay.since, replay.firstSeq);
+		}
+	}
+
+	#deliver(message: ChatMessage, source: ReceivedMessage["source"]): void {
+		const own = message.user.id === this.user?.id;
+		if (own && message.clientId !== undefined) this.#outbox.acknowledge(message.clientId);
+		if (!this.#seqs.accept(message.seq)) return;
+		this.emit("message", { message, source, own });
+	}
+
+	#onPresence(frame: PresenceFrame): void {
+		for (const user of frame.left) this.#online.delete(user.id);
+		for (const user of frame.joined) this.#online.set(user.id, user);
+		this.#onlineCount = frame.online;
+		this.emit("presence", {
+			online: this.online,
+			count: frame.online,
+			joined: frame.joined,
+			left: frame.left,
+		});
+	}
+
+	#onErrorFrame(frame: ErrorFrame): void {
+		const { clientId } = frame;
+		if (clientId !== undefined) {
+			const pending = this.#outbox.list().find((entry) => entry.clientId === clientId);
+			if (pending && frame.code === "rate_limited") {
+				this.#outbox.defer(clientId, Date.now(), rateLimitRetryMs);
+			} else if (pending) {
+				this.#outbox.drop(clientId);
+				this.emit("rejected", { pending, code: frame.code, message: frame.message });
+			}
+		}
+		const error: ClientError = { code: frame.code, message: frame.message, fatal: false };
+		if (clientId !== undefined) error.clientId = clientId;
+		this.emit("error", error);
+	}
+
+	async #fetchOlder(limit: number): Promise<HistoryPage> {
+		await this.#firstReady;
+		const before = this.#oldestSeq ?? this.#baseline + 1;
+		if (!this.#hasOlder || before <= 1) {
+			this.#hasOlder = false;
+			return { messages: [], hasMore: false };
+		}
+		const page = await this.api.history(this.chatId, { before, limit }, this.#token?.token);
+		for (const message of page.messages) this.#deliver(message, "history");
+		this.#oldestSeq = page.messages[0]?.seq ?? before;
+		this.#hasOlder = page.hasMore && this.#oldestSeq > 1;
+		return page;
+	}
+
+	/** The replay after a long absence was capped: page the rest of the gap over HTTP. */
+	async #fillGap(since: number, firstReplayed: number): Promise<void> {
+		let after = since;
+		for (let page = 0; page < gapPagesMax; page++) {
+			let result: HistoryPage;
+			try {
+				result = await this.api.history(
+					this.chatId,
+					{ after, before: firstReplayed, limit: limits.historyPageMax },
+					this.#token?.token,
+				);
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				this.emit("error", {
+					code: "network",
+					message: `missed messages not loaded: ${message}`,
+					fatal: false,
+				});
+				return;
+			}
+			for (const message of result.messages) this.#deliver(message, "history");
+			const last = result.messages.at(-1);
+			if (!result.hasMore || !last) return;
+			after = last.seq;
+		}
+	}
+
+	#flushOutbox(now: number): void {
+		if (this.#state !== "live") return;
+		for (const pending of this.#outbox.due(now, this.#ackTimeoutMs)) {
+			const frame = encodeClientFrame({ type: "send", text: pending.text, clientId: pending.clientId });
+			if (!this.#transmit(frame)) return;
+			this.#outbox.markSent(pending.clientId, now);
+		}
+	}
+
+	#transmit(text: string): boolean {
+		const socket = this.#socket;
+		if (!socket || socket.readyState !== this.#WebSocket.OPEN) return false;
+		socket.send(text);
+		return true;
+	}
+
+	#tick(): void {
+		const now = Date.now();
+		if (now - this.#lastReceivedAt > this.#heartbeatMs + this.#heartbeatTimeoutMs) {
+			// A cut network often produces no close event for minutes: silence is the only signal.
+			this.#dropSocket();
+			return;
+		}
+		if (now - this.#lastPingAt >= this.#heartbeatMs) {
+			this.#lastPingAt = now;
+			this.#transmit("ping");
+		}
+		this.#flushOutbox(now);
+	}
+
+	/** Abandons the current socket at once (without waiting for a close handshake that may never come). */
+	#dropSocket(): void {
+		const socket = this.#socket;
+		if (!socket) return;
+		this.#socket = null;
+		detach(socket);
+		try {
+			socket.close(4000, "link lost");
+		} catch {
+			// Closing a socket that never opened can throw in some runtimes; it is gone either way.
+		}
+		this.#socketLost();
+	}
+
+	#socketLost(): void {
+		this.#stopTick();
+		this.#outbox.socketLost();
+		if (this.#state === "closed" || this.#paused) return;
+		this.#scheduleRetry();
+	}
+
+	#scheduleRetry(): void {
+		this.#clearRetry();
+		const delay = backoffDelay(this.#attempt++, this.#random, this.#backoff);
+		this.#setState(this.#everLive ? "reconnecting" : "connecting", delay);
+		this.#retryTimer = setTimeout(() => void this.#open(), delay);
+	}
+
+	#clearRetry(): void {
+		if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+		this.#retryTimer = undefined;
+	}
+
+	#startTick(): void {
+		this.#stopTick();
+		this.#tickTimer = setInterval(() => this.#tick(), tickMs);
+	}
+
+	#stopTick(): void {
+		if (this.#tickTimer !== undefined) clearInterval(this.#tickTimer);
+		this.#tickTimer = undefined;
+	}
+
+	#setState(state: ConnectionState, retryInMs?: number): void {
+		if (state === this.#state && retryInMs === undefined) return;
+		this.#state = state;
+		this.emit("state", retryInMs === undefined ? { state } : { state, retryInMs });
+	}
+}
+
+function detach(socket: WebSocket): void {
+	socket.onopen = null;
+	socket.onmessage = null;
+	socket.onclose = null;
+	socket.onerror = null;
+}
+
+/** `Promise.withResolvers`, which is newer than the es2023 library this code is typed against. */
+function withResolvers<T>(): {
+	promise: Promise<T>;
+	resolve: (value: T) => void;
+	reject: (error: Error) => void;
+} {
+	let resolve: (value: T) => void = () => {};
+	let reject: (error: Error) => void = () => {};
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
+}

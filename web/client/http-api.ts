@@ -1,0 +1,177 @@
+import type {
+	ChatList,
+	ChatMessage,
+	ChatWithConnections,
+	CreateChatRequest,
+	CreatedChat,
+	ErrorCode,
+	HistoryPage,
+	IssuedToken,
+	PostedMessage,
+} from "../../worker/protocol/index.ts";
+
+/** An HTTP call that failed: `status` 0 and code "network" when no answer came at all. */
+export class ApiError extends Error {
+	readonly status: number;
+	readonly code: ErrorCode | "network";
+
+	constructor(status: number, code: ErrorCode | "network", message: string) {
+		super(message);
+		this.name = "ApiError";
+		this.status = status;
+		this.code = code;
+	}
+
+	/** Worth retrying later: the network or the server failed, not the request. */
+	get retryable(): boolean {
+		return this.status === 0 || this.status === 429 || this.status >= 500;
+	}
+}
+
+export interface HistoryCursor {
+	before?: number;
+	after?: number;
+	limit?: number;
+}
+
+export interface ChatApiOptions {
+	/** Origin of the edgechat service, e.g. `http://127.0.0.1:8787`. */
+	baseUrl: string;
+	fetch?: typeof fetch;
+}
+
+/** The v1 HTTP API, one method per endpoint (see docs/API.md). */
+export class ChatApi {
+	readonly baseUrl: string;
+	readonly #fetch: typeof fetch;
+
+	constructor(options: ChatApiOptions) {
+		this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+		// Bound, because a detached `fetch` throws "Illegal invocation" in browsers.
+		this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+	}
+
+	createChat(request: CreateChatRequest): Promise<CreatedChat> {
+		return this.#call("POST", "/api/chats", { body: request });
+	}
+
+	listChats(): Promise<ChatList> {
+		return this.#call("GET", "/api/chats");
+	}
+
+	/** A private chat answers 404 unless `key` (invite or owner key) or `token` is given. */
+	getChat(chatId: string, access: { key?: string; token?: string } = {}): Promise<ChatWithConnections> {
+		const query = access.key ? `?key=${encodeURIComponent(access.key)}` : "";
+		return this.#call("GET", `${chatPath(chatId)}${query}`, { token: access.token });
+	}
+
+	/**
+	 * A join token. With `previousToken` (one this chat issued, even expired) the user keeps the
+	 * same id, so one person in several tabs or across reconnects counts once in presence.
+	 */
+	issueToken(
+		chatId: string,
+		request: { name: string; key?: string },
+		previousToken?: string,
+	): Promise<IssuedToken> {
+		return this.#call("POST", `${chatPath(chatId)}/tokens`, { body: request, token: previousToken });
+	}
+
+	history(chatId: string, cursor: HistoryCursor = {}, token?: string): Promise<HistoryPage> {
+		const query = new URLSearchParams();
+		if (cursor.before !== undefined) query.set("before", String(cursor.before));
+		if (cursor.after !== undefined) query.set("after", String(cursor.after));
+		if (cursor.limit !== undefined) query.set("limit", String(cursor.limit));
+		const suffix = query.size > 0 ? `?${query}` : "";
+		return this.#call("GET", `${chatPath(chatId)}/messages${suffix}`, { token });
+	}
+
+	async postMessage(chatId: string, token: string, text: string, clientId?: string): Promise<ChatMessage> {
+		const body = clientId === undefined ? { text } : { text, clientId };
+		const posted: PostedMessage = await this.#call("POST", `${chatPath(chatId)}/messages`, { body, token });
+		return posted.message;
+	}
+
+	/** Owners only: the text is removed from the log and sockets get a `deleted` frame. */
+	async deleteMessage(chatId: string, token: string, seq: number): Promise<void> {
+		await this.#request("DELETE", `${chatPath(chatId)}/messages/${seq}`, { token });
+	}
+
+	/** The server answers with the shapes of worker/protocol; its own tests hold it to them. */
+	async #call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+		const response = await this.#request(method, path, options);
+		return response.json();
+	}
+
+	async #request(method: string, path: string, options: RequestOptions): Promise<Response> {
+		const headers: Record<string, string> = {};
+		if (options.body !== undefined) headers["content-type"] = "application/json";
+		if (options.token) headers.authorization = `Bearer ${options.token}`;
+		let response: Response;
+		try {
+			response = await this.#fetch(`${this.baseUrl}${path}`, {
+				method,
+				headers,
+				body: options.body === undefined ? undefined : JSON.stringify(options.body),
+			});
+		} catch (error) {
+			throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+		}
+		if (!response.ok) throw await errorFrom(response);
+		return response;
+	}
+}
+
+interface RequestOptions {
+	body?: unknown;
+	token?: string | undefined;
+}
+
+function chatPath(chatId: string): string {
+	return `/api/chats/${encodeURIComponent(chatId)}`;
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+	const fallback = statusCodes[response.status] ?? "internal_error";
+	try {
+		const body: unknown = await response.json();
+		if (typeof body === "object" && body !== null && "error" in body) {
+			const { error } = body;
+			if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
+				const code = typeof error.code === "string" && isErrorCode(error.code) ? error.code : fallback;
+				const message = typeof error.message === "string" ? error.message : response.statusText;
+				return new ApiError(response.status, code, message);
+			}
+		}
+	} catch {
+		// Not JSON (a proxy's error page, say): the status alone has to do.
+	}
+	return new ApiError(response.status, fallback, response.statusText || `HTTP ${response.status}`);
+}
+
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+	400: "bad_request",
+	401: "unauthorized",
+	403: "forbidden",
+	404: "not_found",
+	413: "too_large",
+	426: "upgrade_required",
+	429: "rate_limited",
+};
+
+/** Every code of the contract; typed as a record so the compiler notices a code added there. */
+const errorCodeSet: Record<ErrorCode, true> = {
+	bad_request: true,
+	unauthorized: true,
+	forbidden: true,
+	not_found: true,
+	too_large: true,
+	rate_limited: true,
+	upgrade_required: true,
+	server_misconfigured: true,
+	internal_error: true,
+};
+
+function isErrorCode(code: string): code is ErrorCode {
+	return Object.hasOwn(errorCodeSet, code);
+}

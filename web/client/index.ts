@@ -1,0 +1,18 @@
+/**
+ * The edgechat client library: the typed HTTP API and a resilient chat connection. It uses only
+ * what browsers and Node 22+ both provide (`fetch`, `WebSocket`, `crypto`, timers).
+ */
+export { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
+export {
+	ChatClient,
+	type ChatClientEvents,
+	type ChatClientOptions,
+	type ClientError,
+	type ConnectionState,
+	type PresenceChange,
+	type ReceivedMessage,
+	type RejectedSend,
+	type StateChange,
+} from "./chat-client.ts";
+export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
+export type { PendingSend } from "./outbox.ts";

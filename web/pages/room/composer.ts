@@ -1,0 +1,86 @@
+import { limits } from "../../../worker/protocol/limits.ts";
+import { h, uniqueId } from "../dom.ts";
+
+export interface ComposerOptions {
+	/** Returns an error to show, or null when the text was accepted. */
+	onSend: (text: string) => string | null;
+	onTyping: () => void;
+}
+
+/** The message box: Enter sends, Shift+Enter starts a new line. */
+export class Composer {
+	readonly element: HTMLFormElement;
+	readonly #text: HTMLTextAreaElement;
+	readonly #send: HTMLButtonElement;
+	readonly #error: HTMLParagraphElement;
+
+	constructor(options: ComposerOptions) {
+		const id = uniqueId("message");
+		this.#text = h("textarea", {
+			id,
+			name: "message",
+			rows: 1,
+			placeholder: "Write a message…",
+			disabled: true,
+		});
+		this.#send = h("button", { type: "submit", disabled: true }, "Send");
+		this.#error = h("p", { class: "form-error", role: "alert" });
+		this.element = h(
+			"form",
+			{ class: "composer" },
+			h("label", { for: id, class: "visually-hidden" }, "Message"),
+			this.#text,
+			this.#send,
+			this.#error,
+		);
+		this.element.addEventListener("submit", (event) => {
+			event.preventDefault();
+			this.#submit(options);
+		});
+		this.#text.addEventListener("keydown", (event) => {
+			if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+				event.preventDefault();
+				this.#submit(options);
+			}
+		});
+		this.#text.addEventListener("input", () => {
+			this.#error.textContent = "";
+			this.#fitHeight();
+			if (this.#text.value.trim().length > 0) options.onTyping();
+		});
+	}
+
+	/** Usable once the room has been joined; stays usable offline (messages queue). */
+	enable(): void {
+		this.#text.disabled = false;
+		this.#send.disabled = false;
+	}
+
+	focus(): void {
+		this.#text.focus();
+	}
+
+	#submit(options: ComposerOptions): void {
+		const text = this.#text.value.trim();
+		if (text.length === 0) return;
+		const length = [...text].length;
+		if (length > limits.textMax) {
+			this.#error.textContent = `Too long: ${length} characters, at most ${limits.textMax}.`;
+			return;
+		}
+		const error = options.onSend(text);
+		if (error) {
+			this.#error.textContent = error;
+			return;
+		}
+		this.#text.value = "";
+		this.#fitHeight();
+		this.#text.focus();
+	}
+
+	/** Grows with its content up to a few lines, so long messages stay readable while typed. */
+	#fitHeight(): void {
+		this.#text.style.height = "auto";
+		this.#text.style.height = `${Math.min(this.#text.scrollHeight, 160)}px`;
+	}
+}

@@ -1,0 +1,38 @@
+import type { UserRef } from "../../../worker/protocol/index.ts";
+import type { PresenceChange } from "../../client/index.ts";
+import { paintUser } from "../colour.ts";
+import { h, uniqueId } from "../dom.ts";
+
+/** Who is online: a heading with the exact count and the listed names (the server caps the list). */
+export class OnlineList {
+	readonly element: HTMLElement;
+	readonly #count: HTMLSpanElement;
+	readonly #list: HTMLUListElement;
+
+	constructor() {
+		const headingId = uniqueId("online");
+		this.#count = h("span", { class: "count" }, "0");
+		this.#list = h("ul", { class: "online-list" });
+		this.element = h(
+			"section",
+			{ class: "online", "aria-labelledby": headingId },
+			h("h2", { id: headingId }, "Online ", this.#count),
+			this.#list,
+		);
+	}
+
+	update(presence: PresenceChange, me: UserRef | null): void {
+		this.#count.textContent = String(presence.count);
+		const people = [...presence.online].sort((a, b) => a.name.localeCompare(b.name));
+		this.#list.replaceChildren(
+			...people.map((person) => {
+				const dot = h("span", { class: "dot", "aria-hidden": "true" });
+				paintUser(dot, person.id);
+				const you = person.id === me?.id ? h("span", { class: "hint" }, " (you)") : null;
+				return h("li", { "data-user": person.id }, dot, person.name, you);
+			}),
+		);
+		const unlisted = presence.count - people.length;
+		if (unlisted > 0) this.#list.append(h("li", { class: "hint" }, `and ${unlisted} more`));
+	}
+}

@@ -1,0 +1,24 @@
+import type { ChatSettings } from "../../../worker/protocol/index.ts";
+import { copyField, h } from "../dom.ts";
+import { chatUrl, embedSnippet } from "../embed-snippet.ts";
+import { chatKeys } from "../storage.ts";
+
+/** What only the owner sees: the link to share and the snippet to embed the chat elsewhere. */
+export function ownerTools(chat: ChatSettings): HTMLElement {
+	const inviteKey = chat.visibility === "private" ? chatKeys(chat.id).inviteKey : undefined;
+	const origin = location.origin;
+	const parts: Node[] = [h("summary", {}, "Share and embed")];
+	if (chat.visibility === "private" && !inviteKey) {
+		parts.push(h("p", { class: "hint" }, "The invite link was shown when the chat was created."));
+	} else {
+		parts.push(
+			copyField(chat.visibility === "private" ? "Invite link" : "Link", chatUrl(origin, chat.id, inviteKey)),
+		);
+	}
+	parts.push(copyField("Embed code", embedSnippet(origin, chat.id, chat.name, inviteKey), true));
+	if (inviteKey)
+		parts.push(
+			h("p", { class: "hint" }, "The embed code contains the invite key: anyone who sees the page can join."),
+		);
+	return h("details", { class: "owner-tools" }, ...parts);
+}
