@@ -60,6 +60,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly startedAt = Date.now();
 	/** Open sockets; rebuilt from the runtime on first use after a wake-up. */
 	private socketSet: Set<WebSocket> | null = null;
+	private readonly departed = new WeakSet<WebSocket>();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
 
@@ -287,9 +288,12 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	private disconnect(socket: WebSocket): void {
-		if (!this.sockets().delete(socket)) return;
+		// webSocketError may be followed by webSocketClose for the same socket: count it out once.
+		if (this.departed.has(socket)) return;
+		this.departed.add(socket);
+		const counted = this.sockets().delete(socket);
 		const attachment = readAttachment(socket);
-		if (attachment) this.presence.leave(attachment.user);
+		if (attachment) this.presence.leave(attachment.user, counted);
 		this.scheduleDirectoryReport();
 	}
 

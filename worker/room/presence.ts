@@ -47,8 +47,19 @@ export class Presence {
 		this.scheduleFlush();
 	}
 
-	leave(user: UserRef): void {
+	/**
+	 * `counted` is false for a socket that closed while the room slept: it was gone before the room
+	 * rebuilt its counts, yet its user may have been online through it alone, and must be seen leave.
+	 */
+	leave(user: UserRef, counted = true): void {
 		const entry = this.online.get(user.id);
+		if (!counted) {
+			if (entry) return;
+			if (!this.touched.has(user.id))
+				this.touched.set(user.id, { user: { id: user.id, name: user.name }, wasOnline: true });
+			this.scheduleFlush();
+			return;
+		}
 		if (!entry) return;
 		this.touch(user);
 		entry.sockets -= 1;
@@ -76,12 +87,16 @@ export class Presence {
 	private addSocket(user: UserRef): void {
 		const entry = this.online.get(user.id);
 		if (entry) entry.sockets += 1;
-		else this.online.set(user.id, { user, sockets: 1 });
+		// Copy only what presence frames show: callers may pass a richer object (a session user).
+		else this.online.set(user.id, { user: { id: user.id, name: user.name }, sockets: 1 });
 	}
 
 	private touch(user: UserRef): void {
 		if (!this.touched.has(user.id)) {
-			this.touched.set(user.id, { user, wasOnline: this.online.has(user.id) });
+			this.touched.set(user.id, {
+				user: { id: user.id, name: user.name },
+				wasOnline: this.online.has(user.id),
+			});
 		}
 	}
 

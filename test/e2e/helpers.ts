@@ -1,0 +1,128 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { inject } from "vitest";
+import type { CreatedChat, CreateChatRequest } from "../../worker/protocol/index.ts";
+import { ChatApi, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
+
+export const baseUrl = inject("baseUrl");
+export const api = new ChatApi({ baseUrl });
+
+/** Every wait in the browser ends; a test that needs longer says so. */
+export const uiTimeoutMs = 15_000;
+
+export const screenshotDir = resolve(import.meta.dirname, "../../docs/screenshots");
+
+/**
+ * Debian's Chromium (`test/e2e/ensure-chromium.sh` installs it); Playwright's own browser
+ * downloads cannot work here. `launch()` gives every run a fresh temporary profile.
+ */
+export function launchChromium(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: "/usr/bin/chromium",
+		headless: true,
+		timeout: 30_000,
+		args: [
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-quic",
+			"--no-first-run",
+			"--disable-component-update",
+			"--disable-sync",
+		],
+	});
+}
+
+export async function newContext(
+	browser: Browser,
+	options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+	const context = await browser.newContext({
+		baseURL: baseUrl,
+		colorScheme: options.colorScheme ?? "light",
+		viewport: options.viewport ?? { width: 1100, height: 720 },
+		locale: "en-GB",
+		timezoneId: "UTC",
+	});
+	context.setDefaultTimeout(uiTimeoutMs);
+	return context;
+}
+
+/** A name no other test (or earlier run against the same server) uses. */
+export function unique(prefix: string): string {
+	return `${prefix} ${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export function createChat(request: CreateChatRequest): Promise<CreatedChat> {
+	return api.createChat(request);
+}
+
+/** Opens a room page, picks a name and waits until the connection is live. */
+export async function joinRoom(page: Page, path: string, name: string): Promise<void> {
+	await page.goto(path);
+	await page.getByLabel("Your name", { exact: true }).fill(name);
+	await page.getByRole("button", { name: "Join", exact: true }).click();
+	await waitForState(page, "live");
+}
+
+export async function waitForState(page: Page, state: string): Promise<void> {
+	await page.locator(`.status[data-state="${state}"]`).waitFor({ state: "visible" });
+}
+
+export function messageLog(page: Page): Locator {
+	return page.getByRole("log", { name: "Messages" });
+}
+
+/** The text of every settled message (pending ones excluded), top to bottom. */
+export function settledTexts(page: Page): Promise<string[]> {
+	return messageLog(page).locator("li[data-seq] .text").allTextContents();
+}
+
+/** Sends through the composer exactly as a person does: type, then press the Send button. */
+export async function sendFromPage(page: Page, text: string): Promise<void> {
+	await page.getByLabel("Message", { exact: true }).fill(text);
+	await page.getByRole("button", { name: "Send", exact: true }).click();
+}
+
+/** Resolves once `page` shows a settled message with exactly this text. */
+export async function waitForMessage(page: Page, text: string): Promise<void> {
+	await messageLog(page)
+		.locator("li[data-seq] .text")
+		.filter({ hasText: new RegExp(`^${escapeRegExp(text)}$`) })
+		.first()
+		.waitFor();
+}
+
+export function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A ChatClient in Node (a bot, or a second person), connected and live. */
+export async function connectClient(
+	chatId: string,
+	name: string,
+	options: Partial<ChatClientOptions> = {},
+): Promise<ChatClient> {
+	const client = new ChatClient({ baseUrl, chatId, name, ...options });
+	await withTimeout(client.connect(), uiTimeoutMs, `${name} connecting`);
+	return client;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+	mkdirSync(screenshotDir, { recursive: true });
+	await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import {
+	api,
+	createChat,
+	joinToken,
+	postMessage,
+	seedMessages,
+	sleep,
+	storedMessageCount,
+	TestSocket,
+} from "./helpers";
+
+const retention = 300; // MESSAGE_RETENTION in vitest.config.ts
+
+describe("history=false chats", () => {
+	it("relay messages live with increasing seq and store nothing at all", async () => {
+		const chat = await createChat({ history: false });
+		const alice = await joinToken(chat, "alice");
+		const socket = await TestSocket.open(chat.id, alice.token);
+		socket.send({ type: "send", text: "over the socket", clientId: "relay-1" });
+		expect((await postMessage(chat.id, alice.token, "over HTTP")).status).toBe(201);
+		await socket.until(() => socket.messages.length === 2, "both messages");
+		expect(socket.messages.map((message) => message.seq)).toEqual([1, 2]);
+		expect(await storedMessageCount(chat.id)).toBe(0);
+		const history = await api(`/api/chats/${chat.id}/messages`);
+		expect(await history.json()).toEqual({ messages: [], hasMore: false });
+		socket.close();
+	});
+
+	it("still recognise a retried clientId", async () => {
+		const chat = await createChat({ history: false });
+		const { token } = await joinToken(chat);
+		const socket = await TestSocket.open(chat.id, token);
+		const first = await postMessage(chat.id, token, "hello", "r-1");
+		const again = await postMessage(chat.id, token, "hello", "r-1");
+		expect(again.status).toBe(200);
+		expect(again.body.message).toEqual(first.body.message);
+		await sleep(30);
+		expect(socket.messages).toHaveLength(1);
+		socket.close();
+	});
+});
+
+describe("retention", () => {
+	it("trims the log to the newest MESSAGE_RETENTION messages in the background", async () => {
+		const chat = await createChat();
+		await seedMessages(chat.id, retention + 100);
+		const { token } = await joinToken(chat);
+		expect((await postMessage(chat.id, token, "tips it over")).status).toBe(201);
+		for (let attempt = 0; attempt < 100 && (await storedMessageCount(chat.id)) > retention; attempt++)
+			await sleep(20);
+		expect(await storedMessageCount(chat.id)).toBe(retention);
+		const oldest = await api(`/api/chats/${chat.id}/messages?after=0&limit=1`);
+		const page = await oldest.json<{ messages: Array<{ seq: number }> }>();
+		// 401 messages in all, the newest 300 kept: 102..401.
+		expect(page.messages[0]?.seq).toBe(102);
+	});
+});

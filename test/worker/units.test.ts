@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { readSettings } from "../../worker/config";
+import { characterCount, limits, type PresenceFrame } from "../../worker/protocol";
+import { parseClientFrame } from "../../worker/room/client-frames";
+import { Presence } from "../../worker/room/presence";
+import { takeToken } from "../../worker/room/rate-limiter";
+import { sleep } from "./helpers";
+
+describe("takeToken", () => {
+	const limit = { capacity: 3, windowMs: 3000 };
+
+	it("allows a full bucket's worth at once, then refuses with the time until the next token", () => {
+		let bucket: ReturnType<typeof takeToken>["bucket"] | undefined;
+		for (let index = 0; index < 3; index++) {
+			const result = takeToken(bucket, limit, 1000);
+			expect(result.allowed).toBe(true);
+			bucket = result.bucket;
+		}
+		const refused = takeToken(bucket, limit, 1000);
+		expect(refused).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+	});
+
+	it("refills evenly over the window, never beyond capacity", () => {
+		const empty = { tokens: 0, updatedAt: 0 };
+		expect(takeToken(empty, limit, 999).allowed).toBe(false);
+		expect(takeToken(empty, limit, 1000).allowed).toBe(true);
+		expect(takeToken(empty, limit, 1_000_000).bucket.tokens).toBe(2);
+	});
+});
+
+describe("parseClientFrame", () => {
+	it("accepts the three client frames", () => {
+		expect(parseClientFrame('{"type":"send","text":" hi ","clientId":"a-1"}')).toEqual({
+			ok: true,
+			frame: { type: "send", text: "hi", clientId: "a-1" },
+		});
+		expect(parseClientFrame('{"type":"typing"}')).toEqual({ ok: true, frame: { type: "typing" } });
+		expect(parseClientFrame('{"type":"delete","seq":3}')).toEqual({
+			ok: true,
+			frame: { type: "delete", seq: 3 },
+		});
+	});
+
+	it("measures the frame limit in UTF-8 bytes", () => {
+		const text = "é".repeat(limits.frameBytesMax / 2);
+		const result = parseClientFrame(JSON.stringify({ type: "send", text }));
+		expect(result).toMatchObject({ ok: false, error: { code: "too_large" } });
+	});
+
+	it("refuses a delete of a non-positive seq", () => {
+		expect(parseClientFrame('{"type":"delete","seq":0}')).toMatchObject({
+			ok: false,
+			error: { code: "bad_request" },
+		});
+	});
+});
+
+describe("Presence", () => {
+	it("publishes the net change of a window once, leaving out whoever came and went within it", async () => {
+		const frames: PresenceFrame[] = [];
+		const presence = new Presence(20, (frame) => frames.push(frame));
+		presence.join({ id: "a", name: "A" });
+		presence.join({ id: "b", name: "B" });
+		presence.leave({ id: "b", name: "B" });
+		await sleep(60);
+		expect(frames).toEqual([{ type: "presence", joined: [{ id: "a", name: "A" }], left: [], online: 1 }]);
+	});
+
+	it("publishes nothing for a window with no net change", async () => {
+		const frames: PresenceFrame[] = [];
+		const presence = new Presence(20, (frame) => frames.push(frame));
+		presence.restore({ id: "a", name: "A" });
+		presence.leave({ id: "a", name: "A" });
+		presence.join({ id: "a", name: "A" });
+		await sleep(60);
+		expect(frames).toEqual([]);
+		expect(presence.count).toBe(1);
+	});
+});
+
+describe("readSettings", () => {
+	it("falls back to the documented defaults for missing or nonsensical values", () => {
+		expect(readSettings({ RATE_LIMIT_MESSAGES: "abc", PRESENCE_WINDOW_MS: "-5" })).toMatchObject({
+			rateLimitMessages: 20,
+			rateLimitWindowMs: 10_000,
+			presenceWindowMs: 250,
+			messageRetention: 100_000,
+			tokenTtlMs: 3600_000,
+			corsOrigins: [],
+		});
+		expect(readSettings({ CORS_ORIGINS: " https://a.example , https://b.example " }).corsOrigins).toEqual([
+			"https://a.example",
+			"https://b.example",
+		]);
+	});
+});
+
+describe("characterCount", () => {
+	it("counts code points, not UTF-16 units", () => {
+		expect(characterCount("a😀b")).toBe(3);
+	});
+});
