@@ -19,6 +19,9 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/worker/**/*.test.ts"],
+		// The JSON report feeds the pass/fail summary line printed by .ci/run.
+		reporters: ["default", "json"],
+		outputFile: { json: "dist/test-results/worker.json" },
 		testTimeout: 20_000,
 		hookTimeout: 20_000,
 	},
