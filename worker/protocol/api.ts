@@ -43,13 +43,9 @@ export const createdChat = chatInfo.extend({
 
 export const chatWithConnections = chatInfo.extend({ connections: z.number().int() });
 
-export const chatListEntry = z.object({
-	id: z.string(),
-	name: z.string(),
-	owner: z.string().nullable(),
-	connections: z.number().int(),
-	createdAt: z.number().int(),
-});
+export const chatListEntry = chatInfo
+	.pick({ id: true, name: true, owner: true, createdAt: true })
+	.extend({ connections: z.number().int() });
 
 export const chatList = z.object({ chats: z.array(chatListEntry) });
 
