@@ -1,7 +1,9 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken, requireSecret, verifyToken } from "../../worker/auth/tokens";
 import { ApiError } from "../../worker/http/api-error";
+import { app } from "../../worker/http/app";
 import type { IssuedToken } from "../../worker/protocol";
 import { bearer, createChat, expectError, joinToken, postJson } from "./helpers";
 
@@ -114,5 +116,19 @@ describe("token signing", () => {
 		});
 		const expired = await issueToken(env.TOKEN_SECRET, { ...claims, expiresAt: Date.now() - 1000 });
 		expect(await verifyToken(env.TOKEN_SECRET, expired)).toEqual({ ok: false, reason: "expired" });
+	});
+});
+
+describe("a deployment without TOKEN_SECRET", () => {
+	it("answers token requests with a clear 500 instead of signing with a guessable key", async () => {
+		const chat = await createChat();
+		const misconfigured = { ...env, TOKEN_SECRET: "" };
+		const request = new Request(`http://edgechat.test/api/chats/${chat.id}/tokens`, {
+			method: "POST",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify({ name: "ada" }),
+		});
+		const response = await app.fetch(request, misconfigured, createExecutionContext());
+		expect(await expectError(response, 500, "server_misconfigured")).toMatch(/TOKEN_SECRET/);
 	});
 });
