@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { inject } from "vitest";
-import type { CreatedChat, CreateChatRequest } from "../../worker/protocol/index.ts";
 import { ChatApi, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
+import type { CreateChatRequest, CreatedChat } from "../../worker/protocol/index.ts";
 
 export const baseUrl = inject("baseUrl");
 export const api = new ChatApi({ baseUrl });

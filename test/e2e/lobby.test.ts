@@ -1,0 +1,134 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	api,
+	baseUrl,
+	connectClient,
+	joinRoom,
+	launchChromium,
+	newContext,
+	screenshot,
+	uiTimeoutMs,
+	unique,
+} from "./helpers.ts";
+
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe("lobby", () => {
+	it("creates a public chat, shows its link, and lists it with a live connection count", async () => {
+		const context = await newContext(browser);
+		const page = await context.newPage();
+		await page.goto("/");
+		const name = unique("Book club");
+		await page.getByLabel("Chat name", { exact: true }).fill(name);
+		await page.getByRole("button", { name: "Create chat", exact: true }).click();
+
+		const link = await page.getByLabel("Link", { exact: true }).inputValue();
+		expect(link).toMatch(new RegExp(`^${baseUrl}/c/[A-Za-z0-9]+$`));
+		const chatId = link.split("/c/")[1] ?? "";
+
+		const entry = page.locator(`.chat-list li[data-chat="${chatId}"]`);
+		await entry.getByRole("link", { name, exact: true }).waitFor();
+		await entry.getByText("0 online").waitFor();
+
+		// Someone joins from elsewhere: the count changes without a reload.
+		const visitor = await connectClient(chatId, "visitor");
+		await entry.getByText("1 online").waitFor({ timeout: uiTimeoutMs });
+		visitor.close();
+		await entry.getByText("0 online").waitFor({ timeout: uiTimeoutMs });
+		await context.close();
+	});
+
+	it("joins a public chat by typing its name", async () => {
+		const name = unique("Gardening");
+		const chat = await api.createChat({ name });
+		const context = await newContext(browser);
+		const page = await context.newPage();
+		await page.goto("/");
+		await page.locator(`.chat-list li[data-chat="${chat.id}"]`).waitFor();
+		await page.getByLabel("Join by name", { exact: true }).fill(name.toUpperCase());
+		await page.getByRole("button", { name: "Open", exact: true }).click();
+		await page.waitForURL(`**/c/${chat.id}`);
+		await page.getByLabel("Your name", { exact: true }).waitFor();
+		await context.close();
+	});
+
+	it("keeps a private chat out of the list and closed to anyone without its invite link", async () => {
+		const ownerContext = await newContext(browser);
+		const ownerPage = await ownerContext.newPage();
+		await ownerPage.goto("/");
+		const name = unique("Secret plans");
+		await ownerPage.getByLabel("Chat name", { exact: true }).fill(name);
+		await ownerPage.getByLabel("Private", { exact: true }).check();
+		await ownerPage.getByRole("button", { name: "Create chat", exact: true }).click();
+		const invite = await ownerPage.getByLabel("Invite link", { exact: true }).inputValue();
+		const match = /\/c\/([A-Za-z0-9]+)\?key=(.+)$/.exec(invite);
+		expect(match).not.toBeNull();
+		const chatId = match?.[1] ?? "";
+
+		// Not in the directory, neither over the API nor on the page after a refresh.
+		const { chats } = await api.listChats();
+		expect(chats.map((chat) => chat.id)).not.toContain(chatId);
+		const stranger = await newContext(browser);
+		const strangerPage = await stranger.newPage();
+		await strangerPage.goto("/");
+		await strangerPage.getByRole("heading", { name: "Public chats" }).waitFor();
+		await strangerPage.waitForResponse((response) => response.url().endsWith("/api/chats"));
+		expect(await strangerPage.locator(`.chat-list li[data-chat="${chatId}"]`).count()).toBe(0);
+		expect(await strangerPage.getByText(name).count()).toBe(0);
+
+		// The bare address, or a wrong key, leads nowhere and offers no way in.
+		for (const path of [`/c/${chatId}`, `/c/${chatId}?key=wrong-key`, `/embed/${chatId}`]) {
+			await strangerPage.goto(path);
+			await strangerPage.getByRole("heading", { name: "Chat not found" }).waitFor();
+			expect(await strangerPage.getByLabel("Your name", { exact: true }).count()).toBe(0);
+		}
+
+		// The invite link lets them in, as a member.
+		await joinRoom(strangerPage, invite.replace(baseUrl, ""), "guest");
+		expect(await strangerPage.getByText("Share and embed").count()).toBe(0);
+
+		// The creator comes back without any key in the address and is the owner.
+		await joinRoom(ownerPage, `/c/${chatId}`, "host");
+		await ownerPage.getByText("Share and embed").click();
+		const snippet = await ownerPage.getByLabel("Embed code", { exact: true }).inputValue();
+		expect(snippet).toContain(`src="${baseUrl}/embed/${chatId}?key=`);
+		await stranger.close();
+		await ownerContext.close();
+	});
+
+	it("looks right in light and dark", async () => {
+		const busy = await api.createChat({ name: "Design review", owner: "Mira" });
+		const quiet = await api.createChat({ name: "Weekend hikes", owner: "Jonas" });
+		const people = await Promise.all([
+			connectClient(busy.id, "Mira"),
+			connectClient(busy.id, "Sam"),
+			connectClient(busy.id, "Ada"),
+			connectClient(quiet.id, "Jonas"),
+		]);
+		for (const scheme of ["light", "dark"] as const) {
+			const context = await newContext(browser, {
+				colorScheme: scheme,
+				viewport: { width: 1100, height: 760 },
+			});
+			const page = await context.newPage();
+			await page.goto("/");
+			await page.locator(`.chat-list li[data-chat="${busy.id}"]`).getByText("3 online").waitFor();
+			await page.getByLabel("Chat name", { exact: true }).fill("Team standup");
+			await page.getByRole("button", { name: "Create chat", exact: true }).click();
+			await page.getByLabel("Link", { exact: true }).waitFor();
+			await page.getByLabel("Chat name", { exact: true }).focus();
+			await screenshot(page, `lobby-${scheme}`);
+			await context.close();
+		}
+		for (const person of people) person.close();
+	});
+});
