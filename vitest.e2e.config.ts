@@ -11,6 +11,9 @@ export default defineConfig({
 		environment: "node",
 		globalSetup: ["test/e2e/global-setup.ts"],
 		fileParallelism: false,
+		// The JSON report feeds the pass/fail summary line printed by .ci/run.
+		reporters: ["default", "json"],
+		outputFile: { json: "dist/test-results/e2e.json" },
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		teardownTimeout: 30_000,

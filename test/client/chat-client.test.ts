@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiError, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
+import type { ChatMessage } from "../../worker/protocol/index.ts";
+import { api, baseUrl, connectClient, unique, withTimeout } from "../e2e/helpers.ts";
+
+/** ChatClient from Node against the real app (wrangler dev, started by the e2e global setup). */
+
+const open: ChatClient[] = [];
+afterEach(() => {
+	for (const client of open.splice(0)) client.close();
+});
+
+async function join(
+	chatId: string,
+	name: string,
+	options: Partial<ChatClientOptions> = {},
+): Promise<ChatClient> {
+	const client = await connectClient(chatId, name, { backoff: { baseMs: 100, maxMs: 1000 }, ...options });
+	open.push(client);
+	return client;
+}
+
+/** Every message the client delivers, in delivery order. */
+function record(client: ChatClient): ChatMessage[] {
+	const received: ChatMessage[] = [];
+	client.on("message", ({ message }) => received.push(message));
+	return received;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((done) => setTimeout(done, 25));
+	}
+}
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe("ChatClient against the running app", () => {
+	it("sends with a clientId and settles when the echo with that clientId arrives", async () => {
+		const chat = await api.createChat({ name: unique("Client echo") });
+		const client = await join(chat.id, "echo");
+		const received = record(client);
+		const pending = client.send("  hello from node  ");
+		expect(pending.text).toBe("hello from node");
+		expect(client.pending.map((entry) => entry.clientId)).toEqual([pending.clientId]);
+		await until(() => received.length === 1, "the echo");
+		expect(received[0]).toMatchObject({ text: "hello from node", clientId: pending.clientId, seq: 1 });
+		expect(client.pending).toEqual([]);
+	});
+
+	it("resumes after a socket cut with exactly the messages it missed, in order", async () => {
+		const chat = await api.createChat({ name: unique("Client resume") });
+		// Keep a handle on the reader's real sockets so the test can cut one.
+		const sockets: WebSocket[] = [];
+		let refuse = false;
+		class TrackedWebSocket extends WebSocket {
+			constructor(url: string | URL) {
+				// While "the network is down", connect where nothing listens: the attempt fails for real.
+				super(refuse ? "ws://127.0.0.1:9/" : url);
+				sockets.push(this);
+			}
+		}
+		const reader = await join(chat.id, "reader", { WebSocket: TrackedWebSocket });
+		const writer = await join(chat.id, "writer");
+		const received = record(reader);
+		writer.send("m1");
+		await until(() => received.length === 1, "m1");
+
+		refuse = true;
+		sockets.at(-1)?.close();
+		await until(() => reader.state === "reconnecting", "reconnecting");
+		for (const text of ["m2", "m3", "m4"]) writer.send(text);
+		await until(() => writer.pending.length === 0, "writer acknowledged");
+		await pause(300);
+		expect(received.map((message) => message.text)).toEqual(["m1"]);
+
+		refuse = false;
+		await until(() => received.length === 4, "the missed messages", 15_000);
+		writer.send("m5");
+		await until(() => received.length === 5, "m5");
+		await pause(500);
+		expect(received.map((message) => message.text)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
+		expect(received.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
+		expect(new URL(sockets.at(-1)?.url ?? "").searchParams.get("since")).toBe("1");
+	});
+
+	it("delivers a message sent while disconnected exactly once", async () => {
+		const chat = await api.createChat({ name: unique("Client outbox") });
+		const sender = await join(chat.id, "sender");
+		const watcher = await join(chat.id, "watcher");
+		const seen = record(watcher);
+		sender.pause();
+		expect(sender.state).toBe("offline");
+		sender.send("queued");
+		// Sent, then the link drops before the echo can come back: it must go out again, yet be stored once.
+		sender.resume();
+		await until(() => sender.state === "live", "live again");
+		sender.send("in flight");
+		sender.pause();
+		sender.resume();
+		await until(() => sender.pending.length === 0, "both acknowledged");
+		await until(() => seen.length >= 2, "watcher got both");
+		await pause(800);
+		expect(seen.map((message) => message.text)).toEqual(["queued", "in flight"]);
+		const { messages } = await api.history(chat.id);
+		expect(messages.map((message) => message.text)).toEqual(["queued", "in flight"]);
+	});
+
+	it("keeps the same identity when it refreshes its token, so one person counts once", async () => {
+		const chat = await api.createChat({ name: unique("Client identity") });
+		const first = await join(chat.id, "twin");
+		const second = await join(chat.id, "twin", { token: first.token });
+		expect(second.user?.id).toBe(first.user?.id);
+		await until(() => first.onlineCount === 1 && second.onlineCount === 1, "one person online");
+		// A third party sees one user, too.
+		const other = await join(chat.id, "other");
+		expect(other.onlineCount).toBe(2);
+	});
+
+	it("pages back through history, oldest page last, without repeats", async () => {
+		const chat = await api.createChat({ name: unique("Client paging") });
+		const { token } = await api.issueToken(chat.id, { name: "seeder" });
+		for (let index = 1; index <= 12; index++)
+			await api.postMessage(chat.id, token, `h${index}`, `seed-${index}`);
+		const reader = await join(chat.id, "pager");
+		const received = record(reader);
+		const pages: number[][] = [];
+		while (reader.hasOlder) {
+			const page = await reader.loadOlder(5);
+			pages.push(page.messages.map((message) => message.seq));
+			expect(pages.length).toBeLessThan(10);
+		}
+		expect(pages).toEqual([
+			[8, 9, 10, 11, 12],
+			[3, 4, 5, 6, 7],
+			[1, 2],
+		]);
+		expect(received).toHaveLength(12);
+		expect(new Set(received.map((message) => message.seq)).size).toBe(12);
+	});
+
+	it("refuses a private chat without its key, and joins it with the invite key", async () => {
+		const chat = await api.createChat({ name: unique("Client private"), visibility: "private" });
+		const outsider = new ChatClient({ baseUrl, chatId: chat.id, name: "outsider" });
+		open.push(outsider);
+		const failure = await withTimeout(outsider.connect(), 10_000, "refusal").then(
+			() => null,
+			(error: unknown) => error,
+		);
+		expect(failure).toBeInstanceOf(ApiError);
+		expect(outsider.state).toBe("closed");
+		const invited = await join(chat.id, "invited", { key: chat.inviteKey });
+		expect(invited.user?.role).toBe("member");
+		const owner = await join(chat.id, "owner", { key: chat.ownerKey });
+		expect(owner.user?.role).toBe("owner");
+	});
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay, defaultBackoff } from "../../web/client/backoff.ts";
+import { Outbox } from "../../web/client/outbox.ts";
+import { SeqTracker } from "../../web/client/seq-tracker.ts";
+
+describe("backoff", () => {
+	it("stays within half and all of an exponential ceiling, never above the cap", () => {
+		for (let attempt = 0; attempt < 30; attempt++) {
+			const ceiling = Math.min(defaultBackoff.maxMs, defaultBackoff.baseMs * 2 ** attempt);
+			for (const random of [0, 0.25, 0.5, 0.999, 1]) {
+				const delay = backoffDelay(attempt, () => random);
+				expect(delay).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+				expect(delay).toBeLessThanOrEqual(ceiling);
+				expect(delay).toBeLessThanOrEqual(defaultBackoff.maxMs);
+			}
+		}
+	});
+
+	it("grows with each attempt until the cap, then spreads clients over the upper half", () => {
+		expect(backoffDelay(0, () => 1)).toBe(500);
+		expect(backoffDelay(1, () => 1)).toBe(1000);
+		expect(backoffDelay(4, () => 1)).toBe(8000);
+		expect(backoffDelay(5, () => 1)).toBe(10_000);
+		expect(backoffDelay(50, () => 0)).toBe(5000);
+		const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(10)));
+		expect(spread.size).toBeGreaterThan(10);
+	});
+});
+
+describe("seq tracker", () => {
+	it("accepts each seq once, whatever order they come in", () => {
+		const seqs = new SeqTracker();
+		expect([3, 1, 2, 3, 1, 4].map((seq) => seqs.accept(seq))).toEqual([true, true, true, false, false, true]);
+		expect(seqs.highest).toBe(4);
+	});
+
+	it("still refuses a repeat of a recent seq after many messages", () => {
+		const seqs = new SeqTracker();
+		for (let seq = 1; seq <= 30_000; seq++) seqs.accept(seq);
+		expect(seqs.accept(29_999)).toBe(false);
+		expect(seqs.accept(30_001)).toBe(true);
+	});
+});
+
+describe("outbox", () => {
+	it("keeps a send until its clientId is acknowledged, and re-sends it only after the ack timeout", () => {
+		const outbox = new Outbox();
+		outbox.add("a", "first", 0);
+		outbox.add("b", "second", 0);
+		expect(outbox.due(0, 5000).map((entry) => entry.clientId)).toEqual(["a", "b"]);
+		outbox.markSent("a", 0);
+		outbox.markSent("b", 0);
+		expect(outbox.due(4999, 5000)).toEqual([]);
+		expect(outbox.acknowledge("a")?.text).toBe("first");
+		expect(outbox.acknowledge("a")).toBeUndefined();
+		expect(outbox.due(5000, 5000).map((entry) => entry.clientId)).toEqual(["b"]);
+	});
+
+	it("puts everything back in line when the socket is lost", () => {
+		const outbox = new Outbox();
+		outbox.add("a", "first", 0);
+		outbox.markSent("a", 100);
+		expect(outbox.due(200, 5000)).toEqual([]);
+		outbox.socketLost();
+		expect(outbox.due(200, 5000).map((entry) => entry.clientId)).toEqual(["a"]);
+	});
+
+	it("holds a rate-limited send back for the delay", () => {
+		const outbox = new Outbox();
+		outbox.add("a", "first", 0);
+		outbox.markSent("a", 0);
+		outbox.defer("a", 10, 2500);
+		expect(outbox.due(2000, 5000)).toEqual([]);
+		expect(outbox.due(2510, 5000).map((entry) => entry.clientId)).toEqual(["a"]);
+		expect(outbox.drop("a")).toBe(true);
+		expect(outbox.size).toBe(0);
+	});
+});
