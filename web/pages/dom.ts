@@ -86,7 +86,7 @@ export function copyField(label: string, value: string, multiline = false): HTML
 		"div",
 		{ class: "field copy" },
 		h("label", { for: id }, label),
-		control,
-		h("div", { class: "row" }, button, done),
+		h("div", { class: multiline ? "copy-row stacked" : "copy-row" }, control, button),
+		done,
 	);
 }

@@ -87,6 +87,12 @@ function createSection(api: ChatApi): HTMLElement {
 function createdChat(chat: CreatedChat): Node[] {
 	const link = chatUrl(location.origin, chat.id, chat.inviteKey);
 	const open = h("a", { href: `/c/${encodeURIComponent(chat.id)}`, class: "button" }, `Open “${chat.name}”`);
+	const embed = h(
+		"details",
+		{},
+		h("summary", {}, "Embed it on your site"),
+		copyField("Embed code", embedSnippet(location.origin, chat.id, chat.name, chat.inviteKey), true),
+	);
 	return [
 		h("h3", {}, "Your chat is ready"),
 		copyField(chat.inviteKey ? "Invite link" : "Link", link),
@@ -98,8 +104,8 @@ function createdChat(chat: CreatedChat): Node[] {
 				: "Anyone can find this chat in the list. ",
 			"You are its owner in this browser: you can delete messages.",
 		),
-		copyField("Embed code", embedSnippet(location.origin, chat.id, chat.name, chat.inviteKey), true),
 		open,
+		embed,
 	];
 }
 
