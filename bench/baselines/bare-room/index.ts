@@ -1,0 +1,64 @@
+import { DurableObject } from "cloudflare:workers";
+
+interface BareEnv {
+	BARE_ROOM: DurableObjectNamespace<BareRoom>;
+}
+
+/**
+ * The least a chat room on this platform can do: accept hibernatable WebSockets and send every
+ * frame it receives to every socket, sender included. No storage on the hot path, no parsing.
+ * edgechat's figures are ratios against this room in the same run.
+ */
+export class BareRoom extends DurableObject<BareEnv> {
+	/** Events handled since this instance was constructed (a hibernated room starts again at 0). */
+	private eventsSinceWake = 0;
+
+	constructor(ctx: DurableObjectState, env: BareEnv) {
+		super(ctx, env);
+		// Same as edgechat: the runtime answers heartbeats itself, so pings never wake the room.
+		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+		// Counting constructions in storage tells the bench whether the room hibernated and how
+		// often it woke; memory does not survive hibernation, the database does.
+		ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS wakes (id INTEGER PRIMARY KEY, count INTEGER NOT NULL)");
+		ctx.storage.sql.exec(
+			"INSERT INTO wakes (id, count) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET count = count + 1",
+		);
+	}
+
+	override async fetch(request: Request): Promise<Response> {
+		this.eventsSinceWake++;
+		if (request.headers.get("Upgrade") === "websocket") {
+			const pair = new WebSocketPair();
+			this.ctx.acceptWebSocket(pair[1]);
+			return new Response(null, { status: 101, webSocket: pair[0] });
+		}
+		const wakes = this.ctx.storage.sql
+			.exec<{ count: number }>("SELECT count FROM wakes WHERE id = 1")
+			.one().count;
+		return Response.json({
+			constructions: wakes,
+			// 1 means this very request woke the room: it was hibernated (or never started) before.
+			eventsSinceWake: this.eventsSinceWake,
+			sockets: this.ctx.getWebSockets().length,
+		});
+	}
+
+	override webSocketMessage(_ws: WebSocket, message: string | ArrayBuffer): void {
+		this.eventsSinceWake++;
+		for (const socket of this.ctx.getWebSockets()) socket.send(message);
+	}
+
+	override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+		this.eventsSinceWake++;
+		// Answer the close handshake, or the client sees 1006 instead of its own code.
+		ws.close(code === 1005 ? 1000 : code, reason);
+	}
+}
+
+export default {
+	fetch(request: Request, env: BareEnv): Response | Promise<Response> {
+		const match = /^\/rooms\/([\w-]{1,64})\/(ws|stats)$/.exec(new URL(request.url).pathname);
+		if (!match?.[1]) return new Response("not found", { status: 404 });
+		return env.BARE_ROOM.getByName(match[1]).fetch(request);
+	},
+} satisfies ExportedHandler<BareEnv>;

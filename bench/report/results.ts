@@ -1,0 +1,146 @@
+import type { FanoutResult } from "../generator/fanout.ts";
+import type { JoinResult } from "../generator/join.ts";
+import type { FrameCounts } from "../generator/room.ts";
+import type { IntervalUse } from "../lib/proc.ts";
+import type { ServerKind, Transport } from "../servers/servers.ts";
+
+/** Everything one run measured: written to docs/bench/results.json and drawn in chart.svg. */
+export interface Results {
+	meta: RunMeta;
+	rooms: RoomRun[];
+	idle: IdleRun[];
+	history: HistoryRun[];
+	ceilings: CeilingFinding[];
+	targets: TargetCheck[];
+	/** Why the run failed (lost or duplicated deliveries, errors); empty when it passed. */
+	failures: string[];
+}
+
+export interface RunMeta {
+	date: string;
+	command: string;
+	quick: boolean;
+	durationSeconds: number;
+	gitCommit: string;
+	node: string;
+	wrangler: string;
+	cpuModel: string;
+	cores: number;
+	memoryGiB: number;
+	openFileLimit: number;
+}
+
+export interface CpuFigures {
+	seconds: number;
+	/** Cores used by the whole server process tree (1 = one core busy). */
+	serverCores: number;
+	serverHottestThread: { name: string; cores: number };
+	serverByProcess: { name: string; cores: number }[];
+	generatorCores: number;
+	generatorHottestThread: { name: string; cores: number };
+	/** Cores other work on the machine used meanwhile (noise). */
+	otherCores: number;
+}
+
+export function cpuFigures(use: IntervalUse): CpuFigures {
+	return {
+		seconds: use.seconds,
+		serverCores: use.server.cores,
+		serverHottestThread: use.server.hottestThread,
+		serverByProcess: use.server.byProcess.filter((process) => process.cores >= 0.005),
+		generatorCores: use.generator.cores,
+		generatorHottestThread: use.generator.hottestThread,
+		otherCores: use.otherCores,
+	};
+}
+
+export interface ServerIdentity {
+	scenario: string;
+	server: string;
+	kind: ServerKind;
+	transport: Transport;
+}
+
+export interface MemoryFigures {
+	/** Server tree, started, room open, no client. */
+	rssBeforeBytes: number;
+	/** Server tree with every client connected and presence settled. */
+	rssConnectedBytes: number;
+	perConnectionBytes: number;
+}
+
+export interface FileFigures {
+	/** Descriptors each process of the server gained per socket. */
+	perSocket: { name: string; perSocket: number; held: number; limit: number }[];
+	/** Sockets the server could hold before its tightest process reaches its open-file limit. */
+	ceiling: number;
+	limitedBy: string;
+}
+
+export interface PhaseRun extends FanoutResult {
+	name: string;
+	cpu: CpuFigures;
+}
+
+export interface RoomRun extends ServerIdentity {
+	clients: number;
+	join: JoinResult & { cpu: CpuFigures };
+	memory: MemoryFigures;
+	files: FileFigures;
+	phases: PhaseRun[];
+	otherFrames: FrameCounts;
+	errors: string[];
+}
+
+export interface IdleRun extends ServerIdentity {
+	clients: number;
+	join: JoinResult;
+	idleSeconds: number;
+	pingsSent: number;
+	pongs: number;
+	/** Frames other than pong that reached clients during the idle period, by type. */
+	framesDuringIdle: FrameCounts;
+	/** Times the room was woken during the idle period; null when the server cannot tell. */
+	wakeups: number | null;
+	/** Whether the room was hibernated (evicted) when the idle period ended. */
+	hibernatedAtEnd: boolean | null;
+	wakeSource: string;
+	memory: MemoryFigures & { rssAfterIdleBytes: number; perConnectionAfterIdleBytes: number };
+	cpu: CpuFigures;
+	errors: string[];
+}
+
+export interface Percentiles {
+	p50: number;
+	p99: number;
+	max: number;
+}
+
+export interface HistoryRun extends ServerIdentity {
+	messages: number;
+	seedSeconds: number;
+	limit: number;
+	/** Reads of the page below seq `depth`, timed inside the room by the runtime's clock (ms). */
+	atDepth: { depth: number; perCallMs: Percentiles; meanMicros: number; clockStepMs: number };
+	/** Reads below random cursors over the whole log, same timing. */
+	random: { perCallMs: Percentiles; meanMicros: number; clockStepMs: number };
+	/** The same read as one HTTP request from the generator: Worker, RPC and transport included (ms). */
+	endToEndMs: Percentiles & { requests: number };
+	check: { count: number; firstSeq: number | null; lastSeq: number | null; hasMore: boolean };
+	errors: string[];
+}
+
+export interface CeilingFinding {
+	transport: Transport;
+	server: string;
+	perSocket: number;
+	limit: number;
+	ceiling: number;
+	basis: string;
+}
+
+export interface TargetCheck {
+	target: string;
+	measured: string;
+	met: boolean | null;
+}

@@ -1,0 +1,152 @@
+import type { Results } from "./results.ts";
+
+/** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
+export function formatTables(results: Results): string {
+	const out: string[] = [];
+	out.push(
+		`edgechat bench · ${results.meta.date} · ${results.meta.command} · ${results.meta.cores} cores · commit ${results.meta.gitCommit}`,
+	);
+	out.push("");
+	out.push(
+		table(
+			[
+				"scenario",
+				"server",
+				"N",
+				"joins/s",
+				"fail",
+				"phase",
+				"msg/s",
+				"deliveries/s",
+				"p50 ms",
+				"p95 ms",
+				"p99 ms",
+				"max ms",
+				"lost",
+				"dup",
+				"srv CPU",
+				"hot thread",
+				"gen CPU",
+				"other",
+				"KiB/conn",
+			],
+			results.rooms.flatMap((run) => {
+				const head = [
+					run.scenario,
+					run.server,
+					String(run.join.joined),
+					run.join.perSecond.toFixed(0),
+					String(run.join.failed),
+				];
+				const memory = (run.memory.perConnectionBytes / 1024).toFixed(1);
+				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(13)]];
+				return run.phases.map((phase, index) => [
+					...(index === 0 ? head : ["", "", "", "", ""]),
+					phase.name,
+					phase.sentPerSecond.toFixed(0),
+					phase.deliveriesPerSecond.toFixed(0),
+					phase.latencyMs.p50.toFixed(1),
+					phase.latencyMs.p95.toFixed(1),
+					phase.latencyMs.p99.toFixed(1),
+					phase.latencyMs.max.toFixed(1),
+					String(phase.lost),
+					String(phase.duplicates),
+					phase.cpu.serverCores.toFixed(2),
+					phase.cpu.serverHottestThread.cores.toFixed(2),
+					phase.cpu.generatorCores.toFixed(2),
+					phase.cpu.otherCores.toFixed(2),
+					index === 0 ? memory : "",
+				]);
+			}),
+		),
+	);
+	out.push(
+		"CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine.",
+	);
+	out.push("");
+	if (results.idle.length > 0) {
+		out.push(
+			table(
+				[
+					"scenario",
+					"server",
+					"N",
+					"pings",
+					"pongs",
+					"other frames",
+					"wake-ups",
+					"asleep at end",
+					"srv CPU",
+					"KiB/conn",
+					"KiB/conn after",
+				],
+				results.idle.map((run) => [
+					run.scenario,
+					run.server,
+					String(run.clients),
+					String(run.pingsSent),
+					String(run.pongs),
+					JSON.stringify(run.framesDuringIdle),
+					run.wakeups === null ? "n/a" : String(run.wakeups),
+					run.hibernatedAtEnd === null ? "n/a" : run.hibernatedAtEnd ? "yes" : "no",
+					run.cpu.serverCores.toFixed(3),
+					(run.memory.perConnectionBytes / 1024).toFixed(1),
+					(run.memory.perConnectionAfterIdleBytes / 1024).toFixed(1),
+				]),
+			),
+		);
+		out.push("");
+	}
+	for (const run of results.history) {
+		out.push(
+			`${run.scenario}: ${run.messages.toLocaleString("en-US")} messages seeded in ${run.seedSeconds.toFixed(1)} s; page of ${run.limit} ` +
+				`below ${run.atDepth.depth.toLocaleString("en-US")}: in room p50 ${run.atDepth.perCallMs.p50} ms, p99 ${run.atDepth.perCallMs.p99} ms, ` +
+				`max ${run.atDepth.perCallMs.max} ms (clock step ${run.atDepth.clockStepMs} ms), mean ${run.atDepth.meanMicros.toFixed(0)} µs; ` +
+				`random cursors mean ${run.random.meanMicros.toFixed(0)} µs, p99 ${run.random.perCallMs.p99} ms; ` +
+				`over HTTP p50 ${run.endToEndMs.p50.toFixed(2)} ms, p99 ${run.endToEndMs.p99.toFixed(2)} ms`,
+		);
+	}
+	out.push("");
+	for (const ceiling of results.ceilings) {
+		out.push(
+			`ceiling (${ceiling.transport}, ${ceiling.server}): ${ceiling.perSocket.toFixed(2)} descriptors per socket, ` +
+				`limit ${ceiling.limit} -> about ${ceiling.ceiling.toLocaleString("en-US")} sockets (${ceiling.basis})`,
+		);
+	}
+	out.push("");
+	out.push(
+		table(
+			["target", "measured", "met"],
+			results.targets.map((check) => [
+				check.target,
+				check.measured,
+				check.met === null ? "n/a" : check.met ? "yes" : "NO",
+			]),
+		),
+	);
+	if (results.failures.length > 0) {
+		out.push("");
+		out.push("FAILED:");
+		for (const failure of results.failures) out.push(`  ${failure}`);
+	}
+	return out.join("\n");
+}
+
+function blank(count: number): string[] {
+	return Array.from({ length: count }, () => "");
+}
+
+function table(header: string[], rows: string[][]): string {
+	const widths = header.map((title, column) =>
+		Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+	);
+	const numeric = header.map((_, column) => rows.every((row) => /^-?[\d.,]*$/.test(row[column] ?? "")));
+	const line = (cells: string[]) =>
+		cells
+			.map((cell, column) =>
+				numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+			)
+			.join("  ")
+			.trimEnd();
+	return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}

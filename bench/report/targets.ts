@@ -1,0 +1,119 @@
+import type { Results, RoomRun, TargetCheck } from "./results.ts";
+
+/** workers-chat-demo on this kind of machine, as the issue quotes it. */
+const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
+
+const count = (value: number) => Math.round(value).toLocaleString("en-US");
+const ratio = (value: number) => `${value.toFixed(2)}x`;
+
+function find(rooms: RoomRun[], scenario: string, kind: RoomRun["kind"]): RoomRun | undefined {
+	return rooms.find((run) => run.scenario === scenario && run.kind === kind);
+}
+
+function phase(run: RoomRun | undefined, name: string) {
+	return run?.phases.find((entry) => entry.name === name);
+}
+
+/** The issue's targets, each with what this run measured and whether it is met (null: not measured). */
+export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
+	const checks: TargetCheck[] = [];
+	const { rooms } = results;
+	const roomScenario = rooms.find((run) => run.scenario.startsWith("room-"))?.scenario ?? "room-1000";
+
+	const lost = rooms.reduce(
+		(sum, run) => sum + run.phases.reduce((total, entry) => total + entry.lost, 0),
+		0,
+	);
+	const duplicated = rooms.reduce(
+		(sum, run) => sum + run.phases.reduce((total, entry) => total + entry.duplicates, 0),
+		0,
+	);
+	checks.push({
+		target: "Zero lost and zero duplicated deliveries in every scenario",
+		measured: `${count(lost)} lost, ${count(duplicated)} duplicated`,
+		met: lost === 0 && duplicated === 0,
+	});
+
+	for (const scenario of [roomScenario, `${roomScenario}-direct`]) {
+		const edge = phase(find(rooms, scenario, "edgechat"), "saturated");
+		const bare = phase(find(rooms, scenario, "bare-room"), "saturated");
+		if (!edge || !bare) continue;
+		const share = edge.deliveriesPerSecond / bare.deliveriesPerSecond;
+		checks.push({
+			target: `Saturated (${scenario}): deliveries/s >= 0.8x the bare DO room`,
+			measured: `${count(edge.deliveriesPerSecond)}/s vs ${count(bare.deliveriesPerSecond)}/s = ${ratio(share)}`,
+			met: share >= 0.8,
+		});
+		checks.push({
+			target: `Saturated (${scenario}): >= 2x workers-chat-demo's ${count(demo.deliveriesPerSecond)} deliveries/s`,
+			measured: `${count(edge.deliveriesPerSecond)}/s = ${ratio(edge.deliveriesPerSecond / demo.deliveriesPerSecond)} the demo`,
+			met: edge.deliveriesPerSecond >= 2 * demo.deliveriesPerSecond,
+		});
+	}
+
+	for (const scenario of [roomScenario, `${roomScenario}-direct`]) {
+		const edge = phase(find(rooms, scenario, "edgechat"), "paced");
+		const bare = phase(find(rooms, scenario, "bare-room"), "paced");
+		if (!edge || !bare) continue;
+		checks.push({
+			target: `Paced (${scenario}): p99 fan-out latency no worse than the bare DO room's`,
+			measured: `p99 ${edge.latencyMs.p99.toFixed(1)} ms vs ${bare.latencyMs.p99.toFixed(1)} ms`,
+			met: edge.latencyMs.p99 <= bare.latencyMs.p99,
+		});
+	}
+
+	const storm = rooms.find((run) => run.scenario.startsWith("join-storm") && run.kind === "edgechat");
+	if (storm) {
+		checks.push({
+			target: "Join storm: >= 500 joins/s, token included (and > 10x the demo's 38/s)",
+			measured: `${count(storm.join.perSecond)}/s (${storm.join.joined} joined, ${storm.join.failed} failed)`,
+			met: storm.join.perSecond >= 500 && storm.join.failed === 0,
+		});
+	}
+
+	const largest = rooms.find((run) => run.scenario.startsWith("largest") && run.kind === "edgechat");
+	if (largest) {
+		const paced = phase(largest, "paced");
+		const zeroLoss = paced !== undefined && paced.lost === 0 && paced.duplicates === 0;
+		checks.push({
+			target: "Largest room: >= 9,000 sockets in one room with zero loss (direct to the runtime)",
+			measured:
+				`${count(largest.join.joined)} sockets, ${paced ? `${count(paced.lost)} lost` : "no phase"}, ` +
+				`${count(largest.memory.perConnectionBytes / 1024)} KiB RSS per socket`,
+			met: largest.join.joined >= 9000 && zeroLoss,
+		});
+	}
+
+	for (const history of results.history) {
+		checks.push({
+			target: `History page at depth ${count(history.atDepth.depth)} of ${count(history.messages)}: p99 < 10 ms in the room`,
+			measured:
+				`p99 <= ${history.atDepth.perCallMs.p99} ms (clock step ${history.atDepth.clockStepMs} ms), ` +
+				`mean ${history.atDepth.meanMicros.toFixed(0)} µs; over HTTP p99 ${history.endToEndMs.p99.toFixed(2)} ms`,
+			met: history.errors.length === 0 ? history.atDepth.perCallMs.p99 < 10 : false,
+		});
+	}
+
+	const idleEdge = results.idle.find((run) => run.kind === "edgechat");
+	const idleBare = results.idle.find((run) => run.kind === "bare-room");
+	if (idleEdge) {
+		checks.push({
+			target: "Idle: no wake-ups from pings",
+			measured:
+				idleEdge.wakeups === null
+					? "not observable"
+					: `${idleEdge.wakeups} wake-ups, hibernated at end: ${idleEdge.hibernatedAtEnd}, ${idleEdge.pongs}/${idleEdge.pingsSent} pongs`,
+			met: idleEdge.wakeups === null ? null : idleEdge.wakeups === 0,
+		});
+	}
+	if (idleEdge && idleBare) {
+		const edge = idleEdge.memory.perConnectionBytes;
+		const bare = idleBare.memory.perConnectionBytes;
+		checks.push({
+			target: "Idle: resident memory per connection no worse than the bare DO room's",
+			measured: `${count(edge / 1024)} KiB vs ${count(bare / 1024)} KiB per connection`,
+			met: edge <= bare,
+		});
+	}
+	return checks;
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir]
+ *
+ * Starts edgechat and two baselines (a bare Durable Object room, a plain Node ws server), drives
+ * each with the same load generator, and writes every figure to results.json and chart.svg
+ * (docs/bench/ for a full run, bench/results/ for --quick). Exits non-zero if any delivery was
+ * lost or duplicated, or any scenario failed.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { machineFacts } from "./lib/machine.ts";
+import { Progress } from "./lib/progress.ts";
+import { renderChart } from "./report/chart.ts";
+import type { HistoryRun, IdleRun, Results, RoomRun } from "./report/results.ts";
+import { formatTables } from "./report/table.ts";
+import { checkTargets } from "./report/targets.ts";
+import { collectCeilings, collectFailures } from "./report/verdict.ts";
+import type { RunContext } from "./scenarios/context.ts";
+import { runHistory } from "./scenarios/history.ts";
+import { runIdle } from "./scenarios/idle.ts";
+import { fullPlan, quickPlan } from "./scenarios/plan.ts";
+import { runRoom } from "./scenarios/room.ts";
+import { stopAllChildrenNow } from "./servers/child.ts";
+import { bundleWorker } from "./servers/servers.ts";
+
+const { values: options } = parseArgs({
+	options: {
+		quick: { type: "boolean", default: false },
+		only: { type: "string" },
+		out: { type: "string" },
+	},
+});
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = options.quick === true;
+const plan = quick ? quickPlan() : fullPlan();
+const only = options.only?.split(",").map((id) => id.trim());
+const selected = (id: string) => only === undefined || only.includes(id);
+const outDir = resolve(repoRoot, options.out ?? (quick ? "bench/results" : "docs/bench"));
+const progress = new Progress();
+const workspaceDir = mkdtempSync(join(tmpdir(), "edgechat-bench-"));
+const context: RunContext = { workspace: { repoRoot, dir: workspaceDir }, progress, quick };
+
+// The whole run is bounded too: a hung scenario must not keep servers running for ever.
+const runDeadlineMs = quick ? 120_000 : 30 * 60_000;
+const watchdog = setTimeout(() => {
+	progress.log(`the run did not finish within ${runDeadlineMs / 60_000} min; stopping`);
+	stopAllChildrenNow();
+	process.exit(2);
+}, runDeadlineMs);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.on(signal, () => {
+		stopAllChildrenNow();
+		process.exit(130);
+	});
+}
+process.on("exit", stopAllChildrenNow);
+
+const started = performance.now();
+const date = new Date().toISOString();
+progress.log(`edgechat bench (${quick ? "quick" : "full"}); work files in ${workspaceDir}`);
+progress.update("building the Workers (wrangler deploy --dry-run)");
+await Promise.all(
+	["wrangler.toml", "bench/baselines/bare-room/wrangler.toml", "bench/history-room/wrangler.toml"].map(
+		(config) => bundleWorker(config, context.workspace),
+	),
+);
+
+const rooms: RoomRun[] = [];
+for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
+	progress.log(`${room.id}: ${room.title}`);
+	let clients = room.clients;
+	for (const spec of room.servers) {
+		const run = await runRoom(room, spec, clients, context);
+		rooms.push(run);
+		// Every server of "the largest room" holds the same number of sockets as the first.
+		if (clients === "ceiling" && run.clients > 0) clients = run.clients;
+	}
+}
+
+const history: HistoryRun[] = [];
+if (selected(plan.history.id)) {
+	progress.log(`${plan.history.id}: ${plan.history.title}`);
+	history.push(await runHistory(plan.history, context));
+}
+
+const idle: IdleRun[] = [];
+if (selected(plan.idle.id)) {
+	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
+	for (const spec of plan.idle.servers) idle.push(await runIdle(plan.idle, spec, context));
+}
+
+const partial = {
+	meta: {
+		date,
+		command: `npm run bench${quick ? " -- --quick" : ""}${only ? ` -- --only ${only.join(",")}` : ""}`,
+		quick,
+		durationSeconds: (performance.now() - started) / 1000,
+		...machineFacts(repoRoot),
+	},
+	rooms,
+	idle,
+	history,
+	ceilings: collectCeilings(rooms),
+	failures: collectFailures(rooms, idle, history),
+};
+const results: Results = { ...partial, targets: checkTargets(partial) };
+
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, "\t")}\n`);
+writeFileSync(join(outDir, "chart.svg"), renderChart(results));
+progress.clear();
+process.stdout.write(
+	`${formatTables(results)}\n\nwritten: ${join(outDir, "results.json")}, ${join(outDir, "chart.svg")}\n`,
+);
+
+clearTimeout(watchdog);
+rmSync(workspaceDir, { recursive: true, force: true });
+process.exit(results.failures.length > 0 ? 1 : 0);

@@ -1,0 +1,189 @@
+import { joinClients } from "../generator/join.ts";
+import { Room } from "../generator/room.ts";
+import { intervalUse, snapshot } from "../lib/proc.ts";
+import { sleep, waitUntil, withDeadline } from "../lib/time.ts";
+import { cpuFigures, type IdleRun } from "../report/results.ts";
+import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
+import { heading, memoryFigures, type RunContext } from "./context.ts";
+import { readWakeState } from "./wake-state.ts";
+
+export interface IdlePlan {
+	id: string;
+	title: string;
+	servers: ServerSpec[];
+	clients: number;
+	pingEveryMs: number;
+	durationMs: number;
+	joinConcurrency: number;
+	deadlineMs: number;
+}
+
+/**
+ * A full room where nobody talks: every client sends the text frame `ping` every `pingEveryMs`,
+ * spread evenly, as a heartbeat. The runtime answers `pong` itself; the room should stay asleep.
+ */
+export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunContext): Promise<IdleRun> {
+	const server = await startServer(spec, context.workspace);
+	const title = heading(plan.id, server.label);
+	const room = new Room(server, `bench-${plan.id}`);
+	const errors: string[] = [];
+	let run: IdleRun | null = null;
+	try {
+		run = await withDeadline(title, plan.deadlineMs, measure());
+	} catch (error) {
+		errors.push(error instanceof Error ? error.message : String(error));
+	} finally {
+		room.closeAll();
+		await stopServer(server);
+	}
+	return run ?? failed();
+
+	async function measure(): Promise<IdleRun> {
+		await room.open();
+		await sleep(250);
+		const before = snapshot(server.child.pid);
+		const join = await joinClients(room, plan.clients, {
+			concurrency: plan.joinConcurrency,
+			joinTimeoutMs: 30_000,
+			deadlineMs: 60_000,
+			onProgress: (joined) => context.progress.update(`${title} · joining ${joined}/${plan.clients}`),
+		});
+		if (join.failed > 0)
+			errors.push(`${join.failed} clients could not join: ${JSON.stringify(join.failures)}`);
+		// Let presence go out and edgechat's directory report (an alarm, 2 s after the last join)
+		// fire before the quiet period starts: those are wake-ups of the join, not of the pings.
+		await room.settle(1000, 30_000);
+		await sleep(2500);
+		const connected = snapshot(server.child.pid);
+		const framesBefore = { ...room.otherFrames };
+		const pongsBefore = room.pongs;
+		const wakeBefore = await readWakeState(room, Date.now());
+
+		const pingsSent = await heartbeat(room, plan, (sent, elapsedMs) =>
+			context.progress.update(
+				`${title} · idle ${(elapsedMs / 1000).toFixed(0)} s · pings ${sent} · pongs ${room.pongs - pongsBefore}`,
+			),
+		);
+		await waitUntil(() => room.pongs - pongsBefore >= pingsSent, 5000);
+		const idleEnd = Date.now();
+		const after = snapshot(server.child.pid);
+		const wakeAfter = await readWakeState(room, idleEnd);
+
+		const framesDuringIdle: Record<string, number> = {};
+		for (const [type, count] of Object.entries(room.otherFrames)) {
+			const during = count - (framesBefore[type] ?? 0);
+			if (during > 0) framesDuringIdle[type] = during;
+		}
+		const clients = room.clients.length;
+		const memory = memoryFigures(before, connected, clients);
+		const result: IdleRun = {
+			scenario: plan.id,
+			server: server.label,
+			kind: spec.kind,
+			transport: spec.transport,
+			clients,
+			join,
+			idleSeconds: plan.durationMs / 1000,
+			pingsSent,
+			pongs: room.pongs - pongsBefore,
+			framesDuringIdle,
+			wakeups:
+				wakeBefore && wakeAfter
+					? wakeAfter.constructions - wakeBefore.constructions - (wakeAfter.wokeForThisRead ? 1 : 0)
+					: null,
+			hibernatedAtEnd: wakeAfter ? wakeAfter.wokeForThisRead : null,
+			wakeSource: wakeAfter?.source ?? "not observable: a plain Node server has no hibernation",
+			memory: {
+				...memory,
+				rssAfterIdleBytes: after.server.rssBytes,
+				perConnectionAfterIdleBytes:
+					clients > 0 ? (after.server.rssBytes - memory.rssBeforeBytes) / clients : 0,
+			},
+			cpu: cpuFigures(intervalUse(connected, after)),
+			errors,
+		};
+		context.progress.log(
+			`${title}: ${result.pongs}/${pingsSent} pongs, wake-ups ${result.wakeups ?? "n/a"}, ` +
+				`hibernated at end: ${result.hibernatedAtEnd ?? "n/a"}, ${Math.round(result.memory.perConnectionBytes)} B/connection`,
+		);
+		return result;
+	}
+
+	function failed(): IdleRun {
+		return {
+			scenario: plan.id,
+			server: server.label,
+			kind: spec.kind,
+			transport: spec.transport,
+			clients: 0,
+			join: {
+				requested: plan.clients,
+				joined: 0,
+				failed: 0,
+				failures: {},
+				seconds: 0,
+				perSecond: 0,
+				latencyMs: { p50: 0, p99: 0, max: 0 },
+				concurrency: plan.joinConcurrency,
+				timedOut: true,
+			},
+			idleSeconds: 0,
+			pingsSent: 0,
+			pongs: 0,
+			framesDuringIdle: {},
+			wakeups: null,
+			hibernatedAtEnd: null,
+			wakeSource: "-",
+			memory: {
+				rssBeforeBytes: 0,
+				rssConnectedBytes: 0,
+				perConnectionBytes: 0,
+				rssAfterIdleBytes: 0,
+				perConnectionAfterIdleBytes: 0,
+			},
+			cpu: {
+				seconds: 0,
+				serverCores: 0,
+				serverHottestThread: { name: "-", cores: 0 },
+				serverByProcess: [],
+				generatorCores: 0,
+				generatorHottestThread: { name: "-", cores: 0 },
+				otherCores: 0,
+			},
+			errors,
+		};
+	}
+}
+
+/**
+ * Client k pings at start + round * interval + k * interval / N: the heartbeats of the room are
+ * spread evenly, as those of real clients who joined at different times would be.
+ */
+async function heartbeat(
+	room: Room,
+	plan: IdlePlan,
+	onProgress: (sent: number, elapsedMs: number) => void,
+): Promise<number> {
+	const clients = room.clients;
+	const start = performance.now();
+	let next = 0;
+	let round = 0;
+	let sent = 0;
+	while (performance.now() - start < plan.durationMs) {
+		const now = performance.now();
+		for (;;) {
+			const due = start + round * plan.pingEveryMs + (next * plan.pingEveryMs) / clients.length;
+			if (due > now || due - start >= plan.durationMs) break;
+			clients[next]?.socket.send("ping");
+			sent++;
+			next++;
+			if (next === clients.length) {
+				next = 0;
+				round++;
+			}
+		}
+		onProgress(sent, now - start);
+		await sleep(20);
+	}
+	return sent;
+}

@@ -1,0 +1,148 @@
+import type { ServerSpec } from "../servers/servers.ts";
+import type { HistoryPlan } from "./history.ts";
+import type { IdlePlan } from "./idle.ts";
+import type { RoomPlan } from "./room.ts";
+
+/**
+ * What `npm run bench` runs, in order. Every server of a scenario starts fresh (descriptors of
+ * closed sockets linger in a server that held thousands). Rooms up to a few thousand sockets go
+ * through `wrangler dev`, as a developer runs the app; the dev proxy holds about four descriptors
+ * per socket, so the largest room talks to the runtime directly.
+ */
+export interface Plan {
+	rooms: RoomPlan[];
+	history: HistoryPlan;
+	idle: IdlePlan;
+}
+
+const dev = {
+	edgechat: { kind: "edgechat", transport: "wrangler-dev" },
+	bare: { kind: "bare-room", transport: "wrangler-dev" },
+} satisfies Record<string, ServerSpec>;
+const direct = {
+	edgechat: { kind: "edgechat", transport: "direct" },
+	bare: { kind: "bare-room", transport: "direct" },
+} satisfies Record<string, ServerSpec>;
+const nodeWs: ServerSpec = { kind: "node-ws", transport: "node" };
+
+/** A paced phase: one sender at a rate every server should sustain; latency is the figure. */
+function paced(senders: number, rate: number, durationMs: number) {
+	return { name: "paced", senders, rate, durationMs, maxInFlightPerSender: 1_000_000, drainMs: 20_000 };
+}
+
+/** A saturated phase: more offered than any server here delivers; throughput is the figure. */
+function saturated(senders: number, rate: number, durationMs: number, maxInFlightPerSender: number) {
+	return { name: "saturated", senders, rate, durationMs, maxInFlightPerSender, drainMs: 20_000 };
+}
+
+export function fullPlan(): Plan {
+	return {
+		rooms: [
+			{
+				id: "room-1000",
+				title: "N=1,000: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
+				servers: [dev.bare, nodeWs, dev.edgechat],
+				clients: 1000,
+				joinConcurrency: 64,
+				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 10)],
+				deadlineMs: 150_000,
+			},
+			{
+				id: "room-1000-direct",
+				title: "N=1,000 as above, straight to the runtime: what the dev proxy costs",
+				servers: [direct.bare, direct.edgechat],
+				clients: 1000,
+				joinConcurrency: 64,
+				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 10)],
+				deadlineMs: 150_000,
+			},
+			{
+				id: "join-storm-4000",
+				title: "N=4,000: join storm (4,000 joins, 128 in flight), then paced (1 sender, 5 msg/s)",
+				servers: [dev.bare, nodeWs, dev.edgechat],
+				clients: 4000,
+				joinConcurrency: 128,
+				phases: [paced(1, 5, 15_000)],
+				deadlineMs: 180_000,
+			},
+			{
+				id: "largest-room",
+				title:
+					"The largest room the open-file limit allows, straight to the runtime: paced (1 sender, 2 msg/s)",
+				servers: [direct.edgechat, direct.bare, nodeWs],
+				clients: "ceiling",
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 15_000)],
+				deadlineMs: 240_000,
+			},
+		],
+		history: {
+			id: "history-1m",
+			title: "A page of 50 below seq 500,000 in a log of 1,000,000 messages",
+			messages: 1_000_000,
+			batch: 25_000,
+			depth: 500_000,
+			limit: 50,
+			samples: 2000,
+			requests: 1000,
+			deadlineMs: 180_000,
+		},
+		idle: {
+			id: "idle-1000",
+			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
+			servers: [dev.bare, nodeWs, dev.edgechat],
+			clients: 1000,
+			pingEveryMs: 10_000,
+			durationMs: 60_000,
+			joinConcurrency: 64,
+			deadlineMs: 150_000,
+		},
+	};
+}
+
+/** Every code path of the full plan, small and short: a smoke run under a minute. */
+export function quickPlan(): Plan {
+	return {
+		rooms: [
+			{
+				id: "room-200",
+				title: "N=200: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
+				servers: [dev.bare, nodeWs, dev.edgechat],
+				clients: 200,
+				joinConcurrency: 64,
+				phases: [paced(1, 20, 2000), saturated(10, 500, 2000, 10)],
+				deadlineMs: 40_000,
+			},
+			{
+				id: "largest-room-direct-300",
+				title: "N=300 straight to the runtime, ceiling found from descriptors per socket",
+				servers: [direct.edgechat],
+				clients: 300,
+				joinConcurrency: 64,
+				phases: [paced(1, 5, 1500)],
+				deadlineMs: 40_000,
+			},
+		],
+		history: {
+			id: "history-20k",
+			title: "A page of 50 below seq 10,000 in a log of 20,000 messages",
+			messages: 20_000,
+			batch: 10_000,
+			depth: 10_000,
+			limit: 50,
+			samples: 200,
+			requests: 100,
+			deadlineMs: 30_000,
+		},
+		idle: {
+			id: "idle-100",
+			title: "N=100 idle: a ping every second per client for 3 s",
+			servers: [dev.bare, dev.edgechat],
+			clients: 100,
+			pingEveryMs: 1000,
+			durationMs: 3000,
+			joinConcurrency: 64,
+			deadlineMs: 40_000,
+		},
+	};
+}

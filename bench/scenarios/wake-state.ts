@@ -1,0 +1,56 @@
+import type { Room } from "../generator/room.ts";
+
+/**
+ * How often a room has been constructed, read from the room itself. Reading it is a request to
+ * the room, which wakes a hibernated room: `wokeForThisRead` says whether this very read did, so
+ * that wake is not counted against the idle period, and it proves the room was asleep.
+ */
+export interface WakeState {
+	constructions: number;
+	wokeForThisRead: boolean;
+	source: string;
+}
+
+export async function readWakeState(room: Room, readAt: number): Promise<WakeState | null> {
+	const { server } = room;
+	if (server.kind === "edgechat") {
+		const id = room.chatId;
+		const key = room.ownerKey;
+		if (id === null || key === null) return null;
+		const response = await fetch(
+			`${server.origin}/api/chats/${id}/diagnostics?key=${encodeURIComponent(key)}`,
+			{
+				signal: AbortSignal.timeout(10_000),
+			},
+		);
+		if (!response.ok) return null;
+		const body: unknown = await response.json();
+		const wakes = numberField(body, "wakes");
+		const startedAt = numberField(body, "instanceStartedAt");
+		if (wakes === null || startedAt === null) return null;
+		return {
+			// `wakes` counts constructions of an existing room; the first one, at creation, is not among them.
+			constructions: wakes,
+			wokeForThisRead: startedAt >= readAt,
+			source: "GET /api/chats/:id/diagnostics (wakes, instanceStartedAt)",
+		};
+	}
+	if (server.kind === "bare-room") {
+		const response = await fetch(`${server.origin}/rooms/${encodeURIComponent(room.name)}/stats`, {
+			signal: AbortSignal.timeout(10_000),
+		});
+		if (!response.ok) return null;
+		const body: unknown = await response.json();
+		const constructions = numberField(body, "constructions");
+		const events = numberField(body, "eventsSinceWake");
+		if (constructions === null || events === null) return null;
+		return { constructions, wokeForThisRead: events === 1, source: "GET /rooms/:name/stats (constructions)" };
+	}
+	return null;
+}
+
+function numberField(value: unknown, name: string): number | null {
+	if (typeof value !== "object" || value === null) return null;
+	const property: unknown = Reflect.get(value, name);
+	return typeof property === "number" ? property : null;
+}

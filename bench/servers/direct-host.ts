@@ -1,0 +1,72 @@
+/**
+ * Runs a bundled Worker in workerd through Miniflare's API, with no dev proxy in front: clients
+ * connect straight to the runtime's socket. `wrangler dev` puts a second workerd (the proxy) in
+ * the path, which holds about four descriptors per WebSocket and so caps a room near 5,000
+ * sockets under a 20,000 open-file limit; the runtime alone holds about two.
+ *
+ * Usage: node direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars as JSON]
+ * Bindings, Durable Object classes (SQLite) and vars come from the wrangler config and .dev.vars,
+ * exactly as `wrangler dev` reads them; the JSON vars override them.
+ */
+import { dirname, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const [configPath, scriptPath, port, persistDir, varsJson = "{}"] = process.argv.slice(2);
+if (!configPath || !scriptPath || !port || !persistDir) {
+	console.error("usage: direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars JSON]");
+	process.exit(2);
+}
+
+const vars: unknown = JSON.parse(varsJson);
+const overrides: Record<string, string> = {};
+if (typeof vars === "object" && vars !== null) {
+	for (const [name, value] of Object.entries(vars)) overrides[name] = String(value);
+}
+
+// Module rules and the root path describe the sources, not the bundle: the bundle is one module.
+const {
+	workerOptions: { modulesRules: _rules, rootPath: _root, ...fromConfig },
+} = unstable_getMiniflareWorkerOptions(resolve(configPath));
+const script = resolve(scriptPath);
+
+const worker: V4WorkerOptions = {
+	...fromConfig,
+	bindings: { ...textBindings(fromConfig.bindings), ...overrides },
+	modules: true,
+	scriptPath: script,
+	modulesRoot: dirname(script),
+};
+
+const miniflare = new Miniflare(
+	convertV4MiniflareOptions({
+		host: "127.0.0.1",
+		port: Number(port),
+		resourcePersistencePath: resolve(persistDir),
+		// No request.cf lookup (this machine has no internet) and no per-request log line.
+		cf: false,
+		logRequests: false,
+		workers: [worker],
+	}),
+);
+
+/** The vars of wrangler.toml and .dev.vars: text values, as both files define them. */
+function textBindings(bindings: unknown): Record<string, string> {
+	const text: Record<string, string> = {};
+	if (typeof bindings !== "object" || bindings === null) return text;
+	for (const [name, value] of Object.entries(bindings)) if (typeof value === "string") text[name] = value;
+	return text;
+}
+
+const url = await miniflare.ready;
+console.log(`ready ${url.href}`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	await miniflare.dispose();
+	process.exit(0);
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -1,0 +1,192 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "../lib/ports.ts";
+import { sleep } from "../lib/time.ts";
+import { Child } from "./child.ts";
+
+export type ServerKind = "edgechat" | "bare-room" | "node-ws" | "history-room";
+/** How clients reach the server: through `wrangler dev` (the README's way), straight to workerd, or plain Node. */
+export type Transport = "wrangler-dev" | "direct" | "node";
+
+export interface ServerSpec {
+	kind: ServerKind;
+	transport: Transport;
+}
+
+export interface Server extends ServerSpec {
+	label: string;
+	/** http://127.0.0.1:PORT */
+	origin: string;
+	child: Child;
+}
+
+export interface Workspace {
+	repoRoot: string;
+	/** Temporary directory of this run: logs, persisted state, bundles. */
+	dir: string;
+}
+
+const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
+	edgechat: "wrangler.toml",
+	"bare-room": "bench/baselines/bare-room/wrangler.toml",
+	"history-room": "bench/history-room/wrangler.toml",
+};
+
+/**
+ * The bench's senders are machines that send far faster than a person; the per-user rate limit
+ * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
+ */
+const benchVars: Record<string, string> = { RATE_LIMIT_MESSAGES: "1000000000" };
+
+const readyPaths: Record<ServerKind, string> = {
+	edgechat: "/api/health",
+	"bare-room": "/rooms/bench-ready/stats",
+	"node-ws": "/health",
+	"history-room": "/health",
+};
+
+export function label(spec: ServerSpec): string {
+	const names: Record<ServerKind, string> = {
+		edgechat: "edgechat",
+		"bare-room": "bare DO room",
+		"node-ws": "Node ws",
+		"history-room": "history room",
+	};
+	const ways: Record<Transport, string> = {
+		"wrangler-dev": "wrangler dev",
+		direct: "workerd direct",
+		node: "node",
+	};
+	return `${names[spec.kind]} (${ways[spec.transport]})`;
+}
+
+let serial = 0;
+
+export async function startServer(spec: ServerSpec, workspace: Workspace): Promise<Server> {
+	const port = await freePort();
+	const name = `${++serial}-${spec.kind}-${spec.transport}`;
+	const logPath = join(workspace.dir, `${name}.log`);
+	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
+	const node = process.execPath;
+	const cwd = workspace.repoRoot;
+	let child: Child;
+	if (spec.kind === "node-ws") {
+		child = new Child(node, ["bench/baselines/ws-server.ts", String(port)], { cwd, logPath });
+	} else if (spec.transport === "wrangler-dev") {
+		// The bundle built at the start of the run, served with --no-bundle: wrangler dev watches
+		// the sources and restarts the runtime when they change, which would cut every socket of a
+		// run in progress. The bench measures the code as it was when the run began.
+		const bundle = await bundleWorker(configs[spec.kind], workspace);
+		const inspectorPort = await freePort();
+		const vars = Object.entries(benchVars).map(([key, value]) => `${key}:${value}`);
+		child = new Child(
+			node,
+			[
+				"node_modules/wrangler/bin/wrangler.js",
+				"dev",
+				bundle,
+				"--no-bundle",
+				"--config",
+				configs[spec.kind],
+				"--ip",
+				"127.0.0.1",
+				"--port",
+				String(port),
+				"--inspector-port",
+				String(inspectorPort),
+				"--persist-to",
+				persist,
+				// Per-request log lines cost the dev server CPU that the room needs.
+				"--log-level",
+				"warn",
+				...(vars.length > 0 ? ["--var", ...vars] : []),
+			],
+			{ cwd, logPath },
+		);
+	} else {
+		const bundle = await bundleWorker(configs[spec.kind], workspace);
+		child = new Child(
+			node,
+			[
+				"bench/servers/direct-host.ts",
+				configs[spec.kind],
+				bundle,
+				String(port),
+				persist,
+				JSON.stringify(benchVars),
+			],
+			{ cwd, logPath },
+		);
+	}
+	const origin = `http://127.0.0.1:${port}`;
+	try {
+		await waitForHttp(child, `${origin}${readyPaths[spec.kind]}`, 90_000);
+	} catch (error) {
+		await child.stop();
+		throw error;
+	}
+	return { ...spec, label: label(spec), origin, child };
+}
+
+export async function stopServer(server: Server): Promise<void> {
+	await server.child.stop();
+}
+
+/** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
+function ensureAssetsDirectory(repoRoot: string): void {
+	const assets = join(repoRoot, "dist", "web");
+	if (!existsSync(assets)) mkdirSync(assets, { recursive: true });
+}
+
+const bundles = new Map<string, Promise<string>>();
+const run = promisify(execFile);
+
+/** wrangler's own build (esbuild), as `wrangler deploy` would ship it; once per config and run. */
+export function bundleWorker(config: string, workspace: Workspace): Promise<string> {
+	let bundle = bundles.get(config);
+	if (!bundle) {
+		bundle = (async () => {
+			ensureAssetsDirectory(workspace.repoRoot);
+			const outdir = mkdtempSync(join(workspace.dir, "bundle-"));
+			await run(
+				process.execPath,
+				[
+					"node_modules/wrangler/bin/wrangler.js",
+					"deploy",
+					"--dry-run",
+					"--config",
+					config,
+					"--outdir",
+					outdir,
+				],
+				{
+					cwd: workspace.repoRoot,
+					env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+					timeout: 120_000,
+				},
+			);
+			return join(outdir, "index.js");
+		})();
+		bundles.set(config, bundle);
+	}
+	return bundle;
+}
+
+async function waitForHttp(child: Child, url: string, ms: number): Promise<void> {
+	const end = performance.now() + ms;
+	while (performance.now() < end) {
+		if (child.hasExited)
+			throw new Error(`server ${child.describeExit()} before it was ready:\n${child.tail()}`);
+		try {
+			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			await response.arrayBuffer();
+			if (response.ok) return;
+		} catch {
+			// Not listening yet.
+		}
+		await sleep(100);
+	}
+	throw new Error(`server not ready at ${url} within ${ms / 1000} s:\n${child.tail()}`);
+}
