@@ -141,6 +141,19 @@ describe("ChatClient against the running app", () => {
 		expect(new Set(received.map((message) => message.seq)).size).toBe(12);
 	});
 
+	it("relays messages in a chat that keeps no history, and finds nothing to page back to", async () => {
+		const chat = await api.createChat({ name: unique("Client relay"), history: false });
+		const speaker = await join(chat.id, "speaker");
+		const listener = await join(chat.id, "listener");
+		const heard = record(listener);
+		speaker.send("said once, kept nowhere");
+		await until(() => heard.length === 1 && speaker.pending.length === 0, "the relayed message");
+		expect(heard[0]?.text).toBe("said once, kept nowhere");
+		const older = await listener.loadOlder();
+		expect(older.messages).toEqual([]);
+		expect(listener.hasOlder).toBe(false);
+	});
+
 	it("refuses a private chat without its key, and joins it with the invite key", async () => {
 		const chat = await api.createChat({ name: unique("Client private"), visibility: "private" });
 		const outsider = new ChatClient({ baseUrl, chatId: chat.id, name: "outsider" });

@@ -191,7 +191,8 @@ describe("room", () => {
 		const context = await newContext(browser);
 		const page = await context.newPage();
 		await page.goto(`/c/${chat.id}`);
-		// The name field has focus on arrival; Enter submits the form.
+		// The name field has focus once the chat is found; Enter submits the form.
+		await page.waitForFunction(() => document.activeElement?.getAttribute("name") === "name");
 		await page.keyboard.type("Keys");
 		await page.keyboard.press("Enter");
 		await page.locator('.status[data-state="live"]').waitFor();

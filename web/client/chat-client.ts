@@ -316,7 +316,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		}
 		if (generation !== this.#generation) return;
 
-		const socket = new this.#WebSocket(this.#socketUrl(token.token));
+		let socket: WebSocket;
+		try {
+			socket = new this.#WebSocket(this.#socketUrl(token.token));
+		} catch (error) {
+			// Only a malformed address throws here (a bad baseUrl): retrying cannot help.
+			this.#fail("bad_request", error instanceof Error ? error.message : String(error));
+			return;
+		}
 		this.#socket = socket;
 		let readyOnThisSocket = false;
 		socket.onopen = () => {

@@ -5,7 +5,7 @@ import { chatUrl, embedSnippet } from "./embed-snippet.ts";
 import { ownedChats, rememberChatKeys, rememberedName } from "./storage.ts";
 
 /** How often the public list (and its connection counts) is refreshed while the page is visible. */
-const refreshMs = 4000;
+const refreshMs = 3000;
 
 /** `/`: create a chat, browse the public ones with their live counts, join one by name. */
 export function mountLobby(root: HTMLElement): void {
@@ -22,13 +22,20 @@ export function mountLobby(root: HTMLElement): void {
 				h("h1", { class: "brand" }, "edgechat"),
 				h("p", { class: "hint" }, "Real-time chat rooms: start one, share the link, talk."),
 			),
-			h("main", { class: "lobby-grid" }, createSection(api), directory.element, ownedSection()),
+			h(
+				"main",
+				{ class: "lobby-grid" },
+				// A new public chat shows up in the list at once, not at the next refresh.
+				createSection(api, () => directory.refresh()),
+				directory.element,
+				ownedSection(),
+			),
 		),
 	);
 	directory.start();
 }
 
-function createSection(api: ChatApi): HTMLElement {
+function createSection(api: ChatApi, onCreated: () => void): HTMLElement {
 	const name = labelledInput("Chat name", {
 		name: "chat-name",
 		required: true,
@@ -68,6 +75,7 @@ function createSection(api: ChatApi): HTMLElement {
 			});
 			result.replaceChildren(...createdChat(created));
 			name.input.value = "";
+			onCreated();
 		} catch (caught) {
 			error.textContent =
 				caught instanceof ApiError ? caught.message : "The chat could not be created. Try again.";
@@ -120,6 +128,8 @@ class PublicDirectory {
 	readonly #names = h("datalist", { id: "public-chat-names" });
 	#chats: ChatListEntry[] = [];
 	#timer: ReturnType<typeof setTimeout> | undefined;
+	#inFlight = false;
+	#again = false;
 
 	constructor(api: ChatApi) {
 		this.#api = api;
@@ -156,13 +166,19 @@ class PublicDirectory {
 	}
 
 	start(): void {
-		void this.#refresh();
+		void this.refresh();
 		document.addEventListener("visibilitychange", () => {
-			if (document.visibilityState === "visible") void this.#refresh();
+			if (document.visibilityState === "visible") void this.refresh();
 		});
 	}
 
-	async #refresh(): Promise<void> {
+	async refresh(): Promise<void> {
+		// One request at a time: a refresh asked for meanwhile runs right after the current one.
+		if (this.#inFlight) {
+			this.#again = true;
+			return;
+		}
+		this.#inFlight = true;
 		clearTimeout(this.#timer);
 		try {
 			const { chats } = await this.#api.listChats();
@@ -172,8 +188,13 @@ class PublicDirectory {
 		} catch {
 			this.#problem.textContent = "The list could not be refreshed; retrying.";
 		}
-		if (document.visibilityState !== "hidden")
-			this.#timer = setTimeout(() => void this.#refresh(), refreshMs);
+		this.#inFlight = false;
+		if (this.#again) {
+			this.#again = false;
+			void this.refresh();
+		} else if (document.visibilityState !== "hidden") {
+			this.#timer = setTimeout(() => void this.refresh(), refreshMs);
+		}
 	}
 
 	#render(chats: ChatListEntry[]): void {
