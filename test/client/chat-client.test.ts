@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
 import type { ChatMessage } from "../../worker/protocol/index.ts";
+import { limits } from "../../worker/protocol/limits.ts";
 import { api, baseUrl, connectClient, unique, withTimeout } from "../e2e/helpers.ts";
 
 /** ChatClient from Node against the real app (wrangler dev, started by the e2e global setup). */
@@ -111,13 +112,60 @@ describe("ChatClient against the running app", () => {
 	it("keeps the same identity when it refreshes its token, so one person counts once", async () => {
 		const chat = await api.createChat({ name: unique("Client identity") });
 		const first = await join(chat.id, "twin");
-		const second = await join(chat.id, "twin", { token: first.token });
+		const saved = first.token;
+		if (!saved) throw new Error("no token after joining");
+		// As a page finds it in storage a while later: expired, so it must be refreshed.
+		const refreshed: string[] = [];
+		const second = new ChatClient({
+			baseUrl,
+			chatId: chat.id,
+			name: "twin",
+			token: { ...saved, expiresAt: Date.now() },
+		});
+		open.push(second);
+		second.on("token", (issued) => refreshed.push(issued.token));
+		await withTimeout(second.connect(), 10_000, "second tab");
+		expect(refreshed).toHaveLength(1);
 		expect(second.user?.id).toBe(first.user?.id);
 		await until(() => first.onlineCount === 1 && second.onlineCount === 1, "one person online");
 		// A third party sees one user, too.
 		const other = await join(chat.id, "other");
 		expect(other.onlineCount).toBe(2);
 	});
+
+	it("fills a gap longer than the replay cap over HTTP, delivering every missed message once", async () => {
+		const chat = await api.createChat({ name: unique("Client long gap") });
+		const reader = await join(chat.id, "reader");
+		const received = record(reader);
+		reader.pause();
+		// More than the server replays on reconnect, written by enough people to stay under the rate limit.
+		const total = limits.replayMax + 60;
+		const writers = await Promise.all(
+			Array.from({ length: Math.ceil(total / 18) }, (_, index) =>
+				api.issueToken(chat.id, { name: `writer${index}` }).then((issued) => issued.token),
+			),
+		);
+		for (let start = 0; start < total; start += writers.length) {
+			await Promise.all(
+				writers.map((token, index) =>
+					start + index < total
+						? api.postMessage(chat.id, token, `gap ${start + index}`, `gap-${start + index}`)
+						: null,
+				),
+			);
+		}
+		let replay: { missed: number; replayed: number } | undefined;
+		reader.on("ready", (ready) => {
+			replay = ready.replay;
+		});
+		reader.resume();
+		await until(() => received.length >= total, `${total} messages`, 20_000);
+		await pause(300);
+		expect(replay?.missed).toBe(total);
+		expect(replay?.replayed).toBeLessThan(total);
+		const seqs = received.map((message) => message.seq).sort((a, b) => a - b);
+		expect(seqs).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+	}, 60_000);
 
 	it("pages back through history, oldest page last, without repeats", async () => {
 		const chat = await api.createChat({ name: unique("Client paging") });
