@@ -12,98 +12,20 @@ import type {
 } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
+import type {
+	ChatClientEvents,
+	ChatClientOptions,
+	ClientError,
+	ConnectionState,
+	ReceivedMessage,
+} from "./client-types.ts";
 import { Emitter } from "./emitter.ts";
 import { encodeClientFrame, newClientId, parseServerFrame } from "./frames.ts";
 import { ApiError, ChatApi } from "./http-api.ts";
 import { Outbox, type PendingSend } from "./outbox.ts";
 import { SeqTracker } from "./seq-tracker.ts";
+import { TokenKeeper } from "./token-keeper.ts";
 
-/**
- * - `connecting`: the first connection is being made.
- * - `live`: the room's `ready` frame arrived; messages flow.
- * - `reconnecting`: the link dropped; retrying with backoff (sends wait in the outbox).
- * - `offline`: paused by `pause()` (the device has no network); `resume()` reconnects at once.
- * - `closed`: `close()` was called, or the chat refused us for good (see the `error` event).
- */
-export type ConnectionState = "idle" | "connecting" | "live" | "reconnecting" | "offline" | "closed";
-
-export interface StateChange {
-	state: ConnectionState;
-	/** While reconnecting: milliseconds until the next attempt. */
-	retryInMs?: number;
-}
-
-export interface ReceivedMessage {
-	message: ChatMessage;
-	/** `live`: from the socket (including the replay after a reconnect); `history`: an HTTP page. */
-	source: "live" | "history";
-	/** Sent by this user (from this tab or another one with the same identity). */
-	own: boolean;
-}
-
-export interface PresenceChange {
-	/** Who is online (at most `limits.onlineListMax` listed by the server on connect). */
-	online: UserRef[];
-	/** Exact number of users online. */
-	count: number;
-	joined: UserRef[];
-	left: UserRef[];
-}
-
-export interface ClientError {
-	code: ErrorCode | "network";
-	message: string;
-	/** The client stopped: nothing will be retried. */
-	fatal: boolean;
-	clientId?: string;
-}
-
-export interface RejectedSend {
-	pending: PendingSend;
-	code: ErrorCode;
-	message: string;
-}
-
-export interface ChatClientEvents {
-	state: StateChange;
-	ready: ReadyFrame;
-	/** A token was issued or refreshed: persist it to keep the same identity next time. */
-	token: IssuedToken;
-	message: ReceivedMessage;
-	deleted: { seq: number };
-	presence: PresenceChange;
-	typing: UserRef;
-	/** A send the server refused for good (bad text, too large); it will not be retried. */
-	rejected: RejectedSend;
-	error: ClientError;
-}
-
-export interface ChatClientOptions {
-	/** Origin of the edgechat service, e.g. `http://127.0.0.1:8787` (in a page: `location.origin`). */
-	baseUrl: string;
-	chatId: string;
-	/** Display name, 1..32 characters. */
-	name: string;
-	/** Invite key (private chats) or owner key (owner role). */
-	key?: string | undefined;
-	/** A token this chat issued before (even expired): refreshed so the user keeps the same id. */
-	token?: IssuedToken | null | undefined;
-	fetch?: typeof fetch;
-	/** Defaults to the global `WebSocket` (browsers, Node 22+). */
-	WebSocket?: typeof WebSocket;
-	backoff?: BackoffOptions;
-	random?: () => number;
-	/** A `ping` goes out this often when live; silence for this plus `heartbeatTimeoutMs` means a dead link. */
-	heartbeatMs?: number;
-	heartbeatTimeoutMs?: number;
-	/** An unacknowledged send is repeated (same clientId) after this long. */
-	ackTimeoutMs?: number;
-	/** At most one `typing` frame per this interval. */
-	typingIntervalMs?: number;
-}
-
-/** How long before its expiry a token is refreshed rather than used. */
-const tokenRefreshMarginMs = 60_000;
 /** A send refused with `rate_limited` is tried again after this long. */
 const rateLimitRetryMs = 2500;
 const tickMs = 1000;
@@ -112,16 +34,16 @@ const gapPagesMax = 500;
 
 /**
  * A connection to one chat: joins with a token, keeps a WebSocket open (reconnecting with
- * jittered backoff and resuming from the last seq seen), delivers every message once and in
- * order, and sends with a clientId until the server acknowledges, so nothing typed is lost or
- * doubled across network cuts. Works in browsers and in Node 22+ alike.
+ * jittered backoff and resuming from the last seq seen), delivers every message exactly once
+ * (keyed by seq; live ones in order, history pages fill in older ones), and sends with a clientId
+ * until the server acknowledges, so nothing typed is lost or doubled across network cuts. Works in
+ * browsers and in Node 22+ alike.
  */
 export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly chatId: string;
 	readonly api: ChatApi;
 
-	readonly #name: string;
-	readonly #key: string | undefined;
+	readonly #tokens: TokenKeeper;
 	readonly #WebSocket: typeof WebSocket;
 	readonly #backoff: BackoffOptions;
 	readonly #random: () => number;
@@ -131,8 +53,6 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly #typingIntervalMs: number;
 
 	#state: ConnectionState = "idle";
-	#token: IssuedToken | null;
-	#tokenStale = false;
 	#socket: WebSocket | null = null;
 	/** Bumped whenever the current connection attempt must be abandoned. */
 	#generation = 0;
@@ -163,9 +83,13 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		super();
 		this.chatId = options.chatId;
 		this.api = new ChatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-		this.#name = options.name.trim();
-		this.#key = options.key || undefined;
-		this.#token = options.token ?? null;
+		this.#tokens = new TokenKeeper(
+			this.api,
+			options.chatId,
+			options.name.trim(),
+			options.key || undefined,
+			options.token,
+		);
 		this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
 		this.#backoff = options.backoff ?? defaultBackoff;
 		this.#random = options.random ?? Math.random;
@@ -194,7 +118,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	}
 
 	get token(): IssuedToken | null {
-		return this.#token;
+		return this.#tokens.current;
 	}
 
 	get online(): UserRef[] {
@@ -263,7 +187,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 	/** Owners only: removes a message's text; every client gets a `deleted` event. */
 	async deleteMessage(seq: number): Promise<void> {
-		const token = this.#token;
+		const token = this.#tokens.current;
 		if (!token) throw new ApiError(401, "unauthorized", "not joined yet");
 		await this.api.deleteMessage(this.chatId, token.token, seq);
 	}
@@ -309,7 +233,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#setState(this.#everLive ? "reconnecting" : "connecting");
 		let token: IssuedToken;
 		try {
-			token = await this.#ensureToken();
+			const { token: current, issued } = await this.#tokens.ensure();
+			token = current;
+			if (issued) this.emit("token", current);
 		} catch (error) {
 			if (generation === this.#generation) this.#connectFailed(error);
 			return;
@@ -339,38 +265,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 			this.#socket = null;
 			// A refused upgrade (401: expired or foreign token) is invisible to WebSocket clients; it
 			// looks like a socket that closed before `ready`. Refreshing the token costs one request.
-			if (!readyOnThisSocket) this.#tokenStale = true;
+			if (!readyOnThisSocket) this.#tokens.markStale();
 			this.#socketLost();
 		};
 		// Every error is followed by a close event, which does the work.
 		socket.onerror = () => {};
-	}
-
-	async #ensureToken(): Promise<IssuedToken> {
-		const current = this.#token;
-		const usable =
-			current !== null &&
-			!this.#tokenStale &&
-			current.user.name === this.#name &&
-			current.expiresAt - Date.now() > tokenRefreshMarginMs;
-		if (usable) return current;
-		const request = this.#key ? { name: this.#name, key: this.#key } : { name: this.#name };
-		let issued: IssuedToken;
-		if (current) {
-			try {
-				issued = await this.api.issueToken(this.chatId, request, current.token);
-			} catch (error) {
-				// Too old to vouch for the identity (or signed with a rotated secret): start afresh.
-				if (!(error instanceof ApiError && error.status === 401)) throw error;
-				issued = await this.api.issueToken(this.chatId, request);
-			}
-		} else {
-			issued = await this.api.issueToken(this.chatId, request);
-		}
-		this.#token = issued;
-		this.#tokenStale = false;
-		this.emit("token", issued);
-		return issued;
 	}
 
 	#connectFailed(error: unknown): void {
@@ -488,7 +387,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 			this.#hasOlder = false;
 			return { messages: [], hasMore: false };
 		}
-		const page = await this.api.history(this.chatId, { before, limit }, this.#token?.token);
+		const page = await this.api.history(this.chatId, { before, limit }, this.#tokens.current?.token);
 		for (const message of page.messages) this.#deliver(message, "history");
 		this.#oldestSeq = page.messages[0]?.seq ?? before;
 		this.#hasOlder = page.hasMore && this.#oldestSeq > 1;
@@ -504,7 +403,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 				result = await this.api.history(
 					this.chatId,
 					{ after, before: firstReplayed, limit: limits.historyPageMax },
-					this.#token?.token,
+					this.#tokens.current?.token,
 				);
 			} catch (error) {
 				const message = error instanceof Error ? error.message : String(error);

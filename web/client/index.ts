@@ -3,16 +3,16 @@
  * what browsers and Node 22+ both provide (`fetch`, `WebSocket`, `crypto`, timers).
  */
 export { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
-export {
-	ChatClient,
-	type ChatClientEvents,
-	type ChatClientOptions,
-	type ClientError,
-	type ConnectionState,
-	type PresenceChange,
-	type ReceivedMessage,
-	type RejectedSend,
-	type StateChange,
-} from "./chat-client.ts";
+export { ChatClient } from "./chat-client.ts";
+export type {
+	ChatClientEvents,
+	ChatClientOptions,
+	ClientError,
+	ConnectionState,
+	PresenceChange,
+	ReceivedMessage,
+	RejectedSend,
+	StateChange,
+} from "./client-types.ts";
 export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
 export type { PendingSend } from "./outbox.ts";

@@ -1,0 +1,93 @@
+import type {
+	ChatMessage,
+	ErrorCode,
+	IssuedToken,
+	ReadyFrame,
+	UserRef,
+} from "../../worker/protocol/index.ts";
+import type { BackoffOptions } from "./backoff.ts";
+import type { PendingSend } from "./outbox.ts";
+
+/**
+ * - `connecting`: the first connection is being made.
+ * - `live`: the room's `ready` frame arrived; messages flow.
+ * - `reconnecting`: the link dropped; retrying with backoff (sends wait in the outbox).
+ * - `offline`: paused by `pause()` (the device has no network); `resume()` reconnects at once.
+ * - `closed`: `close()` was called, or the chat refused us for good (see the `error` event).
+ */
+export type ConnectionState = "idle" | "connecting" | "live" | "reconnecting" | "offline" | "closed";
+
+export interface StateChange {
+	state: ConnectionState;
+	/** While reconnecting: milliseconds until the next attempt. */
+	retryInMs?: number;
+}
+
+export interface ReceivedMessage {
+	message: ChatMessage;
+	/** `live`: from the socket (including the replay after a reconnect); `history`: an HTTP page. */
+	source: "live" | "history";
+	/** Sent by this user (from this tab or another one with the same identity). */
+	own: boolean;
+}
+
+export interface PresenceChange {
+	/** Who is online (at most `limits.onlineListMax` listed by the server on connect). */
+	online: UserRef[];
+	/** Exact number of users online. */
+	count: number;
+	joined: UserRef[];
+	left: UserRef[];
+}
+
+export interface ClientError {
+	code: ErrorCode | "network";
+	message: string;
+	/** The client stopped: nothing will be retried. */
+	fatal: boolean;
+	clientId?: string;
+}
+
+export interface RejectedSend {
+	pending: PendingSend;
+	code: ErrorCode;
+	message: string;
+}
+
+export interface ChatClientEvents {
+	state: StateChange;
+	ready: ReadyFrame;
+	/** A token was issued or refreshed: persist it to keep the same identity next time. */
+	token: IssuedToken;
+	message: ReceivedMessage;
+	deleted: { seq: number };
+	presence: PresenceChange;
+	typing: UserRef;
+	/** A send the server refused for good (bad text, too large); it will not be retried. */
+	rejected: RejectedSend;
+	error: ClientError;
+}
+
+export interface ChatClientOptions {
+	/** Origin of the edgechat service, e.g. `http://127.0.0.1:8787` (in a page: `location.origin`). */
+	baseUrl: string;
+	chatId: string;
+	/** Display name, 1..32 characters. */
+	name: string;
+	/** Invite key (private chats) or owner key (owner role). */
+	key?: string | undefined;
+	/** A token this chat issued before (even expired): refreshed so the user keeps the same id. */
+	token?: IssuedToken | null | undefined;
+	fetch?: typeof fetch;
+	/** Defaults to the global `WebSocket` (browsers, Node 22+). */
+	WebSocket?: typeof WebSocket;
+	backoff?: BackoffOptions;
+	random?: () => number;
+	/** A `ping` goes out this often when live; silence for this plus `heartbeatTimeoutMs` means a dead link. */
+	heartbeatMs?: number;
+	heartbeatTimeoutMs?: number;
+	/** An unacknowledged send is repeated (same clientId) after this long. */
+	ackTimeoutMs?: number;
+	/** At most one `typing` frame per this interval. */
+	typingIntervalMs?: number;
+}

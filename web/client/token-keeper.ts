@@ -1,0 +1,69 @@
+import type { IssuedToken } from "../../worker/protocol/index.ts";
+import { ApiError, type ChatApi } from "./http-api.ts";
+
+/** How long before its expiry a token is refreshed rather than used. */
+const refreshMarginMs = 60_000;
+
+/**
+ * The join token of one chat. A token that is about to expire, that the server seems to have
+ * refused, or that names someone else is exchanged for a new one with the previous token as
+ * Bearer, so the user keeps the same id (and counts once in presence across tabs and visits).
+ */
+export class TokenKeeper {
+	#current: IssuedToken | null;
+	#stale = false;
+	readonly #api: ChatApi;
+	readonly #chatId: string;
+	readonly #name: string;
+	readonly #key: string | undefined;
+
+	constructor(
+		api: ChatApi,
+		chatId: string,
+		name: string,
+		key: string | undefined,
+		initial?: IssuedToken | null,
+	) {
+		this.#api = api;
+		this.#chatId = chatId;
+		this.#name = name;
+		this.#key = key;
+		this.#current = initial ?? null;
+	}
+
+	get current(): IssuedToken | null {
+		return this.#current;
+	}
+
+	/** The socket closed before `ready`: a refused upgrade (401) looks just like that to a client. */
+	markStale(): void {
+		this.#stale = true;
+	}
+
+	/** A token fit to connect with; `issued` tells whether it is a new one (to persist). */
+	async ensure(): Promise<{ token: IssuedToken; issued: boolean }> {
+		const current = this.#current;
+		const usable =
+			current !== null &&
+			!this.#stale &&
+			current.user.name === this.#name &&
+			current.expiresAt - Date.now() > refreshMarginMs;
+		if (usable) return { token: current, issued: false };
+		const request = this.#key ? { name: this.#name, key: this.#key } : { name: this.#name };
+		let issued: IssuedToken;
+		if (current) {
+			try {
+				issued = await this.#api.issueToken(this.#chatId, request, current.token);
+			} catch (error) {
+				// Too old to vouch for the identity (or signed with a rotated secret): start afresh.
+				if (!(error instanceof ApiError && error.status === 401)) throw error;
+				issued = await this.#api.issueToken(this.#chatId, request);
+			}
+		} else {
+			issued = await this.#api.issueToken(this.#chatId, request);
+		}
+		this.#current = issued;
+		this.#stale = false;
+		return { token: issued, issued: true };
+	}
+}
