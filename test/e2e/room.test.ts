@@ -227,7 +227,7 @@ describe("room", () => {
 	});
 
 	it("looks right in light and dark", async () => {
-		const chat = await createChat({ name: "Design review", owner: "Mira" });
+		const chat = await createChat({ name: "Launch planning", owner: "Mira" });
 		const sam = await connectClient(chat.id, "Sam");
 		const ada = await connectClient(chat.id, "Ada");
 		const lines: [typeof sam, string][] = [
