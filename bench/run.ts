@@ -1,5 +1,5 @@
 /**
- * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir]
+ * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile]
  *
  * Starts edgechat and two baselines (a bare Durable Object room, a plain Node ws server), drives
  * each with the same load generator, and writes every figure to results.json and chart.svg
@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machineFacts } from "./lib/machine.ts";
 import { Progress } from "./lib/progress.ts";
+import { backgroundCores, waitForQuiet } from "./lib/quiet.ts";
 import { renderChart } from "./report/chart.ts";
 import type { HistoryRun, IdleRun, Results, RoomRun } from "./report/results.ts";
 import { formatTables } from "./report/table.ts";
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
 		out: { type: "string" },
+		profile: { type: "boolean", default: false },
 	},
 });
 
@@ -42,7 +44,12 @@ const selected = (id: string) => only === undefined || only.includes(id);
 const outDir = resolve(repoRoot, options.out ?? (quick ? "bench/results" : "docs/bench"));
 const progress = new Progress();
 const workspaceDir = mkdtempSync(join(tmpdir(), "edgechat-bench-"));
-const context: RunContext = { workspace: { repoRoot, dir: workspaceDir }, progress, quick };
+const context: RunContext = {
+	workspace: { repoRoot, dir: workspaceDir },
+	progress,
+	quick,
+	profile: options.profile === true,
+};
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.
 const runDeadlineMs = quick ? 120_000 : 30 * 60_000;
@@ -59,6 +66,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 process.on("exit", stopAllChildrenNow);
 
+/** Before each server starts: in a full run, wait up to a minute for other work on the machine to calm down. */
+async function quietMachine(): Promise<number> {
+	if (quick) return backgroundCores(200);
+	return waitForQuiet(60_000, 0.3, (cores) =>
+		progress.update(`waiting for the machine: other work uses ${cores.toFixed(2)} cores`),
+	);
+}
+const backgroundLoad: number[] = [];
+
 const started = performance.now();
 const date = new Date().toISOString();
 progress.log(`edgechat bench (${quick ? "quick" : "full"}); work files in ${workspaceDir}`);
@@ -74,6 +90,7 @@ for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 	progress.log(`${room.id}: ${room.title}`);
 	let clients = room.clients;
 	for (const spec of room.servers) {
+		backgroundLoad.push(await quietMachine());
 		const run = await runRoom(room, spec, clients, context);
 		rooms.push(run);
 		// Every server of "the largest room" holds the same number of sockets as the first.
@@ -84,13 +101,17 @@ for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 const history: HistoryRun[] = [];
 if (selected(plan.history.id)) {
 	progress.log(`${plan.history.id}: ${plan.history.title}`);
+	backgroundLoad.push(await quietMachine());
 	history.push(await runHistory(plan.history, context));
 }
 
 const idle: IdleRun[] = [];
 if (selected(plan.idle.id)) {
 	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
-	for (const spec of plan.idle.servers) idle.push(await runIdle(plan.idle, spec, context));
+	for (const spec of plan.idle.servers) {
+		backgroundLoad.push(await quietMachine());
+		idle.push(await runIdle(plan.idle, spec, context));
+	}
 }
 
 const partial = {
@@ -99,6 +120,7 @@ const partial = {
 		command: `npm run bench${quick ? " -- --quick" : ""}${only ? ` -- --only ${only.join(",")}` : ""}`,
 		quick,
 		durationSeconds: (performance.now() - started) / 1000,
+		backgroundCoresBeforeServers: backgroundLoad,
 		...machineFacts(repoRoot),
 	},
 	rooms,
@@ -118,5 +140,10 @@ process.stdout.write(
 );
 
 clearTimeout(watchdog);
+if (results.failures.length > 0) {
+	// The servers' logs stay for whoever investigates the failure.
+	process.stdout.write(`server logs: ${workspaceDir}\n`);
+	process.exit(1);
+}
 rmSync(workspaceDir, { recursive: true, force: true });
-process.exit(results.failures.length > 0 ? 1 : 0);
+process.exit(0);

@@ -45,6 +45,8 @@ export class Room {
 	phase: Phase | null = null;
 	/** Frames other than messages and pongs, by type; `error:<code>` for errors. */
 	otherFrames: FrameCounts = {};
+	/** Bytes of those frames, by type: presence in a join storm is a large share of the traffic. */
+	otherBytes: FrameCounts = {};
 	pongs = 0;
 	outOfOrder = 0;
 	/** Bench messages that arrived when no phase was running. */
@@ -192,7 +194,7 @@ export class Room {
 			this.onError(data);
 			return;
 		}
-		this.count(type);
+		this.count(type, data.length);
 	}
 
 	private onError(data: Buffer): void {
@@ -202,8 +204,9 @@ export class Room {
 		if (answered && answered.phase === this.phase?.id) this.phase.reject(answered.message);
 	}
 
-	private count(type: string): void {
+	private count(type: string, bytes = 0): void {
 		this.otherFrames[type] = (this.otherFrames[type] ?? 0) + 1;
+		if (bytes > 0) this.otherBytes[type] = (this.otherBytes[type] ?? 0) + bytes;
 		this.lastControlFrameAt = performance.now();
 	}
 

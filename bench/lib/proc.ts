@@ -15,6 +15,8 @@ export interface TreeSample {
 	pids: number[];
 	/** User + system CPU seconds of every process in the tree, since each started. */
 	cpuSeconds: number;
+	/** The part of cpuSeconds spent in the kernel (system calls, loopback TCP): I/O, not JavaScript. */
+	kernelSeconds: number;
 	/** CPU seconds per thread, keyed "pid/tid", to find a single saturated thread. */
 	threadCpuSeconds: Map<string, number>;
 	/** Names of those threads (comm), for the report. */
@@ -43,6 +45,10 @@ function statFields(stat: string): { comm: string; rest: string[] } {
 /** rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15. */
 function cpuTicks(rest: string[]): number {
 	return Number(rest[11]) + Number(rest[12]);
+}
+
+function kernelTicks(rest: string[]): number {
+	return Number(rest[12]);
 }
 
 export function processTree(root: number): number[] {
@@ -99,6 +105,7 @@ export function openFileLimit(pid: number): number {
 
 export function sampleTree(pids: number[]): TreeSample {
 	let cpu = 0;
+	let kernel = 0;
 	let rss = 0;
 	let files = 0;
 	const threadCpuSeconds = new Map<string, number>();
@@ -113,6 +120,7 @@ export function sampleTree(pids: number[]): TreeSample {
 		const resident = rssBytes(pid);
 		const held = openFiles(pid);
 		cpu += cpuSeconds;
+		kernel += kernelTicks(fields.rest) / ticksPerSecond;
 		rss += resident;
 		files += held;
 		byPid.set(pid, { name, files: held, limit: openFileLimit(pid), cpuSeconds, rssBytes: resident });
@@ -134,6 +142,7 @@ export function sampleTree(pids: number[]): TreeSample {
 		at: performance.now(),
 		pids,
 		cpuSeconds: cpu,
+		kernelSeconds: kernel,
 		threadCpuSeconds,
 		threadNames,
 		rssBytes: rss,
@@ -149,6 +158,8 @@ export interface CpuUse {
 	hottestThread: { name: string; cores: number };
 	/** Cores used by each process of the tree, busiest first. */
 	byProcess: { name: string; cores: number }[];
+	/** Share of the CPU time spent in the kernel. */
+	kernelShare: number;
 }
 
 export function cpuBetween(before: TreeSample, after: TreeSample): CpuUse {
@@ -163,7 +174,14 @@ export function cpuBetween(before: TreeSample, after: TreeSample): CpuUse {
 		cores: (process.cpuSeconds - (before.byPid.get(pid)?.cpuSeconds ?? 0)) / seconds,
 	}));
 	byProcess.sort((a, b) => b.cores - a.cores);
-	return { cores: (after.cpuSeconds - before.cpuSeconds) / seconds, hottestThread: hottest, byProcess };
+	const used = after.cpuSeconds - before.cpuSeconds;
+	const kernelShare = used > 0 ? (after.kernelSeconds - before.kernelSeconds) / used : 0;
+	return {
+		cores: used / seconds,
+		hottestThread: hottest,
+		byProcess,
+		kernelShare,
+	};
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from the first line of /proc/stat. */

@@ -43,12 +43,14 @@ interface Group {
 const width = 1180;
 const panelHeight = 300;
 const margin = { left: 80, right: 20 };
+/** Widest a server's bars may be, so that a group of one does not fill its whole column. */
+const maxSlot = 70;
 
 export function renderChart(results: Results): string {
 	const groups = groupsOf(results);
 	const plotWidth = width - margin.left - margin.right;
 	const groupWidth = plotWidth / Math.max(groups.length, 1);
-	const latencyTop = 96;
+	const latencyTop = 118;
 	const throughputTop = latencyTop + panelHeight + 90;
 	const height = throughputTop + panelHeight + 90;
 
@@ -76,7 +78,7 @@ export function renderChart(results: Results): string {
 			"#555",
 		),
 	);
-	parts.push(legend(margin.left, 70, results));
+	parts.push(legend(margin.left, 76, results));
 
 	// Latency, log scale.
 	const latencies = groups.flatMap((group) => group.bars.flatMap((bar) => [bar.p50, bar.p95, bar.p99]));
@@ -103,18 +105,19 @@ export function renderChart(results: Results): string {
 	}
 	groups.forEach((group, index) => {
 		const x0 = margin.left + index * groupWidth;
-		const slot = (groupWidth - 24) / Math.max(group.bars.length, 1);
+		const slot = Math.min((groupWidth - 24) / Math.max(group.bars.length, 1), maxSlot);
+		const inset = (groupWidth - 24 - slot * group.bars.length) / 2;
 		group.bars.forEach((bar, barIndex) => {
 			const thin = slot / 3.4;
 			percentiles.forEach((percentile, step) => {
 				const value = bar[percentile.key];
-				const x = x0 + 12 + barIndex * slot + step * thin + slot * 0.05;
+				const x = x0 + 12 + inset + barIndex * slot + step * thin + slot * 0.05;
 				const y = yLatency(value);
 				parts.push(
 					`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(thin - 2).toFixed(1)}" height="${(latencyTop + panelHeight - y).toFixed(1)}" fill="${colors[bar.kind]}" fill-opacity="${percentile.opacity}"><title>${escapeXml(`${bar.server}, ${group.label}: ${percentile.key} ${value.toFixed(1)} ms`)}</title></rect>`,
 				);
 			});
-			const labelX = x0 + 12 + barIndex * slot + slot * 0.5;
+			const labelX = x0 + 12 + inset + barIndex * slot + slot * 0.5;
 			parts.push(text(labelX, yLatency(bar.p99) - 4, formatMs(bar.p99), 10, "normal", "#333", "middle"));
 		});
 		parts.push(
@@ -149,9 +152,10 @@ export function renderChart(results: Results): string {
 	}
 	groups.forEach((group, index) => {
 		const x0 = margin.left + index * groupWidth;
-		const slot = (groupWidth - 24) / Math.max(group.bars.length, 1);
+		const slot = Math.min((groupWidth - 24) / Math.max(group.bars.length, 1), maxSlot);
+		const inset = (groupWidth - 24 - slot * group.bars.length) / 2;
 		group.bars.forEach((bar, barIndex) => {
-			const x = x0 + 12 + barIndex * slot + slot * 0.12;
+			const x = x0 + 12 + inset + barIndex * slot + slot * 0.12;
 			const y = yRate(bar.deliveriesPerSecond);
 			parts.push(
 				`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.76).toFixed(1)}" height="${(throughputTop + panelHeight - y).toFixed(1)}" fill="${colors[bar.kind]}"><title>${escapeXml(`${bar.server}, ${group.label}: ${Math.round(bar.deliveriesPerSecond)} deliveries/s`)}</title></rect>`,
@@ -232,7 +236,7 @@ function legend(x: number, y: number, results: Results): string {
 	for (const kind of kinds) {
 		items.push(`<rect x="${offset}" y="${y - 10}" width="12" height="12" fill="${colors[kind]}"/>`);
 		items.push(text(offset + 18, y, names[kind], 12, "normal", "#222"));
-		offset += 28 + names[kind].length * 7;
+		offset += 34 + names[kind].length * 6.6;
 	}
 	items.push(
 		text(

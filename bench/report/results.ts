@@ -1,6 +1,7 @@
 import type { FanoutResult } from "../generator/fanout.ts";
 import type { JoinResult } from "../generator/join.ts";
 import type { FrameCounts } from "../generator/room.ts";
+import type { ProfileSummary } from "../lib/inspector.ts";
 import type { IntervalUse } from "../lib/proc.ts";
 import type { ServerKind, Transport } from "../servers/servers.ts";
 
@@ -21,6 +22,8 @@ export interface RunMeta {
 	command: string;
 	quick: boolean;
 	durationSeconds: number;
+	/** Cores other work used just before each server started (measured while the bench idled). */
+	backgroundCoresBeforeServers: number[];
 	gitCommit: string;
 	node: string;
 	wrangler: string;
@@ -36,6 +39,8 @@ export interface CpuFigures {
 	serverCores: number;
 	serverHottestThread: { name: string; cores: number };
 	serverByProcess: { name: string; cores: number }[];
+	/** Share of the server's CPU time spent in the kernel (socket writes, loopback TCP). */
+	serverKernelShare: number;
 	generatorCores: number;
 	generatorHottestThread: { name: string; cores: number };
 	/** Cores other work on the machine used meanwhile (noise). */
@@ -48,9 +53,24 @@ export function cpuFigures(use: IntervalUse): CpuFigures {
 		serverCores: use.server.cores,
 		serverHottestThread: use.server.hottestThread,
 		serverByProcess: use.server.byProcess.filter((process) => process.cores >= 0.005),
+		serverKernelShare: use.server.kernelShare,
 		generatorCores: use.generator.cores,
 		generatorHottestThread: use.generator.hottestThread,
 		otherCores: use.otherCores,
+	};
+}
+
+/** CPU figures of an interval nothing was measured in (a scenario that failed early). */
+export function noCpu(): CpuFigures {
+	return {
+		seconds: 0,
+		serverCores: 0,
+		serverHottestThread: { name: "-", cores: 0 },
+		serverByProcess: [],
+		serverKernelShare: 0,
+		generatorCores: 0,
+		generatorHottestThread: { name: "-", cores: 0 },
+		otherCores: 0,
 	};
 }
 
@@ -80,15 +100,21 @@ export interface FileFigures {
 export interface PhaseRun extends FanoutResult {
 	name: string;
 	cpu: CpuFigures;
+	/** What most likely held this phase's figures back (see report/limits.ts). */
+	limitedBy: string;
+	/** With --profile: where the Worker's isolate spent this phase. */
+	profile?: ProfileSummary;
 }
 
 export interface RoomRun extends ServerIdentity {
 	clients: number;
-	join: JoinResult & { cpu: CpuFigures };
+	join: JoinResult & { cpu: CpuFigures; limitedBy: string; profile?: ProfileSummary };
 	memory: MemoryFigures;
 	files: FileFigures;
 	phases: PhaseRun[];
+	/** Frames other than bench messages that clients received (ready, presence...), and their bytes. */
 	otherFrames: FrameCounts;
+	otherBytes: FrameCounts;
 	errors: string[];
 }
 

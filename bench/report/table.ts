@@ -16,7 +16,8 @@ export function formatTables(results: Results): string {
 				"joins/s",
 				"fail",
 				"phase",
-				"msg/s",
+				"offered",
+				"sent",
 				"deliveries/s",
 				"p50 ms",
 				"p95 ms",
@@ -39,10 +40,11 @@ export function formatTables(results: Results): string {
 					String(run.join.failed),
 				];
 				const memory = (run.memory.perConnectionBytes / 1024).toFixed(1);
-				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(13)]];
+				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(14)]];
 				return run.phases.map((phase, index) => [
 					...(index === 0 ? head : ["", "", "", "", ""]),
 					phase.name,
+					String(phase.offeredPerSecond),
 					phase.sentPerSecond.toFixed(0),
 					phase.deliveriesPerSecond.toFixed(0),
 					phase.latencyMs.p50.toFixed(1),
@@ -61,7 +63,34 @@ export function formatTables(results: Results): string {
 		),
 	);
 	out.push(
-		"CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine.",
+		"offered/sent in messages/s; CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine.",
+	);
+	out.push("");
+	out.push(
+		table(
+			["scenario", "server", "step", "limited by", "server CPU by process", "kernel"],
+			results.rooms.flatMap((run) => [
+				[
+					run.scenario,
+					run.server,
+					`join ${run.join.perSecond.toFixed(0)}/s`,
+					run.join.limitedBy,
+					byProcess(run.join.cpu.serverByProcess),
+					share(run.join.cpu.serverKernelShare),
+				],
+				...run.phases.map((phase) => [
+					"",
+					"",
+					`${phase.name} ${phase.deliveriesPerSecond.toFixed(0)}/s`,
+					phase.limitedBy,
+					byProcess(phase.cpu.serverByProcess),
+					share(phase.cpu.serverKernelShare),
+				]),
+			]),
+		),
+	);
+	out.push(
+		"kernel: share of the server's CPU time spent in system calls and loopback TCP rather than in user code.",
 	);
 	out.push("");
 	if (results.idle.length > 0) {
@@ -107,6 +136,32 @@ export function formatTables(results: Results): string {
 		);
 	}
 	out.push("");
+	for (const run of results.rooms) {
+		const steps = [
+			{ name: "join", profile: run.join.profile },
+			...run.phases.map((phase) => ({ name: phase.name, profile: phase.profile })),
+		];
+		for (const step of steps) {
+			if (!step.profile) continue;
+			const { profile } = step;
+			out.push(
+				`profile ${run.scenario} · ${run.server} · ${step.name}: ${profile.samples} samples, idle ${share(profile.idle)}, ` +
+					`native runtime ${share(profile.program)}, GC ${share(profile.garbageCollector)}`,
+			);
+			out.push(
+				`  self: ${profile.self
+					.slice(0, 8)
+					.map((entry) => `${entry.name} ${share(entry.share)}`)
+					.join("; ")}`,
+			);
+			out.push(
+				`  inclusive: ${profile.inclusive
+					.slice(0, 8)
+					.map((entry) => `${entry.name} ${share(entry.share)}`)
+					.join("; ")}`,
+			);
+		}
+	}
 	for (const ceiling of results.ceilings) {
 		out.push(
 			`ceiling (${ceiling.transport}, ${ceiling.server}): ${ceiling.perSocket.toFixed(2)} descriptors per socket, ` +
@@ -130,6 +185,14 @@ export function formatTables(results: Results): string {
 		for (const failure of results.failures) out.push(`  ${failure}`);
 	}
 	return out.join("\n");
+}
+
+function byProcess(processes: { name: string; cores: number }[]): string {
+	return processes.map((process) => `${process.name} ${process.cores.toFixed(2)}`).join(", ") || "-";
+}
+
+function share(value: number): string {
+	return `${Math.round(value * 100)}%`;
 }
 
 function blank(count: number): string[] {

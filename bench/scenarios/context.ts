@@ -7,6 +7,8 @@ export interface RunContext {
 	workspace: Workspace;
 	progress: Progress;
 	quick: boolean;
+	/** Take a CPU profile of the Worker's isolate during each step (wrangler dev servers only). */
+	profile: boolean;
 }
 
 /** Heading of every progress line: which scenario on which server. */

@@ -2,7 +2,7 @@ import { joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, waitUntil, withDeadline } from "../lib/time.ts";
-import { cpuFigures, type IdleRun } from "../report/results.ts";
+import { cpuFigures, type IdleRun, noCpu } from "../report/results.ts";
 import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
 import { heading, memoryFigures, type RunContext } from "./context.ts";
 import { readWakeState } from "./wake-state.ts";
@@ -141,15 +141,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				rssAfterIdleBytes: 0,
 				perConnectionAfterIdleBytes: 0,
 			},
-			cpu: {
-				seconds: 0,
-				serverCores: 0,
-				serverHottestThread: { name: "-", cores: 0 },
-				serverByProcess: [],
-				generatorCores: 0,
-				generatorHottestThread: { name: "-", cores: 0 },
-				otherCores: 0,
-			},
+			cpu: noCpu(),
 			errors,
 		};
 	}

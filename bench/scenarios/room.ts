@@ -1,9 +1,12 @@
+import { availableParallelism } from "node:os";
 import { type FanoutOptions, runFanout } from "../generator/fanout.ts";
 import { type JoinResult, joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
+import { InspectorSession, type ProfileSummary } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, withDeadline } from "../lib/time.ts";
-import { cpuFigures, type PhaseRun, type RoomRun } from "../report/results.ts";
+import { limitOf } from "../report/limits.ts";
+import { cpuFigures, noCpu, type PhaseRun, type RoomRun } from "../report/results.ts";
 import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
 import { fileFigures, heading, memoryFigures, type RunContext } from "./context.ts";
 
@@ -22,6 +25,8 @@ export interface RoomPlan {
 	/** Bound on one server's whole run: start, join, phases, stop. */
 	deadlineMs: number;
 }
+
+const cores = availableParallelism();
 
 /** Sockets joined before measuring descriptors per socket, when the room size is "as many as fit". */
 const probeClients = 1000;
@@ -50,17 +55,30 @@ export async function runRoom(
 		files: { perSocket: [], ceiling: 0, limitedBy: "-" },
 		phases: [],
 		otherFrames: room.otherFrames,
+		otherBytes: room.otherBytes,
 		errors,
 	};
+	let inspector: InspectorSession | null = null;
 	try {
+		if (context.profile && server.inspectorPort !== undefined)
+			inspector = await InspectorSession.open(server.inspectorPort);
 		await withDeadline(`${title}`, plan.deadlineMs, measure());
 	} catch (error) {
 		errors.push(error instanceof Error ? error.message : String(error));
 	} finally {
+		inspector?.close();
 		room.closeAll();
 		await stopServer(server);
 	}
 	return run;
+
+	/** Runs `step` under the profiler when one is attached; the summary is undefined otherwise. */
+	async function profiled<T>(step: () => Promise<T>): Promise<{ result: T; profile?: ProfileSummary }> {
+		if (!inspector) return { result: await step() };
+		await inspector.startProfile();
+		const result = await step();
+		return { result, profile: await inspector.stopProfile() };
+	}
 
 	async function measure(): Promise<void> {
 		await room.open();
@@ -76,7 +94,8 @@ export async function runRoom(
 		});
 
 		let target = clients === "ceiling" ? probeClients : clients;
-		let join = await joinClients(room, target, joinOptions(target));
+		const firstJoin = await profiled(() => joinClients(room, target, joinOptions(target)));
+		let join = firstJoin.result;
 		if (clients === "ceiling") {
 			const probe = fileFigures(before, snapshot(server.child.pid), room.clients.length);
 			target = Math.floor(probe.ceiling * ceilingShare);
@@ -88,7 +107,9 @@ export async function runRoom(
 		}
 		const joined = snapshot(server.child.pid);
 		run.clients = target;
-		run.join = { ...join, cpu: cpuFigures(intervalUse(before, joined)) };
+		const joinCpu = cpuFigures(intervalUse(before, joined));
+		run.join = { ...join, cpu: joinCpu, limitedBy: limitOf(joinCpu, cores, false) };
+		if (firstJoin.profile) run.join.profile = firstJoin.profile;
 		context.progress.log(
 			`${title}: ${join.joined}/${target} joined in ${join.seconds.toFixed(1)} s (${Math.round(join.perSecond)}/s), ${join.failed} failed`,
 		);
@@ -104,15 +125,25 @@ export async function runRoom(
 
 		for (const phase of plan.phases) {
 			const start = snapshot(server.child.pid);
-			const result = await runFanout(room, {
-				...phase,
-				onProgress: (ledger, elapsedMs) =>
-					context.progress.update(
-						`${title} · ${phase.name} ${(elapsedMs / 1000).toFixed(1)} s · sent ${ledger.sent} · delivered ${ledger.delivered}/${ledger.expected}`,
-					),
-			});
+			const { result, profile } = await profiled(() =>
+				runFanout(room, {
+					...phase,
+					onProgress: (ledger, elapsedMs) =>
+						context.progress.update(
+							`${title} · ${phase.name} ${(elapsedMs / 1000).toFixed(1)} s · sent ${ledger.sent} · delivered ${ledger.delivered}/${ledger.expected}`,
+						),
+				}),
+			);
 			const end = snapshot(server.child.pid);
-			run.phases.push({ name: phase.name, ...result, cpu: cpuFigures(intervalUse(start, end)) });
+			const cpu = cpuFigures(intervalUse(start, end));
+			const keptUp = result.deliveriesPerSecond >= 0.97 * result.offeredDeliveriesPerSecond;
+			run.phases.push({
+				name: phase.name,
+				...result,
+				cpu,
+				limitedBy: limitOf(cpu, cores, keptUp),
+				...(profile && { profile }),
+			});
 			context.progress.log(`${title} · ${phase.name}: ${describePhase(result)}`);
 			await room.settle(500, 5000);
 		}
@@ -138,15 +169,8 @@ function emptyJoin(): RoomRun["join"] {
 		latencyMs: { p50: 0, p99: 0, max: 0 },
 		concurrency: 0,
 		timedOut: false,
-		cpu: {
-			seconds: 0,
-			serverCores: 0,
-			serverHottestThread: { name: "-", cores: 0 },
-			serverByProcess: [],
-			generatorCores: 0,
-			generatorHottestThread: { name: "-", cores: 0 },
-			otherCores: 0,
-		},
+		cpu: noCpu(),
+		limitedBy: "-",
 	};
 }
 

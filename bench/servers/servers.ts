@@ -20,6 +20,8 @@ export interface Server extends ServerSpec {
 	/** http://127.0.0.1:PORT */
 	origin: string;
 	child: Child;
+	/** V8 inspector of the Worker's isolate (wrangler dev only), for --profile. */
+	inspectorPort?: number;
 }
 
 export interface Workspace {
@@ -72,6 +74,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 	const node = process.execPath;
 	const cwd = workspace.repoRoot;
 	let child: Child;
+	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {
 		child = new Child(node, ["bench/baselines/ws-server.ts", String(port)], { cwd, logPath });
 	} else if (spec.transport === "wrangler-dev") {
@@ -79,7 +82,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		// the sources and restarts the runtime when they change, which would cut every socket of a
 		// run in progress. The bench measures the code as it was when the run began.
 		const bundle = await bundleWorker(configs[spec.kind], workspace);
-		const inspectorPort = await freePort();
+		inspectorPort = await freePort();
 		const vars = Object.entries(benchVars).map(([key, value]) => `${key}:${value}`);
 		child = new Child(
 			node,
@@ -127,7 +130,13 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		await child.stop();
 		throw error;
 	}
-	return { ...spec, label: label(spec), origin, child };
+	return {
+		...spec,
+		label: label(spec),
+		origin,
+		child,
+		...(inspectorPort !== undefined && { inspectorPort }),
+	};
 }
 
 export async function stopServer(server: Server): Promise<void> {

@@ -1,0 +1,168 @@
+import WebSocket from "ws";
+
+/**
+ * A CPU profile of the Worker's isolate, taken through the V8 inspector that `wrangler dev`
+ * exposes on --inspector-port (the Chrome DevTools protocol). It answers what the runtime's
+ * busy thread spends its time on: our code, JSON, WebSocket sends, the garbage collector.
+ */
+
+export interface ProfileSummary {
+	samples: number;
+	/** Share of samples in each of V8's pseudo-frames: idle, (program) = native runtime work, GC. */
+	idle: number;
+	program: number;
+	garbageCollector: number;
+	/** Functions by self time (their own code, not their callees), share of all samples. */
+	self: { name: string; share: number }[];
+	/** Our functions by inclusive time (on the stack at all), share of all samples. */
+	inclusive: { name: string; share: number }[];
+}
+
+interface CallFrame {
+	functionName: string;
+	url: string;
+	lineNumber: number;
+}
+
+interface ProfileNode {
+	id: number;
+	callFrame: CallFrame;
+	children?: number[];
+}
+
+interface Profile {
+	nodes: ProfileNode[];
+	samples: number[];
+}
+
+export class InspectorSession {
+	private readonly socket: WebSocket;
+	private nextId = 0;
+	private readonly pending = new Map<
+		number,
+		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
+	>();
+
+	private constructor(socket: WebSocket) {
+		this.socket = socket;
+		socket.on("message", (data: Buffer) => {
+			const message: unknown = JSON.parse(data.toString());
+			if (typeof message !== "object" || message === null) return;
+			const id: unknown = Reflect.get(message, "id");
+			const waiter = typeof id === "number" ? this.pending.get(id) : undefined;
+			if (!waiter || typeof id !== "number") return;
+			this.pending.delete(id);
+			const error: unknown = Reflect.get(message, "error");
+			if (error) waiter.reject(new Error(JSON.stringify(error)));
+			else waiter.resolve(Reflect.get(message, "result"));
+		});
+	}
+
+	/** Connects to the first target listed at http://127.0.0.1:<port>/json. */
+	static async open(port: number): Promise<InspectorSession> {
+		const response = await fetch(`http://127.0.0.1:${port}/json`, { signal: AbortSignal.timeout(5000) });
+		const targets: unknown = await response.json();
+		const first: unknown = Array.isArray(targets) ? targets[0] : undefined;
+		const url: unknown =
+			typeof first === "object" && first !== null ? Reflect.get(first, "webSocketDebuggerUrl") : undefined;
+		if (typeof url !== "string") throw new Error("the inspector lists no target");
+		const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024 });
+		await new Promise<void>((resolve, reject) => {
+			socket.once("open", () => resolve());
+			socket.once("error", reject);
+		});
+		return new InspectorSession(socket);
+	}
+
+	call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {
+		const id = ++this.nextId;
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.pending.delete(id);
+				reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
+			}, timeoutMs);
+			this.pending.set(id, {
+				resolve: (value) => {
+					clearTimeout(timer);
+					resolve(value);
+				},
+				reject: (error) => {
+					clearTimeout(timer);
+					reject(error);
+				},
+			});
+			this.socket.send(JSON.stringify({ id, method, params }));
+		});
+	}
+
+	async startProfile(intervalMicros = 500): Promise<void> {
+		await this.call("Profiler.enable");
+		await this.call("Profiler.setSamplingInterval", { interval: intervalMicros });
+		await this.call("Profiler.start");
+	}
+
+	async stopProfile(): Promise<ProfileSummary> {
+		const result = await this.call("Profiler.stop", {}, 60_000);
+		const profile: unknown =
+			typeof result === "object" && result !== null ? Reflect.get(result, "profile") : undefined;
+		if (!isProfile(profile)) throw new Error("the inspector returned no profile");
+		return summarise(profile);
+	}
+
+	close(): void {
+		this.socket.close();
+	}
+}
+
+function isProfile(value: unknown): value is Profile {
+	if (typeof value !== "object" || value === null) return false;
+	return Array.isArray(Reflect.get(value, "nodes")) && Array.isArray(Reflect.get(value, "samples"));
+}
+
+function frameName(frame: CallFrame): string {
+	const file = frame.url.split("/").pop() ?? "";
+	return file
+		? `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`
+		: frame.functionName || "(native)";
+}
+
+const top = 15;
+
+function summarise(profile: Profile): ProfileSummary {
+	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parents = new Map<number, number>();
+	for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+	const self = new Map<string, number>();
+	const inclusive = new Map<string, number>();
+	const total = Math.max(profile.samples.length, 1);
+	for (const id of profile.samples) {
+		const node = nodes.get(id);
+		if (!node) continue;
+		const name = frameName(node.callFrame);
+		self.set(name, (self.get(name) ?? 0) + 1);
+		// Inclusive time of the bundle's own functions (the Worker's code and its libraries).
+		const seen = new Set<string>();
+		for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+			const frame = nodes.get(at)?.callFrame;
+			if (!frame?.url) continue;
+			const key = frameName(frame);
+			if (seen.has(key)) continue;
+			seen.add(key);
+			inclusive.set(key, (inclusive.get(key) ?? 0) + 1);
+		}
+	}
+	const share = (name: string) => (self.get(name) ?? 0) / total;
+	const ranked = (counts: Map<string, number>) =>
+		[...counts]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, top)
+			.map(([name, count]) => ({ name, share: count / total }));
+	return {
+		samples: profile.samples.length,
+		idle: share("(idle)"),
+		program: share("(program)"),
+		garbageCollector: share("(garbage collector)"),
+		self: ranked(self),
+		inclusive: ranked(inclusive),
+	};
+}
