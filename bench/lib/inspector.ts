@@ -109,6 +109,21 @@ export class InspectorSession {
 		return summarise(profile);
 	}
 
+	/**
+	 * The isolate's heap in use, in bytes: JavaScript objects, and the runtime's own C++ objects
+	 * that JavaScript holds (WebSockets and their attachments). workerd's inspector does not
+	 * answer HeapProfiler.collectGarbage, so this includes garbage not yet collected.
+	 */
+	async heapUsage(): Promise<{ jsBytes: number; embedderBytes: number }> {
+		const usage = await this.call("Runtime.getHeapUsage");
+		const read = (name: string): number => {
+			const value: unknown =
+				typeof usage === "object" && usage !== null ? Reflect.get(usage, name) : undefined;
+			return typeof value === "number" ? value : 0;
+		};
+		return { jsBytes: read("usedSize"), embedderBytes: read("embedderHeapUsedSize") };
+	}
+
 	close(): void {
 		this.socket.close();
 	}

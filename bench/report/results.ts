@@ -87,6 +87,8 @@ export interface MemoryFigures {
 	/** Server tree with every client connected and presence settled. */
 	rssConnectedBytes: number;
 	perConnectionBytes: number;
+	/** The same per process of the server (the dev proxy and the runtime are separate workerd processes). */
+	perConnectionByProcess: { name: string; bytes: number }[];
 }
 
 export interface FileFigures {
@@ -132,6 +134,12 @@ export interface IdleRun extends ServerIdentity {
 	hibernatedAtEnd: boolean | null;
 	wakeSource: string;
 	memory: MemoryFigures & { rssAfterIdleBytes: number; perConnectionAfterIdleBytes: number };
+	/**
+	 * Growth of the Worker isolate's heap per connection (JavaScript objects; the runtime's C++
+	 * objects held from JavaScript), read through the inspector of wrangler dev; null without one.
+	 * Garbage not yet collected is included: workerd's inspector cannot force a collection.
+	 */
+	heapPerConnection: { jsBytes: number; embedderBytes: number } | null;
 	cpu: CpuFigures;
 	errors: string[];
 }

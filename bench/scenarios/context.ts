@@ -17,10 +17,17 @@ export function heading(scenario: string, server: string): string {
 }
 
 export function memoryFigures(before: Snapshot, connected: Snapshot, clients: number): MemoryFigures {
+	const per = (grown: number) => (clients > 0 ? grown / clients : 0);
 	return {
 		rssBeforeBytes: before.server.rssBytes,
 		rssConnectedBytes: connected.server.rssBytes,
-		perConnectionBytes: clients > 0 ? (connected.server.rssBytes - before.server.rssBytes) / clients : 0,
+		perConnectionBytes: per(connected.server.rssBytes - before.server.rssBytes),
+		perConnectionByProcess: [...connected.server.byPid]
+			.map(([pid, process]) => ({
+				name: process.name,
+				bytes: per(process.rssBytes - (before.server.byPid.get(pid)?.rssBytes ?? 0)),
+			}))
+			.filter((process) => Math.abs(process.bytes) >= 1024),
 	};
 }
 

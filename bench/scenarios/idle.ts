@@ -1,5 +1,6 @@
 import { joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
+import { InspectorSession } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, waitUntil, withDeadline } from "../lib/time.ts";
 import { cpuFigures, type IdleRun, noCpu } from "../report/results.ts";
@@ -28,11 +29,14 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
 	let run: IdleRun | null = null;
+	let inspector: InspectorSession | null = null;
 	try {
+		if (server.inspectorPort !== undefined) inspector = await InspectorSession.open(server.inspectorPort);
 		run = await withDeadline(title, plan.deadlineMs, measure());
 	} catch (error) {
 		errors.push(error instanceof Error ? error.message : String(error));
 	} finally {
+		inspector?.close();
 		room.closeAll();
 		await stopServer(server);
 	}
@@ -41,6 +45,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 	async function measure(): Promise<IdleRun> {
 		await room.open();
 		await sleep(250);
+		const heapBefore = await inspector?.heapUsage();
 		const before = snapshot(server.child.pid);
 		const join = await joinClients(room, plan.clients, {
 			concurrency: plan.joinConcurrency,
@@ -54,6 +59,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 		// fire before the quiet period starts: those are wake-ups of the join, not of the pings.
 		await room.settle(1000, 30_000);
 		await sleep(2500);
+		const heapConnected = await inspector?.heapUsage();
 		const connected = snapshot(server.child.pid);
 		const framesBefore = { ...room.otherFrames };
 		const pongsBefore = room.pongs;
@@ -99,6 +105,13 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				perConnectionAfterIdleBytes:
 					clients > 0 ? (after.server.rssBytes - memory.rssBeforeBytes) / clients : 0,
 			},
+			heapPerConnection:
+				heapBefore && heapConnected && clients > 0
+					? {
+							jsBytes: (heapConnected.jsBytes - heapBefore.jsBytes) / clients,
+							embedderBytes: (heapConnected.embedderBytes - heapBefore.embedderBytes) / clients,
+						}
+					: null,
 			cpu: cpuFigures(intervalUse(connected, after)),
 			errors,
 		};
@@ -138,9 +151,11 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				rssBeforeBytes: 0,
 				rssConnectedBytes: 0,
 				perConnectionBytes: 0,
+				perConnectionByProcess: [],
 				rssAfterIdleBytes: 0,
 				perConnectionAfterIdleBytes: 0,
 			},
+			heapPerConnection: null,
 			cpu: noCpu(),
 			errors,
 		};

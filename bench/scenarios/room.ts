@@ -51,7 +51,7 @@ export async function runRoom(
 		transport: spec.transport,
 		clients: 0,
 		join: emptyJoin(),
-		memory: { rssBeforeBytes: 0, rssConnectedBytes: 0, perConnectionBytes: 0 },
+		memory: { rssBeforeBytes: 0, rssConnectedBytes: 0, perConnectionBytes: 0, perConnectionByProcess: [] },
 		files: { perSocket: [], ceiling: 0, limitedBy: "-" },
 		phases: [],
 		otherFrames: room.otherFrames,
