@@ -1,12 +1,12 @@
 /**
- * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile]
+ * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile] [-- --from results.json]
  *
  * Starts edgechat and two baselines (a bare Durable Object room, a plain Node ws server), drives
  * each with the same load generator, and writes every figure to results.json and chart.svg
  * (docs/bench/ for a full run, bench/results/ for --quick). Exits non-zero if any delivery was
  * lost or duplicated, or any scenario failed.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,8 +33,19 @@ const { values: options } = parseArgs({
 		only: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
+		/** Redraw the chart and tables of an earlier run from its results.json, without running anything. */
+		from: { type: "string" },
 	},
 });
+
+if (options.from !== undefined) {
+	const source = resolve(options.from);
+	const earlier: Results = JSON.parse(readFileSync(source, "utf8"));
+	const chart = join(dirname(source), "chart.svg");
+	writeFileSync(chart, renderChart(earlier));
+	process.stdout.write(`${formatTables(earlier)}\n\nwritten: ${chart}\n`);
+	process.exit(0);
+}
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = options.quick === true;

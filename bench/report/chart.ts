@@ -3,8 +3,8 @@ import type { Results } from "./results.ts";
 
 /**
  * docs/bench/chart.svg: per scenario and phase, fan-out latency (p50, p95, p99, log scale) and
- * deliveries per second, edgechat next to the bare Durable Object room and the Node ws server.
- * Plain SVG, no library: the figure must be reproducible from results.json alone.
+ * deliveries per second, then joins per second per room; edgechat next to the bare Durable Object
+ * room and the Node ws server. Plain SVG, no library: it is drawn from results.json alone.
  */
 
 const colors: Record<ServerKind, string> = {
@@ -19,42 +19,71 @@ const names: Record<ServerKind, string> = {
 	"node-ws": "Node ws (machine ceiling)",
 	"history-room": "history room",
 };
-const percentiles = [
-	{ key: "p50", opacity: 0.45 },
-	{ key: "p95", opacity: 0.7 },
-	{ key: "p99", opacity: 1 },
-] as const;
+const serverOrder: ServerKind[] = ["edgechat", "bare-room", "node-ws"];
 
+/** One server's values in a group; `values` has one entry per sub-bar (p50/p95/p99, or one). */
 interface Bar {
 	kind: ServerKind;
 	server: string;
-	p50: number;
-	p95: number;
-	p99: number;
-	deliveriesPerSecond: number;
+	values: number[];
 }
 
 interface Group {
-	label: string;
-	detail: string;
+	/** First line bold, the rest small. */
+	lines: string[];
 	bars: Bar[];
 }
 
-const width = 1180;
-const panelHeight = 300;
+interface Scale {
+	log: boolean;
+	format: (value: number) => string;
+}
+
+const width = 1280;
+const panelHeight = 250;
+/** Room under a panel for its group labels (three lines). */
+const labelHeight = 56;
 const margin = { left: 80, right: 20 };
 /** Widest a server's bars may be, so that a group of one does not fill its whole column. */
-const maxSlot = 70;
+const maxSlot = 78;
+const shades = [0.45, 0.7, 1];
 
 export function renderChart(results: Results): string {
-	const groups = groupsOf(results);
-	const plotWidth = width - margin.left - margin.right;
-	const groupWidth = plotWidth / Math.max(groups.length, 1);
-	const latencyTop = 118;
-	const throughputTop = latencyTop + panelHeight + 90;
-	const height = throughputTop + panelHeight + 90;
-
+	const phases = phaseGroups(results);
+	const joins = joinGroups(results);
 	const parts: string[] = [];
+	let top = 118;
+	const latencyPanel = panel(
+		top,
+		"Fan-out latency, send to arrival at every client (ms, log scale): p50 · p95 · p99",
+		phases.map((group) => ({
+			...group,
+			bars: group.bars.map((bar) => ({ ...bar, values: bar.values.slice(0, 3) })),
+		})),
+		{ log: true, format: formatMs },
+	);
+	top += panelHeight + labelHeight + 50;
+	const throughputPanel = panel(
+		top,
+		"Deliveries per second (one message reaching one client)",
+		phases.map((group) => ({
+			...group,
+			bars: group.bars.map((bar) => ({ ...bar, values: bar.values.slice(3) })),
+		})),
+		{ log: false, format: formatCount },
+	);
+	top += panelHeight + labelHeight + 50;
+	const joinPanel = panel(
+		top,
+		"Joins per second while filling the room (log scale; edgechat: token, upgrade, ready)",
+		joins,
+		{
+			log: true,
+			format: formatCount,
+		},
+	);
+	const height = top + panelHeight + labelHeight + 40;
+
 	parts.push(
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
 	);
@@ -63,130 +92,29 @@ export function renderChart(results: Results): string {
 		text(
 			margin.left,
 			28,
-			"edgechat: fan-out under load, against the platform floor and the machine's ceiling",
+			"edgechat under load, against the platform floor and the machine's ceiling",
 			17,
 			"bold",
 		),
 	);
+	const when = results.meta.date.slice(0, 16).replace("T", " ");
 	parts.push(
 		text(
 			margin.left,
 			48,
-			`${results.meta.command} · ${results.meta.date.slice(0, 16).replace("T", " ")} UTC · ${results.meta.cores} cores (${results.meta.cpuModel}) · commit ${results.meta.gitCommit}`,
+			`${results.meta.command} · ${when} UTC · ${results.meta.cores} cores (${results.meta.cpuModel}) · commit ${results.meta.gitCommit}`,
 			12,
 			"normal",
 			"#555",
 		),
 	);
 	parts.push(legend(margin.left, 76, results));
-
-	// Latency, log scale.
-	const latencies = groups.flatMap((group) => group.bars.flatMap((bar) => [bar.p50, bar.p95, bar.p99]));
-	const low =
-		10 ** Math.floor(Math.log10(Math.max(Math.min(...latencies.filter((value) => value > 0), 1), 0.01)));
-	const high = 10 ** Math.ceil(Math.log10(Math.max(...latencies, low * 10)));
-	const yLatency = (value: number) => {
-		const clamped = Math.max(value, low);
-		return latencyTop + panelHeight - (Math.log10(clamped / low) / Math.log10(high / low)) * panelHeight;
-	};
+	parts.push(latencyPanel, throughputPanel, joinPanel);
 	parts.push(
 		text(
 			margin.left,
-			latencyTop - 12,
-			"Fan-out latency, send to arrival at every client (ms, log scale): p50 · p95 · p99",
-			13,
-			"bold",
-		),
-	);
-	for (let tick = low; tick <= high * 1.0001; tick *= 10) {
-		const y = yLatency(tick);
-		parts.push(line(margin.left, y, width - margin.right, y, "#e3e3e3"));
-		parts.push(text(margin.left - 8, y + 4, formatMs(tick), 11, "normal", "#555", "end"));
-	}
-	groups.forEach((group, index) => {
-		const x0 = margin.left + index * groupWidth;
-		const slot = Math.min((groupWidth - 24) / Math.max(group.bars.length, 1), maxSlot);
-		const inset = (groupWidth - 24 - slot * group.bars.length) / 2;
-		group.bars.forEach((bar, barIndex) => {
-			const thin = slot / 3.4;
-			percentiles.forEach((percentile, step) => {
-				const value = bar[percentile.key];
-				const x = x0 + 12 + inset + barIndex * slot + step * thin + slot * 0.05;
-				const y = yLatency(value);
-				parts.push(
-					`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(thin - 2).toFixed(1)}" height="${(latencyTop + panelHeight - y).toFixed(1)}" fill="${colors[bar.kind]}" fill-opacity="${percentile.opacity}"><title>${escapeXml(`${bar.server}, ${group.label}: ${percentile.key} ${value.toFixed(1)} ms`)}</title></rect>`,
-				);
-			});
-			const labelX = x0 + 12 + inset + barIndex * slot + slot * 0.5;
-			parts.push(text(labelX, yLatency(bar.p99) - 4, formatMs(bar.p99), 10, "normal", "#333", "middle"));
-		});
-		parts.push(
-			text(x0 + groupWidth / 2, latencyTop + panelHeight + 18, group.label, 12, "bold", "#222", "middle"),
-		);
-		parts.push(
-			text(x0 + groupWidth / 2, latencyTop + panelHeight + 33, group.detail, 11, "normal", "#555", "middle"),
-		);
-	});
-	parts.push(
-		line(margin.left, latencyTop + panelHeight, width - margin.right, latencyTop + panelHeight, "#999"),
-	);
-
-	// Throughput, linear scale.
-	const peak = Math.max(...groups.flatMap((group) => group.bars.map((bar) => bar.deliveriesPerSecond)), 1);
-	const top = niceCeiling(peak);
-	const yRate = (value: number) => throughputTop + panelHeight - (value / top) * panelHeight;
-	parts.push(
-		text(
-			margin.left,
-			throughputTop - 12,
-			"Deliveries per second (one message reaching one client)",
-			13,
-			"bold",
-		),
-	);
-	for (let step = 0; step <= 5; step++) {
-		const value = (top / 5) * step;
-		const y = yRate(value);
-		parts.push(line(margin.left, y, width - margin.right, y, "#e3e3e3"));
-		parts.push(text(margin.left - 8, y + 4, formatCount(value), 11, "normal", "#555", "end"));
-	}
-	groups.forEach((group, index) => {
-		const x0 = margin.left + index * groupWidth;
-		const slot = Math.min((groupWidth - 24) / Math.max(group.bars.length, 1), maxSlot);
-		const inset = (groupWidth - 24 - slot * group.bars.length) / 2;
-		group.bars.forEach((bar, barIndex) => {
-			const x = x0 + 12 + inset + barIndex * slot + slot * 0.12;
-			const y = yRate(bar.deliveriesPerSecond);
-			parts.push(
-				`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.76).toFixed(1)}" height="${(throughputTop + panelHeight - y).toFixed(1)}" fill="${colors[bar.kind]}"><title>${escapeXml(`${bar.server}, ${group.label}: ${Math.round(bar.deliveriesPerSecond)} deliveries/s`)}</title></rect>`,
-			);
-			parts.push(
-				text(x + slot * 0.38, y - 4, formatCount(bar.deliveriesPerSecond), 10, "normal", "#333", "middle"),
-			);
-		});
-		parts.push(
-			text(x0 + groupWidth / 2, throughputTop + panelHeight + 18, group.label, 12, "bold", "#222", "middle"),
-		);
-		parts.push(
-			text(
-				x0 + groupWidth / 2,
-				throughputTop + panelHeight + 33,
-				group.detail,
-				11,
-				"normal",
-				"#555",
-				"middle",
-			),
-		);
-	});
-	parts.push(
-		line(margin.left, throughputTop + panelHeight, width - margin.right, throughputTop + panelHeight, "#999"),
-	);
-	parts.push(
-		text(
-			margin.left,
-			height - 18,
-			"Paced phases offer a fixed rate (latency is the figure); saturated phases offer more than any server here delivers (throughput is the figure). Figures: docs/bench/results.json",
+			height - 16,
+			"Paced phases offer a fixed rate (latency is the figure); saturated phases offer more than any server here delivers (throughput is the figure). All figures: docs/bench/results.json",
 			11,
 			"normal",
 			"#555",
@@ -196,16 +124,21 @@ export function renderChart(results: Results): string {
 	return `${parts.join("\n")}\n`;
 }
 
-function groupsOf(results: Results): Group[] {
+/** Bars per room scenario and phase: values are [p50, p95, p99, deliveries/s]. */
+function phaseGroups(results: Results): Group[] {
 	const groups = new Map<string, Group>();
 	for (const run of results.rooms) {
 		for (const phase of run.phases) {
 			const key = `${run.scenario} ${phase.name}`;
 			let group = groups.get(key);
 			if (!group) {
+				const senders = `${phase.senders} sender${phase.senders > 1 ? "s" : ""}`;
 				group = {
-					label: key,
-					detail: `N=${phase.clients.toLocaleString("en-US")}, ${phase.senders} sender${phase.senders > 1 ? "s" : ""}, ${phase.offeredPerSecond} msg/s offered`,
+					lines: [
+						run.scenario,
+						`${phase.name} · N=${count(phase.clients)}`,
+						`${senders} · ${phase.offeredPerSecond} msg/s`,
+					],
 					bars: [],
 				};
 				groups.set(key, group);
@@ -213,24 +146,112 @@ function groupsOf(results: Results): Group[] {
 			group.bars.push({
 				kind: run.kind,
 				server: run.server,
-				p50: phase.latencyMs.p50,
-				p95: phase.latencyMs.p95,
-				p99: phase.latencyMs.p99,
-				deliveriesPerSecond: phase.deliveriesPerSecond,
+				values: [phase.latencyMs.p50, phase.latencyMs.p95, phase.latencyMs.p99, phase.deliveriesPerSecond],
 			});
 		}
 	}
-	// Same order in every group: edgechat, then the floor, then the ceiling.
-	const order: ServerKind[] = ["edgechat", "bare-room", "node-ws"];
-	for (const group of groups.values())
-		group.bars.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+	return sorted(groups);
+}
+
+function joinGroups(results: Results): Group[] {
+	const groups = new Map<string, Group>();
+	for (const run of results.rooms) {
+		let group = groups.get(run.scenario);
+		if (!group) {
+			group = {
+				lines: [run.scenario, `N=${count(run.join.joined)}`, `${run.join.concurrency} in flight`],
+				bars: [],
+			};
+			groups.set(run.scenario, group);
+		}
+		group.bars.push({ kind: run.kind, server: run.server, values: [run.join.perSecond] });
+	}
+	return sorted(groups);
+}
+
+/** Same order in every group: edgechat, then the floor, then the ceiling. */
+function sorted(groups: Map<string, Group>): Group[] {
+	for (const group of groups.values()) {
+		group.bars.sort((a, b) => serverOrder.indexOf(a.kind) - serverOrder.indexOf(b.kind));
+	}
 	return [...groups.values()];
 }
 
+function panel(top: number, title: string, groups: Group[], scale: Scale): string {
+	const parts: string[] = [text(margin.left, top - 12, title, 13, "bold")];
+	const values = groups
+		.flatMap((group) => group.bars.flatMap((bar) => bar.values))
+		.filter((value) => value > 0);
+	const y = scale.log ? logScale(values, top) : linearScale(values, top);
+	for (const tick of y.ticks) {
+		parts.push(line(margin.left, y.at(tick), width - margin.right, y.at(tick), "#e3e3e3"));
+		parts.push(text(margin.left - 8, y.at(tick) + 4, scale.format(tick), 11, "normal", "#555", "end"));
+	}
+	const bottom = top + panelHeight;
+	const groupWidth = (width - margin.left - margin.right) / Math.max(groups.length, 1);
+	groups.forEach((group, index) => {
+		const x0 = margin.left + index * groupWidth;
+		const slot = Math.min((groupWidth - 20) / Math.max(group.bars.length, 1), maxSlot);
+		const inset = (groupWidth - slot * group.bars.length) / 2;
+		group.bars.forEach((bar, barIndex) => {
+			const sub = (slot * 0.84) / bar.values.length;
+			bar.values.forEach((value, step) => {
+				const x = x0 + inset + barIndex * slot + slot * 0.08 + step * sub;
+				const yTop = y.at(value);
+				const opacity = bar.values.length === 1 ? 1 : (shades[step] ?? 1);
+				parts.push(
+					`<rect x="${x.toFixed(1)}" y="${yTop.toFixed(1)}" width="${(sub - 1.5).toFixed(1)}" height="${(bottom - yTop).toFixed(1)}" fill="${colors[bar.kind]}" fill-opacity="${opacity}"><title>${escapeXml(`${bar.server}, ${group.lines.join(", ")}: ${scale.format(value)}`)}</title></rect>`,
+				);
+			});
+			const last = bar.values.at(-1) ?? 0;
+			parts.push(
+				text(
+					x0 + inset + barIndex * slot + slot / 2,
+					y.at(last) - 4,
+					scale.format(last),
+					10,
+					"normal",
+					"#333",
+					"middle",
+				),
+			);
+		});
+		group.lines.forEach((content, lineIndex) => {
+			parts.push(
+				text(
+					x0 + groupWidth / 2,
+					bottom + 17 + lineIndex * 14,
+					content,
+					lineIndex === 0 ? 12 : 11,
+					lineIndex === 0 ? "bold" : "normal",
+					lineIndex === 0 ? "#222" : "#555",
+					"middle",
+				),
+			);
+		});
+	});
+	parts.push(line(margin.left, bottom, width - margin.right, bottom, "#999"));
+	return parts.join("\n");
+}
+
+function logScale(values: number[], top: number): { at: (value: number) => number; ticks: number[] } {
+	const low = 10 ** Math.floor(Math.log10(Math.max(Math.min(...values), 0.01)));
+	const high = 10 ** Math.ceil(Math.log10(Math.max(...values, low * 10)));
+	const ticks: number[] = [];
+	for (let tick = low; tick <= high * 1.0001; tick *= 10) ticks.push(tick);
+	const at = (value: number) =>
+		top + panelHeight - (Math.log10(Math.max(value, low) / low) / Math.log10(high / low)) * panelHeight;
+	return { at, ticks };
+}
+
+function linearScale(values: number[], top: number): { at: (value: number) => number; ticks: number[] } {
+	const high = niceCeiling(Math.max(...values, 1));
+	const ticks = [0, 1, 2, 3, 4, 5].map((step) => (high / 5) * step);
+	return { at: (value: number) => top + panelHeight - (value / high) * panelHeight, ticks };
+}
+
 function legend(x: number, y: number, results: Results): string {
-	const kinds = (["edgechat", "bare-room", "node-ws"] as const).filter((kind) =>
-		results.rooms.some((run) => run.kind === kind),
-	);
+	const kinds = serverOrder.filter((kind) => results.rooms.some((run) => run.kind === kind));
 	let offset = x;
 	const items: string[] = [];
 	for (const kind of kinds) {
@@ -242,7 +263,7 @@ function legend(x: number, y: number, results: Results): string {
 		text(
 			offset + 10,
 			y,
-			"group labels say how clients reach the server: wrangler dev unless marked direct",
+			"rooms are reached through wrangler dev, unless the scenario says direct",
 			11,
 			"normal",
 			"#555",
@@ -269,6 +290,10 @@ function line(x1: number, y1: number, x2: number, y2: number, stroke: string): s
 
 function escapeXml(value: string): string {
 	return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function count(value: number): string {
+	return Math.round(value).toLocaleString("en-US");
 }
 
 function formatMs(value: number): string {

@@ -44,7 +44,7 @@ export function fullPlan(): Plan {
 				servers: [dev.bare, nodeWs, dev.edgechat],
 				clients: 1000,
 				joinConcurrency: 64,
-				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 10)],
+				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 4)],
 				deadlineMs: 150_000,
 			},
 			{
@@ -53,7 +53,7 @@ export function fullPlan(): Plan {
 				servers: [direct.bare, direct.edgechat],
 				clients: 1000,
 				joinConcurrency: 64,
-				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 10)],
+				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 4)],
 				deadlineMs: 150_000,
 			},
 			{
@@ -110,7 +110,7 @@ export function quickPlan(): Plan {
 				servers: [dev.bare, nodeWs, dev.edgechat],
 				clients: 200,
 				joinConcurrency: 64,
-				phases: [paced(1, 20, 2000), saturated(10, 500, 2000, 10)],
+				phases: [paced(1, 20, 2000), saturated(10, 500, 2000, 4)],
 				deadlineMs: 40_000,
 			},
 			{
