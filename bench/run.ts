@@ -100,12 +100,15 @@ const rooms: RoomRun[] = [];
 for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 	progress.log(`${room.id}: ${room.title}`);
 	let clients = room.clients;
-	for (const spec of room.servers) {
-		backgroundLoad.push(await quietMachine());
-		const run = await runRoom(room, spec, clients, context);
-		rooms.push(run);
-		// Every server of "the largest room" holds the same number of sockets as the first.
-		if (clients === "ceiling" && run.clients > 0) clients = run.clients;
+	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
+	for (const [index, servers] of rounds.entries()) {
+		for (const spec of servers) {
+			backgroundLoad.push(await quietMachine());
+			const run = await runRoom(room, spec, clients, context, index + 1);
+			rooms.push(run);
+			// Every server of "the largest room" holds the same number of sockets as the first.
+			if (clients === "ceiling" && run.clients > 0) clients = run.clients;
+		}
 	}
 }
 

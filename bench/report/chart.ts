@@ -1,5 +1,5 @@
 import type { ServerKind } from "../servers/servers.ts";
-import type { Results } from "./results.ts";
+import { type Results, scenarioName } from "./results.ts";
 
 /**
  * docs/bench/chart.svg: per scenario and phase, fan-out latency (p50, p95, p99, log scale) and
@@ -129,13 +129,14 @@ function phaseGroups(results: Results): Group[] {
 	const groups = new Map<string, Group>();
 	for (const run of results.rooms) {
 		for (const phase of run.phases) {
-			const key = `${run.scenario} ${phase.name}`;
+			const scenario = scenarioName(run);
+			const key = `${scenario} ${phase.name}`;
 			let group = groups.get(key);
 			if (!group) {
 				const senders = `${phase.senders} sender${phase.senders > 1 ? "s" : ""}`;
 				group = {
 					lines: [
-						run.scenario,
+						scenario,
 						`${phase.name} · N=${count(phase.clients)}`,
 						`${senders} · ${phase.offeredPerSecond} msg/s`,
 					],
@@ -156,13 +157,14 @@ function phaseGroups(results: Results): Group[] {
 function joinGroups(results: Results): Group[] {
 	const groups = new Map<string, Group>();
 	for (const run of results.rooms) {
-		let group = groups.get(run.scenario);
+		const scenario = scenarioName(run);
+		let group = groups.get(scenario);
 		if (!group) {
 			group = {
-				lines: [run.scenario, `N=${count(run.join.joined)}`, `${run.join.concurrency} in flight`],
+				lines: [scenario, `N=${count(run.join.joined)}`, `${run.join.concurrency} in flight`],
 				bars: [],
 			};
-			groups.set(run.scenario, group);
+			groups.set(scenario, group);
 		}
 		group.bars.push({ kind: run.kind, server: run.server, values: [run.join.perSecond] });
 	}

@@ -109,6 +109,8 @@ export interface PhaseRun extends FanoutResult {
 }
 
 export interface RoomRun extends ServerIdentity {
+	/** 1, or 2 for a scenario's second round (see RoomPlan.repeat). */
+	round: number;
 	clients: number;
 	join: JoinResult & { cpu: CpuFigures; limitedBy: string; profile?: ProfileSummary };
 	memory: MemoryFigures;
@@ -118,6 +120,11 @@ export interface RoomRun extends ServerIdentity {
 	otherFrames: FrameCounts;
 	otherBytes: FrameCounts;
 	errors: string[];
+}
+
+/** A room scenario's name in tables and charts: its id, and "#2" for its second round. */
+export function scenarioName(run: { scenario: string; round: number }): string {
+	return run.round > 1 ? `${run.scenario} #${run.round}` : run.scenario;
 }
 
 export interface IdleRun extends ServerIdentity {

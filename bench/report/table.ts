@@ -1,4 +1,4 @@
-import type { Results } from "./results.ts";
+import { type Results, scenarioName } from "./results.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
 export function formatTables(results: Results): string {
@@ -33,7 +33,7 @@ export function formatTables(results: Results): string {
 			],
 			results.rooms.flatMap((run) => {
 				const head = [
-					run.scenario,
+					scenarioName(run),
 					run.server,
 					String(run.join.joined),
 					run.join.perSecond.toFixed(0),
@@ -71,7 +71,7 @@ export function formatTables(results: Results): string {
 			["scenario", "server", "step", "limited by", "server CPU by process", "kernel"],
 			results.rooms.flatMap((run) => [
 				[
-					run.scenario,
+					scenarioName(run),
 					run.server,
 					`join ${run.join.perSecond.toFixed(0)}/s`,
 					run.join.limitedBy,
@@ -149,7 +149,7 @@ export function formatTables(results: Results): string {
 			if (!step.profile) continue;
 			const { profile } = step;
 			out.push(
-				`profile ${run.scenario} · ${run.server} · ${step.name}: ${profile.samples} samples, idle ${share(profile.idle)}, ` +
+				`profile ${scenarioName(run)} · ${run.server} · ${step.name}: ${profile.samples} samples, idle ${share(profile.idle)}, ` +
 					`native runtime ${share(profile.program)}, GC ${share(profile.garbageCollector)}`,
 			);
 			out.push(

@@ -6,12 +6,30 @@ const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
 const count = (value: number) => Math.round(value).toLocaleString("en-US");
 const ratio = (value: number) => `${value.toFixed(2)}x`;
 
-function find(rooms: RoomRun[], scenario: string, kind: RoomRun["kind"]): RoomRun | undefined {
-	return rooms.find((run) => run.scenario === scenario && run.kind === kind);
-}
-
 function phase(run: RoomRun | undefined, name: string) {
 	return run?.phases.find((entry) => entry.name === name);
+}
+
+/** edgechat and the bare room in the same scenario and round, for each round that has both. */
+function pairs(rooms: RoomRun[], scenario: string, phaseName: string) {
+	const rounds = [...new Set(rooms.filter((run) => run.scenario === scenario).map((run) => run.round))];
+	return rounds.flatMap((round) => {
+		const inRound = rooms.filter((run) => run.scenario === scenario && run.round === round);
+		const edge = phase(
+			inRound.find((run) => run.kind === "edgechat"),
+			phaseName,
+		);
+		const bare = phase(
+			inRound.find((run) => run.kind === "bare-room"),
+			phaseName,
+		);
+		return edge && bare ? [{ round, edge, bare }] : [];
+	});
+}
+
+/** "a; b" for several rounds, each labelled; just the text for one. */
+function perRound<T extends { round: number }>(entries: T[], describe: (entry: T) => string): string {
+	return entries.map((entry) => (entries.length > 1 ? `#${entry.round}: ` : "") + describe(entry)).join("; ");
 }
 
 /** The issue's targets, each with what this run measured and whether it is met (null: not measured). */
@@ -35,31 +53,39 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 	});
 
 	for (const scenario of [roomScenario, `${roomScenario}-direct`]) {
-		const edge = phase(find(rooms, scenario, "edgechat"), "saturated");
-		const bare = phase(find(rooms, scenario, "bare-room"), "saturated");
-		if (!edge || !bare) continue;
-		const share = edge.deliveriesPerSecond / bare.deliveriesPerSecond;
-		checks.push({
-			target: `Saturated (${scenario}): deliveries/s >= 0.8x the bare DO room`,
-			measured: `${count(edge.deliveriesPerSecond)}/s vs ${count(bare.deliveriesPerSecond)}/s = ${ratio(share)}`,
-			met: share >= 0.8,
-		});
-		checks.push({
-			target: `Saturated (${scenario}): >= 2x workers-chat-demo's ${count(demo.deliveriesPerSecond)} deliveries/s`,
-			measured: `${count(edge.deliveriesPerSecond)}/s = ${ratio(edge.deliveriesPerSecond / demo.deliveriesPerSecond)} the demo`,
-			met: edge.deliveriesPerSecond >= 2 * demo.deliveriesPerSecond,
-		});
-	}
-
-	for (const scenario of [roomScenario, `${roomScenario}-direct`]) {
-		const edge = phase(find(rooms, scenario, "edgechat"), "paced");
-		const bare = phase(find(rooms, scenario, "bare-room"), "paced");
-		if (!edge || !bare) continue;
-		checks.push({
-			target: `Paced (${scenario}): p99 fan-out latency no worse than the bare DO room's`,
-			measured: `p99 ${edge.latencyMs.p99.toFixed(1)} ms vs ${bare.latencyMs.p99.toFixed(1)} ms`,
-			met: edge.latencyMs.p99 <= bare.latencyMs.p99,
-		});
+		const saturated = pairs(rooms, scenario, "saturated");
+		if (saturated.length > 0) {
+			checks.push({
+				target: `Saturated (${scenario}): deliveries/s >= 0.8x the bare DO room`,
+				measured: perRound(
+					saturated,
+					({ edge, bare }) =>
+						`${count(edge.deliveriesPerSecond)}/s vs ${count(bare.deliveriesPerSecond)}/s = ${ratio(edge.deliveriesPerSecond / bare.deliveriesPerSecond)}`,
+				),
+				met: saturated.every(({ edge, bare }) => edge.deliveriesPerSecond >= 0.8 * bare.deliveriesPerSecond),
+			});
+			checks.push({
+				target: `Saturated (${scenario}): >= 2x workers-chat-demo's ${count(demo.deliveriesPerSecond)} deliveries/s`,
+				measured: perRound(
+					saturated,
+					({ edge }) =>
+						`${count(edge.deliveriesPerSecond)}/s = ${ratio(edge.deliveriesPerSecond / demo.deliveriesPerSecond)} the demo`,
+				),
+				met: saturated.every(({ edge }) => edge.deliveriesPerSecond >= 2 * demo.deliveriesPerSecond),
+			});
+		}
+		const paced = pairs(rooms, scenario, "paced");
+		if (paced.length > 0) {
+			checks.push({
+				target: `Paced (${scenario}): p99 fan-out latency no worse than the bare DO room's`,
+				measured: perRound(
+					paced,
+					({ edge, bare }) =>
+						`p99 ${edge.latencyMs.p99.toFixed(1)} ms vs ${bare.latencyMs.p99.toFixed(1)} ms`,
+				),
+				met: paced.every(({ edge, bare }) => edge.latencyMs.p99 <= bare.latencyMs.p99),
+			});
+		}
 	}
 
 	const storm = rooms.find((run) => run.scenario.startsWith("join-storm") && run.kind === "edgechat");
@@ -85,12 +111,14 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 	}
 
 	for (const history of results.history) {
+		// A reading of n on a clock that moves in steps of s means less than n + s.
+		const bound = history.atDepth.perCallMs.p99 + history.atDepth.clockStepMs;
 		checks.push({
 			target: `History page at depth ${count(history.atDepth.depth)} of ${count(history.messages)}: p99 < 10 ms in the room`,
 			measured:
-				`p99 <= ${history.atDepth.perCallMs.p99} ms (clock step ${history.atDepth.clockStepMs} ms), ` +
+				`p99 < ${bound} ms (reads ${history.atDepth.perCallMs.p99} ms on a ${history.atDepth.clockStepMs} ms clock), ` +
 				`mean ${history.atDepth.meanMicros.toFixed(0)} µs; over HTTP p99 ${history.endToEndMs.p99.toFixed(2)} ms`,
-			met: history.errors.length === 0 ? history.atDepth.perCallMs.p99 < 10 : false,
+			met: history.errors.length === 0 && bound <= 10,
 		});
 	}
 

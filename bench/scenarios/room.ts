@@ -18,6 +18,11 @@ export interface RoomPlan {
 	id: string;
 	title: string;
 	servers: ServerSpec[];
+	/**
+	 * A second round, usually the same servers in the opposite order: a shared machine drifts, and
+	 * a comparison that holds in both rounds does not depend on which server ran first.
+	 */
+	repeat?: ServerSpec[];
 	/** A number, or "ceiling": as many as the first server's open-file limit allows (found while joining). */
 	clients: number | "ceiling";
 	joinConcurrency: number;
@@ -39,13 +44,15 @@ export async function runRoom(
 	spec: ServerSpec,
 	clients: number | "ceiling",
 	context: RunContext,
+	round = 1,
 ): Promise<RoomRun> {
 	const server = await startServer(spec, context.workspace);
-	const title = heading(plan.id, server.label);
+	const title = heading(round > 1 ? `${plan.id} #${round}` : plan.id, server.label);
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
 	const run: RoomRun = {
 		scenario: plan.id,
+		round,
 		server: server.label,
 		kind: spec.kind,
 		transport: spec.transport,
