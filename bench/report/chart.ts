@@ -39,7 +39,8 @@ interface Scale {
 	format: (value: number) => string;
 }
 
-const width = 1280;
+/** Wide enough for every group's labels: a group needs about 150 px. */
+let width = 1280;
 const panelHeight = 250;
 /** Room under a panel for its group labels (three lines). */
 const labelHeight = 56;
@@ -51,6 +52,7 @@ const shades = [0.45, 0.7, 1];
 export function renderChart(results: Results): string {
 	const phases = phaseGroups(results);
 	const joins = joinGroups(results);
+	width = Math.max(1280, margin.left + margin.right + 155 * Math.max(phases.length, joins.length));
 	const parts: string[] = [];
 	let top = 118;
 	const latencyPanel = panel(
