@@ -86,19 +86,18 @@ export function renderChart(results: Results): string {
 	);
 	const height = top + panelHeight + labelHeight + 40;
 
+	const heading = "edgechat under load, against the platform floor and the machine's ceiling";
 	parts.push(
-		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12" role="img" aria-labelledby="chart-title chart-description">`,
+	);
+	parts.push(`<title id="chart-title">${escapeXml(heading)}</title>`);
+	parts.push(
+		`<desc id="chart-description">${escapeXml(
+			"Fan-out latency percentiles, deliveries per second and joins per second per scenario, for edgechat, a bare Durable Object room and a plain Node ws server, measured in one run of npm run bench.",
+		)}</desc>`,
 	);
 	parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-	parts.push(
-		text(
-			margin.left,
-			28,
-			"edgechat under load, against the platform floor and the machine's ceiling",
-			17,
-			"bold",
-		),
-	);
+	parts.push(text(margin.left, 28, heading, 17, "bold"));
 	const when = results.meta.date.slice(0, 16).replace("T", " ");
 	parts.push(
 		text(
