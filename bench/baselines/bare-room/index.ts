@@ -50,8 +50,13 @@ export class BareRoom extends DurableObject<BareEnv> {
 
 	override webSocketClose(ws: WebSocket, code: number, reason: string): void {
 		this.eventsSinceWake++;
-		// Answer the close handshake, or the client sees 1006 instead of its own code.
-		ws.close(code === 1005 ? 1000 : code, reason);
+		// Answer the close handshake, or the client sees 1006 instead of its own code. 1005 and
+		// 1006 are reserved: they report a close, they are never sent.
+		try {
+			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+		} catch {
+			// Already closed by the runtime.
+		}
 	}
 }
 
