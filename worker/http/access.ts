@@ -1,16 +1,20 @@
 import type { Context } from "hono";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
-import { chatId } from "../protocol";
-import type { ChatAccess, ChatRoom } from "../room/chat-room";
+import type { Role } from "../protocol";
+import type { RoomInit } from "../room/room-record";
 import { ApiError, chatNotFound } from "./api-error";
+import { chatRecord, roleForKey } from "./chat-records";
+import { roomStub } from "./room-stub";
 
 export type AppEnv = { Bindings: Env };
 type AppContext = Context<AppEnv>;
 
-/** The room of a chat id; malformed ids are simply unknown chats. */
-export function roomStub(env: Env, id: string): DurableObjectStub<ChatRoom> {
-	if (!chatId.safeParse(id).success) throw chatNotFound();
-	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(id));
+export { roomStub };
+
+export interface ChatAccess {
+	chat: RoomInit;
+	/** The role the given key grants, or null for no key or a wrong one. */
+	keyRole: Role | null;
 }
 
 export function bearerToken(c: AppContext): string | null {
@@ -51,16 +55,17 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
  * with its invite or owner key or a token for it. Everyone else is told the chat does not exist.
  */
 export async function readAccess(c: AppContext, id: string, key: string | undefined): Promise<ChatAccess> {
-	const access = await roomStub(c.env, id).access(key);
-	if (!access) throw chatNotFound();
-	if (key !== undefined && access.keyRole === null) {
-		if (access.chat.visibility === "private") throw chatNotFound();
+	const chat = await chatRecord(c.env, id);
+	if (!chat) throw chatNotFound();
+	const keyRole = await roleForKey(chat, key);
+	if (key !== undefined && keyRole === null) {
+		if (chat.visibility === "private") throw chatNotFound();
 		throw new ApiError(403, "forbidden", "The key does not match this chat");
 	}
-	if (access.chat.visibility === "private" && access.keyRole === null) {
+	if (chat.visibility === "private" && keyRole === null) {
 		const token = bearerToken(c);
 		if (token === null) throw chatNotFound();
 		await requireToken(c, id, token);
 	}
-	return access;
+	return { chat, keyRole };
 }

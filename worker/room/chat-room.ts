@@ -1,10 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { keyMatches } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
 import {
 	type ChatMessage,
-	type ChatWithConnections,
 	type ClientFrame,
 	type HistoryPage,
 	limits,
@@ -25,12 +23,6 @@ import { readAttachment, type SocketAttachment, writeAttachment } from "./socket
 
 /** Header carrying the verified user from the Worker to the room; the room is reachable only through the Worker. */
 export const userHeader = "x-edgechat-user";
-
-export interface ChatAccess {
-	chat: ChatWithConnections;
-	/** The role the given key grants, or null for no key or a wrong one. */
-	keyRole: "owner" | "member" | null;
-}
 
 export type PostResult =
 	| Exclude<PostOutcome, { kind: "created" }>
@@ -81,19 +73,13 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.conversation.create(init);
 	}
 
-	async access(key?: string): Promise<ChatAccess | null> {
-		const chat = this.conversation.info;
-		if (!chat) return null;
-		let keyRole: ChatAccess["keyRole"] = null;
-		if (key !== undefined) {
-			if (await keyMatches(key, chat.ownerKeyHash)) keyRole = "owner";
-			else if (await keyMatches(key, chat.inviteKeyHash)) keyRole = "member";
-		}
-		const { id, name, visibility, history, owner, createdAt } = chat;
-		return {
-			chat: { id, name, visibility, history, owner, createdAt, connections: this.sockets().size },
-			keyRole,
-		};
+	/** The chat's fixed record, key digests included: the Worker caches it and checks keys itself. */
+	async record(): Promise<RoomInit | null> {
+		return this.conversation.info;
+	}
+
+	async connectionCount(): Promise<number> {
+		return this.sockets().size;
 	}
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {

@@ -19,7 +19,7 @@ export class Presence {
 	private timer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
-		private readonly windowMs: number,
+		private readonly baseWindowMs: number,
 		private readonly publish: (frame: PresenceFrame) => void,
 	) {}
 
@@ -98,6 +98,16 @@ export class Presence {
 				wasOnline: this.online.has(user.id),
 			});
 		}
+	}
+
+	/**
+	 * The window widens with the room: one more base window per 1,000 users online, up to eight.
+	 * Every frame goes to every socket, so in a room of thousands fewer, fuller frames are what
+	 * keeps a join storm from starving the room's thread; a second of delay in such a room's
+	 * online list goes unnoticed.
+	 */
+	get windowMs(): number {
+		return this.baseWindowMs * Math.min(8, Math.max(1, Math.ceil(this.online.size / 1000)));
 	}
 
 	private scheduleFlush(): void {

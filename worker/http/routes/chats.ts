@@ -5,6 +5,7 @@ import { newChatId, newSecretKey } from "../../ids";
 import { chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
 import { type AppEnv, readAccess, roomStub } from "../access";
 import { ApiError } from "../api-error";
+import { rememberChat } from "../chat-records";
 import { chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const keyQuery = z.object({ key: z.string().max(200).optional() });
@@ -43,12 +44,15 @@ export const chats = new OpenAPIHono<AppEnv>()
 				owner: body.owner ?? null,
 				createdAt: Date.now(),
 			};
-			const created = await roomStub(c.env, id).create({
+			const record = {
 				...chat,
 				ownerKeyHash: await hashKey(ownerKey),
 				inviteKeyHash: inviteKey === undefined ? null : await hashKey(inviteKey),
-			});
-			if (!created) throw new ApiError(500, "internal_error", "Could not create the chat; try again");
+			};
+			if (!(await roomStub(c.env, id).create(record))) {
+				throw new ApiError(500, "internal_error", "Could not create the chat; try again");
+			}
+			rememberChat(record);
 			if (chat.visibility === "public") await directoryStub(c.env).register(chat);
 			return c.json({ ...chat, ownerKey, ...(inviteKey !== undefined && { inviteKey }) }, 201);
 		},
@@ -77,8 +81,11 @@ export const chats = new OpenAPIHono<AppEnv>()
 			},
 		}),
 		async (c) => {
-			const { chat } = await readAccess(c, c.req.valid("param").id, c.req.valid("query").key);
-			return c.json(chat, 200);
+			const { id } = c.req.valid("param");
+			const { chat } = await readAccess(c, id, c.req.valid("query").key);
+			const connections = await roomStub(c.env, id).connectionCount();
+			const { name, visibility, history, owner, createdAt } = chat;
+			return c.json({ id, name, visibility, history, owner, createdAt, connections }, 200);
 		},
 	)
 	.openapi(

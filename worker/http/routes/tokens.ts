@@ -3,8 +3,9 @@ import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { issuedToken, type Role, tokenBody } from "../../protocol";
-import { type AppEnv, previousToken, roomStub } from "../access";
+import { type AppEnv, previousToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
+import { chatRecord, roleForKey } from "../chat-records";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 export const tokens = new OpenAPIHono<AppEnv>().openapi(
@@ -30,17 +31,18 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		const { id } = c.req.valid("param");
 		const { name, key } = c.req.valid("json");
 		const previous = await previousToken(c, id);
-		const access = await roomStub(c.env, id).access(key);
-		if (!access) throw chatNotFound();
-		const isPrivate = access.chat.visibility === "private";
-		if (key !== undefined && access.keyRole === null) {
+		const chat = await chatRecord(c.env, id);
+		if (!chat) throw chatNotFound();
+		const keyRole = await roleForKey(chat, key);
+		const isPrivate = chat.visibility === "private";
+		if (key !== undefined && keyRole === null) {
 			if (isPrivate) throw chatNotFound();
 			throw new ApiError(403, "forbidden", "The key does not match this chat");
 		}
 		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
-		if (isPrivate && access.keyRole === null && previous === null) throw chatNotFound();
+		if (isPrivate && keyRole === null && previous === null) throw chatNotFound();
 
-		const role: Role = access.keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
+		const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
 		const user = { id: previous?.user.id ?? newUserId(), name, role };
 		const expiresAt = Date.now() + readSettings(c.env).tokenTtlMs;
 		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt });
