@@ -68,6 +68,16 @@ export function fullPlan(): Plan {
 				deadlineMs: 180_000,
 			},
 			{
+				id: "join-storm-4000-direct",
+				title:
+					"N=4,000 join storm as above, straight to the runtime: what a deployed room does without the dev proxy",
+				servers: [direct.bare, direct.edgechat],
+				clients: 4000,
+				joinConcurrency: 128,
+				phases: [paced(1, 5, 15_000)],
+				deadlineMs: 180_000,
+			},
+			{
 				id: "largest-room",
 				title:
 					"The largest room the open-file limit allows, straight to the runtime: paced (1 sender, 2 msg/s)",

@@ -79,12 +79,12 @@ describe("Presence", () => {
 });
 
 describe("Presence window", () => {
-	it("widens by one base window per 1,000 users online, up to eight", () => {
+	it("widens by one base window per 500 users online, up to eight", () => {
 		const presence = new Presence(250, () => {});
 		expect(presence.windowMs).toBe(250);
-		for (let index = 0; index < 2500; index++) presence.restore({ id: `u${index}`, name: "x" });
+		for (let index = 0; index < 1200; index++) presence.restore({ id: `u${index}`, name: "x" });
 		expect(presence.windowMs).toBe(750);
-		for (let index = 2500; index < 20_000; index++) presence.restore({ id: `u${index}`, name: "x" });
+		for (let index = 1200; index < 20_000; index++) presence.restore({ id: `u${index}`, name: "x" });
 		expect(presence.windowMs).toBe(2000);
 	});
 });

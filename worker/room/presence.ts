@@ -101,13 +101,13 @@ export class Presence {
 	}
 
 	/**
-	 * The window widens with the room: one more base window per 1,000 users online, up to eight.
-	 * Every frame goes to every socket, so in a room of thousands fewer, fuller frames are what
-	 * keeps a join storm from starving the room's thread; a second of delay in such a room's
-	 * online list goes unnoticed.
+	 * The window widens with the room: one more base window per 500 users online, up to eight
+	 * (250 ms up to 500 users, 2 s from 3,500). Every frame goes to every socket, so in a room of
+	 * thousands fewer, fuller frames are what keeps a join storm from starving the room's thread,
+	 * and a second or two of delay in such a room's online count goes unnoticed.
 	 */
 	get windowMs(): number {
-		return this.baseWindowMs * Math.min(8, Math.max(1, Math.ceil(this.online.size / 1000)));
+		return this.baseWindowMs * Math.min(8, Math.max(1, Math.ceil(this.online.size / 500)));
 	}
 
 	private scheduleFlush(): void {
