@@ -1,29 +1,10 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	baseUrl,
-	connectClient,
-	createChat,
-	joinRoom,
-	launchChromium,
-	newContext,
-	unique,
-} from "./helpers.ts";
-
-let browser: Browser;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
+import { describe, expect, it } from "vitest";
+import { baseUrl, connectClient, createChat, joinRoom, newContext, unique } from "./helpers.ts";
 
 describe("embed", () => {
 	it("gives the owner a snippet that puts a working compact chat on another page", async () => {
 		const chat = await createChat({ name: unique("Embedded") });
-		const ownerContext = await newContext(browser);
+		const ownerContext = await newContext();
 		const owner = await ownerContext.newPage();
 		await joinRoom(owner, `/c/${chat.id}?key=${chat.ownerKey}`, "Owner");
 		await owner.getByText("Share and embed").click();
@@ -31,7 +12,7 @@ describe("embed", () => {
 		expect(snippet).toMatch(new RegExp(`^<iframe src="${baseUrl}/embed/${chat.id}" title="Chat: [^"]+"`));
 
 		// Someone else's site, with the snippet pasted in.
-		const visitorContext = await newContext(browser, { viewport: { width: 800, height: 700 } });
+		const visitorContext = await newContext({ viewport: { width: 800, height: 700 } });
 		const site = await visitorContext.newPage();
 		await site.setContent(`<!doctype html><h1>A blog post</h1>${snippet}`);
 		const frame = site.frameLocator("iframe");

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 import { ChatApi, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
 import type { CreateChatRequest, CreatedChat } from "../../worker/protocol/index.ts";
 
@@ -17,7 +17,7 @@ export const screenshotDir = resolve(import.meta.dirname, "../../docs/screenshot
  * Debian's Chromium (`test/e2e/ensure-chromium.sh` installs it); Playwright's own browser
  * downloads cannot work here. `launch()` gives every run a fresh temporary profile.
  */
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
 	return chromium.launch({
 		executablePath: "/usr/bin/chromium",
 		headless: true,
@@ -35,11 +35,19 @@ export function launchChromium(): Promise<Browser> {
 	});
 }
 
+let browser: Promise<Browser> | undefined;
+
+// One browser per test file: started by the file's first context, closed when its tests end.
+afterAll(async () => {
+	await (await browser)?.close();
+	browser = undefined;
+});
+
 export async function newContext(
-	browser: Browser,
 	options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
 ): Promise<BrowserContext> {
-	const context = await browser.newContext({
+	browser ??= launchChromium();
+	const context = await (await browser).newContext({
 		baseURL: baseUrl,
 		colorScheme: options.colorScheme ?? "light",
 		viewport: options.viewport ?? { width: 1100, height: 720 },

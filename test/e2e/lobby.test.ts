@@ -1,30 +1,18 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	api,
 	baseUrl,
 	connectClient,
 	joinRoom,
-	launchChromium,
 	newContext,
 	screenshot,
 	uiTimeoutMs,
 	unique,
 } from "./helpers.ts";
 
-let browser: Browser;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
-
 describe("lobby", () => {
 	it("creates a public chat, shows its link, and lists it with a live connection count", async () => {
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await page.goto("/");
 		const name = unique("Book club");
@@ -50,7 +38,7 @@ describe("lobby", () => {
 	it("joins a public chat by typing its name", async () => {
 		const name = unique("Gardening");
 		const chat = await api.createChat({ name });
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await page.goto("/");
 		await page.locator(`.chat-list li[data-chat="${chat.id}"]`).waitFor();
@@ -62,7 +50,7 @@ describe("lobby", () => {
 	});
 
 	it("keeps a private chat out of the list and closed to anyone without its invite link", async () => {
-		const ownerContext = await newContext(browser);
+		const ownerContext = await newContext();
 		const ownerPage = await ownerContext.newPage();
 		await ownerPage.goto("/");
 		const name = unique("Secret plans");
@@ -77,7 +65,7 @@ describe("lobby", () => {
 		// Not in the directory, neither over the API nor on the page after a refresh.
 		const { chats } = await api.listChats();
 		expect(chats.map((chat) => chat.id)).not.toContain(chatId);
-		const stranger = await newContext(browser);
+		const stranger = await newContext();
 		const strangerPage = await stranger.newPage();
 		await strangerPage.goto("/");
 		await strangerPage.getByRole("heading", { name: "Public chats" }).waitFor();
@@ -115,7 +103,7 @@ describe("lobby", () => {
 			connectClient(quiet.id, "Jonas"),
 		]);
 		for (const scheme of ["light", "dark"] as const) {
-			const context = await newContext(browser, {
+			const context = await newContext({
 				colorScheme: scheme,
 				viewport: { width: 1100, height: 760 },
 			});

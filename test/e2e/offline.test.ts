@@ -1,11 +1,10 @@
-import type { Browser, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
 	api,
 	connectClient,
 	createChat,
 	joinRoom,
-	launchChromium,
 	messageLog,
 	newContext,
 	sendFromPage,
@@ -15,24 +14,14 @@ import {
 	waitForState,
 } from "./helpers.ts";
 
-let browser: Browser;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
-
 /** Time for any re-send or duplicate to show up if the client were going to produce one. */
 const settleMs = 1500;
 
 describe("losing the connection", () => {
 	it("catches up on everything missed while offline, once each and in order, and delivers what was typed offline once", async () => {
 		const chat = await createChat({ name: unique("Offline") });
-		const aliceContext = await newContext(browser);
-		const bobContext = await newContext(browser);
+		const aliceContext = await newContext();
+		const bobContext = await newContext();
 		const alice = await aliceContext.newPage();
 		const bob = await bobContext.newPage();
 		await joinRoom(alice, `/c/${chat.id}`, "Alice");
@@ -72,7 +61,7 @@ describe("losing the connection", () => {
 
 	it("reconnects by itself when the socket is cut, and resumes without gaps or repeats", async () => {
 		const chat = await createChat({ name: unique("Socket cut") });
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		// Every socket of the page goes through this route to the real server, so the test can cut
 		// the live one and refuse new ones for a while, as a failing network would.

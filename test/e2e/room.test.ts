@@ -1,11 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	api,
 	connectClient,
 	createChat,
 	joinRoom,
-	launchChromium,
 	messageLog,
 	newContext,
 	screenshot,
@@ -15,21 +13,11 @@ import {
 	waitForMessage,
 } from "./helpers.ts";
 
-let browser: Browser;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
-
 describe("room", () => {
 	it("shows two people each other's messages, presence and typing", async () => {
 		const chat = await createChat({ name: unique("Two people") });
-		const aliceContext = await newContext(browser);
-		const bobContext = await newContext(browser);
+		const aliceContext = await newContext();
+		const bobContext = await newContext();
 		const alice = await aliceContext.newPage();
 		const bob = await bobContext.newPage();
 		await joinRoom(alice, `/c/${chat.id}`, "Alice");
@@ -86,7 +74,7 @@ describe("room", () => {
 
 	it("shows an own message at once as pending and settles it when the server echoes it", async () => {
 		const chat = await createChat({ name: unique("Pending") });
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await joinRoom(page, `/c/${chat.id}`, "Pat");
 		// Hold the socket's outgoing frames back briefly by going offline: the message must show anyway.
@@ -105,7 +93,7 @@ describe("room", () => {
 
 	it("renders markup in messages as text, and web addresses as safe links", async () => {
 		const chat = await createChat({ name: unique("Markup") });
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await joinRoom(page, `/c/${chat.id}`, "<b>Mallory</b>");
 		const attack = `<img src=x onerror="window.__owned = true"> <script>window.__owned = true</script>`;
@@ -147,7 +135,7 @@ describe("room", () => {
 			expected.push(text);
 		}
 
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await joinRoom(page, `/c/${chat.id}`, "Reader");
 		const loadOlder = page.getByRole("button", { name: "Load older", exact: true });
@@ -164,8 +152,8 @@ describe("room", () => {
 
 	it("lets the owner delete a message for everyone", async () => {
 		const chat = await createChat({ name: unique("Moderated") });
-		const ownerContext = await newContext(browser);
-		const memberContext = await newContext(browser);
+		const ownerContext = await newContext();
+		const memberContext = await newContext();
 		const owner = await ownerContext.newPage();
 		const member = await memberContext.newPage();
 		await joinRoom(owner, `/c/${chat.id}?key=${chat.ownerKey}`, "Owner");
@@ -188,7 +176,7 @@ describe("room", () => {
 
 	it("works with the keyboard alone", async () => {
 		const chat = await createChat({ name: unique("Keyboard") });
-		const context = await newContext(browser);
+		const context = await newContext();
 		const page = await context.newPage();
 		await page.goto(`/c/${chat.id}`);
 		// The name field has focus once the chat is found; Enter submits the form.
@@ -213,7 +201,7 @@ describe("room", () => {
 
 	it("fits a phone screen", async () => {
 		const chat = await createChat({ name: unique("Phone") });
-		const context = await newContext(browser, { viewport: { width: 375, height: 667 } });
+		const context = await newContext({ viewport: { width: 375, height: 667 } });
 		const page = await context.newPage();
 		await joinRoom(page, `/c/${chat.id}`, "Mobile");
 		await sendFromPage(page, "small screen, same chat");
@@ -240,7 +228,7 @@ describe("room", () => {
 			await new Promise((done) => setTimeout(done, 60));
 		}
 		for (const scheme of ["light", "dark"] as const) {
-			const context = await newContext(browser, {
+			const context = await newContext({
 				colorScheme: scheme,
 				viewport: { width: 1100, height: 640 },
 			});
