@@ -57,15 +57,22 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
 export async function readAccess(c: AppContext, id: string, key: string | undefined): Promise<ChatAccess> {
 	const chat = await chatRecord(c.env, id);
 	if (!chat) throw chatNotFound();
-	const keyRole = await roleForKey(chat, key);
-	if (key !== undefined && keyRole === null) {
-		if (chat.visibility === "private") throw chatNotFound();
-		throw new ApiError(403, "forbidden", "The key does not match this chat");
-	}
+	const keyRole = await checkKey(chat, key);
 	if (chat.visibility === "private" && keyRole === null) {
 		const token = bearerToken(c);
 		if (token === null) throw chatNotFound();
 		await requireToken(c, id, token);
 	}
 	return { chat, keyRole };
+}
+
+/**
+ * The role a key grants (null without a key). A wrong key is refused: with 404 on a private chat,
+ * which must stay invisible, and with 403 on a public one.
+ */
+export async function checkKey(chat: RoomInit, key: string | undefined): Promise<Role | null> {
+	const keyRole = await roleForKey(chat, key);
+	if (key === undefined || keyRole !== null) return keyRole;
+	if (chat.visibility === "private") throw chatNotFound();
+	throw new ApiError(403, "forbidden", "The key does not match this chat");
 }

@@ -3,9 +3,9 @@ import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { issuedToken, type Role, tokenBody } from "../../protocol";
-import { type AppEnv, previousToken } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
-import { chatRecord, roleForKey } from "../chat-records";
+import { type AppEnv, checkKey, previousToken } from "../access";
+import { chatNotFound } from "../api-error";
+import { chatRecord } from "../chat-records";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 export const tokens = new OpenAPIHono<AppEnv>().openapi(
@@ -33,14 +33,9 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		const previous = await previousToken(c, id);
 		const chat = await chatRecord(c.env, id);
 		if (!chat) throw chatNotFound();
-		const keyRole = await roleForKey(chat, key);
-		const isPrivate = chat.visibility === "private";
-		if (key !== undefined && keyRole === null) {
-			if (isPrivate) throw chatNotFound();
-			throw new ApiError(403, "forbidden", "The key does not match this chat");
-		}
+		const keyRole = await checkKey(chat, key);
 		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
-		if (isPrivate && keyRole === null && previous === null) throw chatNotFound();
+		if (chat.visibility === "private" && keyRole === null && previous === null) throw chatNotFound();
 
 		const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
 		const user = { id: previous?.user.id ?? newUserId(), name, role };
