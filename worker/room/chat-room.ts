@@ -98,14 +98,15 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
-		const record = this.conversation.record.exists() ? this.conversation.record.read() : null;
-		if (!record) return null;
+		if (!this.conversation.info) return null;
+		// Read afresh: the wake counter moves on every construction, the loaded record does not.
+		const wakes = this.conversation.record.read()?.wakes ?? 0;
 		return {
 			connections: this.sockets().size,
 			online: this.presence.count,
 			lastSeq: this.conversation.newestSeq,
 			storedMessages: this.conversation.log.count(),
-			wakes: record.wakes,
+			wakes,
 			instanceStartedAt: this.startedAt,
 		};
 	}
