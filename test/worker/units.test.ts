@@ -76,6 +76,36 @@ describe("Presence", () => {
 		expect(frames).toEqual([]);
 		expect(presence.count).toBe(1);
 	});
+
+	it("names at most presenceListMax joins and leaves per frame and counts the rest", async () => {
+		const frames: PresenceFrame[] = [];
+		const presence = new Presence(20, (frame) => frames.push(frame));
+		const storm = limits.presenceListMax + 150;
+		for (let index = 0; index < storm; index++) presence.join({ id: `u${index}`, name: `user ${index}` });
+		await sleep(60);
+		for (let index = 0; index < limits.presenceListMax + 20; index++)
+			presence.leave({ id: `u${index}`, name: `user ${index}` });
+		await sleep(60);
+
+		const [joins, leaves] = frames;
+		expect(frames).toHaveLength(2);
+		expect(joins?.joined).toHaveLength(limits.presenceListMax);
+		expect(new Set(joins?.joined.map((user) => user.id)).size).toBe(limits.presenceListMax);
+		expect(joins).toMatchObject({ left: [], online: storm, unlisted: { joined: 150, left: 0 } });
+		expect(leaves?.left).toHaveLength(limits.presenceListMax);
+		expect(leaves).toMatchObject({ joined: [], online: 130, unlisted: { joined: 0, left: 20 } });
+	});
+
+	it("adds no unlisted field while every change fits in the frame", async () => {
+		const frames: PresenceFrame[] = [];
+		const presence = new Presence(20, (frame) => frames.push(frame));
+		for (let index = 0; index < limits.presenceListMax; index++)
+			presence.join({ id: `u${index}`, name: "x" });
+		await sleep(60);
+		expect(frames).toHaveLength(1);
+		expect(frames[0]?.joined).toHaveLength(limits.presenceListMax);
+		expect(frames[0]).not.toHaveProperty("unlisted");
+	});
 });
 
 describe("Presence window", () => {

@@ -29,6 +29,30 @@ export function requireSecret(secret: string | undefined): string {
 	return secret;
 }
 
+/**
+ * The HMAC key, imported once per isolate and secret rather than on every sign and verify: every
+ * join passes through both, and importing is a native allocation the runtime keeps until GC.
+ * Keyed by the secret itself, so a rotated secret takes effect at once.
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function signingKey(secret: string): Promise<CryptoKey> {
+	let key = importedKeys.get(secret);
+	if (!key) {
+		key = crypto.subtle.importKey(
+			"raw",
+			new TextEncoder().encode(secret),
+			{ name: "HMAC", hash: "SHA-256" },
+			false,
+			["sign", "verify"],
+		);
+		// One secret is in use at a time; never let rotations pile up.
+		importedKeys.clear();
+		importedKeys.set(secret, key);
+	}
+	return key;
+}
+
 export async function issueToken(secret: string, claims: TokenClaims): Promise<string> {
 	return sign(
 		{
@@ -39,7 +63,7 @@ export async function issueToken(secret: string, claims: TokenClaims): Promise<s
 			iat: Math.floor(Date.now() / 1000),
 			exp: Math.floor(claims.expiresAt / 1000),
 		},
-		requireSecret(secret),
+		await signingKey(requireSecret(secret)),
 		"HS256",
 	);
 }
@@ -52,7 +76,7 @@ export async function verifyToken(
 	token: string,
 	allowExpiredFor = 0,
 ): Promise<TokenCheck> {
-	const key = requireSecret(secret);
+	const key = await signingKey(requireSecret(secret));
 	let payload: Record<string, unknown>;
 	try {
 		// Expiry is checked below instead, so that a refresh can accept a recently expired token.

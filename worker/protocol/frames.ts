@@ -60,6 +60,11 @@ export interface PresenceFrame {
 	left: UserRef[];
 	/** Number of users online now. */
 	online: number;
+	/**
+	 * Present only when the window held more joins or leaves than a frame names
+	 * (`limits.presenceListMax` of each): how many went unnamed. Only huge rooms see it.
+	 */
+	unlisted?: { joined: number; left: number };
 }
 
 export interface TypingNoticeFrame {

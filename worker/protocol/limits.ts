@@ -13,4 +13,9 @@ export const limits = {
 	replayMax: 1000,
 	/** Users listed by name in `ready`; `onlineCount` is always exact. */
 	onlineListMax: 100,
+	/**
+	 * Joins (and leaves) named in one presence frame. Every frame goes to every socket, so naming
+	 * all of a storm's joiners costs O(N^2) bytes; past this many, they are counted instead.
+	 */
+	presenceListMax: 100,
 } as const;

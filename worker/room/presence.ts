@@ -1,4 +1,4 @@
-import type { PresenceFrame, UserRef } from "../protocol";
+import { limits, type PresenceFrame, type UserRef } from "../protocol";
 
 interface OnlineUser {
 	user: UserRef;
@@ -10,7 +10,9 @@ interface OnlineUser {
  *
  * Changes are coalesced: within one window every join and leave is collected and a single
  * `presence` frame goes out at its end. A storm of N joins thus costs one broadcast per window
- * instead of one per join (N broadcasts of up to N sockets each: O(N^2) frames).
+ * instead of one per join (N broadcasts of up to N sockets each: O(N^2) frames). A frame names at
+ * most `limits.presenceListMax` joins and as many leaves and counts the rest, so that the storm's
+ * bytes stay O(N) per window too; the online count is always exact.
  */
 export class Presence {
 	private readonly online = new Map<string, OnlineUser>();
@@ -73,15 +75,22 @@ export class Presence {
 		this.timer = null;
 		const joined: UserRef[] = [];
 		const left: UserRef[] = [];
+		const unlisted = { joined: 0, left: 0 };
 		for (const [id, { user, wasOnline }] of this.touched) {
 			const isOnline = this.online.has(id);
-			if (isOnline && !wasOnline) joined.push(this.online.get(id)?.user ?? user);
-			else if (!isOnline && wasOnline) left.push(user);
+			if (isOnline && !wasOnline) {
+				if (joined.length < limits.presenceListMax) joined.push(this.online.get(id)?.user ?? user);
+				else unlisted.joined += 1;
+			} else if (!isOnline && wasOnline) {
+				if (left.length < limits.presenceListMax) left.push(user);
+				else unlisted.left += 1;
+			}
 		}
 		this.touched.clear();
-		if (joined.length > 0 || left.length > 0) {
-			this.publish({ type: "presence", joined, left, online: this.online.size });
-		}
+		if (joined.length === 0 && left.length === 0) return;
+		const frame: PresenceFrame = { type: "presence", joined, left, online: this.online.size };
+		if (unlisted.joined > 0 || unlisted.left > 0) frame.unlisted = unlisted;
+		this.publish(frame);
 	}
 
 	private addSocket(user: UserRef): void {
