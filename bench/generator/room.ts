@@ -59,6 +59,8 @@ export class Room {
 	readonly name: string;
 	/** Token requests; closed after each join so that its connections do not count as sockets. */
 	readonly http = new HttpClient();
+	/** Socket URLs issued ahead of the join by issueTokens, by client index. */
+	private readonly issued = new Map<number, string>();
 
 	constructor(server: Server, name: string) {
 		this.server = server;
@@ -95,8 +97,31 @@ export class Room {
 		return this.chat?.ownerKey ?? null;
 	}
 
+	/**
+	 * Asks the API for the tokens of clients `from` .. `from + count - 1` now, `concurrency` at a
+	 * time, so that their join is the WebSocket alone: the idle scenario weighs what a connection
+	 * holds apart from what issuing its token (an HTTP request) left behind. Baselines have no tokens.
+	 */
+	async issueTokens(from: number, count: number, concurrency: number): Promise<void> {
+		if (!this.chat) return;
+		let next = from;
+		const worker = async () => {
+			while (next < from + count) {
+				const index = next++;
+				this.issued.set(index, await this.socketUrl(index));
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+		this.http.close();
+	}
+
 	/** The WebSocket URL for a new client; for edgechat this first asks the API for a token. */
 	async socketUrl(index: number): Promise<string> {
+		const prepared = this.issued.get(index);
+		if (prepared !== undefined) {
+			this.issued.delete(index);
+			return prepared;
+		}
 		const ws = this.server.origin.replace(/^http/, "ws");
 		if (!this.chat) return `${ws}/rooms/${encodeURIComponent(this.name)}/ws`;
 		const issued = await this.http.postJson(

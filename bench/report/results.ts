@@ -140,7 +140,15 @@ export interface IdleRun extends ServerIdentity {
 	/** Whether the room was hibernated (evicted) when the idle period ended. */
 	hibernatedAtEnd: boolean | null;
 	wakeSource: string;
-	memory: MemoryFigures & { rssAfterIdleBytes: number; perConnectionAfterIdleBytes: number };
+	/**
+	 * `perConnectionBytes` is what the sockets added, measured from after every client's token was
+	 * issued; `tokensPerClientBytes` is what issuing the tokens added before that (0 without tokens).
+	 */
+	memory: MemoryFigures & {
+		rssAfterIdleBytes: number;
+		perConnectionAfterIdleBytes: number;
+		tokensPerClientBytes: number;
+	};
 	/**
 	 * Growth of the Worker isolate's heap per connection (JavaScript objects; the runtime's C++
 	 * objects held from JavaScript), read through the inspector of wrangler dev; null without one.

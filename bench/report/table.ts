@@ -108,6 +108,7 @@ export function formatTables(results: Results): string {
 					"srv CPU",
 					"KiB/conn",
 					"KiB/conn after",
+					"token KiB/client",
 					"heap B/conn (JS + runtime)",
 				],
 				results.idle.map((run) => [
@@ -122,6 +123,7 @@ export function formatTables(results: Results): string {
 					run.cpu.serverCores.toFixed(3),
 					(run.memory.perConnectionBytes / 1024).toFixed(1),
 					(run.memory.perConnectionAfterIdleBytes / 1024).toFixed(1),
+					((run.memory.tokensPerClientBytes ?? 0) / 1024).toFixed(1),
 					run.heapPerConnection === null
 						? "n/a"
 						: `${run.heapPerConnection.jsBytes.toFixed(0)} + ${run.heapPerConnection.embedderBytes.toFixed(0)}`,

@@ -139,7 +139,9 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 		const bare = idleBare.memory.perConnectionBytes;
 		checks.push({
 			target: "Idle: resident memory per connection no worse than the bare DO room's",
-			measured: `${count(edge / 1024)} KiB vs ${count(bare / 1024)} KiB per connection`,
+			measured:
+				`${count(edge / 1024)} KiB vs ${count(bare / 1024)} KiB per connection; ` +
+				`issuing the tokens before added ${count(idleEdge.memory.tokensPerClientBytes / 1024)} KiB per client`,
 			met: edge <= bare,
 		});
 	}

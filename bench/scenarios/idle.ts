@@ -45,6 +45,10 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 	async function measure(): Promise<IdleRun> {
 		await room.open();
 		await sleep(250);
+		const beforeTokens = snapshot(server.child.pid);
+		context.progress.update(`${title} · issuing ${plan.clients} tokens`);
+		await room.issueTokens(0, plan.clients, plan.joinConcurrency);
+		await sleep(1000);
 		const heapBefore = await inspector?.heapUsage();
 		const before = snapshot(server.child.pid);
 		const join = await joinClients(room, plan.clients, {
@@ -104,6 +108,8 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				rssAfterIdleBytes: after.server.rssBytes,
 				perConnectionAfterIdleBytes:
 					clients > 0 ? (after.server.rssBytes - memory.rssBeforeBytes) / clients : 0,
+				tokensPerClientBytes:
+					clients > 0 ? (before.server.rssBytes - beforeTokens.server.rssBytes) / clients : 0,
 			},
 			heapPerConnection:
 				heapBefore && heapConnected && clients > 0
@@ -154,6 +160,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				perConnectionByProcess: [],
 				rssAfterIdleBytes: 0,
 				perConnectionAfterIdleBytes: 0,
+				tokensPerClientBytes: 0,
 			},
 			heapPerConnection: null,
 			cpu: noCpu(),
