@@ -185,6 +185,8 @@ function panel(top: number, title: string, groups: Group[], scale: Scale): strin
 	const values = groups
 		.flatMap((group) => group.bars.flatMap((bar) => bar.values))
 		.filter((value) => value > 0);
+	// A run of some scenarios (--only) may leave a panel empty; draw its axis all the same.
+	if (values.length === 0) values.push(1);
 	const y = scale.log ? logScale(values, top) : linearScale(values, top);
 	for (const tick of y.ticks) {
 		parts.push(line(margin.left, y.at(tick), width - margin.right, y.at(tick), "#e3e3e3"));

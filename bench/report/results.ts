@@ -79,6 +79,8 @@ export interface ServerIdentity {
 	server: string;
 	kind: ServerKind;
 	transport: Transport;
+	/** edgechat without the static-assets router in front of it (see ServerSpec.apiOnly). */
+	apiOnly?: boolean;
 }
 
 export interface MemoryFigures {

@@ -122,7 +122,8 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 		});
 	}
 
-	const idleEdge = results.idle.find((run) => run.kind === "edgechat");
+	const idleEdge = results.idle.find((run) => run.kind === "edgechat" && !run.apiOnly);
+	const idleApiOnly = results.idle.find((run) => run.kind === "edgechat" && run.apiOnly);
 	const idleBare = results.idle.find((run) => run.kind === "bare-room");
 	if (idleEdge) {
 		checks.push({
@@ -142,6 +143,15 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 			measured:
 				`${count(edge / 1024)} KiB vs ${count(bare / 1024)} KiB per connection; ` +
 				`issuing the tokens before added ${count(idleEdge.memory.tokensPerClientBytes / 1024)} KiB per client`,
+			met: edge <= bare,
+		});
+	}
+	if (idleApiOnly && idleBare) {
+		const edge = idleApiOnly.memory.perConnectionBytes;
+		const bare = idleBare.memory.perConnectionBytes;
+		checks.push({
+			target: "Idle, API only (no static-assets router in front): memory per connection no worse than bare",
+			measured: `${count(edge / 1024)} KiB vs ${count(bare / 1024)} KiB per connection`,
 			met: edge <= bare,
 		});
 	}

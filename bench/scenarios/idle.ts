@@ -91,6 +91,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 			server: server.label,
 			kind: spec.kind,
 			transport: spec.transport,
+			...(spec.apiOnly && { apiOnly: true }),
 			clients,
 			join,
 			idleSeconds: plan.durationMs / 1000,
@@ -134,6 +135,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 			server: server.label,
 			kind: spec.kind,
 			transport: spec.transport,
+			...(spec.apiOnly && { apiOnly: true }),
 			clients: 0,
 			join: {
 				requested: plan.clients,

@@ -17,6 +17,7 @@ export interface Plan {
 
 const dev = {
 	edgechat: { kind: "edgechat", transport: "wrangler-dev" },
+	edgechatApiOnly: { kind: "edgechat", transport: "wrangler-dev", apiOnly: true },
 	bare: { kind: "bare-room", transport: "wrangler-dev" },
 } satisfies Record<string, ServerSpec>;
 const direct = {
@@ -102,7 +103,7 @@ export function fullPlan(): Plan {
 		idle: {
 			id: "idle-1000",
 			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
-			servers: [dev.bare, nodeWs, dev.edgechat],
+			servers: [dev.bare, nodeWs, dev.edgechat, dev.edgechatApiOnly],
 			clients: 1000,
 			pingEveryMs: 10_000,
 			durationMs: 60_000,
@@ -149,7 +150,7 @@ export function quickPlan(): Plan {
 		idle: {
 			id: "idle-100",
 			title: "N=100 idle: a ping every second per client for 3 s",
-			servers: [dev.bare, dev.edgechat],
+			servers: [dev.bare, dev.edgechat, dev.edgechatApiOnly],
 			clients: 100,
 			pingEveryMs: 1000,
 			durationMs: 3000,

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../lib/ports.ts";
@@ -13,6 +13,12 @@ export type Transport = "wrangler-dev" | "direct" | "node";
 export interface ServerSpec {
 	kind: ServerKind;
 	transport: Transport;
+	/**
+	 * edgechat without its `[assets]` section: no static-assets router in front of the Worker. That
+	 * router is one more hop for every request and WebSocket in the local runtime; this variant
+	 * shows what edgechat's own code costs apart from it.
+	 */
+	apiOnly?: boolean;
 }
 
 export interface Server extends ServerSpec {
@@ -61,7 +67,7 @@ export function label(spec: ServerSpec): string {
 		direct: "workerd direct",
 		node: "node",
 	};
-	return `${names[spec.kind]} (${ways[spec.transport]})`;
+	return `${names[spec.kind]}${spec.apiOnly ? ", API only" : ""} (${ways[spec.transport]})`;
 }
 
 let serial = 0;
@@ -82,6 +88,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		// the sources and restarts the runtime when they change, which would cut every socket of a
 		// run in progress. The bench measures the code as it was when the run began.
 		const bundle = await bundleWorker(configs[spec.kind], workspace);
+		const config = spec.apiOnly ? apiOnlyConfig(workspace) : configs[spec.kind];
 		inspectorPort = await freePort();
 		const vars = Object.entries(benchVars).map(([key, value]) => `${key}:${value}`);
 		child = new Child(
@@ -92,7 +99,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 				bundle,
 				"--no-bundle",
 				"--config",
-				configs[spec.kind],
+				config,
 				"--ip",
 				"127.0.0.1",
 				"--port",
@@ -141,6 +148,21 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 
 export async function stopServer(server: Server): Promise<void> {
 	await server.child.stop();
+}
+
+/**
+ * wrangler.toml without its `[assets]` section, written into the run's workspace with the
+ * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
+ */
+function apiOnlyConfig(workspace: Workspace): string {
+	const source = readFileSync(join(workspace.repoRoot, "wrangler.toml"), "utf8");
+	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
+	if (withoutAssets.includes("[assets]")) throw new Error("wrangler.toml: could not remove [assets]");
+	const config = join(workspace.dir, "wrangler.api-only.toml");
+	writeFileSync(config, withoutAssets);
+	const devVars = join(workspace.repoRoot, ".dev.vars");
+	if (existsSync(devVars)) copyFileSync(devVars, join(workspace.dir, ".dev.vars"));
+	return config;
 }
 
 /** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
