@@ -123,6 +123,7 @@ export function formatTables(results: Results): string {
 					run.cpu.serverCores.toFixed(3),
 					(run.memory.perConnectionBytes / 1024).toFixed(1),
 					(run.memory.perConnectionAfterIdleBytes / 1024).toFixed(1),
+					// Results written before tokens were weighed apart (redrawn with --from) lack the field.
 					((run.memory.tokensPerClientBytes ?? 0) / 1024).toFixed(1),
 					run.heapPerConnection === null
 						? "n/a"

@@ -155,9 +155,9 @@ export async function stopServer(server: Server): Promise<void> {
  * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
  */
 function apiOnlyConfig(workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, "wrangler.toml"), "utf8");
+	const source = readFileSync(join(workspace.repoRoot, configs.edgechat), "utf8");
 	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]")) throw new Error("wrangler.toml: could not remove [assets]");
+	if (withoutAssets.includes("[assets]")) throw new Error(`${configs.edgechat}: could not remove [assets]`);
 	const config = join(workspace.dir, "wrangler.api-only.toml");
 	writeFileSync(config, withoutAssets);
 	const devVars = join(workspace.repoRoot, ".dev.vars");

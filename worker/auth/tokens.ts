@@ -30,27 +30,24 @@ export function requireSecret(secret: string | undefined): string {
 }
 
 /**
- * The HMAC key, imported once per isolate and secret rather than on every sign and verify: every
- * join passes through both, and importing is a native allocation the runtime keeps until GC.
- * Keyed by the secret itself, so a rotated secret takes effect at once.
+ * The HMAC key, imported once per isolate rather than on every sign and verify: every join passes
+ * through both, and importing is a native allocation the runtime keeps until GC. Remembered with
+ * its secret, so a rotated secret takes effect at once.
  */
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+let importedKey: { secret: string; key: Promise<CryptoKey> } | null = null;
 
 function signingKey(secret: string): Promise<CryptoKey> {
-	let key = importedKeys.get(secret);
-	if (!key) {
-		key = crypto.subtle.importKey(
+	if (importedKey?.secret !== secret) {
+		const key = crypto.subtle.importKey(
 			"raw",
 			new TextEncoder().encode(secret),
 			{ name: "HMAC", hash: "SHA-256" },
 			false,
 			["sign", "verify"],
 		);
-		// One secret is in use at a time; never let rotations pile up.
-		importedKeys.clear();
-		importedKeys.set(secret, key);
+		importedKey = { secret, key };
 	}
-	return key;
+	return importedKey.key;
 }
 
 export async function issueToken(secret: string, claims: TokenClaims): Promise<string> {
