@@ -1,10 +1,10 @@
 /**
  * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile] [-- --from results.json]
  *
- * Starts edgechat and two baselines (a bare Durable Object room, a plain Node ws server), drives
- * each with the same load generator, and writes every figure to results.json and chart.svg
- * (docs/bench/ for a full run, bench/results/ for --quick). Exits non-zero if any delivery was
- * lost or duplicated, or any scenario failed.
+ * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
+ * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
+ * figure to results.json and chart.svg (docs/bench/ for a full run, bench/results/ for --quick).
+ * Exits non-zero if any delivery was lost or duplicated, or any scenario failed.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

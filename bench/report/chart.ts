@@ -10,16 +10,18 @@ import { type Results, scenarioName } from "./results.ts";
 const colors: Record<ServerKind, string> = {
 	edgechat: "#e8710a",
 	"bare-room": "#3b6ea5",
+	"bare-room-stored": "#8fb3d9",
 	"node-ws": "#7d7d7d",
 	"history-room": "#000000",
 };
 const names: Record<ServerKind, string> = {
 	edgechat: "edgechat",
 	"bare-room": "bare DO room (platform floor)",
+	"bare-room-stored": "bare DO room + SQLite write per frame",
 	"node-ws": "Node ws (machine ceiling)",
 	"history-room": "history room",
 };
-const serverOrder: ServerKind[] = ["edgechat", "bare-room", "node-ws"];
+const serverOrder: ServerKind[] = ["edgechat", "bare-room", "bare-room-stored", "node-ws"];
 
 /** One server's values in a group; `values` has one entry per sub-bar (p50/p95/p99, or one). */
 interface Bar {

@@ -19,10 +19,12 @@ const dev = {
 	edgechat: { kind: "edgechat", transport: "wrangler-dev" },
 	edgechatApiOnly: { kind: "edgechat", transport: "wrangler-dev", apiOnly: true },
 	bare: { kind: "bare-room", transport: "wrangler-dev" },
+	bareStored: { kind: "bare-room-stored", transport: "wrangler-dev" },
 } satisfies Record<string, ServerSpec>;
 const direct = {
 	edgechat: { kind: "edgechat", transport: "direct" },
 	bare: { kind: "bare-room", transport: "direct" },
+	bareStored: { kind: "bare-room-stored", transport: "direct" },
 } satisfies Record<string, ServerSpec>;
 const nodeWs: ServerSpec = { kind: "node-ws", transport: "node" };
 
@@ -42,8 +44,8 @@ export function fullPlan(): Plan {
 			{
 				id: "room-1000",
 				title: "N=1,000: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
-				servers: [dev.bare, nodeWs, dev.edgechat],
-				repeat: [dev.edgechat, dev.bare],
+				servers: [dev.bare, nodeWs, dev.edgechat, dev.bareStored],
+				repeat: [dev.bareStored, dev.edgechat, dev.bare],
 				clients: 1000,
 				joinConcurrency: 64,
 				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 4)],
@@ -52,8 +54,8 @@ export function fullPlan(): Plan {
 			{
 				id: "room-1000-direct",
 				title: "N=1,000 as above, straight to the runtime: what the dev proxy costs",
-				servers: [direct.bare, direct.edgechat],
-				repeat: [direct.edgechat, direct.bare],
+				servers: [direct.bare, direct.edgechat, direct.bareStored],
+				repeat: [direct.bareStored, direct.edgechat, direct.bare],
 				clients: 1000,
 				joinConcurrency: 64,
 				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 4)],
@@ -120,7 +122,7 @@ export function quickPlan(): Plan {
 			{
 				id: "room-200",
 				title: "N=200: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
-				servers: [dev.bare, nodeWs, dev.edgechat],
+				servers: [dev.bare, nodeWs, dev.edgechat, dev.bareStored],
 				clients: 200,
 				joinConcurrency: 64,
 				phases: [paced(1, 20, 2000), saturated(10, 500, 2000, 4)],

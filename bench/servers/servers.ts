@@ -6,7 +6,8 @@ import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
 import { Child } from "./child.ts";
 
-export type ServerKind = "edgechat" | "bare-room" | "node-ws" | "history-room";
+/** `bare-room-stored` is the bare room writing each frame to SQLite first: the durability floor. */
+export type ServerKind = "edgechat" | "bare-room" | "bare-room-stored" | "node-ws" | "history-room";
 /** How clients reach the server: through `wrangler dev` (the README's way), straight to workerd, or plain Node. */
 export type Transport = "wrangler-dev" | "direct" | "node";
 
@@ -39,6 +40,7 @@ export interface Workspace {
 const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
 	edgechat: "wrangler.toml",
 	"bare-room": "bench/baselines/bare-room/wrangler.toml",
+	"bare-room-stored": "bench/baselines/bare-room/wrangler.toml",
 	"history-room": "bench/history-room/wrangler.toml",
 };
 
@@ -47,10 +49,14 @@ const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
  * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
  */
 const benchVars: Record<string, string> = { RATE_LIMIT_MESSAGES: "1000000000" };
+const kindVars: Partial<Record<ServerKind, Record<string, string>>> = {
+	"bare-room-stored": { STORE_FRAMES: "1" },
+};
 
 const readyPaths: Record<ServerKind, string> = {
 	edgechat: "/api/health",
 	"bare-room": "/rooms/bench-ready/stats",
+	"bare-room-stored": "/rooms/bench-ready/stats",
 	"node-ws": "/health",
 	"history-room": "/health",
 };
@@ -59,6 +65,7 @@ export function label(spec: ServerSpec): string {
 	const names: Record<ServerKind, string> = {
 		edgechat: "edgechat",
 		"bare-room": "bare DO room",
+		"bare-room-stored": "bare DO room + SQLite write",
 		"node-ws": "Node ws",
 		"history-room": "history room",
 	};
@@ -79,6 +86,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
 	const node = process.execPath;
 	const cwd = workspace.repoRoot;
+	const vars = { ...benchVars, ...kindVars[spec.kind] };
 	let child: Child;
 	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {
@@ -90,7 +98,6 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		const bundle = await bundleWorker(configs[spec.kind], workspace);
 		const config = spec.apiOnly ? apiOnlyConfig(workspace) : configs[spec.kind];
 		inspectorPort = await freePort();
-		const vars = Object.entries(benchVars).map(([key, value]) => `${key}:${value}`);
 		child = new Child(
 			node,
 			[
@@ -111,7 +118,8 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 				// Per-request log lines cost the dev server CPU that the room needs.
 				"--log-level",
 				"warn",
-				...(vars.length > 0 ? ["--var", ...vars] : []),
+				"--var",
+				...Object.entries(vars).map(([key, value]) => `${key}:${value}`),
 			],
 			{ cwd, logPath },
 		);
@@ -125,7 +133,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 				bundle,
 				String(port),
 				persist,
-				JSON.stringify(benchVars),
+				JSON.stringify(vars),
 			],
 			{ cwd, logPath },
 		);

@@ -2,16 +2,23 @@ import { DurableObject } from "cloudflare:workers";
 
 interface BareEnv {
 	BARE_ROOM: DurableObjectNamespace<BareRoom>;
+	/** "1": write each frame to SQLite before sending it on (the durable variant). */
+	STORE_FRAMES?: string;
 }
 
 /**
  * The least a chat room on this platform can do: accept hibernatable WebSockets and send every
  * frame it receives to every socket, sender included. No storage on the hot path, no parsing.
  * edgechat's figures are ratios against this room in the same run.
+ *
+ * With STORE_FRAMES=1 it also inserts each frame as one row before sending it on: the least a
+ * room that keeps its messages can do. The runtime then holds the sends until the write has
+ * committed (the output gate), as it does for edgechat's messages.
  */
 export class BareRoom extends DurableObject<BareEnv> {
 	/** Events handled since this instance was constructed (a hibernated room starts again at 0). */
 	private eventsSinceWake = 0;
+	private readonly storesFrames: boolean;
 
 	constructor(ctx: DurableObjectState, env: BareEnv) {
 		super(ctx, env);
@@ -23,6 +30,9 @@ export class BareRoom extends DurableObject<BareEnv> {
 		ctx.storage.sql.exec(
 			"INSERT INTO wakes (id, count) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET count = count + 1",
 		);
+		this.storesFrames = env.STORE_FRAMES === "1";
+		if (this.storesFrames)
+			ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
 	}
 
 	override async fetch(request: Request): Promise<Response> {
@@ -45,6 +55,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 
 	override webSocketMessage(_ws: WebSocket, message: string | ArrayBuffer): void {
 		this.eventsSinceWake++;
+		if (this.storesFrames) this.ctx.storage.sql.exec("INSERT INTO frames (body) VALUES (?)", message);
 		for (const socket of this.ctx.getWebSockets()) socket.send(message);
 	}
 
