@@ -113,15 +113,20 @@ export class InspectorSession {
 	 * The isolate's heap in use, in bytes: JavaScript objects, and the runtime's own C++ objects
 	 * that JavaScript holds (WebSockets and their attachments). workerd's inspector does not
 	 * answer HeapProfiler.collectGarbage, so this includes garbage not yet collected.
+	 * `committedBytes` is the heap's whole size, free space included: what V8 holds from the OS.
 	 */
-	async heapUsage(): Promise<{ jsBytes: number; embedderBytes: number }> {
+	async heapUsage(): Promise<{ jsBytes: number; embedderBytes: number; committedBytes: number }> {
 		const usage = await this.call("Runtime.getHeapUsage");
 		const read = (name: string): number => {
 			const value: unknown =
 				typeof usage === "object" && usage !== null ? Reflect.get(usage, name) : undefined;
 			return typeof value === "number" ? value : 0;
 		};
-		return { jsBytes: read("usedSize"), embedderBytes: read("embedderHeapUsedSize") };
+		return {
+			jsBytes: read("usedSize"),
+			embedderBytes: read("embedderHeapUsedSize"),
+			committedBytes: read("totalSize"),
+		};
 	}
 
 	close(): void {

@@ -155,8 +155,9 @@ export interface IdleRun extends ServerIdentity {
 	 * Growth of the Worker isolate's heap per connection (JavaScript objects; the runtime's C++
 	 * objects held from JavaScript), read through the inspector of wrangler dev; null without one.
 	 * Garbage not yet collected is included: workerd's inspector cannot force a collection.
+	 * `committedBytes`: growth of the whole heap, free space included (absent in older results).
 	 */
-	heapPerConnection: { jsBytes: number; embedderBytes: number } | null;
+	heapPerConnection: { jsBytes: number; embedderBytes: number; committedBytes?: number } | null;
 	cpu: CpuFigures;
 	errors: string[];
 }

@@ -109,7 +109,7 @@ export function formatTables(results: Results): string {
 					"KiB/conn",
 					"KiB/conn after",
 					"token KiB/client",
-					"heap B/conn (JS + runtime)",
+					"heap B/conn (JS + runtime; whole heap)",
 				],
 				results.idle.map((run) => [
 					run.scenario,
@@ -127,7 +127,10 @@ export function formatTables(results: Results): string {
 					((run.memory.tokensPerClientBytes ?? 0) / 1024).toFixed(1),
 					run.heapPerConnection === null
 						? "n/a"
-						: `${run.heapPerConnection.jsBytes.toFixed(0)} + ${run.heapPerConnection.embedderBytes.toFixed(0)}`,
+						: `${run.heapPerConnection.jsBytes.toFixed(0)} + ${run.heapPerConnection.embedderBytes.toFixed(0)}` +
+							(run.heapPerConnection.committedBytes === undefined
+								? ""
+								: `; ${run.heapPerConnection.committedBytes.toFixed(0)}`),
 				]),
 			),
 		);

@@ -117,6 +117,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 					? {
 							jsBytes: (heapConnected.jsBytes - heapBefore.jsBytes) / clients,
 							embedderBytes: (heapConnected.embedderBytes - heapBefore.embedderBytes) / clients,
+							committedBytes: (heapConnected.committedBytes - heapBefore.committedBytes) / clients,
 						}
 					: null,
 			cpu: cpuFigures(intervalUse(connected, after)),
