@@ -77,23 +77,49 @@ describe("Presence", () => {
 		expect(presence.count).toBe(1);
 	});
 
-	it("names at most presenceListMax joins and leaves per frame and counts the rest", async () => {
+	it("names every change of a room that fits the online list, up to presenceListMax", async () => {
 		const frames: PresenceFrame[] = [];
 		const presence = new Presence(20, (frame) => frames.push(frame));
-		const storm = limits.presenceListMax + 150;
-		for (let index = 0; index < storm; index++) presence.join({ id: `u${index}`, name: `user ${index}` });
+		const room = limits.onlineListMax;
+		for (let index = 0; index < room; index++) presence.join({ id: `u${index}`, name: `user ${index}` });
 		await sleep(60);
-		for (let index = 0; index < limits.presenceListMax + 20; index++)
+		for (let index = 0; index < room - 10; index++)
 			presence.leave({ id: `u${index}`, name: `user ${index}` });
 		await sleep(60);
 
 		const [joins, leaves] = frames;
 		expect(frames).toHaveLength(2);
-		expect(joins?.joined).toHaveLength(limits.presenceListMax);
-		expect(new Set(joins?.joined.map((user) => user.id)).size).toBe(limits.presenceListMax);
-		expect(joins).toMatchObject({ left: [], online: storm, unlisted: { joined: 150, left: 0 } });
-		expect(leaves?.left).toHaveLength(limits.presenceListMax);
-		expect(leaves).toMatchObject({ joined: [], online: 130, unlisted: { joined: 0, left: 20 } });
+		expect(new Set(joins?.joined.map((user) => user.id)).size).toBe(Math.min(room, limits.presenceListMax));
+		expect(joins).toMatchObject({ left: [], online: room });
+		expect(leaves?.left).toHaveLength(room - 10);
+		expect(leaves).toMatchObject({ joined: [], online: 10 });
+		expect(frames.some((frame) => frame.unlisted)).toBe(false);
+	});
+
+	it("names a sample of presenceSampleMax once the room outgrows the online list, and counts the rest", async () => {
+		const frames: PresenceFrame[] = [];
+		const presence = new Presence(20, (frame) => frames.push(frame));
+		const storm = limits.onlineListMax + 150;
+		for (let index = 0; index < storm; index++) presence.join({ id: `u${index}`, name: `user ${index}` });
+		await sleep(60);
+		const leaving = 40;
+		for (let index = 0; index < leaving; index++) presence.leave({ id: `u${index}`, name: `user ${index}` });
+		await sleep(60);
+
+		const [joins, leaves] = frames;
+		expect(frames).toHaveLength(2);
+		expect(new Set(joins?.joined.map((user) => user.id)).size).toBe(limits.presenceSampleMax);
+		expect(joins).toMatchObject({
+			left: [],
+			online: storm,
+			unlisted: { joined: storm - limits.presenceSampleMax, left: 0 },
+		});
+		expect(leaves?.left).toHaveLength(limits.presenceSampleMax);
+		expect(leaves).toMatchObject({
+			joined: [],
+			online: storm - leaving,
+			unlisted: { joined: 0, left: leaving - limits.presenceSampleMax },
+		});
 	});
 
 	it("adds no unlisted field while every change fits in the frame", async () => {

@@ -62,7 +62,8 @@ export interface PresenceFrame {
 	online: number;
 	/**
 	 * Present only when the window held more joins or leaves than a frame names
-	 * (`limits.presenceListMax` of each): how many went unnamed. Only huge rooms see it.
+	 * (`limits.presenceListMax` of each, `limits.presenceSampleMax` while more than
+	 * `limits.onlineListMax` users are online): how many went unnamed. Only large rooms see it.
 	 */
 	unlisted?: { joined: number; left: number };
 }

@@ -18,4 +18,10 @@ export const limits = {
 	 * all of a storm's joiners costs O(N^2) bytes; past this many, they are counted instead.
 	 */
 	presenceListMax: 100,
+	/**
+	 * The same, while more than `onlineListMax` users are online. No client of such a room holds
+	 * the whole list, so the names are a sample of who came and went, and a short one keeps every
+	 * frame to every socket small.
+	 */
+	presenceSampleMax: 10,
 } as const;

@@ -11,8 +11,9 @@ interface OnlineUser {
  * Changes are coalesced: within one window every join and leave is collected and a single
  * `presence` frame goes out at its end. A storm of N joins thus costs one broadcast per window
  * instead of one per join (N broadcasts of up to N sockets each: O(N^2) frames). A frame names at
- * most `limits.presenceListMax` joins and as many leaves and counts the rest, so that the storm's
- * bytes stay O(N) per window too; the online count is always exact.
+ * most `limits.presenceListMax` joins and as many leaves (`limits.presenceSampleMax` once the room
+ * outgrows the online list of `ready`) and counts the rest, so that the storm's bytes stay O(N)
+ * per window too; the online count is always exact.
  */
 export class Presence {
 	private readonly online = new Map<string, OnlineUser>();
@@ -76,13 +77,14 @@ export class Presence {
 		const joined: UserRef[] = [];
 		const left: UserRef[] = [];
 		const unlisted = { joined: 0, left: 0 };
+		const named = this.online.size > limits.onlineListMax ? limits.presenceSampleMax : limits.presenceListMax;
 		for (const [id, { user, wasOnline }] of this.touched) {
 			const isOnline = this.online.has(id);
 			if (isOnline && !wasOnline) {
-				if (joined.length < limits.presenceListMax) joined.push(this.online.get(id)?.user ?? user);
+				if (joined.length < named) joined.push(this.online.get(id)?.user ?? user);
 				else unlisted.joined += 1;
 			} else if (!isOnline && wasOnline) {
-				if (left.length < limits.presenceListMax) left.push(user);
+				if (left.length < named) left.push(user);
 				else unlisted.left += 1;
 			}
 		}
