@@ -122,7 +122,7 @@ export function quickPlan(): Plan {
 			{
 				id: "room-200",
 				title: "N=200: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
-				servers: [dev.bare, nodeWs, dev.edgechat, dev.bareStored],
+				servers: [dev.bare, nodeWs, dev.edgechat],
 				clients: 200,
 				joinConcurrency: 64,
 				phases: [paced(1, 20, 2000), saturated(10, 500, 2000, 4)],
