@@ -67,6 +67,18 @@ export function createChat(request: CreateChatRequest): Promise<CreatedChat> {
 	return api.createChat(request);
 }
 
+/** Alice and Bob, each in a browser context of their own, live in a new chat. */
+export async function aliceAndBobIn(chatName: string) {
+	const chat = await createChat({ name: unique(chatName) });
+	const aliceContext = await newContext();
+	const bobContext = await newContext();
+	const alice = await aliceContext.newPage();
+	const bob = await bobContext.newPage();
+	await joinRoom(alice, `/c/${chat.id}`, "Alice");
+	await joinRoom(bob, `/c/${chat.id}`, "Bob");
+	return { chat, aliceContext, bobContext, alice, bob };
+}
+
 /** Opens a room page, picks a name and waits until the connection is live. */
 export async function joinRoom(page: Page, path: string, name: string): Promise<void> {
 	await page.goto(path);

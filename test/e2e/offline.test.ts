@@ -1,6 +1,7 @@
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
+	aliceAndBobIn,
 	api,
 	connectClient,
 	createChat,
@@ -19,13 +20,7 @@ const settleMs = 1500;
 
 describe("losing the connection", () => {
 	it("catches up on everything missed while offline, once each and in order, and delivers what was typed offline once", async () => {
-		const chat = await createChat({ name: unique("Offline") });
-		const aliceContext = await newContext();
-		const bobContext = await newContext();
-		const alice = await aliceContext.newPage();
-		const bob = await bobContext.newPage();
-		await joinRoom(alice, `/c/${chat.id}`, "Alice");
-		await joinRoom(bob, `/c/${chat.id}`, "Bob");
+		const { chat, aliceContext, bobContext, alice, bob } = await aliceAndBobIn("Offline");
 		await sendFromPage(alice, "before the cut");
 		await waitForMessage(bob, "before the cut");
 

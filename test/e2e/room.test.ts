@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+	aliceAndBobIn,
 	api,
 	connectClient,
 	createChat,
@@ -15,13 +16,7 @@ import {
 
 describe("room", () => {
 	it("shows two people each other's messages, presence and typing", async () => {
-		const chat = await createChat({ name: unique("Two people") });
-		const aliceContext = await newContext();
-		const bobContext = await newContext();
-		const alice = await aliceContext.newPage();
-		const bob = await bobContext.newPage();
-		await joinRoom(alice, `/c/${chat.id}`, "Alice");
-		await joinRoom(bob, `/c/${chat.id}`, "Bob");
+		const { aliceContext, bobContext, alice, bob } = await aliceAndBobIn("Two people");
 
 		// Presence: each sees both names and the count.
 		for (const page of [alice, bob]) {
