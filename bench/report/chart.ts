@@ -7,25 +7,43 @@ import { type Results, scenarioName } from "./results.ts";
  * room and the Node ws server. Plain SVG, no library: it is drawn from results.json alone.
  */
 
-const colors: Record<ServerKind, string> = {
+/** A server in the chart: its kind, and edgechat without its static-assets router apart. */
+type Series = ServerKind | "edgechat-api-only";
+
+const colors: Record<Series, string> = {
 	edgechat: "#e8710a",
+	"edgechat-api-only": "#f6b26b",
 	"bare-room": "#3b6ea5",
 	"bare-room-stored": "#8fb3d9",
+	"bare-room-greeting": "#5b8db8",
 	"node-ws": "#7d7d7d",
 	"history-room": "#000000",
 };
-const names: Record<ServerKind, string> = {
+const names: Record<Series, string> = {
 	edgechat: "edgechat",
+	"edgechat-api-only": "edgechat, API only (no assets router)",
 	"bare-room": "bare DO room (platform floor)",
 	"bare-room-stored": "bare DO room + SQLite write per frame",
+	"bare-room-greeting": "bare DO room + greeting frame",
 	"node-ws": "Node ws (machine ceiling)",
 	"history-room": "history room",
 };
-const serverOrder: ServerKind[] = ["edgechat", "bare-room", "bare-room-stored", "node-ws"];
+const serverOrder: Series[] = [
+	"edgechat",
+	"edgechat-api-only",
+	"bare-room",
+	"bare-room-stored",
+	"bare-room-greeting",
+	"node-ws",
+];
+
+function seriesOf(run: { kind: ServerKind; apiOnly?: boolean }): Series {
+	return run.apiOnly ? "edgechat-api-only" : run.kind;
+}
 
 /** One server's values in a group; `values` has one entry per sub-bar (p50/p95/p99, or one). */
 interface Bar {
-	kind: ServerKind;
+	kind: Series;
 	server: string;
 	values: number[];
 }
@@ -148,7 +166,7 @@ function phaseGroups(results: Results): Group[] {
 				groups.set(key, group);
 			}
 			group.bars.push({
-				kind: run.kind,
+				kind: seriesOf(run),
 				server: run.server,
 				values: [phase.latencyMs.p50, phase.latencyMs.p95, phase.latencyMs.p99, phase.deliveriesPerSecond],
 			});
@@ -169,7 +187,7 @@ function joinGroups(results: Results): Group[] {
 			};
 			groups.set(scenario, group);
 		}
-		group.bars.push({ kind: run.kind, server: run.server, values: [run.join.perSecond] });
+		group.bars.push({ kind: seriesOf(run), server: run.server, values: [run.join.perSecond] });
 	}
 	return sorted(groups);
 }
@@ -258,7 +276,7 @@ function linearScale(values: number[], top: number): { at: (value: number) => nu
 }
 
 function legend(x: number, y: number, results: Results): string {
-	const kinds = serverOrder.filter((kind) => results.rooms.some((run) => run.kind === kind));
+	const kinds = serverOrder.filter((kind) => results.rooms.some((run) => seriesOf(run) === kind));
 	let offset = x;
 	const items: string[] = [];
 	for (const kind of kinds) {

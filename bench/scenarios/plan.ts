@@ -20,9 +20,11 @@ const dev = {
 	edgechatApiOnly: { kind: "edgechat", transport: "wrangler-dev", apiOnly: true },
 	bare: { kind: "bare-room", transport: "wrangler-dev" },
 	bareStored: { kind: "bare-room-stored", transport: "wrangler-dev" },
+	bareGreeting: { kind: "bare-room-greeting", transport: "wrangler-dev" },
 } satisfies Record<string, ServerSpec>;
 const direct = {
 	edgechat: { kind: "edgechat", transport: "direct" },
+	edgechatApiOnly: { kind: "edgechat", transport: "direct", apiOnly: true },
 	bare: { kind: "bare-room", transport: "direct" },
 	bareStored: { kind: "bare-room-stored", transport: "direct" },
 } satisfies Record<string, ServerSpec>;
@@ -44,7 +46,7 @@ export function fullPlan(): Plan {
 			{
 				id: "room-1000",
 				title: "N=1,000: paced (1 sender, 20 msg/s), then saturated (10 senders, 500 msg/s offered)",
-				servers: [dev.bare, nodeWs, dev.edgechat, dev.bareStored],
+				servers: [dev.bare, nodeWs, dev.edgechat, dev.bareStored, dev.edgechatApiOnly],
 				repeat: [dev.bareStored, dev.edgechat, dev.bare],
 				clients: 1000,
 				joinConcurrency: 64,
@@ -54,8 +56,8 @@ export function fullPlan(): Plan {
 			{
 				id: "room-1000-direct",
 				title: "N=1,000 as above, straight to the runtime: what the dev proxy costs",
-				servers: [direct.bare, direct.edgechat, direct.bareStored],
-				repeat: [direct.bareStored, direct.edgechat, direct.bare],
+				servers: [direct.bare, direct.edgechat, direct.bareStored, direct.edgechatApiOnly],
+				repeat: [direct.edgechatApiOnly, direct.bareStored, direct.edgechat, direct.bare],
 				clients: 1000,
 				joinConcurrency: 64,
 				phases: [paced(1, 20, 15_000), saturated(10, 500, 10_000, 4)],
@@ -64,7 +66,7 @@ export function fullPlan(): Plan {
 			{
 				id: "join-storm-4000",
 				title: "N=4,000: join storm (4,000 joins, 128 in flight), then paced (1 sender, 5 msg/s)",
-				servers: [dev.bare, nodeWs, dev.edgechat],
+				servers: [dev.bare, nodeWs, dev.edgechat, dev.edgechatApiOnly],
 				clients: 4000,
 				joinConcurrency: 128,
 				phases: [paced(1, 5, 15_000)],
@@ -74,7 +76,7 @@ export function fullPlan(): Plan {
 				id: "join-storm-4000-direct",
 				title:
 					"N=4,000 join storm as above, straight to the runtime: what a deployed room does without the dev proxy",
-				servers: [direct.bare, direct.edgechat],
+				servers: [direct.bare, direct.edgechat, direct.edgechatApiOnly],
 				clients: 4000,
 				joinConcurrency: 128,
 				phases: [paced(1, 5, 15_000)],
@@ -105,7 +107,7 @@ export function fullPlan(): Plan {
 		idle: {
 			id: "idle-1000",
 			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
-			servers: [dev.bare, nodeWs, dev.edgechat, dev.edgechatApiOnly],
+			servers: [dev.bare, nodeWs, dev.edgechat, dev.edgechatApiOnly, dev.bareGreeting],
 			clients: 1000,
 			pingEveryMs: 10_000,
 			durationMs: 60_000,

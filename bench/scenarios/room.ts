@@ -56,6 +56,7 @@ export async function runRoom(
 		server: server.label,
 		kind: spec.kind,
 		transport: spec.transport,
+		...(spec.apiOnly && { apiOnly: true }),
 		clients: 0,
 		join: emptyJoin(),
 		memory: { rssBeforeBytes: 0, rssConnectedBytes: 0, perConnectionBytes: 0, perConnectionByProcess: [] },

@@ -1,4 +1,5 @@
 import type { Room } from "../generator/room.ts";
+import { isBareRoom } from "../servers/servers.ts";
 
 /**
  * How often a room has been constructed, read from the room itself. Reading it is a request to
@@ -35,7 +36,7 @@ export async function readWakeState(room: Room, readAt: number): Promise<WakeSta
 			source: "GET /api/chats/:id/diagnostics (wakes, instanceStartedAt)",
 		};
 	}
-	if (server.kind === "bare-room") {
+	if (isBareRoom(server.kind)) {
 		const response = await fetch(`${server.origin}/rooms/${encodeURIComponent(room.name)}/stats`, {
 			signal: AbortSignal.timeout(10_000),
 		});

@@ -4,17 +4,24 @@
  * the path, which holds about four descriptors per WebSocket and so caps a room near 5,000
  * sockets under a 20,000 open-file limit; the runtime alone holds about two.
  *
- * Usage: node direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars as JSON]
- * Bindings, Durable Object classes (SQLite) and vars come from the wrangler config and .dev.vars,
- * exactly as `wrangler dev` reads them; the JSON vars override them.
+ * Usage: node direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars as JSON] [--api-only]
+ * Bindings, Durable Object classes (SQLite), static assets and vars come from the wrangler config
+ * and .dev.vars, exactly as `wrangler dev` reads them; the JSON vars override them. `--api-only`
+ * leaves the static assets out, and with them the router that sits in front of the Worker.
  */
 import { dirname, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
-const [configPath, scriptPath, port, persistDir, varsJson = "{}"] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const apiOnly = args.includes("--api-only");
+const [configPath, scriptPath, port, persistDir, varsJson = "{}"] = args.filter(
+	(arg) => arg !== "--api-only",
+);
 if (!configPath || !scriptPath || !port || !persistDir) {
-	console.error("usage: direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars JSON]");
+	console.error(
+		"usage: direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars JSON] [--api-only]",
+	);
 	process.exit(2);
 }
 
@@ -37,6 +44,7 @@ const worker: V4WorkerOptions = {
 	scriptPath: script,
 	modulesRoot: dirname(script),
 };
+if (apiOnly) delete worker.assets;
 
 const miniflare = new Miniflare(
 	convertV4MiniflareOptions({

@@ -6,8 +6,18 @@ import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
 import { Child } from "./child.ts";
 
-/** `bare-room-stored` is the bare room writing each frame to SQLite first: the durability floor. */
-export type ServerKind = "edgechat" | "bare-room" | "bare-room-stored" | "node-ws" | "history-room";
+/**
+ * Variants of the bare room: `bare-room-stored` writes each frame to SQLite first (the durability
+ * floor); `bare-room-greeting` sends each socket one frame shaped like edgechat's `ready` when it
+ * connects (what saying anything to a socket costs an idle room).
+ */
+export type ServerKind =
+	| "edgechat"
+	| "bare-room"
+	| "bare-room-stored"
+	| "bare-room-greeting"
+	| "node-ws"
+	| "history-room";
 /** How clients reach the server: through `wrangler dev` (the README's way), straight to workerd, or plain Node. */
 export type Transport = "wrangler-dev" | "direct" | "node";
 
@@ -41,6 +51,7 @@ const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
 	edgechat: "wrangler.toml",
 	"bare-room": "bench/baselines/bare-room/wrangler.toml",
 	"bare-room-stored": "bench/baselines/bare-room/wrangler.toml",
+	"bare-room-greeting": "bench/baselines/bare-room/wrangler.toml",
 	"history-room": "bench/history-room/wrangler.toml",
 };
 
@@ -51,21 +62,28 @@ const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
 const benchVars: Record<string, string> = { RATE_LIMIT_MESSAGES: "1000000000" };
 const kindVars: Partial<Record<ServerKind, Record<string, string>>> = {
 	"bare-room-stored": { STORE_FRAMES: "1" },
+	"bare-room-greeting": { GREET_SOCKETS: "1" },
 };
 
 const readyPaths: Record<ServerKind, string> = {
 	edgechat: "/api/health",
 	"bare-room": "/rooms/bench-ready/stats",
 	"bare-room-stored": "/rooms/bench-ready/stats",
+	"bare-room-greeting": "/rooms/bench-ready/stats",
 	"node-ws": "/health",
 	"history-room": "/health",
 };
+
+export function isBareRoom(kind: ServerKind): boolean {
+	return kind === "bare-room" || kind === "bare-room-stored" || kind === "bare-room-greeting";
+}
 
 export function label(spec: ServerSpec): string {
 	const names: Record<ServerKind, string> = {
 		edgechat: "edgechat",
 		"bare-room": "bare DO room",
 		"bare-room-stored": "bare DO room + SQLite write",
+		"bare-room-greeting": "bare DO room + greeting frame",
 		"node-ws": "Node ws",
 		"history-room": "history room",
 	};
@@ -134,6 +152,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 				String(port),
 				persist,
 				JSON.stringify(vars),
+				...(spec.apiOnly ? ["--api-only"] : []),
 			],
 			{ cwd, logPath },
 		);

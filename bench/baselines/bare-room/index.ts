@@ -4,7 +4,19 @@ interface BareEnv {
 	BARE_ROOM: DurableObjectNamespace<BareRoom>;
 	/** "1": write each frame to SQLite before sending it on (the durable variant). */
 	STORE_FRAMES?: string;
+	/** "1": send each socket one frame when it connects, as a chat room's welcome does. */
+	GREET_SOCKETS?: string;
 }
+
+/** As long as edgechat's `ready` for a bench client: the user, and nothing about the room. */
+const greeting = JSON.stringify({
+	type: "ready",
+	user: { id: "u000000000000000", name: "bench-0000", role: "member" },
+	chat: { id: "bench-room-0000000000", name: "bench-room", visibility: "public", history: true },
+	online: [],
+	onlineCount: 1,
+	lastSeq: 0,
+});
 
 /**
  * The least a chat room on this platform can do: accept hibernatable WebSockets and send every
@@ -14,11 +26,16 @@ interface BareEnv {
  * With STORE_FRAMES=1 it also inserts each frame as one row before sending it on: the least a
  * room that keeps its messages can do. The runtime then holds the sends until the write has
  * committed (the output gate), as it does for edgechat's messages.
+ *
+ * With GREET_SOCKETS=1 it sends each new socket one small frame: the least a room that welcomes
+ * its clients can do. An idle socket that has never carried a frame costs the runtime less memory
+ * than one that has, and every chat protocol says something first.
  */
 export class BareRoom extends DurableObject<BareEnv> {
 	/** Events handled since this instance was constructed (a hibernated room starts again at 0). */
 	private eventsSinceWake = 0;
 	private readonly storesFrames: boolean;
+	private readonly greetsSockets: boolean;
 
 	constructor(ctx: DurableObjectState, env: BareEnv) {
 		super(ctx, env);
@@ -31,6 +48,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 			"INSERT INTO wakes (id, count) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET count = count + 1",
 		);
 		this.storesFrames = env.STORE_FRAMES === "1";
+		this.greetsSockets = env.GREET_SOCKETS === "1";
 		if (this.storesFrames)
 			ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
 	}
@@ -40,6 +58,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 		if (request.headers.get("Upgrade") === "websocket") {
 			const pair = new WebSocketPair();
 			this.ctx.acceptWebSocket(pair[1]);
+			if (this.greetsSockets) pair[1].send(greeting);
 			return new Response(null, { status: 101, webSocket: pair[0] });
 		}
 		const wakes = this.ctx.storage.sql
