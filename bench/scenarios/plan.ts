@@ -86,7 +86,7 @@ export function fullPlan(): Plan {
 				id: "largest-room",
 				title:
 					"The largest room the open-file limit allows, straight to the runtime: paced (1 sender, 2 msg/s)",
-				servers: [direct.edgechat, direct.bare, nodeWs],
+				servers: [direct.edgechat, direct.edgechatApiOnly, direct.bare, direct.bareStored, nodeWs],
 				clients: "ceiling",
 				joinConcurrency: 128,
 				phases: [paced(1, 2, 15_000)],
