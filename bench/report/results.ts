@@ -3,7 +3,7 @@ import type { JoinResult } from "../generator/join.ts";
 import type { FrameCounts } from "../generator/room.ts";
 import type { ProfileSummary } from "../lib/inspector.ts";
 import type { IntervalUse } from "../lib/proc.ts";
-import type { ServerKind, Transport } from "../servers/servers.ts";
+import type { Server, ServerKind, Transport } from "../servers/servers.ts";
 
 /** Everything one run measured: written to docs/bench/results.json and drawn in chart.svg. */
 export interface Results {
@@ -81,6 +81,17 @@ export interface ServerIdentity {
 	transport: Transport;
 	/** edgechat without the static-assets router in front of it (see ServerSpec.apiOnly). */
 	apiOnly?: boolean;
+}
+
+/** Who a run measured: its scenario, and the server as it was started. */
+export function identify(scenario: string, server: Server): ServerIdentity {
+	return {
+		scenario,
+		server: server.label,
+		kind: server.kind,
+		transport: server.transport,
+		...(server.apiOnly && { apiOnly: true }),
+	};
 }
 
 export interface MemoryFigures {

@@ -1,6 +1,6 @@
 import { build } from "hdr-histogram-js";
 import { withDeadline } from "../lib/time.ts";
-import type { HistoryRun, Percentiles } from "../report/results.ts";
+import { type HistoryRun, identify, type Percentiles } from "../report/results.ts";
 import { type Server, startServer, stopServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
 
@@ -29,9 +29,7 @@ export async function runHistory(plan: HistoryPlan, context: RunContext): Promis
 	const server = await startServer(spec, context.workspace);
 	const title = heading(plan.id, server.label);
 	const run: HistoryRun = {
-		scenario: plan.id,
-		server: server.label,
-		...spec,
+		...identify(plan.id, server),
 		messages: 0,
 		seedSeconds: 0,
 		limit: plan.limit,

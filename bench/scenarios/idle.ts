@@ -3,7 +3,7 @@ import { Room } from "../generator/room.ts";
 import { InspectorSession } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, waitUntil, withDeadline } from "../lib/time.ts";
-import { cpuFigures, type IdleRun, noCpu } from "../report/results.ts";
+import { cpuFigures, type IdleRun, identify, noCpu } from "../report/results.ts";
 import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
 import { heading, memoryFigures, type RunContext } from "./context.ts";
 import { readWakeState } from "./wake-state.ts";
@@ -87,11 +87,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 		const clients = room.clients.length;
 		const memory = memoryFigures(before, connected, clients);
 		const result: IdleRun = {
-			scenario: plan.id,
-			server: server.label,
-			kind: spec.kind,
-			transport: spec.transport,
-			...(spec.apiOnly && { apiOnly: true }),
+			...identify(plan.id, server),
 			clients,
 			join,
 			idleSeconds: plan.durationMs / 1000,
@@ -132,11 +128,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 
 	function failed(): IdleRun {
 		return {
-			scenario: plan.id,
-			server: server.label,
-			kind: spec.kind,
-			transport: spec.transport,
-			...(spec.apiOnly && { apiOnly: true }),
+			...identify(plan.id, server),
 			clients: 0,
 			join: {
 				requested: plan.clients,

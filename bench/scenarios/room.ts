@@ -6,7 +6,7 @@ import { InspectorSession, type ProfileSummary } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, withDeadline } from "../lib/time.ts";
 import { limitOf } from "../report/limits.ts";
-import { cpuFigures, noCpu, type PhaseRun, type RoomRun } from "../report/results.ts";
+import { cpuFigures, identify, noCpu, type PhaseRun, type RoomRun } from "../report/results.ts";
 import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
 import { fileFigures, heading, memoryFigures, type RunContext } from "./context.ts";
 
@@ -51,12 +51,8 @@ export async function runRoom(
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
 	const run: RoomRun = {
-		scenario: plan.id,
+		...identify(plan.id, server),
 		round,
-		server: server.label,
-		kind: spec.kind,
-		transport: spec.transport,
-		...(spec.apiOnly && { apiOnly: true }),
 		clients: 0,
 		join: emptyJoin(),
 		memory: { rssBeforeBytes: 0, rssConnectedBytes: 0, perConnectionBytes: 0, perConnectionByProcess: [] },

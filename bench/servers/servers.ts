@@ -47,12 +47,26 @@ export interface Workspace {
 	dir: string;
 }
 
-const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
-	edgechat: "wrangler.toml",
-	"bare-room": "bench/baselines/bare-room/wrangler.toml",
-	"bare-room-stored": "bench/baselines/bare-room/wrangler.toml",
-	"bare-room-greeting": "bench/baselines/bare-room/wrangler.toml",
-	"history-room": "bench/history-room/wrangler.toml",
+/** What the bench knows of each kind of server: its name, its Worker config, how to see it is up. */
+interface KindTraits {
+	name: string;
+	/** The wrangler config of a Worker; absent for the Node server. */
+	config?: string;
+	readyPath: string;
+	/** Vars this kind runs with, on top of the bench's own. */
+	vars?: Record<string, string>;
+}
+
+/** The bare room and its variants: one Worker, told apart by a var. */
+const bareRoom = { config: "bench/baselines/bare-room/wrangler.toml", readyPath: "/rooms/bench-ready/stats" };
+
+const kinds: Record<ServerKind, KindTraits> = {
+	edgechat: { name: "edgechat", config: "wrangler.toml", readyPath: "/api/health" },
+	"bare-room": { name: "bare DO room", ...bareRoom },
+	"bare-room-stored": { name: "bare DO room + SQLite write", ...bareRoom, vars: { STORE_FRAMES: "1" } },
+	"bare-room-greeting": { name: "bare DO room + greeting frame", ...bareRoom, vars: { GREET_SOCKETS: "1" } },
+	"node-ws": { name: "Node ws", readyPath: "/health" },
+	"history-room": { name: "history room", config: "bench/history-room/wrangler.toml", readyPath: "/health" },
 };
 
 /**
@@ -60,39 +74,25 @@ const configs: Record<Exclude<ServerKind, "node-ws">, string> = {
  * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
  */
 const benchVars: Record<string, string> = { RATE_LIMIT_MESSAGES: "1000000000" };
-const kindVars: Partial<Record<ServerKind, Record<string, string>>> = {
-	"bare-room-stored": { STORE_FRAMES: "1" },
-	"bare-room-greeting": { GREET_SOCKETS: "1" },
-};
 
-const readyPaths: Record<ServerKind, string> = {
-	edgechat: "/api/health",
-	"bare-room": "/rooms/bench-ready/stats",
-	"bare-room-stored": "/rooms/bench-ready/stats",
-	"bare-room-greeting": "/rooms/bench-ready/stats",
-	"node-ws": "/health",
-	"history-room": "/health",
-};
+function workerConfig(kind: ServerKind): string {
+	const { config } = kinds[kind];
+	if (config === undefined) throw new Error(`${kind} is not a Worker`);
+	return config;
+}
 
+/** The bare room or one of its variants: they all answer GET /rooms/:name/stats. */
 export function isBareRoom(kind: ServerKind): boolean {
-	return kind === "bare-room" || kind === "bare-room-stored" || kind === "bare-room-greeting";
+	return kinds[kind].config === bareRoom.config;
 }
 
 export function label(spec: ServerSpec): string {
-	const names: Record<ServerKind, string> = {
-		edgechat: "edgechat",
-		"bare-room": "bare DO room",
-		"bare-room-stored": "bare DO room + SQLite write",
-		"bare-room-greeting": "bare DO room + greeting frame",
-		"node-ws": "Node ws",
-		"history-room": "history room",
-	};
 	const ways: Record<Transport, string> = {
 		"wrangler-dev": "wrangler dev",
 		direct: "workerd direct",
 		node: "node",
 	};
-	return `${names[spec.kind]}${spec.apiOnly ? ", API only" : ""} (${ways[spec.transport]})`;
+	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""} (${ways[spec.transport]})`;
 }
 
 let serial = 0;
@@ -104,7 +104,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
 	const node = process.execPath;
 	const cwd = workspace.repoRoot;
-	const vars = { ...benchVars, ...kindVars[spec.kind] };
+	const vars = { ...benchVars, ...kinds[spec.kind].vars };
 	let child: Child;
 	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {
@@ -113,8 +113,8 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		// The bundle built at the start of the run, served with --no-bundle: wrangler dev watches
 		// the sources and restarts the runtime when they change, which would cut every socket of a
 		// run in progress. The bench measures the code as it was when the run began.
-		const bundle = await bundleWorker(configs[spec.kind], workspace);
-		const config = spec.apiOnly ? apiOnlyConfig(workspace) : configs[spec.kind];
+		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
+		const config = spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind);
 		inspectorPort = await freePort();
 		child = new Child(
 			node,
@@ -142,12 +142,12 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 			{ cwd, logPath },
 		);
 	} else {
-		const bundle = await bundleWorker(configs[spec.kind], workspace);
+		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
 		child = new Child(
 			node,
 			[
 				"bench/servers/direct-host.ts",
-				configs[spec.kind],
+				workerConfig(spec.kind),
 				bundle,
 				String(port),
 				persist,
@@ -159,7 +159,7 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 	}
 	const origin = `http://127.0.0.1:${port}`;
 	try {
-		await waitForHttp(child, `${origin}${readyPaths[spec.kind]}`, 90_000);
+		await waitForHttp(child, `${origin}${kinds[spec.kind].readyPath}`, 90_000);
 	} catch (error) {
 		await child.stop();
 		throw error;
@@ -182,9 +182,10 @@ export async function stopServer(server: Server): Promise<void> {
  * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
  */
 function apiOnlyConfig(workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, configs.edgechat), "utf8");
+	const source = readFileSync(join(workspace.repoRoot, workerConfig("edgechat")), "utf8");
 	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]")) throw new Error(`${configs.edgechat}: could not remove [assets]`);
+	if (withoutAssets.includes("[assets]"))
+		throw new Error(`${workerConfig("edgechat")}: could not remove [assets]`);
 	const config = join(workspace.dir, "wrangler.api-only.toml");
 	writeFileSync(config, withoutAssets);
 	const devVars = join(workspace.repoRoot, ".dev.vars");
