@@ -1,9 +1,9 @@
 import WebSocket from "ws";
 
 /**
- * A CPU profile of the Worker's isolate, taken through the V8 inspector that `wrangler dev`
- * exposes on --inspector-port (the Chrome DevTools protocol). It answers what the runtime's
- * busy thread spends its time on: our code, JSON, WebSocket sends, the garbage collector.
+ * A CPU profile of the Worker's isolate, taken through the V8 inspector (the Chrome DevTools
+ * protocol) that `wrangler dev` and direct-host.ts open on --inspector-port. It answers what the
+ * runtime's busy thread spends its time on: our code, JSON, WebSocket sends, the garbage collector.
  */
 
 export interface ProfileSummary {
@@ -58,13 +58,23 @@ export class InspectorSession {
 		});
 	}
 
-	/** Connects to the first target listed at http://127.0.0.1:<port>/json. */
+	/**
+	 * Connects to the user Worker's isolate among the targets at http://127.0.0.1:<port>/json.
+	 * The runtime started straight from Miniflare lists every isolate it runs (the static-assets
+	 * router, Miniflare's own helpers); the user Worker's id starts with `core:user:` there.
+	 * wrangler dev lists the user Worker first.
+	 */
 	static async open(port: number): Promise<InspectorSession> {
 		const response = await fetch(`http://127.0.0.1:${port}/json`, { signal: AbortSignal.timeout(5000) });
-		const targets: unknown = await response.json();
-		const first: unknown = Array.isArray(targets) ? targets[0] : undefined;
+		const listed: unknown = await response.json();
+		const targets: unknown[] = Array.isArray(listed) ? listed : [];
+		const idOf = (target: unknown) =>
+			typeof target === "object" && target !== null ? Reflect.get(target, "id") : undefined;
+		const userWorker = targets.find((target) => String(idOf(target)).startsWith("core:user:")) ?? targets[0];
 		const url: unknown =
-			typeof first === "object" && first !== null ? Reflect.get(first, "webSocketDebuggerUrl") : undefined;
+			typeof userWorker === "object" && userWorker !== null
+				? Reflect.get(userWorker, "webSocketDebuggerUrl")
+				: undefined;
 		if (typeof url !== "string") throw new Error("the inspector lists no target");
 		const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024 });
 		await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ export interface RunContext {
 	workspace: Workspace;
 	progress: Progress;
 	quick: boolean;
-	/** Take a CPU profile of the Worker's isolate during each step (wrangler dev servers only). */
+	/** Take a CPU profile of the Worker's isolate during each step of a room (not the Node server). */
 	profile: boolean;
 }
 

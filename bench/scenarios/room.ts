@@ -46,7 +46,7 @@ export async function runRoom(
 	context: RunContext,
 	round = 1,
 ): Promise<RoomRun> {
-	const server = await startServer(spec, context.workspace);
+	const server = await startServer(spec, context.workspace, { inspector: context.profile });
 	const title = heading(round > 1 ? `${plan.id} #${round}` : plan.id, server.label);
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];

@@ -4,23 +4,28 @@
  * the path, which holds about four descriptors per WebSocket and so caps a room near 5,000
  * sockets under a 20,000 open-file limit; the runtime alone holds about two.
  *
- * Usage: node direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars as JSON] [--api-only]
+ * Usage: node direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars as JSON]
+ *        [--api-only] [--inspector-port=N]
  * Bindings, Durable Object classes (SQLite), static assets and vars come from the wrangler config
  * and .dev.vars, exactly as `wrangler dev` reads them; the JSON vars override them. `--api-only`
  * leaves the static assets out, and with them the router that sits in front of the Worker.
+ * `--inspector-port` opens the runtime's V8 inspector there, for a CPU profile.
  */
 import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
-const args = process.argv.slice(2);
-const apiOnly = args.includes("--api-only");
-const [configPath, scriptPath, port, persistDir, varsJson = "{}"] = args.filter(
-	(arg) => arg !== "--api-only",
-);
+const {
+	values: { "api-only": apiOnly, "inspector-port": inspectorPort },
+	positionals: [configPath, scriptPath, port, persistDir, varsJson = "{}"],
+} = parseArgs({
+	allowPositionals: true,
+	options: { "api-only": { type: "boolean", default: false }, "inspector-port": { type: "string" } },
+});
 if (!configPath || !scriptPath || !port || !persistDir) {
 	console.error(
-		"usage: direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars JSON] [--api-only]",
+		"usage: direct-host.ts <wrangler.toml> <bundle/index.js> <port> <persist dir> [vars JSON] [--api-only] [--inspector-port=N]",
 	);
 	process.exit(2);
 }
@@ -54,6 +59,7 @@ const miniflare = new Miniflare(
 		// No request.cf lookup (this machine has no internet) and no per-request log line.
 		cf: false,
 		logRequests: false,
+		...(inspectorPort !== undefined && { inspectorPort: Number(inspectorPort) }),
 		workers: [worker],
 	}),
 );

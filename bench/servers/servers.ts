@@ -97,66 +97,36 @@ export function label(spec: ServerSpec): string {
 
 let serial = 0;
 
-export async function startServer(spec: ServerSpec, workspace: Workspace): Promise<Server> {
+export interface StartOptions {
+	/** Open the runtime's V8 inspector (for --profile). wrangler dev opens it anyway. */
+	inspector?: boolean;
+}
+
+export async function startServer(
+	spec: ServerSpec,
+	workspace: Workspace,
+	options: StartOptions = {},
+): Promise<Server> {
 	const port = await freePort();
 	const name = `${++serial}-${spec.kind}-${spec.transport}`;
 	const logPath = join(workspace.dir, `${name}.log`);
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
-	const node = process.execPath;
-	const cwd = workspace.repoRoot;
 	const vars = { ...benchVars, ...kinds[spec.kind].vars };
-	let child: Child;
+	let args: string[];
 	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {
-		child = new Child(node, ["bench/baselines/ws-server.ts", String(port)], { cwd, logPath });
-	} else if (spec.transport === "wrangler-dev") {
-		// The bundle built at the start of the run, served with --no-bundle: wrangler dev watches
-		// the sources and restarts the runtime when they change, which would cut every socket of a
-		// run in progress. The bench measures the code as it was when the run began.
-		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
-		const config = spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind);
-		inspectorPort = await freePort();
-		child = new Child(
-			node,
-			[
-				"node_modules/wrangler/bin/wrangler.js",
-				"dev",
-				bundle,
-				"--no-bundle",
-				"--config",
-				config,
-				"--ip",
-				"127.0.0.1",
-				"--port",
-				String(port),
-				"--inspector-port",
-				String(inspectorPort),
-				"--persist-to",
-				persist,
-				// Per-request log lines cost the dev server CPU that the room needs.
-				"--log-level",
-				"warn",
-				"--var",
-				...Object.entries(vars).map(([key, value]) => `${key}:${value}`),
-			],
-			{ cwd, logPath },
-		);
+		args = ["bench/baselines/ws-server.ts", String(port)];
 	} else {
+		// The bundle built at the start of the run. wrangler dev serves it with --no-bundle: it
+		// would otherwise watch the sources and restart the runtime when they change, cutting every
+		// socket of a run in progress. The bench measures the code as it was when the run began.
 		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
-		child = new Child(
-			node,
-			[
-				"bench/servers/direct-host.ts",
-				workerConfig(spec.kind),
-				bundle,
-				String(port),
-				persist,
-				JSON.stringify(vars),
-				...(spec.apiOnly ? ["--api-only"] : []),
-			],
-			{ cwd, logPath },
-		);
+		const dev = spec.transport === "wrangler-dev";
+		if (dev || options.inspector) inspectorPort = await freePort();
+		const worker = { spec, bundle, port, persist, vars, inspectorPort };
+		args = dev ? devArgs(worker, workspace) : directArgs(worker);
 	}
+	const child = new Child(process.execPath, args, { cwd: workspace.repoRoot, logPath });
 	const origin = `http://127.0.0.1:${port}`;
 	try {
 		await waitForHttp(child, `${origin}${kinds[spec.kind].readyPath}`, 90_000);
@@ -171,6 +141,53 @@ export async function startServer(spec: ServerSpec, workspace: Workspace): Promi
 		child,
 		...(inspectorPort !== undefined && { inspectorPort }),
 	};
+}
+
+interface WorkerLaunch {
+	spec: ServerSpec;
+	bundle: string;
+	port: number;
+	persist: string;
+	vars: Record<string, string>;
+	inspectorPort: number | undefined;
+}
+
+function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
+	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+	return [
+		"node_modules/wrangler/bin/wrangler.js",
+		"dev",
+		bundle,
+		"--no-bundle",
+		"--config",
+		spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind),
+		"--ip",
+		"127.0.0.1",
+		"--port",
+		String(port),
+		...(inspectorPort !== undefined ? ["--inspector-port", String(inspectorPort)] : []),
+		"--persist-to",
+		persist,
+		// Per-request log lines cost the dev server CPU that the room needs.
+		"--log-level",
+		"warn",
+		"--var",
+		...Object.entries(vars).map(([key, value]) => `${key}:${value}`),
+	];
+}
+
+function directArgs(worker: WorkerLaunch): string[] {
+	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+	return [
+		"bench/servers/direct-host.ts",
+		workerConfig(spec.kind),
+		bundle,
+		String(port),
+		persist,
+		JSON.stringify(vars),
+		...(spec.apiOnly ? ["--api-only"] : []),
+		...(inspectorPort !== undefined ? [`--inspector-port=${inspectorPort}`] : []),
+	];
 }
 
 export async function stopServer(server: Server): Promise<void> {
