@@ -27,6 +27,7 @@ const direct = {
 	edgechatApiOnly: { kind: "edgechat", transport: "direct", apiOnly: true },
 	bare: { kind: "bare-room", transport: "direct" },
 	bareStored: { kind: "bare-room-stored", transport: "direct" },
+	bareGreeting: { kind: "bare-room-greeting", transport: "direct" },
 } satisfies Record<string, ServerSpec>;
 const nodeWs: ServerSpec = { kind: "node-ws", transport: "node" };
 
@@ -86,7 +87,14 @@ export function fullPlan(): Plan {
 				id: "largest-room",
 				title:
 					"The largest room the open-file limit allows, straight to the runtime: paced (1 sender, 2 msg/s)",
-				servers: [direct.edgechat, direct.edgechatApiOnly, direct.bare, direct.bareStored, nodeWs],
+				servers: [
+					direct.edgechat,
+					direct.edgechatApiOnly,
+					direct.bare,
+					direct.bareStored,
+					direct.bareGreeting,
+					nodeWs,
+				],
 				clients: "ceiling",
 				joinConcurrency: 128,
 				phases: [paced(1, 2, 15_000)],
