@@ -59,7 +59,7 @@ const context: RunContext = {
 	workspace: { repoRoot, dir: workspaceDir },
 	progress,
 	quick,
-	profile: options.profile === true,
+	profileDir: options.profile === true ? join(outDir, "profiles") : null,
 };
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import WebSocket from "ws";
 
 /**
@@ -111,11 +113,14 @@ export class InspectorSession {
 		await this.call("Profiler.start");
 	}
 
-	async stopProfile(): Promise<ProfileSummary> {
+	/** Stops the profiler; the whole profile is written to `path` as a .cpuprofile file. */
+	async stopProfile(path: string): Promise<ProfileSummary> {
 		const result = await this.call("Profiler.stop", {}, 60_000);
 		const profile: unknown =
 			typeof result === "object" && result !== null ? Reflect.get(result, "profile") : undefined;
 		if (!isProfile(profile)) throw new Error("the inspector returned no profile");
+		mkdirSync(dirname(path), { recursive: true });
+		writeFileSync(path, JSON.stringify(profile));
 		return summarise(profile);
 	}
 

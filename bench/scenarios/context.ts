@@ -7,8 +7,11 @@ export interface RunContext {
 	workspace: Workspace;
 	progress: Progress;
 	quick: boolean;
-	/** Take a CPU profile of the Worker's isolate during each step of a room (not the Node server). */
-	profile: boolean;
+	/**
+	 * Where to write a CPU profile of the Worker's isolate for each step of a room (not the Node
+	 * server), as .cpuprofile files that browser developer tools open; null: no profiles.
+	 */
+	profileDir: string | null;
 }
 
 /** Heading of every progress line: which scenario on which server. */

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { type FanoutOptions, runFanout } from "../generator/fanout.ts";
 import { type JoinResult, joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
@@ -46,7 +47,7 @@ export async function runRoom(
 	context: RunContext,
 	round = 1,
 ): Promise<RoomRun> {
-	const server = await startServer(spec, context.workspace, { inspector: context.profile });
+	const server = await startServer(spec, context.workspace, { inspector: context.profileDir !== null });
 	const title = heading(round > 1 ? `${plan.id} #${round}` : plan.id, server.label);
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
@@ -64,7 +65,7 @@ export async function runRoom(
 	};
 	let inspector: InspectorSession | null = null;
 	try {
-		if (context.profile && server.inspectorPort !== undefined)
+		if (context.profileDir !== null && server.inspectorPort !== undefined)
 			inspector = await InspectorSession.open(server.inspectorPort);
 		await withDeadline(`${title}`, plan.deadlineMs, measure());
 	} catch (error) {
@@ -77,11 +78,15 @@ export async function runRoom(
 	return run;
 
 	/** Runs `step` under the profiler when one is attached; the summary is undefined otherwise. */
-	async function profiled<T>(step: () => Promise<T>): Promise<{ result: T; profile?: ProfileSummary }> {
-		if (!inspector) return { result: await step() };
+	async function profiled<T>(
+		stepName: string,
+		step: () => Promise<T>,
+	): Promise<{ result: T; profile?: ProfileSummary }> {
+		if (!inspector || context.profileDir === null) return { result: await step() };
 		await inspector.startProfile();
 		const result = await step();
-		return { result, profile: await inspector.stopProfile() };
+		const file = fileName(`${plan.id}-${round}-${server.label}-${stepName}`);
+		return { result, profile: await inspector.stopProfile(join(context.profileDir, `${file}.cpuprofile`)) };
 	}
 
 	async function measure(): Promise<void> {
@@ -98,7 +103,7 @@ export async function runRoom(
 		});
 
 		let target = clients === "ceiling" ? probeClients : clients;
-		const firstJoin = await profiled(() => joinClients(room, target, joinOptions(target)));
+		const firstJoin = await profiled("join", () => joinClients(room, target, joinOptions(target)));
 		let join = firstJoin.result;
 		if (clients === "ceiling") {
 			const probe = fileFigures(before, snapshot(server.child.pid), room.clients.length);
@@ -129,7 +134,7 @@ export async function runRoom(
 
 		for (const phase of plan.phases) {
 			const start = snapshot(server.child.pid);
-			const { result, profile } = await profiled(() =>
+			const { result, profile } = await profiled(phase.name, () =>
 				runFanout(room, {
 					...phase,
 					onProgress: (ledger, elapsedMs) =>
@@ -197,4 +202,12 @@ function mergeJoins(first: JoinResult, second: JoinResult): JoinResult {
 		concurrency: first.concurrency,
 		timedOut: first.timedOut || second.timedOut,
 	};
+}
+
+/** A label as a file name: letters, digits and dashes. */
+function fileName(label: string): string {
+	return label
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "-")
+		.replace(/^-|-$/g, "");
 }
