@@ -30,6 +30,9 @@ export function sourceAddress(index: number): string {
 	return `127.0.0.${2 + (index % sourceAddresses)}`;
 }
 
+/** What the generator needs to know of a server: how to reach it, and whether it speaks edgechat. */
+export type RoomServer = Pick<Server, "kind" | "origin">;
+
 /** Counts of frames that are neither bench messages nor pongs, by type, since the last reset. */
 export type FrameCounts = Record<string, number>;
 
@@ -40,7 +43,7 @@ export type FrameCounts = Record<string, number>;
  * join is the WebSocket alone.
  */
 export class Room {
-	readonly server: Server;
+	readonly server: RoomServer;
 	readonly clients: BenchClient[] = [];
 	phase: Phase | null = null;
 	/** Frames other than messages and pongs, by type; `error:<code>` for errors. */
@@ -62,7 +65,7 @@ export class Room {
 	/** Socket URLs issued ahead of the join by issueTokens, by client index. */
 	private readonly issued = new Map<number, string>();
 
-	constructor(server: Server, name: string) {
+	constructor(server: RoomServer, name: string) {
 		this.server = server;
 		this.name = name;
 	}
