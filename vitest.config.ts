@@ -1,19 +1,21 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+export const testBindings = {
+	TOKEN_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+	// Short windows keep the suite fast; the behaviour under test is the same.
+	PRESENCE_WINDOW_MS: "40",
+	DIRECTORY_REPORT_MS: "50",
+	MESSAGE_RETENTION: "300",
+	CORS_ORIGINS: "https://allowed.example",
+};
+
 export default defineConfig({
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
-				bindings: {
-					TOKEN_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
-					// Short windows keep the suite fast; the behaviour under test is the same.
-					PRESENCE_WINDOW_MS: "40",
-					DIRECTORY_REPORT_MS: "50",
-					MESSAGE_RETENTION: "300",
-					CORS_ORIGINS: "https://allowed.example",
-				},
+				bindings: testBindings,
 			},
 		}),
 	],

@@ -7,6 +7,8 @@ export interface Settings {
 	presenceWindowMs: number;
 	directoryReportMs: number;
 	corsOrigins: string[];
+	/** The most sockets one object of a chat holds before new ones go to another object. */
+	roomShardCapacity: number;
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -19,6 +21,7 @@ const names = {
 	PRESENCE_WINDOW_MS: 250,
 	DIRECTORY_REPORT_MS: 2000,
 	CORS_ORIGINS: 0,
+	ROOM_SHARD_CAPACITY: 2000,
 } as const;
 
 function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "CORS_ORIGINS">): number {
@@ -40,5 +43,6 @@ export function readSettings(env: SettingsEnv): Settings {
 			.split(",")
 			.map((origin) => origin.trim())
 			.filter((origin) => origin.length > 0),
+		roomShardCapacity: Math.max(1, Math.floor(positiveNumber(env, "ROOM_SHARD_CAPACITY"))),
 	};
 }

@@ -2,5 +2,6 @@ import { app } from "./http/app";
 
 export { ChatDirectory } from "./directory/chat-directory";
 export { ChatRoom } from "./room/chat-room";
+export { ChatShard } from "./shard/chat-shard";
 
 export default app satisfies ExportedHandler<Env>;

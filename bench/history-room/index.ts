@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { MessageLog } from "../../worker/room/message-log";
+import { MessageLog } from "../../worker/sequencer/message-log";
 
 interface HistoryEnv {
 	HISTORY_ROOM: DurableObjectNamespace<HistoryRoom>;

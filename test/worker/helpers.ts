@@ -9,7 +9,7 @@ import type {
 	ServerFrame,
 } from "../../worker/protocol";
 import type { ChatRoom } from "../../worker/room/chat-room";
-import { MessageLog } from "../../worker/room/message-log";
+import { MessageLog } from "../../worker/sequencer/message-log";
 
 export const origin = "http://edgechat.test";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../../worker/config";
 import { characterCount, limits, type PresenceFrame } from "../../worker/protocol";
-import { parseClientFrame } from "../../worker/room/client-frames";
 import { Presence } from "../../worker/room/presence";
-import { takeToken } from "../../worker/room/rate-limiter";
+import { takeToken } from "../../worker/sequencer/rate-limiter";
+import { parseClientFrame } from "../../worker/shard/client-frames";
 import { sleep } from "./helpers";
 
 describe("takeToken", () => {

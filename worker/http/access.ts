@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
 import type { Role } from "../protocol";
-import type { RoomInit } from "../room/room-record";
+import type { RoomInit } from "../sequencer/room-record";
 import { ApiError, chatNotFound } from "./api-error";
 import { chatRecord, roleForKey } from "./chat-records";
 import { roomStub } from "./room-stub";

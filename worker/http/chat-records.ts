@@ -1,6 +1,6 @@
 import { keyMatches } from "../auth/keys";
 import type { Role } from "../protocol";
-import type { RoomInit } from "../room/room-record";
+import type { RoomInit } from "../sequencer/room-record";
 import { roomStub } from "./room-stub";
 
 /**

@@ -21,3 +21,8 @@ export const errorBody = z.object({
 
 /** The body of every HTTP error response. */
 export type ErrorBody = z.infer<typeof errorBody>;
+
+/** The one shape of every error, over HTTP and WebSocket alike. */
+export function errorBodyOf(code: ErrorCode, message: string): ErrorBody {
+	return { error: { code, message } };
+}

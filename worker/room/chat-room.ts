@@ -3,32 +3,38 @@ import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
 import {
 	type ChatMessage,
-	type ClientFrame,
+	type ChatSettings,
+	type ErrorCode,
+	errorBodyOf,
 	type HistoryPage,
 	limits,
 	PING,
 	PONG,
 	type ServerFrame,
 	type SessionUser,
-	sessionUser,
 	type UserRef,
 } from "../protocol";
-import { broadcast, sendFrame } from "./broadcast";
-import { parseClientFrame } from "./client-frames";
-import { Conversation, type PostOutcome, type Replay } from "./conversation";
-import type { PageQuery } from "./message-log";
+import { shardFull, shardObject } from "../routing/shard-address";
+import type { PageQuery } from "../sequencer/message-log";
+import type { Bucket } from "../sequencer/rate-limiter";
+import type { RoomInit } from "../sequencer/room-record";
+import { type PostOutcome, type Replay, Sequencer } from "../sequencer/sequencer";
+import { sendFrame } from "../shard/broadcast";
+import type { DeleteOutcome, Upstream } from "../shard/frame-effects";
+import { answerClose, SocketHub } from "../shard/socket-hub";
+import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
+import { readVerifiedUser, replayWanted } from "../shard/socket-request";
+import { Fanout } from "./fanout";
+import type { FanoutEvent } from "./fanout-batch";
 import { Presence } from "./presence";
-import type { RoomInit } from "./room-record";
-import { readAttachment, type SocketAttachment, writeAttachment } from "./socket-attachment";
-
-/** Header carrying the verified user from the Worker to the room; the room is reachable only through the Worker. */
-export const userHeader = "x-edgechat-user";
+import { ShardRegistry } from "./shard-registry";
 
 export type PostResult =
 	| Exclude<PostOutcome, { kind: "created" }>
 	| { kind: "created"; message: ChatMessage };
 
 export interface RoomDiagnostics {
+	/** Open sockets of the whole chat, over every object that holds some. */
 	connections: number;
 	online: number;
 	lastSeq: number;
@@ -36,108 +42,186 @@ export interface RoomDiagnostics {
 	/** How many times this room was constructed (woken) since it was created. */
 	wakes: number;
 	instanceStartedAt: number;
+	/** Objects holding this chat's sockets now: the root itself and its shards. */
+	shards: number;
+}
+
+/** What a shard learns when it attaches: enough to greet sockets and resume them on its own. */
+export interface ShardWelcome {
+	chat: ChatSettings;
+	lastSeq: number;
+	online: UserRef[];
+	onlineCount: number;
+	/** The newest messages, with every message after `recentAfter`. */
+	recent: ChatMessage[];
+	recentAfter: number;
 }
 
 const trimBatch = 5000;
 const typingIntervalMs = 1500;
+/** Messages a new shard is handed, so that it answers most resumes without asking. */
+const recentForShards = 256;
 
 /**
- * One chat. Sockets are accepted with the hibernation API, so an idle room costs nothing: pings are
- * answered by the runtime, and per-socket state lives in attachments rather than memory.
+ * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
+ * sockets. A chat of a few hundred sockets lives here alone, with no extra hop. Past
+ * ROOM_SHARD_CAPACITY sockets, the Worker sends new ones to shards (ChatShard), which forward
+ * sends here and receive every change as one batch per flush (Fanout).
  */
 export class ChatRoom extends DurableObject<Env> {
 	private readonly settings: Settings;
-	private readonly conversation: Conversation;
+	private readonly sequencer: Sequencer;
 	private readonly presence: Presence;
+	private readonly hub: SocketHub;
+	private readonly shards: ShardRegistry;
+	private readonly fanout: Fanout;
 	private readonly startedAt = Date.now();
-	/** Open sockets; rebuilt from the runtime on first use after a wake-up. */
-	private socketSet: Set<WebSocket> | null = null;
-	private readonly departed = new WeakSet<WebSocket>();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.settings = readSettings(env);
-		this.conversation = new Conversation(ctx.storage.sql, this.settings);
-		this.presence = new Presence(this.settings.presenceWindowMs, (frame) => this.broadcast(frame));
+		this.sequencer = new Sequencer(ctx.storage.sql, this.settings);
+		this.presence = new Presence(this.settings.presenceWindowMs, (frame) => {
+			this.broadcast(frame);
+			this.fanout.push({ kind: "presence", frame });
+		});
+		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
+		this.shards = new ShardRegistry(ctx.storage.sql);
+		this.fanout = new Fanout(
+			() => this.shards.active(),
+			(idx) => shardObject(env, this.chatId, idx),
+			() => this.sequencer.newestSeq,
+		);
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
-			this.conversation.load();
+			if (!this.sequencer.load()) return;
+			for (const user of this.shards.load()) this.presence.restore(user);
 		});
 	}
 
 	// --- RPC methods, called by the Worker ---
 
 	async create(init: RoomInit): Promise<boolean> {
-		return this.conversation.create(init);
+		return this.sequencer.create(init);
 	}
 
 	/** The chat's fixed record, key digests included: the Worker caches it and checks keys itself. */
 	async record(): Promise<RoomInit | null> {
-		return this.conversation.info;
+		return this.sequencer.info;
 	}
 
 	async connectionCount(): Promise<number> {
-		return this.sockets().size;
+		return this.connections();
 	}
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {
-		return this.conversation.info ? this.conversation.history(query) : null;
+		return this.sequencer.info ? this.sequencer.history(query) : null;
 	}
 
 	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
-		if (!this.conversation.info) return null;
+		if (!this.sequencer.info) return null;
 		const outcome = this.post(user, text, clientId);
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
 	async deleteMessage(seq: number): Promise<boolean> {
-		if (!this.conversation.info) return false;
+		if (!this.sequencer.info) return false;
 		return this.redact(seq);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
-		if (!this.conversation.info) return null;
+		if (!this.sequencer.info) return null;
 		// Read afresh: the wake counter moves on every construction, the loaded record does not.
-		const wakes = this.conversation.record.read()?.wakes ?? 0;
+		const wakes = this.sequencer.record.read()?.wakes ?? 0;
 		return {
-			connections: this.sockets().size,
+			connections: this.connections(),
 			online: this.presence.count,
-			lastSeq: this.conversation.newestSeq,
-			storedMessages: this.conversation.log.count(),
+			lastSeq: this.sequencer.newestSeq,
+			storedMessages: this.sequencer.log.count(),
 			wakes,
 			instanceStartedAt: this.startedAt,
+			shards: (this.hub.size > 0 ? 1 : 0) + this.shards.active().length,
 		};
+	}
+
+	// --- RPC methods, called by the chat's shards ---
+
+	/**
+	 * A shard starts holding sockets, or starts again after a restart: what it holds replaces what
+	 * it reported before. The shard counts the socket it is about to admit among them, so that
+	 * batches reach that socket from the start; its next report gives the real count.
+	 */
+	async attachShard(idx: number, users: UserRef[], sockets: number): Promise<ShardWelcome | null> {
+		const chat = this.sequencer.info;
+		if (!chat) return null;
+		this.hub.sockets();
+		this.applyMembership(this.shards.replace(idx, users, sockets));
+		const recent = this.sequencer.newest(recentForShards);
+		const lastSeq = this.sequencer.newestSeq;
+		return {
+			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
+			lastSeq,
+			online: this.presence.list(limits.onlineListMax),
+			onlineCount: this.presence.count,
+			recent,
+			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
+		};
+	}
+
+	async shardPresence(idx: number, joined: UserRef[], left: UserRef[], sockets: number): Promise<void> {
+		if (!this.sequencer.info) return;
+		this.hub.sockets();
+		this.applyMembership(this.shards.apply(idx, joined, left, sockets));
+	}
+
+	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostOutcome> {
+		return this.post(user, text, clientId, saved);
+	}
+
+	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
+		return this.remove(user, seq);
+	}
+
+	async typingFromShard(user: UserRef): Promise<void> {
+		this.typing(user);
+	}
+
+	async replayForShard(since: number, upto: number): Promise<Replay> {
+		return this.sequencer.replay(since, upto);
+	}
+
+	async rangeForShard(after: number, upto: number): Promise<ChatMessage[]> {
+		return this.sequencer.info ? this.sequencer.range(after, upto) : [];
 	}
 
 	// --- Platform handlers ---
 
-	/** Only WebSocket upgrades arrive here, already authenticated by the Worker. */
+	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
-		const chat = this.conversation.info;
-		if (!chat) return errorResponse(404, "not_found", "No such chat");
+		const chat = this.sequencer.info;
+		if (!chat) return errorJson(404, "not_found", "No such chat");
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return errorResponse(426, "upgrade_required", "Expected a WebSocket upgrade");
+			return errorJson(426, "upgrade_required", "Expected a WebSocket upgrade");
 		}
-		const user = readUserHeader(request.headers.get(userHeader));
-		if (!user) return errorResponse(401, "unauthorized", "Missing verified user");
+		const user = readVerifiedUser(request);
+		if (!user) return errorJson(401, "unauthorized", "Missing verified user");
+		if (this.hub.size >= this.settings.roomShardCapacity) {
+			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
+		}
 
-		const sockets = this.sockets();
-		const { 0: client, 1: server } = new WebSocketPair();
-		this.ctx.acceptWebSocket(server);
-		writeAttachment(server, { user, connectedAt: Date.now() });
-		sockets.add(server);
+		const { client, server } = this.hub.accept(user);
 		this.presence.join(user);
-
-		const replay = this.replaySince(new URL(request.url).searchParams.get("since"));
+		const since = replayWanted(request);
+		const replay = since === null ? null : this.sequencer.replay(since);
 		sendFrame(server, {
 			type: "ready",
 			user,
 			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
-			lastSeq: this.conversation.newestSeq,
+			lastSeq: this.sequencer.newestSeq,
 			...(replay && { replay: replay.summary }),
 		});
 		// Missed messages go out after `ready` and before any live one: this handler runs to
@@ -148,144 +232,121 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		this.sockets();
-		const attachment = readAttachment(socket);
-		if (!attachment) {
-			socket.close(1011, "Session state lost; reconnect");
-			return;
+		this.hub.sockets();
+		try {
+			await handleSocketMessage(socket, raw, this.upstream);
+		} catch (error) {
+			answerFailure(socket, error);
 		}
-		const parsed = parseClientFrame(raw);
-		if (!parsed.ok) {
-			sendFrame(socket, parsed.error);
-			return;
-		}
-		this.handleFrame(socket, attachment, parsed.frame);
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		this.disconnect(socket);
-		// Answer the client's close frame, or it waits and finally sees 1006. 1005 and 1006 are
-		// reserved codes that must never be sent on the wire.
-		try {
-			socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-		} catch {
-			// Already closed by the runtime.
-		}
+		this.depart(socket);
+		answerClose(socket, code, reason);
 	}
 
 	override async webSocketError(socket: WebSocket): Promise<void> {
-		this.disconnect(socket);
+		this.depart(socket);
 	}
 
 	override async alarm(): Promise<void> {
 		this.alarmAt = null;
-		const chat = this.conversation.info;
+		const chat = this.sequencer.info;
 		if (!chat) return;
-		if (this.conversation.trim(trimBatch)) this.scheduleAlarm(0);
+		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
 		if (chat.visibility === "public") {
-			await directoryStub(this.env).report(chat.id, this.sockets().size);
+			await directoryStub(this.env).report(chat.id, this.connections());
 		}
 	}
 
-	// --- Frames ---
+	// --- The sequencer's work ---
 
-	private handleFrame(socket: WebSocket, attachment: SocketAttachment, frame: ClientFrame): void {
-		switch (frame.type) {
-			case "send": {
-				const { user } = attachment;
-				const outcome = this.post(
-					{ id: user.id, name: user.name },
-					frame.text,
-					frame.clientId,
-					attachment.bucket,
-				);
-				if (outcome.kind === "created") writeAttachment(socket, { ...attachment, bucket: outcome.bucket });
-				else if (outcome.kind === "duplicate")
-					sendFrame(socket, { type: "message", message: outcome.message });
-				else sendFrame(socket, rateLimited(outcome.retryAfterMs, frame.clientId));
-				return;
-			}
-			case "typing":
-				this.typing(socket, attachment.user);
-				return;
-			case "delete":
-				if (attachment.user.role !== "owner") {
-					sendFrame(socket, {
-						type: "error",
-						code: "forbidden",
-						message: "Only the chat's owner may delete",
-					});
-				} else if (!this.redact(frame.seq)) {
-					sendFrame(socket, { type: "error", code: "not_found", message: `No message ${frame.seq}` });
-				}
-				return;
-		}
-	}
+	/** The root's own sockets reach the sequencer in place; shards reach it over RPC. */
+	private readonly upstream: Upstream = {
+		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
+		remove: async (user, seq) => this.remove(user, seq),
+		typing: async (user) => this.typing(user),
+	};
 
-	private post(
-		user: UserRef,
-		text: string,
-		clientId: string | undefined,
-		saved?: SocketAttachment["bucket"],
-	) {
-		const outcome = this.conversation.post(user, text, clientId, Date.now(), saved);
+	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostOutcome {
+		const outcome = this.sequencer.post(user, text, clientId, Date.now(), saved);
 		if (outcome.kind === "created") {
-			this.broadcast({ type: "message", message: outcome.message });
-			if (this.conversation.needsTrim()) this.scheduleAlarm(0);
+			// Whoever posts has stopped typing: their next keystroke is news again.
+			this.lastTyping.delete(user.id);
+			this.publish({ kind: "message", message: outcome.message }, outcome.message.seq - 1);
+			if (this.sequencer.needsTrim()) this.scheduleAlarm(0);
 		}
 		return outcome;
 	}
 
+	private remove(user: SessionUser, seq: number): DeleteOutcome {
+		if (user.role !== "owner") return "forbidden";
+		return this.redact(seq) ? "deleted" : "not_found";
+	}
+
 	private redact(seq: number): boolean {
-		if (!this.conversation.redact(seq)) return false;
-		this.broadcast({ type: "deleted", seq });
+		if (!this.sequencer.redact(seq)) return false;
+		this.publish({ kind: "deleted", seq });
 		return true;
 	}
 
-	private typing(socket: WebSocket, user: UserRef): void {
+	private typing(user: UserRef): void {
 		const now = Date.now();
 		// Typing notices are hints; a few per user per second is plenty and bounds the fan-out.
 		if (now - (this.lastTyping.get(user.id) ?? 0) < typingIntervalMs) return;
 		this.lastTyping.set(user.id, now);
-		this.broadcast({ type: "typing", user: { id: user.id, name: user.name } }, socket);
+		this.publish({ kind: "typing", user: { id: user.id, name: user.name } });
 	}
 
-	private replaySince(since: string | null): Replay | null {
-		if (since === null || !/^\d{1,15}$/.test(since)) return null;
-		return this.conversation.replay(Number(since));
-	}
-
-	// --- Sockets ---
-
-	private sockets(): Set<WebSocket> {
-		if (this.socketSet === null) {
-			this.socketSet = new Set();
-			for (const socket of this.ctx.getWebSockets()) {
-				const attachment = readAttachment(socket);
-				if (!attachment) continue;
-				this.socketSet.add(socket);
-				this.presence.restore(attachment.user);
-			}
+	/** To the root's own sockets at once, and to every shard with the turn's batch. */
+	private publish(event: FanoutEvent, seqBefore?: number): void {
+		switch (event.kind) {
+			case "message":
+				this.broadcast({ type: "message", message: event.message });
+				break;
+			case "deleted":
+				this.broadcast({ type: "deleted", seq: event.seq });
+				break;
+			case "typing":
+				this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
+				break;
+			case "presence":
+				this.broadcast(event.frame);
+				break;
 		}
-		return this.socketSet;
+		this.fanout.push(event, seqBefore);
 	}
 
-	private broadcast(frame: ServerFrame, except?: WebSocket): void {
-		broadcast(this.sockets(), frame, except);
+	// --- Sockets and counts ---
+
+	private get chatId(): string {
+		const chat = this.sequencer.info;
+		if (!chat) throw new Error("the room was used before it was created");
+		return chat.id;
 	}
 
-	private disconnect(socket: WebSocket): void {
-		// webSocketError may be followed by webSocketClose for the same socket: count it out once.
-		if (this.departed.has(socket)) return;
-		this.departed.add(socket);
-		const counted = this.sockets().delete(socket);
-		const attachment = readAttachment(socket);
-		if (attachment) this.presence.leave(attachment.user, counted);
+	private connections(): number {
+		return this.hub.size + this.shards.sockets;
+	}
+
+	private broadcast(frame: ServerFrame): void {
+		this.hub.broadcast(JSON.stringify(frame));
+	}
+
+	private applyMembership(change: { joined: UserRef[]; left: UserRef[] }): void {
+		for (const user of change.joined) this.presence.join(user);
+		for (const user of change.left) this.presence.leave(user);
+		this.scheduleDirectoryReport();
+	}
+
+	private depart(socket: WebSocket): void {
+		const departure = this.hub.depart(socket);
+		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 		this.scheduleDirectoryReport();
 	}
 
 	private scheduleDirectoryReport(): void {
-		if (this.conversation.info?.visibility === "public") this.scheduleAlarm(this.settings.directoryReportMs);
+		if (this.sequencer.info?.visibility === "public") this.scheduleAlarm(this.settings.directoryReportMs);
 	}
 
 	/** One alarm serves retention and directory reports; an earlier request wins, later ones wait for it. */
@@ -297,26 +358,6 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 }
 
-function rateLimited(retryAfterMs: number, clientId?: string): ServerFrame {
-	const frame: ServerFrame = {
-		type: "error",
-		code: "rate_limited",
-		message: `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
-	};
-	if (clientId !== undefined) frame.clientId = clientId;
-	return frame;
-}
-
-function readUserHeader(value: string | null): SessionUser | null {
-	if (value === null) return null;
-	try {
-		const parsed = sessionUser.safeParse(JSON.parse(value));
-		return parsed.success ? parsed.data : null;
-	} catch {
-		return null;
-	}
-}
-
-function errorResponse(status: number, code: string, message: string): Response {
-	return Response.json({ error: { code, message } }, { status });
+function errorJson(status: number, code: ErrorCode, message: string): Response {
+	return Response.json(errorBodyOf(code, message), { status });
 }

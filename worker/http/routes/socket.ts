@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { userHeader } from "../../room/chat-room";
-import { type AppEnv, bearerToken, requireToken, roomStub } from "../access";
-import { ApiError } from "../api-error";
+import { routeUpgrade } from "../../routing/shard-router";
+import { type AppEnv, bearerToken, requireToken } from "../access";
+import { ApiError, chatNotFound } from "../api-error";
+import { chatRecord } from "../chat-records";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -11,14 +12,12 @@ export const socket = new OpenAPIHono<AppEnv>();
 
 socket.get("/chats/:id/ws", async (c) => {
 	const id = c.req.param("id");
-	const stub = roomStub(c.env, id);
 	const claims = await requireToken(c, id, c.req.query("token") ?? bearerToken(c));
+	if (!(await chatRecord(c.env, id))) throw chatNotFound();
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
-	const headers = new Headers(c.req.raw.headers);
-	headers.set(userHeader, JSON.stringify(claims.user));
-	return stub.fetch(new Request(c.req.raw.url, { headers }));
+	return routeUpgrade(c.env, id, c.req.raw, claims.user);
 });
 
 socket.openAPIRegistry.registerPath({

@@ -1,5 +1,5 @@
 import { isRole, type SessionUser } from "../protocol";
-import type { Bucket } from "./rate-limiter";
+import type { Bucket } from "../sequencer/rate-limiter";
 
 /**
  * Per-socket state. It lives in the socket's attachment, not in memory, because a hibernated room

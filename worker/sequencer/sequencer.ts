@@ -4,12 +4,16 @@ import { type ChatMessage, type HistoryPage, limits, type ReplaySummary, type Us
 import type { PageQuery } from "./message-log";
 import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
+import { RecentMessages } from "./recent-messages";
 import { type RoomInit, RoomRecord } from "./room-record";
 
 export type PostOutcome =
 	| { kind: "created"; message: ChatMessage; bucket: Bucket }
 	| { kind: "duplicate"; message: ChatMessage }
 	| { kind: "rate_limited"; retryAfterMs: number };
+
+/** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
+const recentHeld = 256;
 
 export interface Replay {
 	summary: ReplaySummary;
@@ -20,10 +24,11 @@ export interface Replay {
 const relayMemory = 10_000;
 
 /**
- * The chat's messages: ordering, idempotency, rate limiting, the log and its retention. It knows
- * nothing of sockets; the room broadcasts what it returns.
+ * The chat's sequencer, and its only writer: idempotency by (user, clientId), the one total order
+ * (seq), rate limits per user, the log and its retention. It knows nothing of sockets or of the
+ * objects that hold them; the room fans out what it returns.
  */
-export class Conversation {
+export class Sequencer {
 	readonly record: RoomRecord;
 	readonly log: MessageLog;
 	private readonly limiter: RateLimiter;
@@ -32,6 +37,7 @@ export class Conversation {
 	/** Highest seq retention has already dealt with in this instance's lifetime. */
 	private trimmedThrough = 0;
 	private readonly relayed = new Map<string, ChatMessage>();
+	private readonly recent = new RecentMessages(recentHeld);
 
 	constructor(
 		sql: SqlStorage,
@@ -54,6 +60,7 @@ export class Conversation {
 		this.record.countWake();
 		this.chat = record;
 		this.lastSeq = Math.max(record.lastSeq, this.log.lastSeq());
+		this.recent.reset(this.lastSeq, [], this.lastSeq);
 		return record;
 	}
 
@@ -61,7 +68,10 @@ export class Conversation {
 		this.record.createSchema();
 		this.log.createSchema();
 		const created = this.record.create(init);
-		if (created) this.chat = init;
+		if (created) {
+			this.chat = init;
+			this.recent.reset(0, [], 0);
+		}
 		return created;
 	}
 
@@ -93,11 +103,14 @@ export class Conversation {
 			if (clientId !== undefined) this.rememberRelayed(relayKey(user.id, clientId), message);
 		}
 		this.lastSeq = message.seq;
+		this.recent.add(message);
 		return { kind: "created", message, bucket: take.bucket };
 	}
 
 	redact(seq: number): boolean {
-		return this.require().history && this.log.redact(seq);
+		if (!this.require().history || !this.log.redact(seq)) return false;
+		this.recent.redact(seq);
+		return true;
 	}
 
 	history(query: PageQuery): HistoryPage {
@@ -105,14 +118,33 @@ export class Conversation {
 		return this.log.page(query);
 	}
 
-	/** What a client that last saw `since` missed: the newest `limits.replayMax` of it, in order. */
-	replay(since: number): Replay {
-		const messages = this.require().history ? this.log.tail(since, limits.replayMax) : [];
-		const missed = messages.length < limits.replayMax ? messages.length : this.log.countAfter(since);
+	/**
+	 * What a client that last saw `since` missed, up to `upto` (a shard asks only for what it has
+	 * not already delivered itself): the newest `limits.replayMax` of it, in order.
+	 */
+	replay(since: number, upto = Number.MAX_SAFE_INTEGER): Replay {
+		const messages = this.require().history ? this.log.tail(since, limits.replayMax, upto) : [];
+		const missed = messages.length < limits.replayMax ? messages.length : this.log.countAfter(since, upto);
 		return {
 			messages,
 			summary: { since, missed, replayed: messages.length, firstSeq: messages[0]?.seq ?? null },
 		};
+	}
+
+	/**
+	 * Every message above `after` up to `upto`, for a shard that found a gap in what it was sent.
+	 * A chat that stores nothing can fill only from memory; what is no longer held stays a gap.
+	 */
+	range(after: number, upto: number): ChatMessage[] {
+		const held = this.recent.between(after, upto);
+		if (held || !this.require().history) return held ?? [];
+		return this.log.page({ after, before: upto + 1, limit: Math.min(upto - after, limits.replayMax) })
+			.messages;
+	}
+
+	/** The newest `count` messages, for a shard starting up (empty in a chat that stores nothing). */
+	newest(count: number): ChatMessage[] {
+		return this.require().history ? this.log.tail(0, count) : [];
 	}
 
 	/** True when the log has outgrown retention by enough to be worth a trimming pass. */

@@ -110,12 +110,16 @@ export class MessageLog {
 		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
 	}
 
-	/** The newest `limit` messages above `after`, ascending: what a reconnecting client replays. */
-	tail(after: number, limit: number): ChatMessage[] {
+	/**
+	 * The newest `limit` messages above `after` (and at most `upto`), ascending: what a reconnecting
+	 * client replays.
+	 */
+	tail(after: number, limit: number, upto = Number.MAX_SAFE_INTEGER): ChatMessage[] {
 		return this.sql
 			.exec<MessageRow>(
-				`SELECT ${columns} FROM messages WHERE seq > ? ORDER BY seq DESC LIMIT ?`,
+				`SELECT ${columns} FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq DESC LIMIT ?`,
 				after,
+				upto,
 				limit,
 			)
 			.toArray()
@@ -123,9 +127,11 @@ export class MessageLog {
 			.map(toMessage);
 	}
 
-	/** How many stored messages have a seq above `seq`. */
-	countAfter(seq: number): number {
-		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ?", seq).one().n;
+	/** How many stored messages have a seq above `seq` (and at most `upto`). */
+	countAfter(seq: number, upto = Number.MAX_SAFE_INTEGER): number {
+		return this.sql
+			.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND seq <= ?", seq, upto)
+			.one().n;
 	}
 
 	/** Removes a message's text, keeping its seq so readers see no gap. False if there is no such message. */

@@ -1,0 +1,23 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { testBindings } from "./vitest.config";
+
+/**
+ * The same Worker suite against chats spread as thin as they go: one socket per object, so every
+ * test's chat is a root and a shard per further socket, and the v1 contract must hold across them.
+ */
+export default defineConfig({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.toml" },
+			miniflare: { bindings: { ...testBindings, ROOM_SHARD_CAPACITY: "1" } },
+		}),
+	],
+	test: {
+		include: ["test/worker/**/*.test.ts"],
+		reporters: ["default", "json"],
+		outputFile: { json: "dist/test-results/worker-spread.json" },
+		testTimeout: 20_000,
+		hookTimeout: 20_000,
+	},
+});

@@ -1,0 +1,20 @@
+import type { ChatMessage, PresenceFrame, UserRef } from "../protocol";
+
+/** One thing the root tells every shard, in the order it happened. */
+export type FanoutEvent =
+	| { kind: "message"; message: ChatMessage }
+	| { kind: "deleted"; seq: number }
+	| { kind: "presence"; frame: PresenceFrame }
+	| { kind: "typing"; user: UserRef };
+
+/**
+ * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq
+ * before the first of them, `through` its last seq after them. A shard that has delivered up to
+ * `after` applies the batch as it is; one that is behind fetches the missing messages first, and
+ * one that is ahead drops the messages it already delivered, so no socket sees a gap or a repeat.
+ */
+export interface FanoutBatch {
+	after: number;
+	through: number;
+	events: FanoutEvent[];
+}

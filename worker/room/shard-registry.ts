@@ -1,0 +1,132 @@
+import type { UserRef } from "../protocol";
+
+export interface MembershipChange {
+	joined: UserRef[];
+	left: UserRef[];
+}
+
+type ShardRow = { idx: number; sockets: number };
+type MemberRow = { idx: number; user_id: string; name: string };
+
+/**
+ * The root's record of its shards: how many sockets each holds and which users, as each last
+ * reported. It is stored, so a root that wakes with empty memory still fans out to every shard
+ * and still counts their users online. A chat that never spread never creates these tables.
+ */
+export class ShardRegistry {
+	private readonly shards = new Map<number, { sockets: number; users: Map<string, UserRef> }>();
+	private tablesReady = false;
+
+	constructor(private readonly sql: SqlStorage) {}
+
+	/** Loads what was stored and returns every (shard, user) pair, to count them online again. */
+	load(): UserRef[] {
+		const exists = this.sql
+			.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'shards'")
+			.toArray().length;
+		if (!exists) return [];
+		this.tablesReady = true;
+		for (const row of this.sql.exec<ShardRow>("SELECT idx, sockets FROM shards")) {
+			this.shards.set(row.idx, { sockets: row.sockets, users: new Map() });
+		}
+		const restored: UserRef[] = [];
+		for (const row of this.sql.exec<MemberRow>("SELECT idx, user_id, name FROM shard_users")) {
+			const user = { id: row.user_id, name: row.name };
+			this.entry(row.idx).users.set(user.id, user);
+			restored.push(user);
+		}
+		return restored;
+	}
+
+	/** Shards that hold sockets: the ones a batch goes to. */
+	active(): number[] {
+		const indexes: number[] = [];
+		for (const [idx, { sockets }] of this.shards) if (sockets > 0) indexes.push(idx);
+		return indexes;
+	}
+
+	get sockets(): number {
+		let total = 0;
+		for (const { sockets } of this.shards.values()) total += sockets;
+		return total;
+	}
+
+	/** Replaces a shard's whole contribution (it attached, perhaps after a restart that lost its sockets). */
+	replace(idx: number, users: UserRef[], sockets: number): MembershipChange {
+		const entry = this.entry(idx);
+		const next = new Map(users.map((user) => [user.id, { id: user.id, name: user.name }]));
+		const left = [...entry.users.values()].filter((user) => !next.has(user.id));
+		const joined = [...next.values()].filter((user) => !entry.users.has(user.id));
+		return this.store(idx, { joined, left }, sockets);
+	}
+
+	/** Applies a shard's reported delta; only real changes come back (a repeated report changes nothing). */
+	apply(idx: number, joined: UserRef[], left: UserRef[], sockets: number): MembershipChange {
+		const entry = this.entry(idx);
+		const change = {
+			joined: joined.filter((user) => !entry.users.has(user.id)),
+			left: left.filter((user) => entry.users.has(user.id)),
+		};
+		return this.store(idx, change, sockets);
+	}
+
+	/**
+	 * Where a socket should go when the shard it was sent to is full: the lowest shard with room as
+	 * last reported, else a new one. Reports lag, so the answer may be full too; it then says so.
+	 */
+	suggest(capacity: number, from: number): number {
+		let highest = 0;
+		let best: number | null = null;
+		for (const [idx, { sockets }] of this.shards) {
+			highest = Math.max(highest, idx);
+			if (idx > from && sockets < capacity && (best === null || idx < best)) best = idx;
+		}
+		return best ?? Math.max(highest, from) + 1;
+	}
+
+	private store(idx: number, change: MembershipChange, sockets: number): MembershipChange {
+		this.createTables();
+		const entry = this.entry(idx);
+		entry.sockets = sockets;
+		this.sql.exec(
+			"INSERT INTO shards (idx, sockets) VALUES (?, ?) ON CONFLICT (idx) DO UPDATE SET sockets = excluded.sockets",
+			idx,
+			sockets,
+		);
+		for (const user of change.left) {
+			entry.users.delete(user.id);
+			this.sql.exec("DELETE FROM shard_users WHERE idx = ? AND user_id = ?", idx, user.id);
+		}
+		for (const user of change.joined) {
+			entry.users.set(user.id, { id: user.id, name: user.name });
+			this.sql.exec(
+				"INSERT OR REPLACE INTO shard_users (idx, user_id, name) VALUES (?, ?, ?)",
+				idx,
+				user.id,
+				user.name,
+			);
+		}
+		return change;
+	}
+
+	private entry(idx: number) {
+		let entry = this.shards.get(idx);
+		if (!entry) {
+			entry = { sockets: 0, users: new Map() };
+			this.shards.set(idx, entry);
+		}
+		return entry;
+	}
+
+	private createTables(): void {
+		if (this.tablesReady) return;
+		this.sql.exec("CREATE TABLE IF NOT EXISTS shards (idx INTEGER PRIMARY KEY, sockets INTEGER NOT NULL)");
+		this.sql.exec(`CREATE TABLE IF NOT EXISTS shard_users (
+			idx INTEGER NOT NULL,
+			user_id TEXT NOT NULL,
+			name TEXT NOT NULL,
+			PRIMARY KEY (idx, user_id)
+		) WITHOUT ROWID`);
+		this.tablesReady = true;
+	}
+}

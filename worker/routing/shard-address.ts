@@ -1,0 +1,37 @@
+import type { ChatRoom } from "../room/chat-room";
+import type { ChatShard } from "../shard/chat-shard";
+
+/** Headers between the Worker and a chat's objects; the objects are reachable only through the Worker. */
+export const userHeader = "x-edgechat-user";
+/** Which shard of the chat the receiving object is (0: the root, which is its own first shard). */
+export const shardHeader = "x-edgechat-shard";
+/** A full object's answer: the shard to try instead. */
+export const nextShardHeader = "x-edgechat-next-shard";
+
+/** The chat's root: its sequencer, and shard 0. */
+export function rootObject(env: Env, chatId: string): DurableObjectStub<ChatRoom> {
+	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
+}
+
+/** Shard `index` (from 1) of a chat: an object of its own, named after the chat. */
+export function shardObject(env: Env, chatId: string, index: number): DurableObjectStub<ChatShard> {
+	return env.CHAT_SHARD.get(env.CHAT_SHARD.idFromName(`${chatId}/${index}`));
+}
+
+export function socketHolder(
+	env: Env,
+	chatId: string,
+	index: number,
+): { fetch(request: Request): Promise<Response> } {
+	return index === 0 ? rootObject(env, chatId) : shardObject(env, chatId, index);
+}
+
+/** The full object's refusal, which the Worker follows instead of passing it on. */
+export function shardFull(next: number): Response {
+	return new Response(null, { status: 503, headers: { [nextShardHeader]: String(next) } });
+}
+
+export function readShardIndex(value: string | null): number | null {
+	if (value === null || !/^\d{1,9}$/.test(value)) return null;
+	return Number(value);
+}

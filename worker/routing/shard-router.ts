@@ -1,0 +1,46 @@
+import { ApiError } from "../http/api-error";
+import type { SessionUser } from "../protocol";
+import { nextShardHeader, readShardIndex, shardHeader, socketHolder, userHeader } from "./shard-address";
+
+/**
+ * The shard each chat's sockets go to first, per Worker isolate. A join never asks the root
+ * where to go (the root's ~1,000 requests/s would cap the chat's joins): it goes straight to the
+ * remembered shard, and only a full one sends it on, once, to a shard with room. A new isolate
+ * starts at the root, which is shard 0 and holds every socket of a small chat itself.
+ */
+const firstChoice = new Map<string, number>();
+const remembered = 10_000;
+/** Full objects a join may be sent past before it is refused. */
+const maxHops = 16;
+
+export async function routeUpgrade(
+	env: Env,
+	chatId: string,
+	request: Request,
+	user: SessionUser,
+): Promise<Response> {
+	let index = firstChoice.get(chatId) ?? 0;
+	for (let hop = 0; hop < maxHops; hop++) {
+		const headers = new Headers(request.headers);
+		headers.set(userHeader, JSON.stringify(user));
+		headers.set(shardHeader, String(index));
+		const response = await socketHolder(env, chatId, index).fetch(new Request(request.url, { headers }));
+		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
+		if (next === null) {
+			if (response.status === 101) remember(chatId, index);
+			return response;
+		}
+		index = next;
+		remember(chatId, index);
+	}
+	throw new ApiError(503, "internal_error", "The chat is busy; try again in a moment");
+}
+
+function remember(chatId: string, index: number): void {
+	if (firstChoice.get(chatId) === index) return;
+	if (firstChoice.size >= remembered && !firstChoice.has(chatId)) {
+		const oldest = firstChoice.keys().next().value;
+		if (oldest !== undefined) firstChoice.delete(oldest);
+	}
+	firstChoice.set(chatId, index);
+}

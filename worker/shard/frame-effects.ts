@@ -1,0 +1,66 @@
+import type { ClientFrame, ServerFrame, SessionUser, UserRef } from "../protocol";
+import type { Bucket } from "../sequencer/rate-limiter";
+import type { PostOutcome } from "../sequencer/sequencer";
+import { errorFrame } from "./broadcast";
+
+/** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
+export type FrameEffect =
+	| { kind: "post"; text: string; clientId?: string }
+	| { kind: "typing" }
+	| { kind: "delete"; seq: number };
+
+export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
+
+/**
+ * The chat's sequencer as a socket holder sees it: in the root it is called in place, from a shard
+ * over RPC. Either way, what is stored and broadcast is decided there, where the state lives.
+ */
+export interface Upstream {
+	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostOutcome>;
+	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
+	typing(user: UserRef): Promise<void>;
+}
+
+export function effectOf(frame: ClientFrame): FrameEffect {
+	switch (frame.type) {
+		case "send":
+			return frame.clientId === undefined
+				? { kind: "post", text: frame.text }
+				: { kind: "post", text: frame.text, clientId: frame.clientId };
+		case "typing":
+			return { kind: "typing" };
+		case "delete":
+			return { kind: "delete", seq: frame.seq };
+	}
+}
+
+/**
+ * What the sender alone is told about its post. A new message needs no answer: its echo through
+ * the broadcast is the acknowledgement. A retry gets the original again; a refusal names the
+ * clientId so the client can settle it.
+ */
+export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFrame | null {
+	switch (outcome.kind) {
+		case "created":
+			return null;
+		case "duplicate":
+			return { type: "message", message: outcome.message };
+		case "rate_limited":
+			return errorFrame(
+				"rate_limited",
+				`Too many messages; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
+				clientId,
+			);
+	}
+}
+
+export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame | null {
+	switch (outcome) {
+		case "deleted":
+			return null;
+		case "forbidden":
+			return errorFrame("forbidden", "Only the chat's owner may delete");
+		case "not_found":
+			return errorFrame("not_found", `No message ${seq}`);
+	}
+}

@@ -1,0 +1,68 @@
+import { ApiError } from "../http/api-error";
+import { errorFrame, sendFrame } from "./broadcast";
+import { parseClientFrame } from "./client-frames";
+import { effectOf, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
+import { readAttachment, writeAttachment } from "./socket-attachment";
+
+/**
+ * One frame from one socket, in the root or in a shard: parse it, decide its effect, let the
+ * sequencer carry it out, answer the sender. Bad input gets an `error` frame and the socket stays.
+ */
+export async function handleSocketMessage(
+	socket: WebSocket,
+	raw: string | ArrayBuffer,
+	upstream: Upstream,
+): Promise<void> {
+	const attachment = readAttachment(socket);
+	if (!attachment) {
+		socket.close(1011, "Session state lost; reconnect");
+		return;
+	}
+	const parsed = parseClientFrame(raw);
+	if (!parsed.ok) {
+		sendFrame(socket, parsed.error);
+		return;
+	}
+	const effect = effectOf(parsed.frame);
+	const { user } = attachment;
+	switch (effect.kind) {
+		case "post": {
+			const sender = { id: user.id, name: user.name };
+			const outcome = await upstream.post(sender, effect.text, effect.clientId, attachment.bucket);
+			// Read the attachment again: other frames of this socket may have moved it meanwhile.
+			if (outcome.kind === "created") {
+				const current = readAttachment(socket) ?? attachment;
+				writeAttachment(socket, { ...current, bucket: outcome.bucket });
+			}
+			const reply = replyToPost(outcome, effect.clientId);
+			if (reply) sendFrame(socket, reply);
+			return;
+		}
+		case "typing":
+			await upstream.typing({ id: user.id, name: user.name });
+			return;
+		case "delete": {
+			const reply = replyToDelete(await upstream.remove(user, effect.seq), effect.seq);
+			if (reply) sendFrame(socket, reply);
+			return;
+		}
+	}
+}
+
+/**
+ * The one error path of a socket handler: a refusal meant for the client becomes an `error`
+ * frame and the socket stays; anything else is ours, so it is logged and the socket is closed
+ * with 1011, and the client reconnects and resumes. Nothing about our internals is sent.
+ */
+export function answerFailure(socket: WebSocket, error: unknown, clientId?: string): void {
+	if (error instanceof ApiError) {
+		sendFrame(socket, errorFrame(error.code, error.message, clientId));
+		return;
+	}
+	console.error("socket handler failed", error);
+	try {
+		socket.close(1011, "Internal error; reconnect");
+	} catch {
+		// Already closed.
+	}
+}

@@ -1,0 +1,21 @@
+import { type SessionUser, sessionUser } from "../protocol";
+import { userHeader } from "../routing/shard-address";
+
+/** The user the Worker verified the token of; objects are reachable only through the Worker. */
+export function readVerifiedUser(request: Request): SessionUser | null {
+	const value = request.headers.get(userHeader);
+	if (value === null) return null;
+	try {
+		const parsed = sessionUser.safeParse(JSON.parse(value));
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+/** `?since=SEQ`: the last seq the client saw, when it asks for what it missed. */
+export function replayWanted(request: Request): number | null {
+	const since = new URL(request.url).searchParams.get("since");
+	if (since === null || !/^\d{1,15}$/.test(since)) return null;
+	return Number(since);
+}
