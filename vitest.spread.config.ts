@@ -14,7 +14,7 @@ export default defineConfig({
 		}),
 	],
 	test: {
-		include: ["test/worker/**/*.test.ts"],
+		include: ["test/worker/**/*.test.ts", "test/spread/**/*.test.ts"],
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/worker-spread.json" },
 		testTimeout: 20_000,

@@ -50,6 +50,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			// The directory's counts may lag by this much; shorter keeps the lobby test quick.
 			"--var",
 			"DIRECTORY_REPORT_MS:500",
+			// Set by the spread runs: a tiny capacity spreads every chat over many objects.
+			...(process.env.EDGECHAT_ROOM_SHARD_CAPACITY
+				? ["--var", `ROOM_SHARD_CAPACITY:${process.env.EDGECHAT_ROOM_SHARD_CAPACITY}`]
+				: []),
 		],
 		{
 			cwd: repo,

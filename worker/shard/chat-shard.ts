@@ -37,6 +37,8 @@ export class ChatShard extends DurableObject<Env> {
 	private identity: ShardIdentity | null;
 	/** Whether this instance has told the root who it holds and learnt the chat's state. */
 	private attached: Promise<boolean> | null = null;
+	/** Whether the root counts sockets here, and so sends this shard its batches. */
+	private counted = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -140,23 +142,23 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	/**
-	 * Once per instance with sockets: tells the root every user held here (replacing what it knew,
-	 * so a restart that lost sockets cannot leave ghosts) and learns the chat, its last seq, who is
-	 * online and the newest messages. It runs in the fan-out's line, so batches wait for it.
+	 * Once per instance, and again whenever a socket joins a shard the root no longer sends to:
+	 * tells the root every user held here (replacing what it knew, so a restart that lost sockets
+	 * cannot leave ghosts) and learns the chat, its last seq, who is online and the newest
+	 * messages. It runs in the fan-out's line, so batches wait for it.
 	 */
 	private attach(chatId: string, index: number, joining: UserRef | null): Promise<boolean> {
-		this.attached ??= this.inbox
+		if (this.attached && (joining === null || this.counted)) return this.attached;
+		this.attached = this.inbox
 			.run(async () => {
 				const held = this.presence.users();
 				if (joining && !held.some((user) => user.id === joining.id)) {
 					held.push({ id: joining.id, name: joining.name });
 				}
-				const welcome = await rootObject(this.env, chatId).attachShard(
-					index,
-					held,
-					this.presence.sockets + (joining ? 1 : 0),
-				);
+				const sockets = this.presence.sockets + (joining ? 1 : 0);
+				const welcome = await rootObject(this.env, chatId).attachShard(index, held, sockets);
 				if (!welcome) return false;
+				this.counted = sockets > 0;
 				this.presence.markReported(held);
 				const identity = { chatId, index, chat: welcome.chat };
 				if (JSON.stringify(identity) !== JSON.stringify(this.identity)) {
@@ -166,8 +168,6 @@ export class ChatShard extends DurableObject<Env> {
 				this.inbox.advanceTo(welcome.lastSeq);
 				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 				this.mirror.reset(welcome.online, welcome.onlineCount);
-				// Attached with nobody to hold, the root sends nothing here: the next join attaches again.
-				if (joining === null && this.presence.sockets === 0) this.attached = null;
 				return true;
 			})
 			.catch((error: unknown) => {
@@ -215,9 +215,8 @@ export class ChatShard extends DurableObject<Env> {
 		const identity = this.identity;
 		if (!identity) return;
 		void this.ctx.storage.put("reportedSockets", delta.sockets, { allowUnconfirmed: true });
-		// A shard that empties forgets the chat's state: it is no longer sent batches, so the next
-		// socket here must attach afresh.
-		if (delta.sockets === 0) this.attached = null;
+		// A shard that empties is no longer sent batches, so the next socket here attaches afresh.
+		this.counted = delta.sockets > 0;
 		this.root()
 			.shardPresence(identity.index, delta.joined, delta.left, delta.sockets)
 			.catch((error: unknown) => {

@@ -1,0 +1,196 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { ChatMessage, CreatedChat } from "../../worker/protocol";
+import type { RoomDiagnostics } from "../../worker/room/chat-room";
+import { shardObject } from "../../worker/routing/shard-address";
+import { api, createChat, joinToken, postMessage, roomStub, sleep, TestSocket } from "../worker/helpers";
+
+// This file runs with ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): every socket after a
+// chat's first lives in a shard of its own.
+
+async function diagnostics(chat: CreatedChat): Promise<RoomDiagnostics> {
+	const response = await api(`/api/chats/${chat.id}/diagnostics?key=${chat.ownerKey}`);
+	expect(response.status).toBe(200);
+	return response.json<RoomDiagnostics>();
+}
+
+async function openMany(chat: CreatedChat, count: number, prefix = "user"): Promise<TestSocket[]> {
+	const sockets: TestSocket[] = [];
+	for (let index = 0; index < count; index++) {
+		sockets.push(await TestSocket.open(chat.id, (await joinToken(chat, `${prefix}${index}`)).token));
+	}
+	return sockets;
+}
+
+/** Every message once, in seq order, with no gap from the first to the last. */
+function expectWhole(messages: ChatMessage[], from: number, to: number): void {
+	expect(messages.map((message) => message.seq)).toEqual(
+		Array.from({ length: to - from + 1 }, (_, index) => from + index),
+	);
+}
+
+/**
+ * Posts `count` messages one after another over HTTP, each acknowledged before the next, from
+ * posters that take turns so that no one's rate limit is reached. `after` runs after each post.
+ */
+async function postMany(chat: CreatedChat, count: number, after?: (n: number) => Promise<void> | undefined) {
+	const posters = await Promise.all([0, 1, 2].map(async (n) => (await joinToken(chat, `poster${n}`)).token));
+	for (let n = 1; n <= count; n++) {
+		const { status } = await postMessage(chat.id, posters[n % posters.length] ?? "", `m${n}`);
+		expect(status).toBe(201);
+		await after?.(n);
+	}
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(20);
+	}
+}
+
+describe("a chat spread over many objects", () => {
+	it("spreads 40 sockets over at least 10 objects and counts them all", async () => {
+		expect(env.ROOM_SHARD_CAPACITY).toBe("1");
+		const chat = await createChat();
+		const sockets = await openMany(chat, 40);
+		await until(async () => (await diagnostics(chat)).online === 40, "40 users online");
+		const counts = await diagnostics(chat);
+		expect(counts.connections).toBe(40);
+		expect(counts.shards).toBeGreaterThanOrEqual(10);
+		await until(
+			async () =>
+				(await (await api(`/api/chats/${chat.id}`)).json<{ connections: number }>()).connections === 40,
+			"the chat's connection count",
+		);
+		for (const socket of sockets) socket.close();
+		await until(async () => (await diagnostics(chat)).connections === 0, "every socket counted out");
+		expect((await diagnostics(chat)).shards).toBe(0);
+	});
+
+	it("gives every socket on every object the same order, without gaps or repeats", async () => {
+		const chat = await createChat();
+		const sockets = await openMany(chat, 8);
+		sockets.forEach((socket, index) => {
+			for (let n = 0; n < 5; n++)
+				socket.send({ type: "send", text: `${index}-${n}`, clientId: `c${index}-${n}` });
+		});
+		for (const socket of sockets) await socket.until(() => socket.messages.length === 40, "40 messages");
+		const order = sockets[0]?.messages.map((message) => message.text);
+		for (const socket of sockets) {
+			expectWhole(socket.messages, 1, 40);
+			expect(socket.messages.map((message) => message.text)).toEqual(order);
+		}
+		for (const socket of sockets) socket.close();
+	});
+
+	it("stores a clientId retry from a shard once, over the socket and over HTTP", async () => {
+		const chat = await createChat();
+		const [watcher] = await openMany(chat, 1, "watcher");
+		const alice = await joinToken(chat, "alice");
+		const socket = await TestSocket.open(chat.id, alice.token);
+		socket.send({ type: "send", text: "once", clientId: "same" });
+		socket.send({ type: "send", text: "once", clientId: "same" });
+		const http = await postMessage(chat.id, alice.token, "once", "same");
+		expect(http.status).toBe(200);
+		expect(http.body.message.seq).toBe(1);
+		await watcher?.until(() => (watcher?.messages.length ?? 0) === 1, "the message");
+		await sleep(50);
+		expect(watcher?.messages.map((message) => message.seq)).toEqual([1]);
+		expect((await diagnostics(chat)).storedMessages).toBe(1);
+		watcher?.close();
+		socket.close();
+	});
+
+	it("loses nothing when a shard restarts while messages flow: its clients resume with since", async () => {
+		const chat = await createChat();
+		const [root, reader] = await openMany(chat, 2);
+		if (!root || !reader) throw new Error("no sockets");
+		const readerToken = (await joinToken(chat, "reader")).token;
+		let resumed = await TestSocket.open(chat.id, readerToken);
+		const seen: ChatMessage[] = [];
+		const posting = postMany(chat, 30);
+		await resumed.until(() => resumed.messages.length >= 5, "some messages");
+		// A restart of the shard: its sockets are dropped, as on a deploy.
+		const shardIndex = (await diagnostics(chat)).shards - 1;
+		await evictDurableObject(shardObject(env, chat.id, shardIndex), { webSockets: "close" });
+		await resumed.until(() => resumed.closed !== null, "the dropped socket");
+		seen.push(...resumed.messages);
+		resumed = await TestSocket.open(chat.id, readerToken, seen.at(-1)?.seq ?? 0);
+		await posting;
+		await resumed.until(() => seen.length + resumed.messages.length === 30, "all 30 messages");
+		expectWhole([...seen, ...resumed.messages], 1, 30);
+		await root.until(() => root.messages.length === 30, "30 at the root");
+		await reader.until(() => reader.messages.length === 30, "30 at the other shard");
+		expectWhole(root.messages, 1, 30);
+		expectWhole(reader.messages, 1, 30);
+		for (const socket of [root, reader, resumed]) socket.close();
+	});
+
+	it("loses nothing when the root is evicted while messages flow", async () => {
+		const chat = await createChat();
+		const sockets = await openMany(chat, 4);
+		await postMany(chat, 30, (n) =>
+			n === 10 || n === 20 ? evictDurableObject(roomStub(chat.id)) : undefined,
+		);
+		for (const socket of sockets) {
+			await socket.until(() => socket.messages.length === 30, "30 messages");
+			expectWhole(socket.messages, 1, 30);
+		}
+		for (const socket of sockets) socket.close();
+	});
+
+	it("continues the order after the root restarts and drops its own sockets", async () => {
+		const chat = await createChat();
+		const { token } = await joinToken(chat, "poster");
+		const sockets = await openMany(chat, 3);
+		for (let n = 1; n <= 5; n++) await postMessage(chat.id, token, `m${n}`);
+		await evictDurableObject(roomStub(chat.id), { webSockets: "close" });
+		const [first, ...onShards] = sockets;
+		await first?.until(() => first?.closed !== null, "the root's socket dropped");
+		for (let n = 6; n <= 10; n++) await postMessage(chat.id, token, `m${n}`);
+		for (const socket of onShards) {
+			await socket.until(() => socket.messages.length === 10, "10 messages");
+			expectWhole(socket.messages, 1, 10);
+			expect(socket.closed).toBeNull();
+		}
+		for (const socket of onShards) socket.close();
+	});
+
+	it("counts out the users of a shard that restarted, and tells everyone they left", async () => {
+		const chat = await createChat();
+		const [watcher, leaver] = await openMany(chat, 2);
+		if (!watcher || !leaver) throw new Error("no sockets");
+		await until(async () => (await diagnostics(chat)).online === 2, "both online");
+		await evictDurableObject(shardObject(env, chat.id, 1), { webSockets: "close" });
+		await leaver.until(() => leaver.closed !== null, "the dropped socket");
+		// The next message reaches the restarted shard, which tells the root that nobody is left.
+		await postMessage(chat.id, (await joinToken(chat, "poster")).token, "anyone there?");
+		await watcher.until(
+			() => watcher.of("presence").some((frame) => frame.left.some((user) => user.name === "user1")),
+			"user1's leave",
+		);
+		const counts = await diagnostics(chat);
+		expect(counts.online).toBe(1);
+		expect(counts.connections).toBe(1);
+		watcher.close();
+	});
+
+	it("greets a socket on a shard with everyone online on the other objects", async () => {
+		const chat = await createChat();
+		const early = await openMany(chat, 3);
+		await until(async () => (await diagnostics(chat)).online === 3, "three online");
+		const late = await TestSocket.open(chat.id, (await joinToken(chat, "late")).token);
+		const ready = late.frames[0];
+		expect(ready?.type === "ready" && ready.online.map((user) => user.name).sort()).toEqual([
+			"late",
+			"user0",
+			"user1",
+			"user2",
+		]);
+		expect(ready).toMatchObject({ onlineCount: 4 });
+		for (const socket of [...early, late]) socket.close();
+	});
+});
