@@ -1,12 +1,13 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import type {
-	ChatMessage,
-	CreateChatRequest,
-	CreatedChat,
-	IssuedToken,
-	ServerFrame,
+import {
+	type ChatMessage,
+	type CreateChatRequest,
+	type CreatedChat,
+	type IssuedToken,
+	type ServerFrame,
+	serverFrame,
 } from "../../worker/protocol";
 import type { ChatRoom } from "../../worker/room/chat-room";
 import { MessageLog } from "../../worker/sequencer/message-log";
@@ -63,6 +64,8 @@ export async function expectError(response: Response, status: number, code: stri
 export class TestSocket {
 	readonly frames: ServerFrame[] = [];
 	readonly raw: string[] = [];
+	/** Frames that are not of the contract. */
+	readonly invalid: string[] = [];
 	private waiters: Array<() => void> = [];
 	closed: { code: number; reason: string } | null = null;
 
@@ -70,7 +73,12 @@ export class TestSocket {
 		socket.addEventListener("message", (event) => {
 			const data = typeof event.data === "string" ? event.data : "";
 			this.raw.push(data);
-			if (data !== "pong") this.frames.push(JSON.parse(data));
+			// Every frame must be one of the contract's, as its schema says; anything else fails the wait.
+			if (data !== "pong") {
+				const parsed = serverFrame.safeParse(JSON.parse(data));
+				if (parsed.success) this.frames.push(parsed.data);
+				else this.invalid.push(data);
+			}
 			this.notify();
 		});
 		socket.addEventListener("close", (event) => {
@@ -106,6 +114,7 @@ export class TestSocket {
 	async until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (!predicate()) {
+			if (this.invalid.length > 0) throw new Error(`frames outside the contract: ${this.invalid.join(", ")}`);
 			const remaining = deadline - Date.now();
 			if (remaining <= 0)
 				throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`);

@@ -1,28 +1,19 @@
-import type { ClientFrame, ServerFrame } from "../../worker/protocol/index.ts";
-
-const serverFrameTypes: ReadonlySet<string> = new Set<ServerFrame["type"]>([
-	"ready",
-	"message",
-	"presence",
-	"typing",
-	"deleted",
-	"error",
-]);
+import type { ClientFrame } from "../../worker/protocol/frames.ts";
+import { type ServerFrame, serverFrame } from "../../worker/protocol/server-frames.ts";
 
 /**
- * Reads a server frame. The server is the source of the contract and its own tests hold every
- * frame to worker/protocol, so this only guards against what is not a frame at all (a proxy's
- * text, a newer frame type this client does not know): those are ignored, not fatal.
+ * Reads a server frame with the contract's own schema. What is not a frame of this contract (a
+ * proxy's text, a frame type newer than this client) is ignored, not fatal.
  */
 export function parseServerFrame(text: string): ServerFrame | null {
-	let value: ServerFrame | null;
+	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
 		return null;
 	}
-	if (typeof value !== "object" || value === null || !serverFrameTypes.has(value.type)) return null;
-	return value;
+	const parsed = serverFrame.safeParse(value);
+	return parsed.success ? parsed.data : null;
 }
 
 export function encodeClientFrame(frame: ClientFrame): string {

@@ -1,19 +1,7 @@
 import { z } from "zod";
+import { type ErrorCode, errorCodes } from "./error-codes";
 
-/** Machine-readable error codes, used both in HTTP error bodies and in WebSocket `error` frames. */
-export const errorCodes = [
-	"bad_request",
-	"unauthorized",
-	"forbidden",
-	"not_found",
-	"too_large",
-	"rate_limited",
-	"upgrade_required",
-	"server_misconfigured",
-	"internal_error",
-] as const;
-
-export type ErrorCode = (typeof errorCodes)[number];
+export { type ErrorCode, errorCodes } from "./error-codes";
 
 export const errorBody = z.object({
 	error: z.object({ code: z.enum(errorCodes), message: z.string() }),

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorFrame, ServerFrame } from "../protocol";
+import type { ServerFrame } from "../protocol";
 
 /** Sends one frame, already serialised, to every socket but those of `exceptUser`. */
 export function broadcastData(sockets: Map<WebSocket, string>, data: string, exceptUser?: string): void {
@@ -18,11 +18,4 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame): void {
 	} catch {
 		// Closing socket: nothing to deliver to.
 	}
-}
-
-/** The error frame every refusal over a socket is built with. */
-export function errorFrame(code: ErrorCode, message: string, clientId?: string): ErrorFrame {
-	const frame: ErrorFrame = { type: "error", code, message };
-	if (clientId !== undefined) frame.clientId = clientId;
-	return frame;
 }

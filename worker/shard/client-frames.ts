@@ -1,4 +1,4 @@
-import { type ClientFrame, clientFrame, type ErrorFrame, limits } from "../protocol";
+import { type ClientFrame, clientFrame, type ErrorFrame, errorFrameOf, limits } from "../protocol";
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
 
@@ -10,9 +10,10 @@ function utf8Size(text: string): number {
 }
 
 function refuse(code: ErrorFrame["code"], message: string, clientId?: unknown): ParsedFrame {
-	const error: ErrorFrame = { type: "error", code, message };
-	if (typeof clientId === "string") error.clientId = clientId;
-	return { ok: false, error };
+	return {
+		ok: false,
+		error: errorFrameOf(code, message, typeof clientId === "string" ? clientId : undefined),
+	};
 }
 
 /** Turns a raw WebSocket message into a validated client frame, or the error frame to answer with. */

@@ -1,7 +1,12 @@
-import type { ClientFrame, ServerFrame, SessionUser, UserRef } from "../protocol";
+import {
+	type ClientFrame,
+	errorFrameOf,
+	type ServerFrame,
+	type SessionUser,
+	type UserRef,
+} from "../protocol";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { PostOutcome } from "../sequencer/sequencer";
-import { errorFrame } from "./broadcast";
 
 /** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
 export type FrameEffect =
@@ -46,7 +51,7 @@ export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFram
 		case "duplicate":
 			return { type: "message", message: outcome.message };
 		case "rate_limited":
-			return errorFrame(
+			return errorFrameOf(
 				"rate_limited",
 				`Too many messages; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
 				clientId,
@@ -59,8 +64,8 @@ export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame 
 		case "deleted":
 			return null;
 		case "forbidden":
-			return errorFrame("forbidden", "Only the chat's owner may delete");
+			return errorFrameOf("forbidden", "Only the chat's owner may delete");
 		case "not_found":
-			return errorFrame("not_found", `No message ${seq}`);
+			return errorFrameOf("not_found", `No message ${seq}`);
 	}
 }

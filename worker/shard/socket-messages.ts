@@ -1,5 +1,6 @@
 import { ApiError } from "../http/api-error";
-import { errorFrame, sendFrame } from "./broadcast";
+import { errorFrameOf } from "../protocol";
+import { sendFrame } from "./broadcast";
 import { parseClientFrame } from "./client-frames";
 import { effectOf, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
 import { readAttachment, writeAttachment } from "./socket-attachment";
@@ -56,7 +57,7 @@ export async function handleSocketMessage(
  */
 export function answerFailure(socket: WebSocket, error: unknown, clientId?: string): void {
 	if (error instanceof ApiError) {
-		sendFrame(socket, errorFrame(error.code, error.message, clientId));
+		sendFrame(socket, errorFrameOf(error.code, error.message, clientId));
 		return;
 	}
 	console.error("socket handler failed", error);

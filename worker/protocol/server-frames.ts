@@ -1,0 +1,111 @@
+// zod/mini: the browser client reads every frame with these schemas, and the mini build keeps
+// its bundle small (the Worker's schemas are zod classic, which its OpenAPI document needs).
+import * as z from "zod/mini";
+import { type ErrorCode, errorCodes } from "./error-codes";
+import type * as models from "./models";
+
+// The models as they travel in frames. models.ts defines them for the Worker; the checks at the
+// end of this file fail the type check if the two ever describe different shapes.
+const userRef = z.object({ id: z.string(), name: z.string() });
+const sessionUser = z.extend(userRef, { role: z.enum(["owner", "member"]) });
+const chatMessage = z.object({
+	seq: z.int(),
+	id: z.string(),
+	user: userRef,
+	text: z.string(),
+	ts: z.int(),
+	clientId: z.optional(z.string()),
+	deleted: z.optional(z.literal(true)),
+});
+const chatSettings = z.object({
+	id: z.string(),
+	name: z.string(),
+	visibility: z.enum(["public", "private"]),
+	history: z.boolean(),
+});
+
+/** What a reconnecting client (`since`) was sent; see docs/API.md for a gap over the cap. */
+export const replaySummary = z.object({
+	since: z.int(),
+	/** Stored messages with seq > since. */
+	missed: z.int(),
+	/** Replayed right after `ready`: the newest `replayed` of the missed ones, in order. */
+	replayed: z.int(),
+	/** Seq of the first replayed message; missed messages below it are paged over HTTP. */
+	firstSeq: z.nullable(z.int()),
+});
+
+export const readyFrame = z.object({
+	type: z.literal("ready"),
+	user: sessionUser,
+	chat: chatSettings,
+	/** Who is online, at most `limits.onlineListMax` of them. */
+	online: z.array(userRef),
+	onlineCount: z.int(),
+	/** Seq of the newest message, 0 in an empty chat. */
+	lastSeq: z.int(),
+	replay: z.optional(replaySummary),
+});
+
+export const messageFrame = z.object({ type: z.literal("message"), message: chatMessage });
+
+export const presenceFrame = z.object({
+	type: z.literal("presence"),
+	joined: z.array(userRef),
+	left: z.array(userRef),
+	/** Number of users online now. */
+	online: z.int(),
+	/**
+	 * Present only when the window held more joins or leaves than a frame names
+	 * (`limits.presenceListMax` of each, `limits.presenceSampleMax` while more than
+	 * `limits.onlineListMax` users are online): how many went unnamed. Only large rooms see it.
+	 */
+	unlisted: z.optional(z.object({ joined: z.int(), left: z.int() })),
+});
+
+export const typingNoticeFrame = z.object({ type: z.literal("typing"), user: userRef });
+
+export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int() });
+
+export const errorFrame = z.object({
+	type: z.literal("error"),
+	code: z.enum(errorCodes),
+	message: z.string(),
+	/** Set when the error answers a `send` that carried a clientId. */
+	clientId: z.optional(z.string()),
+});
+
+/** Every frame the server sends; the client and the tests read what they receive with it. */
+export const serverFrame = z.discriminatedUnion("type", [
+	readyFrame,
+	messageFrame,
+	presenceFrame,
+	typingNoticeFrame,
+	deletedFrame,
+	errorFrame,
+]);
+
+export type ReplaySummary = z.infer<typeof replaySummary>;
+export type ReadyFrame = z.infer<typeof readyFrame>;
+export type MessageFrame = z.infer<typeof messageFrame>;
+export type PresenceFrame = z.infer<typeof presenceFrame>;
+export type TypingNoticeFrame = z.infer<typeof typingNoticeFrame>;
+export type DeletedFrame = z.infer<typeof deletedFrame>;
+export type ErrorFrame = z.infer<typeof errorFrame>;
+export type ServerFrame = z.infer<typeof serverFrame>;
+
+/** The one builder of error frames: every refusal over a socket has this shape. */
+export function errorFrameOf(code: ErrorCode, message: string, clientId?: string): ErrorFrame {
+	const frame: ErrorFrame = { type: "error", code, message };
+	if (clientId !== undefined) frame.clientId = clientId;
+	return frame;
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameModels: [
+	Same<z.infer<typeof userRef>, models.UserRef>,
+	Same<z.infer<typeof sessionUser>, models.SessionUser>,
+	Same<z.infer<typeof chatMessage>, models.ChatMessage>,
+	Same<z.infer<typeof chatSettings>, models.ChatSettings>,
+] = [true, true, true, true];
+void sameModels;
