@@ -1,8 +1,25 @@
 import { z } from "zod";
 import { limits } from "./limits";
 
-/** Characters never allowed in names: C0/C1 controls and bidirectional overrides (spoofing). */
-const forbiddenInNames = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * A lone UTF-16 surrogate cannot be encoded as UTF-8: storage and the wire would replace it with
+ * U+FFFD, so what was acknowledged would not be what is stored. With the `u` flag a surrogate
+ * pair is one code point outside `\p{Cs}`, so only unpaired halves match.
+ */
+const loneSurrogate = /\p{Cs}/u;
+
+/** Bidirectional overrides and isolates: they can make text read differently from what it is. */
+const bidiControls = "\u202A-\u202E\u2066-\u2069";
+
+/** Characters never allowed in names: C0/C1 controls (newline and tab too) and bidi controls. */
+const forbiddenInNames = new RegExp(`[\\p{Cc}${bidiControls}]`, "u");
+
+/** Characters never allowed in message text: the same, except newline and tab. */
+const forbiddenInText = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${bidiControls}]`, "u");
+
+export function isWellFormed(text: string): boolean {
+	return !loneSurrogate.test(text);
+}
 
 /** Length in characters as a person counts them, not UTF-16 code units. */
 export function characterCount(text: string): number {
@@ -11,25 +28,44 @@ export function characterCount(text: string): number {
 	return count;
 }
 
+/** CRLF and lone CR become LF, so a line break counts as one character whatever the sender's OS. */
+export function normalizeLineBreaks(text: string): string {
+	return text.replace(/\r\n?/g, "\n");
+}
+
+const wellFormed = (what: string) =>
+	z.string().refine(isWellFormed, {
+		message: `${what} must be well-formed Unicode (it holds an unpaired surrogate)`,
+		abort: true,
+	});
+
 function displayName(what: string, max: number) {
-	return z
-		.string()
+	return wellFormed(what)
 		.trim()
 		.refine((name) => characterCount(name) >= 1 && characterCount(name) <= max, {
 			message: `${what} must be 1 to ${max} characters`,
 		})
 		.refine((name) => !forbiddenInNames.test(name), {
-			message: `${what} must not contain control characters`,
+			message: `${what} must not contain control characters or bidirectional overrides`,
 		});
 }
 
 export const userName = displayName("name", limits.userNameMax);
 export const chatName = displayName("name", limits.chatNameMax);
 
-export const messageText = z
-	.string()
+/**
+ * Message text is stored exactly as validated here: line breaks normalised to LF, then trimmed.
+ * Controls other than newline and tab, and bidi controls, are refused rather than stripped, so
+ * the sender's acknowledgement always shows what everyone else sees.
+ */
+export const messageText = wellFormed("text")
+	.overwrite(normalizeLineBreaks)
 	.trim()
 	.refine((text) => text.length > 0, { message: "text must not be empty" })
+	.refine((text) => !forbiddenInText.test(text), {
+		message:
+			"text must not contain control characters (other than newline and tab) or bidirectional overrides (U+202A-U+202E, U+2066-U+2069)",
+	})
 	.refine((text) => characterCount(text) <= limits.textMax, {
 		message: `text must be at most ${limits.textMax} characters`,
 	});
