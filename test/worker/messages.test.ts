@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../worker/auth/tokens";
-import type { HistoryPage } from "../../worker/protocol";
+import type { ErrorBody, HistoryPage } from "../../worker/protocol";
 import {
 	api,
 	bearer,
@@ -176,7 +176,7 @@ describe("POST /api/chats/:id/messages", () => {
 		expect((await postMessage(chat.id, token, "🙂".repeat(4000))).status).toBe(201);
 	});
 
-	it("rate limits each user to 20 messages per 10 s with 429 and Retry-After", async () => {
+	it("rate limits each user to 20 messages per 10 s with 429, retryAfterMs and Retry-After", async () => {
 		const chat = await createChat();
 		const { token } = await joinToken(chat, "spammer");
 		for (let index = 0; index < 20; index++) {
@@ -187,8 +187,13 @@ describe("POST /api/chats/:id/messages", () => {
 			{ text: "one too many" },
 			bearer(token),
 		);
+		const body = await response.clone().json<ErrorBody>();
 		await expectError(response, 429, "rate_limited");
-		expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+		const wait = body.error.retryAfterMs ?? 0;
+		expect(wait).toBeGreaterThan(0);
+		expect(wait).toBeLessThanOrEqual(10_000);
+		expect(Number.isInteger(wait)).toBe(true);
+		expect(Number(response.headers.get("Retry-After"))).toBe(Math.ceil(wait / 1000));
 		expect(await storedMessageCount(chat.id)).toBe(20);
 		const other = await joinToken(chat, "someone else");
 		expect((await postMessage(chat.id, other.token, "still fine")).status).toBe(201);

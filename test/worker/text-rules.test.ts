@@ -22,7 +22,11 @@ async function storedTexts(chatId: string): Promise<string[]> {
 const refusedTexts: Array<[string, string, RegExp]> = [
 	["a lone high surrogate", "a\ud800b", /well-formed Unicode/],
 	["a lone low surrogate", "a\udc00b", /well-formed Unicode/],
-	["2,700 lone surrogates (16 KB that would be stored as 8,100 characters)", "\ud800".repeat(2700), /well-formed/],
+	[
+		"2,700 lone surrogates (16 KB that would be stored as 8,100 characters)",
+		"\ud800".repeat(2700),
+		/well-formed/,
+	],
 	["a bell control character", "ding\u0007", /control characters/],
 	["a C1 control character", "x\u0085y", /control characters/],
 	["a right-to-left override", "file\u202Etxt.exe", /bidirectional overrides/],

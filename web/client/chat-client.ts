@@ -26,7 +26,7 @@ import { Outbox, type PendingSend } from "./outbox.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 import { TokenKeeper } from "./token-keeper.ts";
 
-/** A send refused with `rate_limited` is tried again after this long. */
+/** A send refused with `rate_limited` by a server that names no `retryAfterMs` is tried again after this long. */
 const rateLimitRetryMs = 2500;
 const tickMs = 1000;
 /** Upper bound on HTTP pages fetched to fill a replay gap (200 messages each). */
@@ -369,7 +369,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		if (clientId !== undefined) {
 			const pending = this.#outbox.list().find((entry) => entry.clientId === clientId);
 			if (pending && frame.code === "rate_limited") {
-				this.#outbox.defer(clientId, Date.now(), rateLimitRetryMs);
+				this.#outbox.defer(clientId, Date.now(), frame.retryAfterMs ?? rateLimitRetryMs);
 			} else if (pending) {
 				this.#outbox.drop(clientId);
 				this.emit("rejected", { pending, code: frame.code, message: frame.message });

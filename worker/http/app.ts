@@ -21,8 +21,18 @@ function describe(error: ZodError): string {
 	return issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
 }
 
-function errorJson(c: Context, status: ApiError["status"], code: ErrorCode, message: string) {
-	return c.json({ error: { code, message } } satisfies ErrorBody, status);
+function errorJson(
+	c: Context,
+	status: ApiError["status"],
+	code: ErrorCode,
+	message: string,
+	retryAfterMs?: number,
+) {
+	if (retryAfterMs === undefined) return c.json({ error: { code, message } } satisfies ErrorBody, status);
+	const wait = Math.ceil(retryAfterMs);
+	// Retry-After (whole seconds) for generic HTTP clients; retryAfterMs for ours, which can be precise.
+	c.header("Retry-After", String(Math.ceil(wait / 1000)));
+	return c.json({ error: { code, message, retryAfterMs: wait } } satisfies ErrorBody, status);
 }
 
 const api = new OpenAPIHono<AppEnv>({
@@ -83,7 +93,8 @@ app.route("/api", api);
 app.notFound((c) => errorJson(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
 
 app.onError((error, c) => {
-	if (error instanceof ApiError) return errorJson(c, error.status, error.code, error.message);
+	if (error instanceof ApiError)
+		return errorJson(c, error.status, error.code, error.message, error.retryAfterMs);
 	if (error instanceof HTTPException) {
 		const status = error.status;
 		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";

@@ -16,7 +16,15 @@ export const errorCodes = [
 export type ErrorCode = (typeof errorCodes)[number];
 
 export const errorBody = z.object({
-	error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+	error: z.object({
+		code: z.enum(errorCodes),
+		message: z.string(),
+		/**
+		 * On retryable errors (`rate_limited`): how long to wait before trying again, in ms. The
+		 * `Retry-After` header says the same in whole seconds, rounded up.
+		 */
+		retryAfterMs: z.number().int().nonnegative().optional(),
+	}),
 });
 
 /** The body of every HTTP error response. */

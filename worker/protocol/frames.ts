@@ -84,6 +84,8 @@ export interface ErrorFrame {
 	message: string;
 	/** Set when the error answers a `send` that carried a clientId. */
 	clientId?: string;
+	/** On retryable errors (`rate_limited`): wait this long, in ms, before sending it again. */
+	retryAfterMs?: number;
 }
 
 export type ServerFrame =

@@ -302,6 +302,7 @@ function rateLimited(retryAfterMs: number, clientId?: string): ServerFrame {
 		type: "error",
 		code: "rate_limited",
 		message: `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+		retryAfterMs: Math.ceil(retryAfterMs),
 	};
 	if (clientId !== undefined) frame.clientId = clientId;
 	return frame;

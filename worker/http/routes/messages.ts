@@ -58,7 +58,7 @@ export const messages = new OpenAPIHono<AppEnv>()
 				400: errorResponse("Invalid body"),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
 				404: errorResponse("No such chat"),
-				429: errorResponse("Rate limited; see Retry-After"),
+				429: errorResponse("Rate limited; wait `error.retryAfterMs` ms (or Retry-After seconds)"),
 			},
 		}),
 		async (c) => {
@@ -68,8 +68,13 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const result = await roomStub(c.env, id).postMessage({ id: user.id, name: user.name }, text, clientId);
 			if (!result) throw chatNotFound();
 			if (result.kind === "rate_limited") {
-				c.header("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
-				throw new ApiError(429, "rate_limited", "Too many messages; slow down");
+				const seconds = Math.ceil(result.retryAfterMs / 1000);
+				throw new ApiError(
+					429,
+					"rate_limited",
+					`Too many messages; try again in ${seconds} s`,
+					result.retryAfterMs,
+				);
 			}
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},
