@@ -1,6 +1,8 @@
 /** Tunables read from the environment (wrangler.toml `[vars]`, `.dev.vars`, or secrets). */
 export interface Settings {
 	tokenTtlMs: number;
+	/** A chain of token refreshes ends this long after its first token was issued. */
+	sessionMaxAgeMs: number;
 	messageRetention: number;
 	rateLimitMessages: number;
 	rateLimitWindowMs: number;
@@ -13,6 +15,7 @@ type SettingsEnv = Partial<Record<keyof typeof names, string>>;
 
 const names = {
 	TOKEN_TTL_SECONDS: 3600,
+	SESSION_MAX_AGE_SECONDS: 30 * 24 * 3600,
 	MESSAGE_RETENTION: 100_000,
 	RATE_LIMIT_MESSAGES: 20,
 	RATE_LIMIT_WINDOW_MS: 10_000,
@@ -31,6 +34,7 @@ function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "COR
 export function readSettings(env: SettingsEnv): Settings {
 	return {
 		tokenTtlMs: positiveNumber(env, "TOKEN_TTL_SECONDS") * 1000,
+		sessionMaxAgeMs: positiveNumber(env, "SESSION_MAX_AGE_SECONDS") * 1000,
 		messageRetention: Math.floor(positiveNumber(env, "MESSAGE_RETENTION")),
 		rateLimitMessages: positiveNumber(env, "RATE_LIMIT_MESSAGES"),
 		rateLimitWindowMs: positiveNumber(env, "RATE_LIMIT_WINDOW_MS"),

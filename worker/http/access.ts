@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
+import { readSettings } from "../config";
 import type { Role } from "../protocol";
 import type { RoomInit } from "../room/room-record";
 import { ApiError, chatNotFound } from "./api-error";
@@ -39,13 +40,25 @@ export async function requireToken(c: AppContext, id: string, token: string | nu
 	return check.claims;
 }
 
-/** A previous token of this chat presented for a refresh, expired or not; null when none was sent. */
+/**
+ * A previous token of this chat presented for a refresh, expired or not; null when none was sent.
+ * Its session must be younger than the absolute bound, or a stolen token could be refreshed forever.
+ */
 export async function previousToken(c: AppContext, id: string): Promise<TokenClaims | null> {
 	const token = bearerToken(c);
 	if (token === null) return null;
 	const check = await verifyToken(c.env.TOKEN_SECRET, token, refreshGraceMs);
 	if (!check.ok || check.claims.chatId !== id) {
 		throw new ApiError(401, "unauthorized", "The previous token is invalid, too old, or for another chat");
+	}
+	const { sessionMaxAgeMs } = readSettings(c.env);
+	if (Date.now() - check.claims.sessionStartedAt >= sessionMaxAgeMs) {
+		const days = Math.round((sessionMaxAgeMs / 86_400_000) * 10) / 10;
+		throw new ApiError(
+			401,
+			"unauthorized",
+			`The session began more than ${days} days ago and cannot be refreshed any more; join again without the old token`,
+		);
 	}
 	return check.claims;
 }

@@ -8,6 +8,7 @@ import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
+import { health } from "./health";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
 import { socket } from "./routes/socket";
@@ -66,7 +67,7 @@ api.use(
 	}),
 );
 
-api.get("/health", (c) => c.json({ ok: true }));
+api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);

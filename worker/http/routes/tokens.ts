@@ -15,13 +15,15 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		summary: "Get a join token",
 		description:
 			"Private chats need `key` (inviteKey, or ownerKey for the owner role). Send a previous token of " +
-			"this chat as a bearer token (even one expired up to 7 days ago) to keep the same user id.",
+			"this chat as a bearer token (even one expired up to 7 days ago) to keep the same user id; a " +
+			"session (the chain of refreshes since its first token) ends after SESSION_MAX_AGE_SECONDS " +
+			"(30 days by default), and older ones get 401.",
 		security: [{}, ...bearerSecurity],
 		request: { params: chatIdParam, body: jsonBody(tokenBody) },
 		responses: {
 			201: jsonResponse(issuedToken, "A signed token bound to this chat"),
 			400: errorResponse("Invalid body"),
-			401: errorResponse("The previous token is invalid"),
+			401: errorResponse("The previous token is invalid, or its session is older than the bound"),
 			403: errorResponse("Wrong key for a public chat"),
 			404: errorResponse("No such chat, or private and the key is missing or wrong"),
 			500: errorResponse("TOKEN_SECRET is not configured"),
@@ -39,8 +41,12 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 
 		const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
 		const user = { id: previous?.user.id ?? newUserId(), name, role };
-		const expiresAt = Date.now() + readSettings(c.env).tokenTtlMs;
-		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt });
+		const settings = readSettings(c.env);
+		const now = Date.now();
+		const sessionStartedAt = previous?.sessionStartedAt ?? now;
+		// No token outlives its session: the last one of a chain expires when the session does.
+		const expiresAt = Math.min(now + settings.tokenTtlMs, sessionStartedAt + settings.sessionMaxAgeMs);
+		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt, sessionStartedAt });
 		return c.json({ token, expiresAt, user }, 201);
 	},
 );
