@@ -57,9 +57,9 @@ describe("ChatClient against the running app", () => {
 		const sockets: WebSocket[] = [];
 		let refuse = false;
 		class TrackedWebSocket extends WebSocket {
-			constructor(url: string | URL) {
+			constructor(url: string | URL, protocols?: string | string[]) {
 				// While "the network is down", connect where nothing listens: the attempt fails for real.
-				super(refuse ? "ws://127.0.0.1:9/" : url);
+				super(refuse ? "ws://127.0.0.1:9/" : url, protocols);
 				sockets.push(this);
 			}
 		}
@@ -84,7 +84,11 @@ describe("ChatClient against the running app", () => {
 		await pause(500);
 		expect(received.map((message) => message.text)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
 		expect(received.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
-		expect(new URL(sockets.at(-1)?.url ?? "").searchParams.get("since")).toBe("1");
+		const resumedAt = new URL(sockets.at(-1)?.url ?? "");
+		expect(resumedAt.searchParams.get("since")).toBe("1");
+		// No secret in the address: the token went as a subprotocol, answered with edgechat.v1 alone.
+		expect(resumedAt.searchParams.has("token")).toBe(false);
+		expect(sockets.at(-1)?.protocol).toBe("edgechat.v1");
 	});
 
 	it("delivers a message sent while disconnected exactly once", async () => {

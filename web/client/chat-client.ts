@@ -244,7 +244,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 		let socket: WebSocket;
 		try {
-			socket = new this.#WebSocket(this.#socketUrl(token.token));
+			socket = new this.#WebSocket(this.#socketUrl(), socketProtocols(token.token));
 		} catch (error) {
 			// Only a malformed address throws here (a bad baseUrl): retrying cannot help.
 			this.#fail("bad_request", error instanceof Error ? error.message : String(error));
@@ -288,10 +288,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.emit("error", { code, message, fatal: true });
 	}
 
-	#socketUrl(token: string): string {
+	/** No secret goes in the URL: the token travels as a subprotocol (see `socketProtocols`). */
+	#socketUrl(): string {
 		const url = new URL(`/api/chats/${encodeURIComponent(this.chatId)}/ws`, this.api.baseUrl);
 		url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-		url.searchParams.set("token", token);
 		// The first join needs no replay: older history is paged over HTTP on demand.
 		if (this.#everLive) url.searchParams.set("since", String(this.lastSeq));
 		return url.href;
@@ -499,6 +499,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#state = state;
 		this.emit("state", retryInMs === undefined ? { state } : { state, retryInMs });
 	}
+}
+
+/**
+ * A WebSocket cannot carry headers from a browser, so the token rides in the subprotocol list; the
+ * server answers with `edgechat.v1` alone and never echoes it (docs/API.md).
+ */
+function socketProtocols(token: string): string[] {
+	return ["edgechat.v1", `edgechat.token.${token}`];
 }
 
 function detach(socket: WebSocket): void {

@@ -64,8 +64,8 @@ export class ChatApi {
 
 	/** A private chat answers 404 unless `key` (invite or owner key) or `token` is given. */
 	getChat(chatId: string, access: { key?: string; token?: string } = {}): Promise<ChatWithConnections> {
-		const query = access.key ? `?key=${encodeURIComponent(access.key)}` : "";
-		return this.#call("GET", `${chatPath(chatId)}${query}`, { token: access.token });
+		// The key goes in a header: query strings end up in server logs and browser history.
+		return this.#call("GET", chatPath(chatId), { token: access.token, key: access.key });
 	}
 
 	/**
@@ -110,6 +110,7 @@ export class ChatApi {
 		const headers: Record<string, string> = {};
 		if (options.body !== undefined) headers["content-type"] = "application/json";
 		if (options.token) headers.authorization = `Bearer ${options.token}`;
+		if (options.key) headers["x-chat-key"] = options.key;
 		let response: Response;
 		try {
 			response = await this.#fetch(`${this.baseUrl}${path}`, {
@@ -128,6 +129,8 @@ export class ChatApi {
 interface RequestOptions {
 	body?: unknown;
 	token?: string | undefined;
+	/** A chat's invite or owner key, sent as `X-Chat-Key`. */
+	key?: string | undefined;
 }
 
 function chatPath(chatId: string): string {

@@ -4,6 +4,7 @@ import { readSettings } from "../config";
 import type { Role } from "../protocol";
 import type { RoomInit } from "../room/room-record";
 import { ApiError, chatNotFound } from "./api-error";
+import { presentedKey } from "./chat-key";
 import { chatRecord, roleForKey } from "./chat-records";
 import { roomStub } from "./room-stub";
 
@@ -67,7 +68,12 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
  * Who may read a chat's details and history: anyone for a public chat; for a private one, only
  * with its invite or owner key or a token for it. Everyone else is told the chat does not exist.
  */
-export async function readAccess(c: AppContext, id: string, key: string | undefined): Promise<ChatAccess> {
+export async function readAccess(
+	c: AppContext,
+	id: string,
+	keyInQuery: string | undefined,
+): Promise<ChatAccess> {
+	const key = presentedKey(c, keyInQuery);
 	const chat = await chatRecord(c.env, id);
 	if (!chat) throw chatNotFound();
 	const keyRole = await checkKey(chat, key);

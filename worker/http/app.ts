@@ -8,6 +8,7 @@ import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
+import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
@@ -51,7 +52,7 @@ api.use(
 			if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return origin;
 			return allowed.includes("*") ? origin : null;
 		},
-		allowHeaders: ["Content-Type", "Authorization"],
+		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader],
 		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,

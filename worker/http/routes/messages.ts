@@ -2,7 +2,14 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { historyPage, historyQuery, postedMessage, postMessageBody } from "../../protocol";
 import { type AppEnv, bearerToken, readAccess, requireToken, roomStub } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+import {
+	bearerSecurity,
+	chatIdParam,
+	chatKeyHeaders,
+	errorResponse,
+	jsonBody,
+	jsonResponse,
+} from "../schemas";
 
 const seqParam = chatIdParam.extend({
 	seq: z.coerce
@@ -20,11 +27,12 @@ export const messages = new OpenAPIHono<AppEnv>()
 			summary: "Page through history",
 			description:
 				"Ascending by seq. No cursor: the newest `limit`. `before`: the `limit` just below it. `after`: the " +
-				"`limit` just above it. Private chats need a bearer token (or ?key=).",
+				"`limit` just above it. Private chats need a bearer token (or the key, as X-Chat-Key or ?key=).",
 			security: [{}, ...bearerSecurity],
 			request: {
 				params: chatIdParam,
 				query: historyQuery.extend({ key: z.string().max(200).optional() }),
+				headers: chatKeyHeaders,
 			},
 			responses: {
 				200: jsonResponse(historyPage, "A page of messages"),

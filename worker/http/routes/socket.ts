@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { userHeader } from "../../room/chat-room";
 import { type AppEnv, bearerToken, requireToken, roomStub } from "../access";
 import { ApiError } from "../api-error";
+import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -12,13 +13,14 @@ export const socket = new OpenAPIHono<AppEnv>();
 socket.get("/chats/:id/ws", async (c) => {
 	const id = c.req.param("id");
 	const stub = roomStub(c.env, id);
-	const claims = await requireToken(c, id, c.req.query("token") ?? bearerToken(c));
+	const offered = offeredProtocols(c.req.raw.headers);
+	const claims = await requireToken(c, id, c.req.query("token") ?? offered.token ?? bearerToken(c));
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
-	const headers = new Headers(c.req.raw.headers);
+	const headers = withoutTokenProtocol(c.req.raw.headers);
 	headers.set(userHeader, JSON.stringify(claims.user));
-	return stub.fetch(new Request(c.req.raw.url, { headers }));
+	return answerProtocol(await stub.fetch(new Request(c.req.raw.url, { headers })), offered);
 });
 
 socket.openAPIRegistry.registerPath({
@@ -26,10 +28,12 @@ socket.openAPIRegistry.registerPath({
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
-		"`?token=T[&since=SEQ]`. The server sends `ready`, then every stored message with seq > since (the newest " +
+		"`[?since=SEQ]`, with the token offered as the subprotocol `edgechat.token.<token>` beside `edgechat.v1` " +
+		"(the answer names `edgechat.v1` alone), or as a bearer header, or (older clients) as `?token=`. The server sends `ready`, then every stored message with seq > since (the newest " +
 		"1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
 	responses: {
-		101: { description: "Switching protocols" },
+		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
+		400: { description: "A token subprotocol was offered without edgechat.v1" },
 		401: { description: "Missing, invalid, expired or other-chat token" },
 		404: { description: "No such chat" },
 		426: { description: "Not a WebSocket request" },

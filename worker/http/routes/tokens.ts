@@ -5,8 +5,16 @@ import { newUserId } from "../../ids";
 import { issuedToken, type Role, tokenBody } from "../../protocol";
 import { type AppEnv, checkKey, previousToken } from "../access";
 import { chatNotFound } from "../api-error";
+import { presentedKey } from "../chat-key";
 import { chatRecord } from "../chat-records";
-import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+import {
+	bearerSecurity,
+	chatIdParam,
+	chatKeyHeaders,
+	errorResponse,
+	jsonBody,
+	jsonResponse,
+} from "../schemas";
 
 export const tokens = new OpenAPIHono<AppEnv>().openapi(
 	createRoute({
@@ -14,12 +22,13 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		path: "/chats/{id}/tokens",
 		summary: "Get a join token",
 		description:
-			"Private chats need `key` (inviteKey, or ownerKey for the owner role). Send a previous token of " +
+			"Private chats need `key` (inviteKey, or ownerKey for the owner role), in the body or as the " +
+			"X-Chat-Key header. Send a previous token of " +
 			"this chat as a bearer token (even one expired up to 7 days ago) to keep the same user id; a " +
 			"session (the chain of refreshes since its first token) ends after SESSION_MAX_AGE_SECONDS " +
 			"(30 days by default), and older ones get 401.",
 		security: [{}, ...bearerSecurity],
-		request: { params: chatIdParam, body: jsonBody(tokenBody) },
+		request: { params: chatIdParam, body: jsonBody(tokenBody), headers: chatKeyHeaders },
 		responses: {
 			201: jsonResponse(issuedToken, "A signed token bound to this chat"),
 			400: errorResponse("Invalid body"),
@@ -31,7 +40,8 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
-		const { name, key } = c.req.valid("json");
+		const { name, key: keyInBody } = c.req.valid("json");
+		const key = presentedKey(c, keyInBody);
 		const previous = await previousToken(c, id);
 		const chat = await chatRecord(c.env, id);
 		if (!chat) throw chatNotFound();
