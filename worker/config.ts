@@ -9,6 +9,8 @@ export interface Settings {
 	presenceWindowMs: number;
 	directoryReportMs: number;
 	corsOrigins: string[];
+	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
+	embedOrigins: string[];
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -22,9 +24,12 @@ const names = {
 	PRESENCE_WINDOW_MS: 250,
 	DIRECTORY_REPORT_MS: 2000,
 	CORS_ORIGINS: 0,
+	EMBED_ORIGINS: 0,
 } as const;
 
-function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "CORS_ORIGINS">): number {
+type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
+
+function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, ListName>): number {
 	const raw = env[name];
 	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
 	// A typo in a tunable should not take the service down: fall back to the documented default.
@@ -40,9 +45,16 @@ export function readSettings(env: SettingsEnv): Settings {
 		rateLimitWindowMs: positiveNumber(env, "RATE_LIMIT_WINDOW_MS"),
 		presenceWindowMs: positiveNumber(env, "PRESENCE_WINDOW_MS"),
 		directoryReportMs: positiveNumber(env, "DIRECTORY_REPORT_MS"),
-		corsOrigins: (env.CORS_ORIGINS ?? "")
-			.split(",")
-			.map((origin) => origin.trim())
-			.filter((origin) => origin.length > 0),
+		corsOrigins: list(env, "CORS_ORIGINS"),
+		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
 	};
+}
+
+/** A comma-separated list; unset or empty means `fallback`. */
+function list(env: SettingsEnv, name: ListName, fallback: string[] = []): string[] {
+	const items = (env[name] ?? "")
+		.split(",")
+		.map((item) => item.trim())
+		.filter((item) => item.length > 0);
+	return items.length > 0 ? items : fallback;
 }

@@ -10,6 +10,7 @@ import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
 import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
+import { servePage } from "./pages";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
 import { socket } from "./routes/socket";
@@ -91,6 +92,7 @@ api.doc31("/openapi.json", {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.route("/api", api);
+app.get("*", servePage);
 
 app.notFound((c) => errorJson(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
 
