@@ -59,6 +59,28 @@ describe("GET /api/chats/:id/messages", () => {
 		expect((await history(chat.id, "?after=30")).messages).toEqual([]);
 	});
 
+	it("says hasMore: false when exactly limit messages remain before the cursor, or in the chat", async () => {
+		const chat = await createChat();
+		await seedMessages(chat.id, 100);
+		const lastOlder = await history(chat.id, "?before=51&limit=50");
+		expect(seqs(lastOlder)).toEqual(range(1, 50));
+		expect(lastOlder.hasMore).toBe(false);
+		const oneMore = await history(chat.id, "?before=52&limit=50");
+		expect(seqs(oneMore)).toEqual(range(2, 51));
+		expect(oneMore.hasMore).toBe(true);
+		const lastNewer = await history(chat.id, "?after=50&limit=50");
+		expect(seqs(lastNewer)).toEqual(range(51, 100));
+		expect(lastNewer.hasMore).toBe(false);
+		const betweenExactly = await history(chat.id, "?after=10&before=21&limit=10");
+		expect(seqs(betweenExactly)).toEqual(range(11, 20));
+		expect(betweenExactly.hasMore).toBe(false);
+		const small = await createChat();
+		await seedMessages(small.id, 50);
+		const whole = await history(small.id, "?limit=50");
+		expect(seqs(whole)).toEqual(range(1, 50));
+		expect(whole.hasMore).toBe(false);
+	});
+
 	it("returns whole messages with author, text and time", async () => {
 		const chat = await createChat();
 		const { token, user } = await joinToken(chat, "Ada");
