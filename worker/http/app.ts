@@ -85,7 +85,10 @@ api.doc31("/openapi.json", {
 	info: {
 		title: "edgechat API",
 		version: "1",
-		description: "Chats, join tokens and history. WebSocket frames are described in docs/API.md.",
+		description:
+			"Chats, join tokens and history. WebSocket frames are described in docs/API.md. Unknown fields in " +
+			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
+			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",
 	},
 	servers: [{ url: "/api" }],
 });

@@ -47,7 +47,11 @@ function displayName(what: string, max: number) {
 		})
 		.refine((name) => !forbiddenInNames.test(name), {
 			message: `${what} must not contain control characters or bidirectional overrides`,
-		});
+		})
+		.describe(
+			`1 to ${max} characters (code points) after trimming; well-formed Unicode; no control characters ` +
+				"and no bidirectional overrides or isolates (U+202A-U+202E, U+2066-U+2069)",
+		);
 }
 
 export const userName = displayName("name", limits.userNameMax);
@@ -68,7 +72,13 @@ export const messageText = wellFormed("text")
 	})
 	.refine((text) => characterCount(text) <= limits.textMax, {
 		message: `text must be at most ${limits.textMax} characters`,
-	});
+	})
+	.describe(
+		`1 to ${limits.textMax} characters (code points) once CRLF and CR are turned into LF and the text is ` +
+			"trimmed, which is how it is stored; well-formed Unicode (no unpaired surrogates); no control " +
+			"characters other than newline and tab; no bidirectional overrides or isolates " +
+			"(U+202A-U+202E, U+2066-U+2069). Refused with bad_request, never altered otherwise.",
+	);
 
 /** Chosen by the client to make a send idempotent; unique per user within a chat. */
 export const clientId = z
