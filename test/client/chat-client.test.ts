@@ -51,6 +51,27 @@ describe("ChatClient against the running app", () => {
 		expect(client.pending).toEqual([]);
 	});
 
+	it("keeps as pending exactly the text the server will store and echo (line breaks as LF)", async () => {
+		const chat = await api.createChat({ name: unique("Client line breaks") });
+		const client = await join(chat.id, "windows bot");
+		const received = record(client);
+		const pending = client.send(" one\r\ntwo\rthree ");
+		expect(pending.text).toBe("one\ntwo\nthree");
+		await until(() => received.length === 1, "the echo");
+		expect(received[0]?.text).toBe(pending.text);
+	});
+
+	it("reports a text the server refuses (a bidi override) as rejected, and sends it no more", async () => {
+		const chat = await api.createChat({ name: unique("Client refused text") });
+		const client = await join(chat.id, "spoofer");
+		const rejected: string[] = [];
+		client.on("rejected", ({ pending, code }) => rejected.push(`${pending.clientId} ${code}`));
+		const pending = client.send("invoice\u202Efdp.exe");
+		await until(() => rejected.length === 1, "the refusal");
+		expect(rejected).toEqual([`${pending.clientId} bad_request`]);
+		expect(client.pending).toEqual([]);
+	});
+
 	it("resumes after a socket cut with exactly the messages it missed, in order", async () => {
 		const chat = await api.createChat({ name: unique("Client resume") });
 		// Keep a handle on the reader's real sockets so the test can cut one.

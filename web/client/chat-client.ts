@@ -11,6 +11,7 @@ import type {
 	UserRef,
 } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
+import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
 import type {
 	ChatClientEvents,
@@ -156,7 +157,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	 * set and the same `clientId`.
 	 */
 	send(text: string): PendingSend {
-		const trimmed = text.trim();
+		// As the server stores it (docs/API.md, Limits), so the pending text is what the echo says.
+		const trimmed = normalizeLineBreaks(text).trim();
 		const length = [...trimmed].length;
 		if (length === 0 || length > limits.textMax) {
 			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);

@@ -1,12 +1,6 @@
 import { z } from "zod";
 import { limits } from "./limits";
-
-/**
- * A lone UTF-16 surrogate cannot be encoded as UTF-8: storage and the wire would replace it with
- * U+FFFD, so what was acknowledged would not be what is stored. With the `u` flag a surrogate
- * pair is one code point outside `\p{Cs}`, so only unpaired halves match.
- */
-const loneSurrogate = /\p{Cs}/u;
+import { characterCount, isWellFormed, normalizeLineBreaks } from "./text";
 
 /** Bidirectional overrides and isolates: they can make text read differently from what it is. */
 const bidiControls = "\u202A-\u202E\u2066-\u2069";
@@ -16,22 +10,6 @@ const forbiddenInNames = new RegExp(`[\\p{Cc}${bidiControls}]`, "u");
 
 /** Characters never allowed in message text: the same, except newline and tab. */
 const forbiddenInText = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${bidiControls}]`, "u");
-
-export function isWellFormed(text: string): boolean {
-	return !loneSurrogate.test(text);
-}
-
-/** Length in characters as a person counts them, not UTF-16 code units. */
-export function characterCount(text: string): number {
-	let count = 0;
-	for (const _ of text) count++;
-	return count;
-}
-
-/** CRLF and lone CR become LF, so a line break counts as one character whatever the sender's OS. */
-export function normalizeLineBreaks(text: string): string {
-	return text.replace(/\r\n?/g, "\n");
-}
 
 const wellFormed = (what: string) =>
 	z.string().refine(isWellFormed, {

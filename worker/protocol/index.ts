@@ -8,3 +8,4 @@ export * from "./fields";
 export * from "./frames";
 export * from "./limits";
 export * from "./models";
+export * from "./text";
