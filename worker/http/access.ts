@@ -54,11 +54,10 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
 	}
 	const { sessionMaxAgeMs } = readSettings(c.env);
 	if (Date.now() - check.claims.sessionStartedAt >= sessionMaxAgeMs) {
-		const days = Math.round((sessionMaxAgeMs / 86_400_000) * 10) / 10;
 		throw new ApiError(
 			401,
 			"unauthorized",
-			`The session began more than ${days} days ago and cannot be refreshed any more; join again without the old token`,
+			`The session began more than ${duration(sessionMaxAgeMs)} ago and cannot be refreshed any more; join again without the old token`,
 		);
 	}
 	return check.claims;
@@ -94,4 +93,20 @@ export async function checkKey(chat: RoomInit, key: string | undefined): Promise
 	if (key === undefined || keyRole !== null) return keyRole;
 	if (chat.visibility === "private") throw chatNotFound();
 	throw new ApiError(403, "forbidden", "The key does not match this chat");
+}
+
+/** "30 days", "2 hours", "90 seconds": the largest unit that divides evenly enough to read. */
+function duration(ms: number): string {
+	const units: Array<[string, number]> = [
+		["day", 86_400_000],
+		["hour", 3_600_000],
+		["minute", 60_000],
+	];
+	for (const [unit, size] of units) {
+		const count = Math.round(ms / size);
+		if (count >= 1 && Math.abs(count * size - ms) < size / 10)
+			return `${count} ${unit}${count === 1 ? "" : "s"}`;
+	}
+	const seconds = Math.round(ms / 1000);
+	return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }

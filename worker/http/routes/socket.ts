@@ -28,9 +28,10 @@ socket.openAPIRegistry.registerPath({
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
-		"`[?since=SEQ]`, with the token offered as the subprotocol `edgechat.token.<token>` beside `edgechat.v1` " +
-		"(the answer names `edgechat.v1` alone), or as a bearer header, or (older clients) as `?token=`. The server sends `ready`, then every stored message with seq > since (the newest " +
-		"1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
+		"`[?since=SEQ]`. Offer the subprotocols `edgechat.v1` and `edgechat.token.<token>` (the answer names " +
+		"`edgechat.v1` alone); clients that can set headers may send a bearer token instead, and `?token=` " +
+		"still works for older clients. The server sends `ready`, then every stored message with seq > since " +
+		"(the newest 1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
 	responses: {
 		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
 		400: { description: "A token subprotocol was offered without edgechat.v1" },
