@@ -157,8 +157,8 @@ describe("the rest of the API surface", () => {
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);
 	});
 
-	it("answers unknown API routes with a JSON 404", async () => {
-		await expectError(await api("/api/nope"), 404, "not_found");
+	it("answers unknown API routes, and /api itself with or without a slash, with a JSON 404", async () => {
+		for (const path of ["/api/nope", "/api", "/api/"]) await expectError(await api(path), 404, "not_found");
 	});
 
 	it("allows CORS from configured origins and the app's own origin only", async () => {
