@@ -1,6 +1,8 @@
 /** Tunables read from the environment (wrangler.toml `[vars]`, `.dev.vars`, or secrets). */
 export interface Settings {
 	tokenTtlMs: number;
+	/** A chain of token refreshes ends this long after its first token was issued. */
+	sessionMaxAgeMs: number;
 	messageRetention: number;
 	rateLimitMessages: number;
 	rateLimitWindowMs: number;
@@ -9,12 +11,15 @@ export interface Settings {
 	corsOrigins: string[];
 	/** The most sockets one object of a chat holds before new ones go to another object. */
 	roomShardCapacity: number;
+	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
+	embedOrigins: string[];
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
 
 const names = {
 	TOKEN_TTL_SECONDS: 3600,
+	SESSION_MAX_AGE_SECONDS: 30 * 24 * 3600,
 	MESSAGE_RETENTION: 100_000,
 	RATE_LIMIT_MESSAGES: 20,
 	RATE_LIMIT_WINDOW_MS: 10_000,
@@ -22,9 +27,12 @@ const names = {
 	DIRECTORY_REPORT_MS: 2000,
 	CORS_ORIGINS: 0,
 	ROOM_SHARD_CAPACITY: 2000,
+	EMBED_ORIGINS: 0,
 } as const;
 
-function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "CORS_ORIGINS">): number {
+type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
+
+function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, ListName>): number {
 	const raw = env[name];
 	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
 	// A typo in a tunable should not take the service down: fall back to the documented default.
@@ -34,15 +42,23 @@ function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, "COR
 export function readSettings(env: SettingsEnv): Settings {
 	return {
 		tokenTtlMs: positiveNumber(env, "TOKEN_TTL_SECONDS") * 1000,
+		sessionMaxAgeMs: positiveNumber(env, "SESSION_MAX_AGE_SECONDS") * 1000,
 		messageRetention: Math.floor(positiveNumber(env, "MESSAGE_RETENTION")),
 		rateLimitMessages: positiveNumber(env, "RATE_LIMIT_MESSAGES"),
 		rateLimitWindowMs: positiveNumber(env, "RATE_LIMIT_WINDOW_MS"),
 		presenceWindowMs: positiveNumber(env, "PRESENCE_WINDOW_MS"),
 		directoryReportMs: positiveNumber(env, "DIRECTORY_REPORT_MS"),
-		corsOrigins: (env.CORS_ORIGINS ?? "")
-			.split(",")
-			.map((origin) => origin.trim())
-			.filter((origin) => origin.length > 0),
 		roomShardCapacity: Math.max(1, Math.floor(positiveNumber(env, "ROOM_SHARD_CAPACITY"))),
+		corsOrigins: list(env, "CORS_ORIGINS"),
+		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
 	};
+}
+
+/** A comma-separated list; unset or empty means `fallback`. */
+function list(env: SettingsEnv, name: ListName, fallback: string[] = []): string[] {
+	const items = (env[name] ?? "")
+		.split(",")
+		.map((item) => item.trim())
+		.filter((item) => item.length > 0);
+	return items.length > 0 ? items : fallback;
 }

@@ -51,15 +51,36 @@ describe("ChatClient against the running app", () => {
 		expect(client.pending).toEqual([]);
 	});
 
+	it("keeps as pending exactly the text the server will store and echo (line breaks as LF)", async () => {
+		const chat = await api.createChat({ name: unique("Client line breaks") });
+		const client = await join(chat.id, "windows bot");
+		const received = record(client);
+		const pending = client.send(" one\r\ntwo\rthree ");
+		expect(pending.text).toBe("one\ntwo\nthree");
+		await until(() => received.length === 1, "the echo");
+		expect(received[0]?.text).toBe(pending.text);
+	});
+
+	it("reports a text the server refuses (a bidi override) as rejected, and sends it no more", async () => {
+		const chat = await api.createChat({ name: unique("Client refused text") });
+		const client = await join(chat.id, "spoofer");
+		const rejected: string[] = [];
+		client.on("rejected", ({ pending, code }) => rejected.push(`${pending.clientId} ${code}`));
+		const pending = client.send("invoice\u202Efdp.exe");
+		await until(() => rejected.length === 1, "the refusal");
+		expect(rejected).toEqual([`${pending.clientId} bad_request`]);
+		expect(client.pending).toEqual([]);
+	});
+
 	it("resumes after a socket cut with exactly the messages it missed, in order", async () => {
 		const chat = await api.createChat({ name: unique("Client resume") });
 		// Keep a handle on the reader's real sockets so the test can cut one.
 		const sockets: WebSocket[] = [];
 		let refuse = false;
 		class TrackedWebSocket extends WebSocket {
-			constructor(url: string | URL) {
+			constructor(url: string | URL, protocols?: string | string[]) {
 				// While "the network is down", connect where nothing listens: the attempt fails for real.
-				super(refuse ? "ws://127.0.0.1:9/" : url);
+				super(refuse ? "ws://127.0.0.1:9/" : url, protocols);
 				sockets.push(this);
 			}
 		}
@@ -84,7 +105,11 @@ describe("ChatClient against the running app", () => {
 		await pause(500);
 		expect(received.map((message) => message.text)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
 		expect(received.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
-		expect(new URL(sockets.at(-1)?.url ?? "").searchParams.get("since")).toBe("1");
+		const resumedAt = new URL(sockets.at(-1)?.url ?? "");
+		expect(resumedAt.searchParams.get("since")).toBe("1");
+		// No secret in the address: the token went as a subprotocol, answered with edgechat.v1 alone.
+		expect(resumedAt.searchParams.has("token")).toBe(false);
+		expect(sockets.at(-1)?.protocol).toBe("edgechat.v1");
 	});
 
 	it("delivers a message sent while disconnected exactly once", async () => {
@@ -107,6 +132,93 @@ describe("ChatClient against the running app", () => {
 		expect(seen.map((message) => message.text)).toEqual(["queued", "in flight"]);
 		const { messages } = await api.history(chat.id);
 		expect(messages.map((message) => message.text)).toEqual(["queued", "in flight"]);
+	});
+
+	it("hands its own message to the app once, though pause and resume bring it back twice", async () => {
+		const chat = await api.createChat({ name: unique("Client own once") });
+		const sender = await join(chat.id, "sender");
+		const own: string[] = [];
+		sender.on("message", ({ message, own: mine }) => {
+			if (mine) own.push(message.text);
+		});
+		sender.send("before the pause");
+		await until(() => own.length === 1 && sender.pending.length === 0, "the first echo");
+		// Out on the socket, then the link drops before its echo: on resume the replay (since) and
+		// the answer to the re-sent clientId both carry it.
+		sender.send("in flight");
+		sender.pause();
+		sender.resume();
+		await until(() => sender.state === "live" && sender.pending.length === 0, "acknowledged after resume");
+		sender.pause();
+		sender.resume();
+		await until(() => sender.state === "live", "live again");
+		sender.send("after");
+		await until(() => own.includes("after"), "the last echo");
+		await pause(500);
+		expect(own).toEqual(["before the pause", "in flight", "after"]);
+		const { messages } = await api.history(chat.id);
+		expect(messages.map((message) => message.text)).toEqual(["before the pause", "in flight", "after"]);
+	});
+
+	it("waits longer before each reconnect attempt while the server stays unreachable", async () => {
+		const chat = await api.createChat({ name: unique("Client backoff") });
+		let refuse = false;
+		class FlakyWebSocket extends WebSocket {
+			constructor(url: string | URL, protocols?: string | string[]) {
+				// Nothing listens on port 9: each attempt fails for real, as with a server that is down.
+				super(refuse ? "ws://127.0.0.1:9/" : url, protocols);
+			}
+		}
+		const sockets: WebSocket[] = [];
+		class TrackedWebSocket extends FlakyWebSocket {
+			constructor(url: string | URL, protocols?: string | string[]) {
+				super(url, protocols);
+				sockets.push(this);
+			}
+		}
+		// random = 1: every delay is its ceiling, so the growth is exact.
+		const client = await join(chat.id, "patient", {
+			WebSocket: TrackedWebSocket,
+			backoff: { baseMs: 100, maxMs: 800 },
+			random: () => 1,
+		});
+		const delays: number[] = [];
+		client.on("state", ({ retryInMs }) => {
+			if (retryInMs !== undefined) delays.push(retryInMs);
+		});
+		refuse = true;
+		sockets.at(-1)?.close();
+		await until(() => delays.length >= 5, "five scheduled retries", 15_000);
+		expect(delays.slice(0, 5)).toEqual([100, 200, 400, 800, 800]);
+
+		// Once back, the next outage starts from the short delay again.
+		refuse = false;
+		await until(() => client.state === "live", "live again", 15_000);
+		delays.length = 0;
+		refuse = true;
+		sockets.at(-1)?.close();
+		await until(() => delays.length >= 1, "the first retry of the next outage");
+		expect(delays[0]).toBe(100);
+		refuse = false;
+	});
+
+	it("holds a rate-limited send back for the server's retryAfterMs, not a fixed guess", async () => {
+		const chat = await api.createChat({ name: unique("Client rate limit") });
+		const client = await join(chat.id, "chatty");
+		const refusals: number[] = [];
+		client.on("error", ({ code }) => {
+			if (code === "rate_limited") refusals.push(Date.now());
+		});
+		// 20 per 10 s: the 21st and 22nd are refused, each with about 500 ms to wait.
+		for (let index = 0; index < 22; index++) client.send(`burst ${index}`);
+		await until(() => refusals.length > 0, "a rate_limited refusal");
+		const refusedAt = refusals[0] ?? 0;
+		await until(() => client.pending.length === 0, "every send acknowledged", 10_000);
+		// With the 2.5 s fallback the last two could not settle before 2.5 s; retryAfterMs lets them
+		// go on the next tick (the outbox is flushed once a second).
+		expect(Date.now() - refusedAt).toBeLessThan(2400);
+		const { messages } = await api.history(chat.id, { limit: 50 });
+		expect(messages).toHaveLength(22);
 	});
 
 	it("keeps the same identity when it refreshes its token, so one person counts once", async () => {

@@ -58,7 +58,8 @@ describe("lobby", () => {
 		await ownerPage.getByLabel("Private", { exact: true }).check();
 		await ownerPage.getByRole("button", { name: "Create chat", exact: true }).click();
 		const invite = await ownerPage.getByLabel("Invite link", { exact: true }).inputValue();
-		const match = /\/c\/([A-Za-z0-9]+)\?key=(.+)$/.exec(invite);
+		// The key rides in the fragment, which no server ever receives.
+		const match = /\/c\/([A-Za-z0-9]+)#key=(.+)$/.exec(invite);
 		expect(match).not.toBeNull();
 		const chatId = match?.[1] ?? "";
 
@@ -80,15 +81,23 @@ describe("lobby", () => {
 			expect(await strangerPage.getByLabel("Your name", { exact: true }).count()).toBe(0);
 		}
 
-		// The invite link lets them in, as a member.
+		// The invite link lets them in, as a member, and the key leaves the address bar at once.
 		await joinRoom(strangerPage, invite.replace(baseUrl, ""), "guest");
 		expect(await strangerPage.getByText("Share and embed").count()).toBe(0);
+		expect(strangerPage.url()).toBe(`${baseUrl}/c/${chatId}`);
+
+		// An old-style ?key= link still lets someone in, and is cleaned up the same way.
+		const latecomer = await newContext();
+		const latePage = await latecomer.newPage();
+		await joinRoom(latePage, `/c/${chatId}?key=${encodeURIComponent(match?.[2] ?? "")}`, "late guest");
+		expect(latePage.url()).toBe(`${baseUrl}/c/${chatId}`);
+		await latecomer.close();
 
 		// The creator comes back without any key in the address and is the owner.
 		await joinRoom(ownerPage, `/c/${chatId}`, "host");
 		await ownerPage.getByText("Share and embed").click();
 		const snippet = await ownerPage.getByLabel("Embed code", { exact: true }).inputValue();
-		expect(snippet).toContain(`src="${baseUrl}/embed/${chatId}?key=`);
+		expect(snippet).toContain(`src="${baseUrl}/embed/${chatId}#key=`);
 		await stranger.close();
 		await ownerContext.close();
 	});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import packageJson from "../../package.json";
 import type { ChatList, ChatWithConnections } from "../../worker/protocol";
 import { api, bearer, createChat, expectError, joinToken, postJson, sleep, TestSocket } from "./helpers";
 
@@ -129,10 +130,14 @@ describe("GET /api/chats/:id", () => {
 });
 
 describe("the rest of the API surface", () => {
-	it("answers health checks", async () => {
+	it("answers health checks with the version and whether tokens can be signed", async () => {
 		const response = await api("/api/health");
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ ok: true });
+		expect(await response.json()).toEqual({
+			ok: true,
+			version: packageJson.version,
+			tokenSecretConfigured: true,
+		});
 	});
 
 	it("serves an OpenAPI document describing every endpoint", async () => {
@@ -152,8 +157,8 @@ describe("the rest of the API surface", () => {
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);
 	});
 
-	it("answers unknown API routes with a JSON 404", async () => {
-		await expectError(await api("/api/nope"), 404, "not_found");
+	it("answers unknown API routes, and /api itself with or without a slash, with a JSON 404", async () => {
+		for (const path of ["/api/nope", "/api", "/api/"]) await expectError(await api(path), 404, "not_found");
 	});
 
 	it("allows CORS from configured origins and the app's own origin only", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../worker/auth/tokens";
-import type { HistoryPage } from "../../worker/protocol";
+import type { ErrorBody, HistoryPage } from "../../worker/protocol";
 import {
 	api,
 	bearer,
@@ -57,6 +57,28 @@ describe("GET /api/chats/:id/messages", () => {
 		expect(seqs(window)).toEqual([11, 12, 13]);
 		expect(window.hasMore).toBe(false);
 		expect((await history(chat.id, "?after=30")).messages).toEqual([]);
+	});
+
+	it("says hasMore: false when exactly limit messages remain before the cursor, or in the chat", async () => {
+		const chat = await createChat();
+		await seedMessages(chat.id, 100);
+		const lastOlder = await history(chat.id, "?before=51&limit=50");
+		expect(seqs(lastOlder)).toEqual(range(1, 50));
+		expect(lastOlder.hasMore).toBe(false);
+		const oneMore = await history(chat.id, "?before=52&limit=50");
+		expect(seqs(oneMore)).toEqual(range(2, 51));
+		expect(oneMore.hasMore).toBe(true);
+		const lastNewer = await history(chat.id, "?after=50&limit=50");
+		expect(seqs(lastNewer)).toEqual(range(51, 100));
+		expect(lastNewer.hasMore).toBe(false);
+		const betweenExactly = await history(chat.id, "?after=10&before=21&limit=10");
+		expect(seqs(betweenExactly)).toEqual(range(11, 20));
+		expect(betweenExactly.hasMore).toBe(false);
+		const small = await createChat();
+		await seedMessages(small.id, 50);
+		const whole = await history(small.id, "?limit=50");
+		expect(seqs(whole)).toEqual(range(1, 50));
+		expect(whole.hasMore).toBe(false);
 	});
 
 	it("returns whole messages with author, text and time", async () => {
@@ -176,7 +198,7 @@ describe("POST /api/chats/:id/messages", () => {
 		expect((await postMessage(chat.id, token, "🙂".repeat(4000))).status).toBe(201);
 	});
 
-	it("rate limits each user to 20 messages per 10 s with 429 and Retry-After", async () => {
+	it("rate limits each user to 20 messages per 10 s with 429, retryAfterMs and Retry-After", async () => {
 		const chat = await createChat();
 		const { token } = await joinToken(chat, "spammer");
 		for (let index = 0; index < 20; index++) {
@@ -187,8 +209,13 @@ describe("POST /api/chats/:id/messages", () => {
 			{ text: "one too many" },
 			bearer(token),
 		);
+		const body = await response.clone().json<ErrorBody>();
 		await expectError(response, 429, "rate_limited");
-		expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+		const wait = body.error.retryAfterMs ?? 0;
+		expect(wait).toBeGreaterThan(0);
+		expect(wait).toBeLessThanOrEqual(10_000);
+		expect(Number.isInteger(wait)).toBe(true);
+		expect(Number(response.headers.get("Retry-After"))).toBe(Math.ceil(wait / 1000));
 		expect(await storedMessageCount(chat.id)).toBe(20);
 		const other = await joinToken(chat, "someone else");
 		expect((await postMessage(chat.id, other.token, "still fine")).status).toBe(201);

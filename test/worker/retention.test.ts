@@ -39,6 +39,33 @@ describe("history=false chats", () => {
 		expect(socket.messages).toHaveLength(1);
 		socket.close();
 	});
+
+	it("relay another user's message that happens to reuse a clientId, over both paths", async () => {
+		const chat = await createChat({ history: false });
+		const alice = await joinToken(chat, "alice");
+		const bob = await joinToken(chat, "bob");
+		const aliceSocket = await TestSocket.open(chat.id, alice.token);
+		const bobSocket = await TestSocket.open(chat.id, bob.token);
+		// Client ids are only unique per user: two clients may well both count from "c-1".
+		aliceSocket.send({ type: "send", text: "alice's", clientId: "c-1" });
+		await bobSocket.next("message");
+		bobSocket.send({ type: "send", text: "bob's", clientId: "c-1" });
+		await aliceSocket.until(() => aliceSocket.messages.length === 2, "bob's message at alice");
+		const posted = await postMessage(chat.id, bob.token, "bob's again", "c-2");
+		const reused = await postMessage(chat.id, alice.token, "alice's again", "c-2");
+		expect(posted.status).toBe(201);
+		expect(reused.status).toBe(201);
+		expect(reused.body.message).toMatchObject({ seq: 4, text: "alice's again", user: { name: "alice" } });
+		await bobSocket.until(() => bobSocket.messages.length === 4, "all four at bob");
+		expect(bobSocket.messages.map((message) => [message.user.name, message.text, message.clientId])).toEqual([
+			["alice", "alice's", "c-1"],
+			["bob", "bob's", "c-1"],
+			["bob", "bob's again", "c-2"],
+			["alice", "alice's again", "c-2"],
+		]);
+		aliceSocket.close();
+		bobSocket.close();
+	});
 });
 
 describe("retention", () => {

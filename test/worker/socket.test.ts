@@ -159,7 +159,7 @@ describe("the WebSocket protocol", () => {
 		socket.close();
 	});
 
-	it("rate limits sends per user across sockets with rate_limited errors", async () => {
+	it("rate limits sends per user across sockets with rate_limited errors that say how long to wait", async () => {
 		const chat = await createChat();
 		const { token } = await joinToken(chat, "fast");
 		const first = await TestSocket.open(chat.id, token);
@@ -176,6 +176,9 @@ describe("the WebSocket protocol", () => {
 		for (const error of [...first.of("error"), ...second.of("error")]) {
 			expect(error.code).toBe("rate_limited");
 			expect(error.clientId).toMatch(/^(one|two)-\d+$/);
+			// 20 per 10 s refills one every 500 ms: the wait is within that and machine-readable.
+			expect(error.retryAfterMs).toBeGreaterThan(0);
+			expect(error.retryAfterMs).toBeLessThanOrEqual(500);
 		}
 		expect(await storedMessageCount(chat.id)).toBe(20);
 		first.close();

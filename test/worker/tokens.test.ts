@@ -21,7 +21,12 @@ describe("POST /api/chats/:id/tokens", () => {
 		const check = await verifyToken(env.TOKEN_SECRET, issued.token);
 		expect(check).toEqual({
 			ok: true,
-			claims: { chatId: chat.id, user: issued.user, expiresAt: expect.any(Number) },
+			claims: {
+				chatId: chat.id,
+				user: issued.user,
+				expiresAt: expect.any(Number),
+				sessionStartedAt: expect.any(Number),
+			},
 		});
 	});
 
@@ -69,6 +74,75 @@ describe("POST /api/chats/:id/tokens", () => {
 		expect(response.status).toBe(201);
 		const renewed = await response.json<IssuedToken>();
 		expect(renewed.user).toEqual({ id: first.user.id, name: "Ada L.", role: "owner" });
+	});
+
+	const day = 86_400_000;
+	const sessionMaxAgeMs = 30 * day;
+
+	async function sessionStart(token: string): Promise<number> {
+		const check = await verifyToken(env.TOKEN_SECRET, token, 7 * day);
+		if (!check.ok) throw new Error(`not a valid token: ${check.reason}`);
+		return check.claims.sessionStartedAt;
+	}
+
+	it("keeps the session's start across refreshes, however many", async () => {
+		const chat = await createChat();
+		const first = await joinToken(chat, "Ada");
+		const started = await sessionStart(first.token);
+		expect(Math.abs(started - Date.now())).toBeLessThan(5000);
+		let token = first.token;
+		for (let round = 0; round < 3; round++) {
+			const response = await postJson(tokenPath(chat.id), { name: "Ada" }, bearer(token));
+			expect(response.status).toBe(201);
+			token = (await response.json<IssuedToken>()).token;
+			expect(await sessionStart(token)).toBe(started);
+		}
+	});
+
+	it("refuses to refresh a session older than SESSION_MAX_AGE_SECONDS with 401, even with a fresh token", async () => {
+		const chat = await createChat();
+		const { user } = await joinToken(chat, "Ada");
+		const old = await issueToken(env.TOKEN_SECRET, {
+			chatId: chat.id,
+			user,
+			expiresAt: Date.now() + 60_000,
+			sessionStartedAt: Date.now() - sessionMaxAgeMs - 1000,
+		});
+		const message = await expectError(
+			await postJson(tokenPath(chat.id), { name: "Ada" }, bearer(old)),
+			401,
+			"unauthorized",
+		);
+		expect(message).toMatch(/session began more than 30 days ago/);
+		// A stolen token that expired days ago is no longer a key once its session is over either.
+		const stale = await issueToken(env.TOKEN_SECRET, {
+			chatId: chat.id,
+			user,
+			expiresAt: Date.now() - 2 * day,
+			sessionStartedAt: Date.now() - sessionMaxAgeMs - day,
+		});
+		await expectError(
+			await postJson(tokenPath(chat.id), { name: "Ada" }, bearer(stale)),
+			401,
+			"unauthorized",
+		);
+	});
+
+	it("ends the last token of a session when the session ends, not an hour later", async () => {
+		const chat = await createChat();
+		const { user } = await joinToken(chat, "Ada");
+		const sessionEnd = Date.now() + 10 * 60_000;
+		const late = await issueToken(env.TOKEN_SECRET, {
+			chatId: chat.id,
+			user,
+			expiresAt: Date.now() + 60_000,
+			sessionStartedAt: sessionEnd - sessionMaxAgeMs,
+		});
+		const response = await postJson(tokenPath(chat.id), { name: "Ada" }, bearer(late));
+		expect(response.status).toBe(201);
+		const renewed = await response.json<IssuedToken>();
+		expect(renewed.user.id).toBe(user.id);
+		expect(Math.abs(renewed.expiresAt - sessionEnd)).toBeLessThan(2000);
 	});
 
 	it("refuses to refresh with a token of another chat or a forged one", async () => {
@@ -130,5 +204,12 @@ describe("a deployment without TOKEN_SECRET", () => {
 		});
 		const response = await app.fetch(request, misconfigured, createExecutionContext());
 		expect(await expectError(response, 500, "server_misconfigured")).toMatch(/TOKEN_SECRET/);
+	});
+
+	it("says so in its health check", async () => {
+		const misconfigured = { ...env, TOKEN_SECRET: "too-short" };
+		const request = new Request("http://edgechat.test/api/health");
+		const response = await app.fetch(request, misconfigured, createExecutionContext());
+		expect(await response.json()).toMatchObject({ ok: true, tokenSecretConfigured: false });
 	});
 });

@@ -11,6 +11,7 @@ import type {
 	UserRef,
 } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
+import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.ts";
 import type {
 	ChatClientEvents,
@@ -26,7 +27,7 @@ import { Outbox, type PendingSend } from "./outbox.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 import { TokenKeeper } from "./token-keeper.ts";
 
-/** A send refused with `rate_limited` is tried again after this long. */
+/** A send refused with `rate_limited` by a server that names no `retryAfterMs` is tried again after this long. */
 const rateLimitRetryMs = 2500;
 const tickMs = 1000;
 /** Upper bound on HTTP pages fetched to fill a replay gap (200 messages each). */
@@ -156,7 +157,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	 * set and the same `clientId`.
 	 */
 	send(text: string): PendingSend {
-		const trimmed = text.trim();
+		// As the server stores it (docs/API.md, Limits), so the pending text is what the echo says.
+		const trimmed = normalizeLineBreaks(text).trim();
 		const length = [...trimmed].length;
 		if (length === 0 || length > limits.textMax) {
 			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);
@@ -244,7 +246,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 		let socket: WebSocket;
 		try {
-			socket = new this.#WebSocket(this.#socketUrl(token.token));
+			socket = new this.#WebSocket(this.#socketUrl(), socketProtocols(token.token));
 		} catch (error) {
 			// Only a malformed address throws here (a bad baseUrl): retrying cannot help.
 			this.#fail("bad_request", error instanceof Error ? error.message : String(error));
@@ -288,10 +290,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.emit("error", { code, message, fatal: true });
 	}
 
-	#socketUrl(token: string): string {
+	/** No secret goes in the URL: the token travels as a subprotocol (see `socketProtocols`). */
+	#socketUrl(): string {
 		const url = new URL(`/api/chats/${encodeURIComponent(this.chatId)}/ws`, this.api.baseUrl);
 		url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-		url.searchParams.set("token", token);
 		// The first join needs no replay: older history is paged over HTTP on demand.
 		if (this.#everLive) url.searchParams.set("since", String(this.lastSeq));
 		return url.href;
@@ -369,7 +371,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		if (clientId !== undefined) {
 			const pending = this.#outbox.list().find((entry) => entry.clientId === clientId);
 			if (pending && frame.code === "rate_limited") {
-				this.#outbox.defer(clientId, Date.now(), rateLimitRetryMs);
+				this.#outbox.defer(clientId, Date.now(), frame.retryAfterMs ?? rateLimitRetryMs);
 			} else if (pending) {
 				this.#outbox.drop(clientId);
 				this.emit("rejected", { pending, code: frame.code, message: frame.message });
@@ -499,6 +501,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#state = state;
 		this.emit("state", retryInMs === undefined ? { state } : { state, retryInMs });
 	}
+}
+
+/**
+ * A WebSocket cannot carry headers from a browser, so the token rides in the subprotocol list; the
+ * server answers with `edgechat.v1` alone and never echoes it (docs/API.md).
+ */
+function socketProtocols(token: string): string[] {
+	return ["edgechat.v1", `edgechat.token.${token}`];
 }
 
 function detach(socket: WebSocket): void {

@@ -14,12 +14,15 @@ import type {
 export class ApiError extends Error {
 	readonly status: number;
 	readonly code: ErrorCode | "network";
+	/** How long the server asked us to wait before retrying (`rate_limited`), when it said. */
+	readonly retryAfterMs: number | undefined;
 
-	constructor(status: number, code: ErrorCode | "network", message: string) {
+	constructor(status: number, code: ErrorCode | "network", message: string, retryAfterMs?: number) {
 		super(message);
 		this.name = "ApiError";
 		this.status = status;
 		this.code = code;
+		this.retryAfterMs = retryAfterMs;
 	}
 
 	/** Worth retrying later: the network or the server failed, not the request. */
@@ -61,8 +64,8 @@ export class ChatApi {
 
 	/** A private chat answers 404 unless `key` (invite or owner key) or `token` is given. */
 	getChat(chatId: string, access: { key?: string; token?: string } = {}): Promise<ChatWithConnections> {
-		const query = access.key ? `?key=${encodeURIComponent(access.key)}` : "";
-		return this.#call("GET", `${chatPath(chatId)}${query}`, { token: access.token });
+		// The key goes in a header: query strings end up in server logs and browser history.
+		return this.#call("GET", chatPath(chatId), { token: access.token, key: access.key });
 	}
 
 	/**
@@ -107,6 +110,7 @@ export class ChatApi {
 		const headers: Record<string, string> = {};
 		if (options.body !== undefined) headers["content-type"] = "application/json";
 		if (options.token) headers.authorization = `Bearer ${options.token}`;
+		if (options.key) headers["x-chat-key"] = options.key;
 		let response: Response;
 		try {
 			response = await this.#fetch(`${this.baseUrl}${path}`, {
@@ -125,6 +129,8 @@ export class ChatApi {
 interface RequestOptions {
 	body?: unknown;
 	token?: string | undefined;
+	/** A chat's invite or owner key, sent as `X-Chat-Key`. */
+	key?: string | undefined;
 }
 
 function chatPath(chatId: string): string {
@@ -140,13 +146,28 @@ async function errorFrom(response: Response): Promise<ApiError> {
 			if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
 				const code = typeof error.code === "string" && isErrorCode(error.code) ? error.code : fallback;
 				const message = typeof error.message === "string" ? error.message : response.statusText;
-				return new ApiError(response.status, code, message);
+				const wait =
+					"retryAfterMs" in error && typeof error.retryAfterMs === "number"
+						? error.retryAfterMs
+						: retryAfterHeader(response);
+				return new ApiError(response.status, code, message, wait);
 			}
 		}
 	} catch {
 		// Not JSON (a proxy's error page, say): the status alone has to do.
 	}
-	return new ApiError(response.status, fallback, response.statusText || `HTTP ${response.status}`);
+	return new ApiError(
+		response.status,
+		fallback,
+		response.statusText || `HTTP ${response.status}`,
+		retryAfterHeader(response),
+	);
+}
+
+/** `Retry-After` in seconds (the date form is not used by edgechat), as milliseconds. */
+function retryAfterHeader(response: Response): number | undefined {
+	const seconds = Number(response.headers.get("Retry-After") ?? Number.NaN);
+	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 const statusCodes: Partial<Record<number, ErrorCode>> = {

@@ -7,16 +7,22 @@ function attribute(value: string): string {
 		.replaceAll(">", "&gt;");
 }
 
+/**
+ * The invite key rides in the fragment (`#key=`), which browsers never send to any server: it
+ * stays out of access logs and Referer headers. (Old `?key=` links still work.)
+ */
+function keyFragment(inviteKey?: string): string {
+	return inviteKey ? `#key=${encodeURIComponent(inviteKey)}` : "";
+}
+
 /** The address of a chat's compact page; private chats need the invite key in it. */
 export function embedUrl(origin: string, chatId: string, inviteKey?: string): string {
-	const query = inviteKey ? `?key=${encodeURIComponent(inviteKey)}` : "";
-	return `${origin}/embed/${encodeURIComponent(chatId)}${query}`;
+	return `${origin}/embed/${encodeURIComponent(chatId)}${keyFragment(inviteKey)}`;
 }
 
 /** The address people join with; for a private chat this is the invite link. */
 export function chatUrl(origin: string, chatId: string, inviteKey?: string): string {
-	const query = inviteKey ? `?key=${encodeURIComponent(inviteKey)}` : "";
-	return `${origin}/c/${encodeURIComponent(chatId)}${query}`;
+	return `${origin}/c/${encodeURIComponent(chatId)}${keyFragment(inviteKey)}`;
 }
 
 /** Markup an owner pastes into their own site to show the chat there. */

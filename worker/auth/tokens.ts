@@ -7,12 +7,23 @@ export interface TokenClaims {
 	chatId: string;
 	user: SessionUser;
 	expiresAt: number;
+	/**
+	 * When the chain of refreshes this token belongs to began (epoch ms; claim `sat`). Kept across
+	 * refreshes, so a session, however often refreshed, ends after `SESSION_MAX_AGE_SECONDS`.
+	 */
+	sessionStartedAt: number;
 }
 
-/** A previous token may be traded for a new one for this long after it expired (same user id). */
+/** What to sign: a token without `sessionStartedAt` begins a new session now. */
+export type NewTokenClaims = Omit<TokenClaims, "sessionStartedAt"> & { sessionStartedAt?: number };
+
+/**
+ * A previous token may be traded for a new one for this long after it expired (same user id),
+ * and only while its session is younger than `SESSION_MAX_AGE_SECONDS`.
+ */
 export const refreshGraceMs = 7 * 24 * 3600 * 1000;
 
-const minimumSecretLength = 32;
+export const minimumSecretLength = 32;
 
 /**
  * The signing secret must come from the environment. Refusing a missing or short one (a clear 500)
@@ -50,15 +61,17 @@ function signingKey(secret: string): Promise<CryptoKey> {
 	return importedKey.key;
 }
 
-export async function issueToken(secret: string, claims: TokenClaims): Promise<string> {
+export async function issueToken(secret: string, claims: NewTokenClaims): Promise<string> {
+	const now = Date.now();
 	return sign(
 		{
 			sub: claims.user.id,
 			name: claims.user.name,
 			role: claims.user.role,
 			chat: claims.chatId,
-			iat: Math.floor(Date.now() / 1000),
+			iat: Math.floor(now / 1000),
 			exp: Math.floor(claims.expiresAt / 1000),
+			sat: Math.floor((claims.sessionStartedAt ?? now) / 1000),
 		},
 		await signingKey(requireSecret(secret)),
 		"HS256",
@@ -88,8 +101,16 @@ export async function verifyToken(
 }
 
 function readClaims(payload: Record<string, unknown>): TokenClaims | null {
-	const { sub, name, role, chat, exp } = payload;
+	const { sub, name, role, chat, exp, iat, sat } = payload;
 	if (typeof sub !== "string" || typeof name !== "string" || typeof chat !== "string") return null;
 	if (typeof exp !== "number" || !isRole(role)) return null;
-	return { chatId: chat, user: { id: sub, name, role }, expiresAt: exp * 1000 };
+	// Tokens signed before `sat` existed: their session began no later than they were issued.
+	const started = typeof sat === "number" ? sat : typeof iat === "number" ? iat : null;
+	if (started === null) return null;
+	return {
+		chatId: chat,
+		user: { id: sub, name, role },
+		expiresAt: exp * 1000,
+		sessionStartedAt: started * 1000,
+	};
 }

@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
+import { readSettings } from "../config";
 import type { Role } from "../protocol";
 import type { RoomInit } from "../sequencer/room-record";
 import { ApiError, chatNotFound } from "./api-error";
+import { presentedKey } from "./chat-key";
 import { chatRecord, roleForKey } from "./chat-records";
 import { roomStub } from "./room-stub";
 
@@ -39,13 +41,24 @@ export async function requireToken(c: AppContext, id: string, token: string | nu
 	return check.claims;
 }
 
-/** A previous token of this chat presented for a refresh, expired or not; null when none was sent. */
+/**
+ * A previous token of this chat presented for a refresh, expired or not; null when none was sent.
+ * Its session must be younger than the absolute bound, or a stolen token could be refreshed forever.
+ */
 export async function previousToken(c: AppContext, id: string): Promise<TokenClaims | null> {
 	const token = bearerToken(c);
 	if (token === null) return null;
 	const check = await verifyToken(c.env.TOKEN_SECRET, token, refreshGraceMs);
 	if (!check.ok || check.claims.chatId !== id) {
 		throw new ApiError(401, "unauthorized", "The previous token is invalid, too old, or for another chat");
+	}
+	const { sessionMaxAgeMs } = readSettings(c.env);
+	if (Date.now() - check.claims.sessionStartedAt >= sessionMaxAgeMs) {
+		throw new ApiError(
+			401,
+			"unauthorized",
+			`The session began more than ${duration(sessionMaxAgeMs)} ago and cannot be refreshed any more; join again without the old token`,
+		);
 	}
 	return check.claims;
 }
@@ -54,7 +67,12 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
  * Who may read a chat's details and history: anyone for a public chat; for a private one, only
  * with its invite or owner key or a token for it. Everyone else is told the chat does not exist.
  */
-export async function readAccess(c: AppContext, id: string, key: string | undefined): Promise<ChatAccess> {
+export async function readAccess(
+	c: AppContext,
+	id: string,
+	keyInQuery: string | undefined,
+): Promise<ChatAccess> {
+	const key = presentedKey(c, keyInQuery);
 	const chat = await chatRecord(c.env, id);
 	if (!chat) throw chatNotFound();
 	const keyRole = await checkKey(chat, key);
@@ -75,4 +93,20 @@ export async function checkKey(chat: RoomInit, key: string | undefined): Promise
 	if (key === undefined || keyRole !== null) return keyRole;
 	if (chat.visibility === "private") throw chatNotFound();
 	throw new ApiError(403, "forbidden", "The key does not match this chat");
+}
+
+/** "30 days", "2 hours", "90 seconds": the largest unit that divides evenly enough to read. */
+function duration(ms: number): string {
+	const units: Array<[string, number]> = [
+		["day", 86_400_000],
+		["hour", 3_600_000],
+		["minute", 60_000],
+	];
+	for (const [unit, size] of units) {
+		const count = Math.round(ms / size);
+		if (count >= 1 && Math.abs(count * size - ms) < size / 10)
+			return `${count} ${unit}${count === 1 ? "" : "s"}`;
+	}
+	const seconds = Math.round(ms / 1000);
+	return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }

@@ -7,6 +7,8 @@ export class ApiError extends Error {
 		readonly status: ContentfulStatusCode,
 		readonly code: ErrorCode,
 		message: string,
+		/** Retryable errors: how long the client should wait (body `retryAfterMs`, `Retry-After`). */
+		readonly retryAfterMs?: number,
 	) {
 		super(message);
 		this.name = "ApiError";

@@ -8,6 +8,9 @@ import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
+import { chatKeyHeader } from "./chat-key";
+import { health } from "./health";
+import { servePage } from "./pages";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
 import { socket } from "./routes/socket";
@@ -21,8 +24,18 @@ function describe(error: ZodError): string {
 	return issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
 }
 
-function errorJson(c: Context, status: ApiError["status"], code: ErrorCode, message: string) {
-	return c.json({ error: { code, message } } satisfies ErrorBody, status);
+function errorJson(
+	c: Context,
+	status: ApiError["status"],
+	code: ErrorCode,
+	message: string,
+	retryAfterMs?: number,
+) {
+	if (retryAfterMs === undefined) return c.json({ error: { code, message } } satisfies ErrorBody, status);
+	const wait = Math.ceil(retryAfterMs);
+	// Retry-After (whole seconds) for generic HTTP clients; retryAfterMs for ours, which can be precise.
+	c.header("Retry-After", String(Math.ceil(wait / 1000)));
+	return c.json({ error: { code, message, retryAfterMs: wait } } satisfies ErrorBody, status);
 }
 
 const api = new OpenAPIHono<AppEnv>({
@@ -40,7 +53,7 @@ api.use(
 			if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return origin;
 			return allowed.includes("*") ? origin : null;
 		},
-		allowHeaders: ["Content-Type", "Authorization"],
+		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader],
 		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,
@@ -56,7 +69,7 @@ api.use(
 	}),
 );
 
-api.get("/health", (c) => c.json({ ok: true }));
+api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);
@@ -72,18 +85,23 @@ api.doc31("/openapi.json", {
 	info: {
 		title: "edgechat API",
 		version: "1",
-		description: "Chats, join tokens and history. WebSocket frames are described in docs/API.md.",
+		description:
+			"Chats, join tokens and history. WebSocket frames are described in docs/API.md. Unknown fields in " +
+			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
+			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",
 	},
 	servers: [{ url: "/api" }],
 });
 
 export const app = new OpenAPIHono<AppEnv>();
 app.route("/api", api);
+app.get("*", servePage);
 
 app.notFound((c) => errorJson(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
 
 app.onError((error, c) => {
-	if (error instanceof ApiError) return errorJson(c, error.status, error.code, error.message);
+	if (error instanceof ApiError)
+		return errorJson(c, error.status, error.code, error.message, error.retryAfterMs);
 	if (error instanceof HTTPException) {
 		const status = error.status;
 		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";

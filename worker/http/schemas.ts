@@ -19,3 +19,10 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 export const errorResponse = (description: string) => jsonResponse(errorBody, description);
 
 export const bearerSecurity = [{ bearer: [] }];
+
+/** Wherever `?key=` is accepted, the key may come in this header instead (keeping it out of URLs). */
+export const chatKeyHeaders = z.object({
+	"x-chat-key": z.string().max(200).optional().openapi({
+		description: "The chat's invite or owner key; the same as `?key=`, without putting it in the URL",
+	}),
+});

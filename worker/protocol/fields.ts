@@ -1,38 +1,62 @@
 import { z } from "zod";
 import { limits } from "./limits";
+import { characterCount, isWellFormed, normalizeLineBreaks } from "./text";
 
-/** Characters never allowed in names: C0/C1 controls and bidirectional overrides (spoofing). */
-const forbiddenInNames = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+/** Bidirectional overrides and isolates: they can make text read differently from what it is. */
+const bidiControls = "\u202A-\u202E\u2066-\u2069";
 
-/** Length in characters as a person counts them, not UTF-16 code units. */
-export function characterCount(text: string): number {
-	let count = 0;
-	for (const _ of text) count++;
-	return count;
-}
+/** Characters never allowed in names: C0/C1 controls (newline and tab too) and bidi controls. */
+const forbiddenInNames = new RegExp(`[\\p{Cc}${bidiControls}]`, "u");
+
+/** Characters never allowed in message text: the same, except newline and tab. */
+const forbiddenInText = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${bidiControls}]`, "u");
+
+const wellFormed = (what: string) =>
+	z.string().refine(isWellFormed, {
+		message: `${what} must be well-formed Unicode (it holds an unpaired surrogate)`,
+		abort: true,
+	});
 
 function displayName(what: string, max: number) {
-	return z
-		.string()
+	return wellFormed(what)
 		.trim()
 		.refine((name) => characterCount(name) >= 1 && characterCount(name) <= max, {
 			message: `${what} must be 1 to ${max} characters`,
 		})
 		.refine((name) => !forbiddenInNames.test(name), {
-			message: `${what} must not contain control characters`,
-		});
+			message: `${what} must not contain control characters or bidirectional overrides`,
+		})
+		.describe(
+			`1 to ${max} characters (code points) after trimming; well-formed Unicode; no control characters ` +
+				"and no bidirectional overrides or isolates (U+202A-U+202E, U+2066-U+2069)",
+		);
 }
 
 export const userName = displayName("name", limits.userNameMax);
 export const chatName = displayName("name", limits.chatNameMax);
 
-export const messageText = z
-	.string()
+/**
+ * Message text is stored exactly as validated here: line breaks normalised to LF, then trimmed.
+ * Controls other than newline and tab, and bidi controls, are refused rather than stripped, so
+ * the sender's acknowledgement always shows what everyone else sees.
+ */
+export const messageText = wellFormed("text")
+	.overwrite(normalizeLineBreaks)
 	.trim()
 	.refine((text) => text.length > 0, { message: "text must not be empty" })
+	.refine((text) => !forbiddenInText.test(text), {
+		message:
+			"text must not contain control characters (other than newline and tab) or bidirectional overrides (U+202A-U+202E, U+2066-U+2069)",
+	})
 	.refine((text) => characterCount(text) <= limits.textMax, {
 		message: `text must be at most ${limits.textMax} characters`,
-	});
+	})
+	.describe(
+		`1 to ${limits.textMax} characters (code points) once CRLF and CR are turned into LF and the text is ` +
+			"trimmed, which is how it is stored; well-formed Unicode (no unpaired surrogates); no control " +
+			"characters other than newline and tab; no bidirectional overrides or isolates " +
+			"(U+202A-U+202E, U+2066-U+2069). Refused with bad_request, never altered otherwise.",
+	);
 
 /** Chosen by the client to make a send idempotent; unique per user within a chat. */
 export const clientId = z

@@ -9,3 +9,4 @@ export * from "./frames";
 export * from "./limits";
 export * from "./models";
 export * from "./server-frames";
+export * from "./text";

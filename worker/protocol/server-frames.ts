@@ -73,6 +73,8 @@ export const errorFrame = z.object({
 	message: z.string(),
 	/** Set when the error answers a `send` that carried a clientId. */
 	clientId: z.optional(z.string()),
+	/** Retryable refusals (`rate_limited`): how long to wait before trying again. */
+	retryAfterMs: z.optional(z.int()),
 });
 
 /** Every frame the server sends; the client and the tests read what they receive with it. */

@@ -51,11 +51,14 @@ export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFram
 		case "duplicate":
 			return { type: "message", message: outcome.message };
 		case "rate_limited":
-			return errorFrameOf(
-				"rate_limited",
-				`Too many messages; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
-				clientId,
-			);
+			return {
+				...errorFrameOf(
+					"rate_limited",
+					`Too many messages; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
+					clientId,
+				),
+				retryAfterMs: Math.ceil(outcome.retryAfterMs),
+			};
 	}
 }
 

@@ -41,13 +41,31 @@ export async function mountRoom(root: HTMLElement, options: RoomPageOptions): Pr
 
 /** The key to join with: the owner's (kept since creation) beats an invite link's. */
 function accessKey(chatId: string): string | undefined {
-	const fromLink = new URLSearchParams(location.search).get("key") ?? undefined;
+	const fromLink = keyFromLink();
 	const keys = chatKeys(chatId);
 	// Remember the invite so coming back without the link still works in this browser.
 	if (fromLink && fromLink !== keys.ownerKey && fromLink !== keys.inviteKey) {
 		rememberChatKeys(chatId, { inviteKey: fromLink });
 	}
 	return keys.ownerKey ?? fromLink ?? keys.inviteKey;
+}
+
+/**
+ * The invite key of the address: `#key=` (current links), or `?key=` (older ones). It is taken out
+ * of the address at once, so it leaves the address bar and the history entry (it is remembered in
+ * this browser instead).
+ */
+function keyFromLink(): string | undefined {
+	const query = new URLSearchParams(location.search);
+	const fragment = new URLSearchParams(location.hash.slice(1));
+	const key = fragment.get("key") ?? query.get("key") ?? undefined;
+	if (key === undefined) return undefined;
+	query.delete("key");
+	fragment.delete("key");
+	const search = query.size > 0 ? `?${query}` : "";
+	const hash = fragment.size > 0 ? `#${fragment}` : "";
+	history.replaceState(history.state, "", `${location.pathname}${search}${hash}`);
+	return key;
 }
 
 function unavailable(error: unknown, compact: boolean): HTMLElement {

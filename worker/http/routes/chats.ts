@@ -6,7 +6,7 @@ import { chatList, chatWithConnections, createChatBody, createdChat } from "../.
 import { type AppEnv, readAccess, roomStub } from "../access";
 import { ApiError } from "../api-error";
 import { rememberChat } from "../chat-records";
-import { chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+import { chatIdParam, chatKeyHeaders, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const keyQuery = z.object({ key: z.string().max(200).optional() });
 
@@ -72,8 +72,8 @@ export const chats = new OpenAPIHono<AppEnv>()
 			path: "/chats/{id}",
 			summary: "Describe a chat",
 			description:
-				"A private chat answers 404 unless its invite/owner key (?key=) or a bearer token is given.",
-			request: { params: chatIdParam, query: keyQuery },
+				"A private chat answers 404 unless its invite/owner key (X-Chat-Key header, or ?key=) or a bearer token is given.",
+			request: { params: chatIdParam, query: keyQuery, headers: chatKeyHeaders },
 			responses: {
 				200: jsonResponse(chatWithConnections, "The chat"),
 				403: errorResponse("Wrong key for a public chat"),
@@ -92,8 +92,8 @@ export const chats = new OpenAPIHono<AppEnv>()
 		createRoute({
 			method: "get",
 			path: "/chats/{id}/diagnostics",
-			summary: "Room internals for operators (owner key required)",
-			request: { params: chatIdParam, query: z.object({ key: z.string().max(200) }) },
+			summary: "Room internals for operators (owner key required, as X-Chat-Key or ?key=)",
+			request: { params: chatIdParam, query: keyQuery, headers: chatKeyHeaders },
 			responses: {
 				200: jsonResponse(roomDiagnostics, "Counters of the room"),
 				403: errorResponse("Not the owner key"),

@@ -2,7 +2,14 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { historyPage, historyQuery, postedMessage, postMessageBody } from "../../protocol";
 import { type AppEnv, bearerToken, readAccess, requireToken, roomStub } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+import {
+	bearerSecurity,
+	chatIdParam,
+	chatKeyHeaders,
+	errorResponse,
+	jsonBody,
+	jsonResponse,
+} from "../schemas";
 
 const seqParam = chatIdParam.extend({
 	seq: z.coerce
@@ -20,11 +27,12 @@ export const messages = new OpenAPIHono<AppEnv>()
 			summary: "Page through history",
 			description:
 				"Ascending by seq. No cursor: the newest `limit`. `before`: the `limit` just below it. `after`: the " +
-				"`limit` just above it. Private chats need a bearer token (or ?key=).",
+				"`limit` just above it. Private chats need a bearer token (or the key, as X-Chat-Key or ?key=).",
 			security: [{}, ...bearerSecurity],
 			request: {
 				params: chatIdParam,
 				query: historyQuery.extend({ key: z.string().max(200).optional() }),
+				headers: chatKeyHeaders,
 			},
 			responses: {
 				200: jsonResponse(historyPage, "A page of messages"),
@@ -58,7 +66,7 @@ export const messages = new OpenAPIHono<AppEnv>()
 				400: errorResponse("Invalid body"),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
 				404: errorResponse("No such chat"),
-				429: errorResponse("Rate limited; see Retry-After"),
+				429: errorResponse("Rate limited; wait `error.retryAfterMs` ms (or Retry-After seconds)"),
 			},
 		}),
 		async (c) => {
@@ -68,8 +76,13 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const result = await roomStub(c.env, id).postMessage({ id: user.id, name: user.name }, text, clientId);
 			if (!result) throw chatNotFound();
 			if (result.kind === "rate_limited") {
-				c.header("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
-				throw new ApiError(429, "rate_limited", "Too many messages; slow down");
+				const seconds = Math.ceil(result.retryAfterMs / 1000);
+				throw new ApiError(
+					429,
+					"rate_limited",
+					`Too many messages; try again in ${seconds} s`,
+					result.retryAfterMs,
+				);
 			}
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},

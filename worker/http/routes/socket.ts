@@ -3,6 +3,7 @@ import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
 import { chatRecord } from "../chat-records";
+import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -12,12 +13,14 @@ export const socket = new OpenAPIHono<AppEnv>();
 
 socket.get("/chats/:id/ws", async (c) => {
 	const id = c.req.param("id");
-	const claims = await requireToken(c, id, c.req.query("token") ?? bearerToken(c));
+	const offered = offeredProtocols(c.req.raw.headers);
+	const claims = await requireToken(c, id, c.req.query("token") ?? offered.token ?? bearerToken(c));
 	if (!(await chatRecord(c.env, id))) throw chatNotFound();
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
-	return routeUpgrade(c.env, id, c.req.raw, claims.user);
+	const upgrade = new Request(c.req.raw.url, { headers: withoutTokenProtocol(c.req.raw.headers) });
+	return answerProtocol(await routeUpgrade(c.env, id, upgrade, claims.user), offered);
 });
 
 socket.openAPIRegistry.registerPath({
@@ -25,10 +28,13 @@ socket.openAPIRegistry.registerPath({
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
-		"`?token=T[&since=SEQ]`. The server sends `ready`, then every stored message with seq > since (the newest " +
-		"1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
+		"`[?since=SEQ]`. Offer the subprotocols `edgechat.v1` and `edgechat.token.<token>` (the answer names " +
+		"`edgechat.v1` alone); clients that can set headers may send a bearer token instead, and `?token=` " +
+		"still works for older clients. The server sends `ready`, then every stored message with seq > since " +
+		"(the newest 1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
 	responses: {
-		101: { description: "Switching protocols" },
+		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
+		400: { description: "A token subprotocol was offered without edgechat.v1" },
 		401: { description: "Missing, invalid, expired or other-chat token" },
 		404: { description: "No such chat" },
 		426: { description: "Not a WebSocket request" },

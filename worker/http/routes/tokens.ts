@@ -5,8 +5,16 @@ import { newUserId } from "../../ids";
 import { issuedToken, type Role, tokenBody } from "../../protocol";
 import { type AppEnv, checkKey, previousToken } from "../access";
 import { chatNotFound } from "../api-error";
+import { presentedKey } from "../chat-key";
 import { chatRecord } from "../chat-records";
-import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
+import {
+	bearerSecurity,
+	chatIdParam,
+	chatKeyHeaders,
+	errorResponse,
+	jsonBody,
+	jsonResponse,
+} from "../schemas";
 
 export const tokens = new OpenAPIHono<AppEnv>().openapi(
 	createRoute({
@@ -14,14 +22,17 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		path: "/chats/{id}/tokens",
 		summary: "Get a join token",
 		description:
-			"Private chats need `key` (inviteKey, or ownerKey for the owner role). Send a previous token of " +
-			"this chat as a bearer token (even one expired up to 7 days ago) to keep the same user id.",
+			"Private chats need `key` (inviteKey, or ownerKey for the owner role), in the body or as the " +
+			"X-Chat-Key header. Send a previous token of " +
+			"this chat as a bearer token (even one expired up to 7 days ago) to keep the same user id; a " +
+			"session (the chain of refreshes since its first token) ends after SESSION_MAX_AGE_SECONDS " +
+			"(30 days by default), and older ones get 401.",
 		security: [{}, ...bearerSecurity],
-		request: { params: chatIdParam, body: jsonBody(tokenBody) },
+		request: { params: chatIdParam, body: jsonBody(tokenBody), headers: chatKeyHeaders },
 		responses: {
 			201: jsonResponse(issuedToken, "A signed token bound to this chat"),
 			400: errorResponse("Invalid body"),
-			401: errorResponse("The previous token is invalid"),
+			401: errorResponse("The previous token is invalid, or its session is older than the bound"),
 			403: errorResponse("Wrong key for a public chat"),
 			404: errorResponse("No such chat, or private and the key is missing or wrong"),
 			500: errorResponse("TOKEN_SECRET is not configured"),
@@ -29,7 +40,8 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
-		const { name, key } = c.req.valid("json");
+		const { name, key: keyInBody } = c.req.valid("json");
+		const key = presentedKey(c, keyInBody);
 		const previous = await previousToken(c, id);
 		const chat = await chatRecord(c.env, id);
 		if (!chat) throw chatNotFound();
@@ -39,8 +51,12 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 
 		const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
 		const user = { id: previous?.user.id ?? newUserId(), name, role };
-		const expiresAt = Date.now() + readSettings(c.env).tokenTtlMs;
-		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt });
+		const settings = readSettings(c.env);
+		const now = Date.now();
+		const sessionStartedAt = previous?.sessionStartedAt ?? now;
+		// No token outlives its session: the last one of a chain expires when the session does.
+		const expiresAt = Math.min(now + settings.tokenTtlMs, sessionStartedAt + settings.sessionMaxAgeMs);
+		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt, sessionStartedAt });
 		return c.json({ token, expiresAt, user }, 201);
 	},
 );
