@@ -11,6 +11,10 @@ export interface Settings {
 	corsOrigins: string[];
 	/** The most sockets one object of a chat holds before new ones go to another object. */
 	roomShardCapacity: number;
+	/** Shards the root sends each batch to itself; past that many, some of them relay to the rest. */
+	fanoutDirectMax: number;
+	/** 0: each turn's events go to the shards at its end; more: batches at least this far apart. */
+	fanoutBatchMs: number;
 	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
 	embedOrigins: string[];
 }
@@ -27,6 +31,8 @@ const names = {
 	DIRECTORY_REPORT_MS: 2000,
 	CORS_ORIGINS: 0,
 	ROOM_SHARD_CAPACITY: 2000,
+	ROOM_FANOUT_DIRECT_MAX: 32,
+	ROOM_FANOUT_BATCH_MS: 0,
 	EMBED_ORIGINS: 0,
 } as const;
 
@@ -49,9 +55,17 @@ export function readSettings(env: SettingsEnv): Settings {
 		presenceWindowMs: positiveNumber(env, "PRESENCE_WINDOW_MS"),
 		directoryReportMs: positiveNumber(env, "DIRECTORY_REPORT_MS"),
 		roomShardCapacity: Math.max(1, Math.floor(positiveNumber(env, "ROOM_SHARD_CAPACITY"))),
+		fanoutDirectMax: Math.max(1, Math.floor(positiveNumber(env, "ROOM_FANOUT_DIRECT_MAX"))),
+		fanoutBatchMs: nonNegativeNumber(env, "ROOM_FANOUT_BATCH_MS"),
 		corsOrigins: list(env, "CORS_ORIGINS"),
 		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
 	};
+}
+
+function nonNegativeNumber(env: SettingsEnv, name: Exclude<keyof typeof names, ListName>): number {
+	const raw = env[name];
+	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
+	return Number.isFinite(value) && value >= 0 ? value : names[name];
 }
 
 /** A comma-separated list; unset or empty means `fallback`. */

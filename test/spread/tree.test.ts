@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
 import type { RoomDiagnostics } from "../../worker/room/chat-room";
+import { fanoutPlan } from "../../worker/room/fanout";
 import { shardObject } from "../../worker/routing/shard-address";
 import { api, createChat, joinToken, postMessage, roomStub, sleep, TestSocket } from "../worker/helpers";
 
@@ -192,5 +193,51 @@ describe("a chat spread over many objects", () => {
 		]);
 		expect(ready).toMatchObject({ onlineCount: 4 });
 		for (const socket of [...early, late]) socket.close();
+	});
+});
+
+describe("the fan-out plan", () => {
+	it("sends to every shard directly up to the limit, then through that many relays", () => {
+		expect([...fanoutPlan([3, 1, 2], 3)]).toEqual([
+			[1, []],
+			[2, []],
+			[3, []],
+		]);
+		const plan = fanoutPlan(
+			Array.from({ length: 10 }, (_, index) => index + 1),
+			3,
+		);
+		expect([...plan.keys()]).toEqual([1, 2, 3]);
+		expect(plan.get(1)).toEqual([4, 7, 10]);
+		expect(plan.get(2)).toEqual([5, 8]);
+		expect(plan.get(3)).toEqual([6, 9]);
+		expect([...plan.values()].flat().length + plan.size).toBe(10);
+	});
+
+	it("reaches every socket of 40 objects through relays, in one order", async () => {
+		expect(env.ROOM_FANOUT_DIRECT_MAX).toBe("3");
+		const chat = await createChat();
+		const sockets = await openMany(chat, 40);
+		await postMany(chat, 10);
+		for (const socket of sockets) {
+			await socket.until(() => socket.messages.length === 10, "10 messages");
+			expectWhole(socket.messages, 1, 10);
+		}
+		for (const socket of sockets) socket.close();
+	});
+
+	it("loses nothing behind a relay that restarts while messages flow", async () => {
+		const chat = await createChat();
+		const sockets = await openMany(chat, 12);
+		// Shard 1 relays to shards 4, 7 and 10; its own socket is dropped by the restart.
+		await postMany(chat, 20, (n) =>
+			n === 8 ? evictDurableObject(shardObject(env, chat.id, 1), { webSockets: "close" }) : undefined,
+		);
+		const relayed = sockets.filter((_, index) => index !== 1);
+		for (const socket of relayed) {
+			await socket.until(() => socket.messages.length === 20, "20 messages");
+			expectWhole(socket.messages, 1, 20);
+		}
+		for (const socket of sockets) socket.close();
 	});
 });

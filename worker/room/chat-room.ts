@@ -93,6 +93,8 @@ export class ChatRoom extends DurableObject<Env> {
 			() => this.shards.active(),
 			(idx) => shardObject(env, this.chatId, idx),
 			() => this.sequencer.newestSeq,
+			this.settings.fanoutDirectMax,
+			this.settings.fanoutBatchMs,
 		);
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {

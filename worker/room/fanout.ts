@@ -2,11 +2,32 @@ import type { FanoutBatch, FanoutEvent } from "./fanout-batch";
 
 /** What the root needs of a shard: the one method batches arrive by. */
 export interface ShardEndpoint {
-	deliver(batch: FanoutBatch): Promise<void>;
+	/** Applies `batch` to the shard's sockets and passes it on to the shards in `relayTo`. */
+	deliver(batch: FanoutBatch, relayTo: number[]): Promise<void>;
 }
 
 /** Retries of one batch to one shard; after the last, the shard's next batch carries the gap. */
 const retryDelaysMs = [50, 250, 1000];
+
+/**
+ * Who sends to whom: up to `directMax` shards get batches from the root itself; past that, that
+ * many of them relay each batch to an equal share of the rest, so the root's own calls per batch
+ * stay at `directMax` however far the chat spreads.
+ */
+export function fanoutPlan(shards: number[], directMax: number): Map<number, number[]> {
+	const plan = new Map<number, number[]>();
+	const sorted = [...shards].sort((a, b) => a - b);
+	if (sorted.length <= directMax) {
+		for (const idx of sorted) plan.set(idx, []);
+		return plan;
+	}
+	const relays = sorted.slice(0, directMax);
+	for (const relay of relays) plan.set(relay, []);
+	sorted.slice(directMax).forEach((idx, position) => {
+		plan.get(relays[position % relays.length] ?? relays[0] ?? idx)?.push(idx);
+	});
+	return plan;
+}
 
 /**
  * The root's side of the fan-out to its shards. Events of one turn of the root's thread are
@@ -18,58 +39,93 @@ export class Fanout {
 	private pending: FanoutEvent[] = [];
 	private pendingAfter = 0;
 	private scheduled = false;
-	/** Stubs by shard, kept so that calls to one shard stay in order; rebuilt after a failure. */
-	private readonly endpoints = new Map<number, ShardEndpoint>();
+	private lastFlushAt = 0;
+	private readonly endpoints: Endpoints;
 
 	constructor(
 		private readonly shards: () => number[],
-		private readonly connect: (idx: number) => ShardEndpoint,
+		connect: (idx: number) => ShardEndpoint,
 		private readonly lastSeq: () => number,
-	) {}
+		private readonly directMax: number,
+		/**
+		 * With a positive value, batches are at least this far apart while events keep coming: under
+		 * load a batch then carries every event of its interval, so a busy chat costs each shard one
+		 * call per interval rather than one per message, and shards see changes that much later.
+		 * The first event after a quiet spell still goes out at the end of its own turn.
+		 */
+		private readonly batchIntervalMs = 0,
+	) {
+		this.endpoints = new Endpoints(connect);
+	}
 
 	/** Queues an event; `seqBefore` is the chat's last seq before it (for a message, its seq - 1). */
 	push(event: FanoutEvent, seqBefore = this.lastSeq()): void {
 		if (this.shards().length === 0) return;
 		if (this.pending.length === 0) this.pendingAfter = seqBefore;
 		this.pending.push(event);
-		if (!this.scheduled) {
-			this.scheduled = true;
-			// A microtask ends with this turn: whatever the handler produced goes out together, and
-			// nothing waits on a timer (an idle root must be free to hibernate).
-			queueMicrotask(() => this.flush());
-		}
+		if (this.scheduled) return;
+		this.scheduled = true;
+		const wait = this.lastFlushAt + this.batchIntervalMs - Date.now();
+		// After a quiet spell a microtask ends with this turn: whatever the handler produced goes
+		// out together, and no timer is left armed (an idle root must be free to hibernate).
+		if (wait <= 0) queueMicrotask(() => this.flush());
+		else setTimeout(() => this.flush(), wait);
 	}
 
 	flush(): void {
 		this.scheduled = false;
 		if (this.pending.length === 0) return;
+		this.lastFlushAt = Date.now();
 		const batch: FanoutBatch = { after: this.pendingAfter, through: this.lastSeq(), events: this.pending };
 		this.pending = [];
-		for (const idx of this.shards()) this.send(idx, batch, 0);
-	}
-
-	private send(idx: number, batch: FanoutBatch, attempt: number): void {
-		this.endpoint(idx)
-			.deliver(batch)
-			.catch((error: unknown) => {
-				this.endpoints.delete(idx);
-				const delay = retryDelaysMs[attempt];
-				if (delay === undefined) {
-					console.error(`fan-out to shard ${idx} failed`, error);
-					return;
-				}
-				setTimeout(() => {
-					if (this.shards().includes(idx)) this.send(idx, batch, attempt + 1);
-				}, delay);
-			});
-	}
-
-	private endpoint(idx: number): ShardEndpoint {
-		let endpoint = this.endpoints.get(idx);
-		if (!endpoint) {
-			endpoint = this.connect(idx);
-			this.endpoints.set(idx, endpoint);
+		for (const [idx, relayTo] of fanoutPlan(this.shards(), this.directMax)) {
+			this.endpoints.send(idx, batch, relayTo, () => this.shards().includes(idx));
 		}
-		return endpoint;
+	}
+}
+
+/**
+ * Stubs by shard, kept so that calls to one shard stay in order, and rebuilt after a failure (a
+ * stub of an object that restarted stays broken). Used by the root and by relaying shards.
+ */
+export class Endpoints {
+	private readonly stubs = new Map<number, ShardEndpoint>();
+
+	constructor(private readonly connect: (idx: number) => ShardEndpoint) {}
+
+	/** Delivers with retries; `stillWanted` is asked before each retry. Settles once done or given up. */
+	send(idx: number, batch: FanoutBatch, relayTo: number[], stillWanted: () => boolean): Promise<boolean> {
+		return this.attempt(idx, batch, relayTo, stillWanted, 0);
+	}
+
+	private async attempt(
+		idx: number,
+		batch: FanoutBatch,
+		relayTo: number[],
+		stillWanted: () => boolean,
+		attempt: number,
+	): Promise<boolean> {
+		try {
+			await this.stub(idx).deliver(batch, relayTo);
+			return true;
+		} catch (error) {
+			this.stubs.delete(idx);
+			const delay = retryDelaysMs[attempt];
+			if (delay === undefined || !stillWanted()) {
+				console.error(`fan-out to shard ${idx} failed`, error);
+				return false;
+			}
+			await new Promise((done) => setTimeout(done, delay));
+			return this.attempt(idx, batch, relayTo, stillWanted, attempt + 1);
+		}
+	}
+
+	private stub(idx: number): ShardEndpoint {
+		let stub = this.stubs.get(idx);
+		if (!stub) {
+			stub = this.connect(idx);
+			this.stubs.set(idx, stub);
+		}
+		return stub;
 	}
 }

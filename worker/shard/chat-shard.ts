@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
 import { type ChatSettings, errorBodyOf, limits, PING, PONG, type UserRef } from "../protocol";
+import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
-import { readShardIndex, rootObject, shardFull, shardHeader } from "../routing/shard-address";
+import { readShardIndex, rootObject, shardFull, shardHeader, shardObject } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
 import { sendFrame } from "./broadcast";
 import { FanoutInbox } from "./fanout-inbox";
@@ -69,9 +70,18 @@ export class ChatShard extends DurableObject<Env> {
 
 	// --- RPC, called by the root ---
 
-	async deliver(batch: FanoutBatch): Promise<void> {
+	/**
+	 * A batch from the root, to apply here and, when this shard is a relay, to pass on to the
+	 * shards in `relayTo` (in parallel with its own sockets; each of them checks the order itself).
+	 */
+	async deliver(batch: FanoutBatch, relayTo: number[] = []): Promise<void> {
 		this.hub.sockets();
-		await this.inbox.accept(batch);
+		const identity = this.identity;
+		const relayed =
+			identity === null
+				? []
+				: relayTo.map((idx) => this.relays(identity.chatId).send(idx, batch, [], () => true));
+		await Promise.all([this.inbox.accept(batch), ...relayed]);
 	}
 
 	// --- Platform handlers ---
@@ -129,6 +139,13 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	// --- Internals ---
+
+	private relayEndpoints: Endpoints | null = null;
+
+	private relays(chatId: string): Endpoints {
+		this.relayEndpoints ??= new Endpoints((idx) => shardObject(this.env, chatId, idx));
+		return this.relayEndpoints;
+	}
 
 	private readonly upstream: Upstream = {
 		post: (user, text, clientId, saved) => this.root().postFromShard(user, text, clientId, saved),
