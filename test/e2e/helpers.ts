@@ -11,7 +11,15 @@ export const api = new ChatApi({ baseUrl });
 /** Every wait in the browser ends; a test that needs longer says so. */
 export const uiTimeoutMs = 15_000;
 
-export const screenshotDir = resolve(import.meta.dirname, "../../docs/screenshots");
+/**
+ * Where screenshots go: under dist/ (ignored by git), so a test run leaves the checkout clean.
+ * `npm run screenshots` points this at docs/screenshots to refresh the committed ones.
+ */
+export const screenshotDir = resolve(
+	import.meta.dirname,
+	"../..",
+	process.env.EDGECHAT_SCREENSHOT_DIR ?? "dist/screenshots",
+);
 
 /**
  * Debian's Chromium (`test/e2e/ensure-chromium.sh` installs it); Playwright's own browser
@@ -145,4 +153,9 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 export async function screenshot(page: Page, name: string): Promise<void> {
 	mkdirSync(screenshotDir, { recursive: true });
 	await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
+
+/** The dialog the page opened (modal: the rest of the page is inert while it is open). */
+export function dialog(page: Page): Locator {
+	return page.getByRole("dialog");
 }
