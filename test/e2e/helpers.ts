@@ -51,11 +51,17 @@ afterAll(async () => {
 	browser = undefined;
 });
 
-export async function newContext(
-	options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
-): Promise<BrowserContext> {
+export interface ContextOptions {
+	colorScheme?: "light" | "dark";
+	viewport?: { width: number; height: number };
+	/** Another context's storage (`context.storageState()`): the same person, in a new window. */
+	storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
+}
+
+export async function newContext(options: ContextOptions = {}): Promise<BrowserContext> {
 	browser ??= launchChromium();
 	const context = await (await browser).newContext({
+		...(options.storageState ? { storageState: options.storageState } : {}),
 		baseURL: baseUrl,
 		colorScheme: options.colorScheme ?? "light",
 		viewport: options.viewport ?? { width: 1100, height: 720 },

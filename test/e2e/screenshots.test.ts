@@ -1,6 +1,7 @@
 import { describe, it } from "vitest";
 import {
 	api,
+	type ContextOptions,
 	connectClient,
 	createChat,
 	joinRoom,
@@ -60,8 +61,14 @@ describe("screenshots", () => {
 			{ name: "room-dark", colorScheme: "dark", viewport: { width: 1280, height: 680 } },
 			{ name: "room-phone", colorScheme: "light", viewport: { width: 390, height: 760 } },
 		] as const;
+		// One Mira throughout: each window starts with the storage (and so the identity) of the first.
+		let storageState: ContextOptions["storageState"];
 		for (const [index, shot] of shots.entries()) {
-			const context = await newContext({ colorScheme: shot.colorScheme, viewport: shot.viewport });
+			const context = await newContext({
+				colorScheme: shot.colorScheme,
+				viewport: shot.viewport,
+				storageState,
+			});
 			const page = await context.newPage();
 			await joinRoom(page, `/c/${chat.id}?key=${chat.ownerKey}`, "Mira");
 			await waitForMessage(page, last);
@@ -71,6 +78,7 @@ describe("screenshots", () => {
 			await page.getByText("Ada is typing…").waitFor();
 			await page.mouse.move(0, 0);
 			await screenshot(page, shot.name);
+			storageState = await context.storageState();
 			await context.close();
 			// The room passes on one typing notice per person per 1.5 s, the client sends one per 2 s.
 			await new Promise((done) => setTimeout(done, 2100));

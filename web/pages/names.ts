@@ -33,19 +33,22 @@ export class NameBook {
 
 /** A person's name in their colour (the same everywhere), tagged when the name is shared. */
 export function personName(user: UserRef, names: NameBook, className = "author"): HTMLSpanElement {
-	const tag = h("span", { class: "id-tag", hidden: !names.isShared(user.name) }, ` ${idTag(user.id)}`);
-	const element = h("span", { class: className, "data-user": user.id }, user.name, tag);
+	const element = h("span", { class: className, "data-user": user.id }, user.name);
 	element.dataset.name = user.name;
+	if (names.isShared(user.name)) element.append(idTagElement(user.id));
 	paintUser(element, user.id);
 	return element;
 }
 
-/** Shows the tags of every name under `root` that is now shared. */
+function idTagElement(userId: string): HTMLSpanElement {
+	return h("span", { class: "id-tag" }, ` ${idTag(userId)}`);
+}
+
+/** Adds the tag to every name under `root` that is now shared. */
 export function revealTags(root: ParentNode, names: NameBook): void {
 	for (const element of root.querySelectorAll<HTMLElement>("[data-name]")) {
-		const tag = element.querySelector(".id-tag");
-		if (tag instanceof HTMLElement && element.dataset.name !== undefined) {
-			tag.hidden = !names.isShared(element.dataset.name);
-		}
+		const { name, user } = element.dataset;
+		if (name === undefined || user === undefined || !names.isShared(name)) continue;
+		if (!element.querySelector(".id-tag")) element.append(idTagElement(user));
 	}
 }

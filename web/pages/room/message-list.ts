@@ -24,7 +24,9 @@ export interface MessageListOptions {
  * starts with a divider; both are recomputed only around an insertion, so long sessions stay cheap.
  */
 export class MessageList {
-	readonly element: HTMLOListElement;
+	/** The `log` region; it holds the list (a log is not a list, so the items need one of their own). */
+	readonly element: HTMLDivElement;
+	readonly #list: HTMLOListElement;
 	readonly #bySeq = new Map<number, HTMLLIElement>();
 	readonly #pending = new Map<string, HTMLLIElement>();
 	readonly #options: MessageListOptions;
@@ -35,12 +37,12 @@ export class MessageList {
 	constructor(options: MessageListOptions) {
 		this.#options = options;
 		this.#maxMessages = options.maxMessages ?? defaultMaxMessages;
-		this.element = h("ol", {
-			class: "messages",
-			role: "log",
-			"aria-live": "polite",
-			"aria-label": "Messages",
-		});
+		this.#list = h("ol", { class: "messages" });
+		this.element = h(
+			"div",
+			{ class: "messages-log", role: "log", "aria-live": "polite", "aria-label": "Messages" },
+			this.#list,
+		);
 	}
 
 	/** Adds a settled message; an own message replaces its pending entry (same clientId). */
@@ -67,7 +69,7 @@ export class MessageList {
 		item.dataset.clientId = pending.clientId;
 		item.querySelector(".meta")?.append(h("span", { class: "note" }, "Sending…"));
 		this.#pending.set(pending.clientId, item);
-		this.element.append(item);
+		this.#list.append(item);
 		this.#regroup(item);
 	}
 
@@ -124,7 +126,7 @@ export class MessageList {
 	trim(): number {
 		let removed = 0;
 		while (this.#bySeq.size > this.#maxMessages) {
-			const oldest = this.element.querySelector<HTMLLIElement>("li[data-seq]");
+			const oldest = this.#list.querySelector<HTMLLIElement>("li[data-seq]");
 			if (!oldest) break;
 			this.#bySeq.delete(Number(oldest.dataset.seq));
 			const next = nextItem(oldest);
@@ -137,7 +139,7 @@ export class MessageList {
 
 	/** The lowest seq on the page (null when empty). */
 	get oldestShownSeq(): number | null {
-		const oldest = this.element.querySelector<HTMLLIElement>("li[data-seq]");
+		const oldest = this.#list.querySelector<HTMLLIElement>("li[data-seq]");
 		return oldest ? Number(oldest.dataset.seq) : null;
 	}
 
@@ -188,7 +190,7 @@ export class MessageList {
 	/** Settled messages stay in seq order whatever order they arrive in (live, replay, older pages). */
 	#insertInOrder(item: HTMLLIElement, seq: number): void {
 		let before: Element | null = null;
-		for (let node = this.element.lastElementChild; node; node = node.previousElementSibling) {
+		for (let node = this.#list.lastElementChild; node; node = node.previousElementSibling) {
 			const nodeSeq = node instanceof HTMLElement ? Number(node.dataset.seq) : Number.NaN;
 			if (Number.isNaN(nodeSeq) || nodeSeq > seq) {
 				before = node;
@@ -196,7 +198,7 @@ export class MessageList {
 			}
 			break;
 		}
-		this.element.insertBefore(item, before);
+		this.#list.insertBefore(item, before);
 	}
 }
 
