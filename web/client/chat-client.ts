@@ -199,7 +199,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 	/**
 	 * Changes the display name: the token is refreshed (keeping the user id) and the socket is
-	 * replaced, since a socket carries the name it was opened with.
+	 * replaced, since a socket carries the name it was opened with. The room announces names only
+	 * through presence joins and leaves; reconnecting after the usual backoff (250 ms at least by
+	 * default, the room's presence window) lets the old socket's leave go out before the new join.
 	 */
 	rename(name: string): void {
 		if (!this.#tokens.rename(name.trim()) || this.#state === "closed") return;

@@ -23,6 +23,7 @@ export async function mountRoom(root: HTMLElement, options: RoomPageOptions): Pr
 		root.replaceChildren(unavailable(error, options.compact));
 		return;
 	}
+	document.title = `${chat.name} · edgechat`;
 	showJoinForm(root, chat, key, options.compact);
 }
 
