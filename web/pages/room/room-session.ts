@@ -10,6 +10,7 @@ import { MessageList } from "./message-list.ts";
 import { NewMessagesButton } from "./new-messages.ts";
 import { OnlineList } from "./online-list.ts";
 import { ownerTools } from "./owner-tools.ts";
+import { roomHeader } from "./room-header.ts";
 import { TitleCounter } from "./title-counter.ts";
 import { TypingIndicator } from "./typing-indicator.ts";
 
@@ -83,7 +84,6 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		},
 		onTyping: () => client.typing(),
 	});
-	const onlineCount = h("span", { class: "hint online-count" });
 	const conversation = h(
 		"section",
 		{ class: "conversation", "aria-label": "Conversation" },
@@ -92,38 +92,14 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		composer.element,
 		notice,
 	);
-	const changeName = h("button", { type: "button", class: "secondary small" }, "Change name");
-	const leave = h("button", { type: "button", class: "secondary small" }, "Leave chat");
-	const own = h("div", { class: "own-controls" }, changeName, leave);
 	const sidebar = h("aside", { class: "sidebar", "aria-label": "People" }, online.element);
-	const badge = chat.visibility === "private" ? h("span", { class: "badge" }, "Private") : null;
-	const header = compact
-		? h(
-				"header",
-				{ class: "room-header" },
-				h("h1", {}, chat.name),
-				onlineCount,
-				status.element,
-				h(
-					"a",
-					{ href: `/c/${encodeURIComponent(chat.id)}`, target: "_blank", rel: "noopener", class: "hint" },
-					"Open ↗",
-				),
-			)
-		: h(
-				"header",
-				{ class: "room-header" },
-				h("a", { href: "/", class: "brand" }, "edgechat"),
-				h("h1", {}, chat.name),
-				badge,
-				status.element,
-				own,
-			);
+	const header = roomHeader(chat, status.element, compact);
+	const { onlineCount } = header;
 	root.replaceChildren(
 		h(
 			"div",
 			{ class: compact ? "room compact" : "room" },
-			header,
+			header.element,
 			h("main", { class: "room-body" }, conversation, compact ? null : sidebar),
 		),
 	);
@@ -241,7 +217,7 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	scroller.addEventListener("scroll", () => {
 		if (nearEnd(scroller)) newMessages.clear();
 	});
-	changeName.addEventListener("click", async () => {
+	header.changeName?.addEventListener("click", async () => {
 		const current = client.user?.name ?? options.name;
 		const name = await askText(
 			"Change your name",
@@ -254,7 +230,7 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		rememberName(name);
 		client.rename(name);
 	});
-	leave.addEventListener("click", () => {
+	header.leave?.addEventListener("click", () => {
 		saveOutbox(chat.id, []);
 		end("", "You left the chat. Join again whenever you like.");
 	});
