@@ -10,7 +10,7 @@ export default defineConfig({
 		include: ["test/bench/**/*.test.ts"],
 		environment: "node",
 		fileParallelism: false,
-		// The JSON report feeds the pass/fail summary line printed by .ci/run.
+		// The JSON report feeds the pass/fail line that ends `npm test` (test/run-all.ts).
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/bench.json" },
 		testTimeout: 180_000,

@@ -21,7 +21,7 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/worker/**/*.test.ts"],
-		// The JSON report feeds the pass/fail summary line printed by .ci/run.
+		// The JSON report feeds the pass/fail line that ends `npm test` (test/run-all.ts).
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/worker.json" },
 		testTimeout: 20_000,

@@ -11,7 +11,7 @@ export default defineConfig({
 		environment: "node",
 		globalSetup: ["test/e2e/global-setup.ts"],
 		fileParallelism: false,
-		// The JSON report feeds the pass/fail summary line printed by .ci/run.
+		// The JSON report feeds the pass/fail line that ends `npm test` (test/run-all.ts).
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/e2e.json" },
 		testTimeout: 60_000,

@@ -245,6 +245,76 @@ describe("ChatClient against the running app", () => {
 		expect(other.onlineCount).toBe(2);
 	});
 
+	it("sends the pending messages an earlier client left behind once, with their clientIds", async () => {
+		const chat = await api.createChat({ name: unique("Client restore") });
+		const first = await join(chat.id, "writer");
+		const saved = first.token;
+		first.pause();
+		const pending = first.send("written, then the page was reloaded");
+		first.close();
+		// What a page keeps in storage and hands to the client after a reload.
+		const second = new ChatClient({
+			baseUrl,
+			chatId: chat.id,
+			name: "writer",
+			token: saved,
+			pending: [pending],
+		});
+		open.push(second);
+		const own: string[] = [];
+		second.on("message", ({ message, own: mine }) => {
+			if (mine && message.clientId) own.push(message.clientId);
+		});
+		await withTimeout(second.connect(), 10_000, "after the reload");
+		await until(() => second.pending.length === 0, "the restored send acknowledged");
+		expect(own).toEqual([pending.clientId]);
+		const { messages } = await api.history(chat.id);
+		expect(messages.map((message) => [message.text, message.clientId])).toEqual([
+			[pending.text, pending.clientId],
+		]);
+	});
+
+	it("changes its name without changing its user id, and the others see the new name", async () => {
+		const chat = await api.createChat({ name: unique("Client rename") });
+		// The default backoff, as in the browser. The room announces names only through joins and
+		// leaves, so the others see the new name once the old socket's leave has gone out in a
+		// presence window of its own, before the new socket joins.
+		const renamer = await join(chat.id, "before", { backoff: { baseMs: 500, maxMs: 10_000 } });
+		const watcher = await join(chat.id, "watcher");
+		const id = renamer.user?.id;
+		await until(() => watcher.online.some((user) => user.name === "before"), "the watcher sees the old name");
+		await pause(300); // past the presence window of the watcher's own join
+		renamer.rename("after");
+		await until(() => renamer.user?.name === "after", "the new ready");
+		expect(renamer.user?.id).toBe(id);
+		await until(
+			() => watcher.online.some((user) => user.id === id && user.name === "after"),
+			"the watcher's online list",
+		);
+		renamer.send("signed with the new name");
+		const received = record(watcher);
+		await until(() => received.length === 1, "the message");
+		expect(received[0]?.user).toEqual({ id, name: "after" });
+	});
+
+	it("sends a typing notice right after a send, throttle or not", async () => {
+		const chat = await api.createChat({ name: unique("Client typing") });
+		// A real socket that notes the type of every frame the client writes on it.
+		const frames: string[] = [];
+		class RecordingWebSocket extends WebSocket {
+			override send(data: Parameters<WebSocket["send"]>[0]): void {
+				if (typeof data === "string" && data.startsWith("{")) frames.push(JSON.parse(data).type);
+				super.send(data);
+			}
+		}
+		const typist = await join(chat.id, "typist", { WebSocket: RecordingWebSocket });
+		typist.typing();
+		typist.typing(); // throttled
+		typist.send("done typing");
+		typist.typing(); // a new message starts: not throttled
+		expect(frames).toEqual(["typing", "send", "typing"]);
+	});
+
 	it("fills a gap longer than the replay cap over HTTP, delivering every missed message once", async () => {
 		const chat = await api.createChat({ name: unique("Client long gap") });
 		const reader = await join(chat.id, "reader");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay, defaultBackoff } from "../../web/client/backoff.ts";
 import { Outbox } from "../../web/client/outbox.ts";
 import { SeqTracker } from "../../web/client/seq-tracker.ts";
+import { continuesGroup, dayLabel, groupWindowMs } from "../../web/pages/room/grouping.ts";
 
 describe("backoff", () => {
 	it("stays within half and all of an exponential ceiling, never above the cap", () => {
@@ -74,5 +75,30 @@ describe("outbox", () => {
 		expect(outbox.due(2510, 5000).map((entry) => entry.clientId)).toEqual(["a"]);
 		expect(outbox.drop("a")).toBe(true);
 		expect(outbox.size).toBe(0);
+	});
+});
+
+describe("message grouping", () => {
+	const noon = new Date(2026, 5, 15, 12, 0).getTime();
+
+	it("continues a group for the same author within the window, on the same day", () => {
+		const first = { userId: "u1", ts: noon };
+		expect(continuesGroup(first, { userId: "u1", ts: noon + 60_000 })).toBe(true);
+		expect(continuesGroup(first, { userId: "u2", ts: noon + 60_000 })).toBe(false);
+		expect(continuesGroup(first, { userId: "u1", ts: noon + groupWindowMs })).toBe(false);
+		expect(continuesGroup(null, first)).toBe(false);
+		const beforeMidnight = new Date(2026, 5, 15, 23, 59).getTime();
+		expect(
+			continuesGroup({ userId: "u1", ts: beforeMidnight }, { userId: "u1", ts: beforeMidnight + 120_000 }),
+		).toBe(false);
+	});
+
+	it("names days Today, Yesterday, or by their date", () => {
+		expect(dayLabel(noon - 3600_000, noon)).toBe("Today");
+		expect(dayLabel(noon - 24 * 3600_000, noon)).toBe("Yesterday");
+		const older = noon - 3 * 24 * 3600_000;
+		expect(dayLabel(older, noon)).toBe(
+			new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(older),
+		);
 	});
 });

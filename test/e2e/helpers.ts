@@ -11,7 +11,15 @@ export const api = new ChatApi({ baseUrl });
 /** Every wait in the browser ends; a test that needs longer says so. */
 export const uiTimeoutMs = 15_000;
 
-export const screenshotDir = resolve(import.meta.dirname, "../../docs/screenshots");
+/**
+ * Where screenshots go: under dist/ (ignored by git), so a test run leaves the checkout clean.
+ * `npm run screenshots` points this at docs/screenshots to refresh the committed ones.
+ */
+export const screenshotDir = resolve(
+	import.meta.dirname,
+	"../..",
+	process.env.EDGECHAT_SCREENSHOT_DIR ?? "dist/screenshots",
+);
 
 /**
  * Debian's Chromium (`test/e2e/ensure-chromium.sh` installs it); Playwright's own browser
@@ -43,11 +51,20 @@ afterAll(async () => {
 	browser = undefined;
 });
 
-export async function newContext(
-	options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
-): Promise<BrowserContext> {
+export interface ContextOptions {
+	colorScheme?: "light" | "dark";
+	viewport?: { width: number; height: number };
+	/** Another context's storage (`context.storageState()`): the same person, in a new window. */
+	storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
+	/** Lets the test inject scripts of its own (axe-core), which the pages' policy forbids. */
+	bypassCSP?: boolean;
+}
+
+export async function newContext(options: ContextOptions = {}): Promise<BrowserContext> {
 	browser ??= launchChromium();
 	const context = await (await browser).newContext({
+		...(options.storageState ? { storageState: options.storageState } : {}),
+		...(options.bypassCSP ? { bypassCSP: true } : {}),
 		baseURL: baseUrl,
 		colorScheme: options.colorScheme ?? "light",
 		viewport: options.viewport ?? { width: 1100, height: 720 },
@@ -145,4 +162,9 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 export async function screenshot(page: Page, name: string): Promise<void> {
 	mkdirSync(screenshotDir, { recursive: true });
 	await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
+
+/** The dialog the page opened (modal: the rest of the page is inert while it is open). */
+export function dialog(page: Page): Locator {
+	return page.getByRole("dialog");
 }

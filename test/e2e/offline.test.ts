@@ -95,4 +95,50 @@ describe("losing the connection", () => {
 		writer.close();
 		await context.close();
 	});
+
+	it("keeps what was written while the link was down across a reload, and sends it once afterwards", async () => {
+		const chat = await createChat({ name: unique("Reload") });
+		const context = await newContext();
+		const page = await context.newPage();
+		// The page's sockets go through this route: the link can fail while the page itself still loads.
+		let refuse = false;
+		const sockets: WebSocketRoute[] = [];
+		await page.routeWebSocket(/\/api\/chats\/.*\/ws/, (socket) => {
+			if (refuse) {
+				socket.close({ code: 1011, reason: "network down" });
+				return;
+			}
+			socket.connectToServer();
+			sockets.push(socket);
+		});
+		await joinRoom(page, `/c/${chat.id}`, "Writer");
+		refuse = true;
+		await sockets.at(-1)?.close({ code: 1006, reason: "cut" });
+		await waitForState(page, "reconnecting");
+		await sendFromPage(page, "written before the reload");
+		await messageLog(page).locator("li.pending").getByText("written before the reload").waitFor();
+		const clientId = await messageLog(page).locator("li.pending").getAttribute("data-client-id");
+
+		await page.reload();
+		await page.getByLabel("Your name", { exact: true }).fill("Writer");
+		await page.getByRole("button", { name: "Join", exact: true }).click();
+		// Still there, still pending, before the link is back.
+		await messageLog(page).locator("li.pending").getByText("written before the reload").waitFor();
+
+		refuse = false;
+		await waitForState(page, "live");
+		await waitForMessage(page, "written before the reload");
+		await new Promise((done) => setTimeout(done, settleMs));
+		expect(await settledTexts(page)).toEqual(["written before the reload"]);
+		expect(await messageLog(page).locator("li.pending").count()).toBe(0);
+		const { messages } = await api.history(chat.id);
+		expect(messages.map((message) => [message.text, message.clientId])).toEqual([
+			["written before the reload", clientId],
+		]);
+		// Delivered: nothing is left to send after another reload.
+		expect(
+			await page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes("outbox"))),
+		).toEqual([]);
+		await context.close();
+	});
 });

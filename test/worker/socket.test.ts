@@ -8,7 +8,6 @@ import {
 	expectError,
 	joinToken,
 	postMessage,
-	sleep,
 	storedMessageCount,
 	TestSocket,
 } from "./helpers";

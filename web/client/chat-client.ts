@@ -98,6 +98,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
 		this.#ackTimeoutMs = options.ackTimeoutMs ?? 5000;
 		this.#typingIntervalMs = options.typingIntervalMs ?? 2000;
+		// Sends written before a reload go out again with their own clientIds: stored once, never twice.
+		for (const pending of options.pending ?? [])
+			this.#outbox.add(pending.clientId, pending.text, pending.createdAt);
 		const { promise, resolve, reject } = withResolvers<ReadyFrame>();
 		this.#firstReady = promise;
 		this.#settleFirstReady = { resolve, reject };
@@ -165,6 +168,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		}
 		const pending = this.#outbox.add(newClientId(), trimmed, Date.now());
 		this.#flushOutbox(Date.now());
+		// The message ends the typing it announced: the next keystroke starts a new notice at once.
+		this.#lastTypingAt = Number.NEGATIVE_INFINITY;
 		return pending;
 	}
 
@@ -192,6 +197,21 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		const token = this.#tokens.current;
 		if (!token) throw new ApiError(401, "unauthorized", "not joined yet");
 		await this.api.deleteMessage(this.chatId, token.token, seq);
+	}
+
+	/**
+	 * Changes the display name: the token is refreshed (keeping the user id) and the socket is
+	 * replaced, since a socket carries the name it was opened with. The room announces names only
+	 * through presence joins and leaves; reconnecting after the usual backoff (250 ms at least by
+	 * default, the room's presence window) lets the old socket's leave go out before the new join.
+	 */
+	rename(name: string): void {
+		if (!this.#tokens.rename(name.trim()) || this.#state === "closed") return;
+		if (this.#paused) return;
+		this.#generation++;
+		this.#clearRetry();
+		if (this.#socket) this.#dropSocket();
+		else void this.#open();
 	}
 
 	/** The device lost its network: stop trying until `resume()`. Sends keep queueing. */

@@ -78,6 +78,8 @@ export interface ChatClientOptions {
 	key?: string | undefined;
 	/** A token this chat issued before (even expired): refreshed so the user keeps the same id. */
 	token?: IssuedToken | null | undefined;
+	/** Sends left unacknowledged by an earlier page (e.g. before a reload): sent again, same clientIds. */
+	pending?: readonly PendingSend[] | undefined;
 	fetch?: typeof fetch;
 	/** Defaults to the global `WebSocket` (browsers, Node 22+). */
 	WebSocket?: typeof WebSocket;

@@ -14,7 +14,7 @@ export class TokenKeeper {
 	#stale = false;
 	readonly #api: ChatApi;
 	readonly #chatId: string;
-	readonly #name: string;
+	#name: string;
 	readonly #key: string | undefined;
 
 	constructor(
@@ -33,6 +33,13 @@ export class TokenKeeper {
 
 	get current(): IssuedToken | null {
 		return this.#current;
+	}
+
+	/** Returns whether the name changed; the next `ensure()` then refreshes the token. */
+	rename(name: string): boolean {
+		if (name === this.#name) return false;
+		this.#name = name;
+		return true;
 	}
 
 	/** The socket closed before `ready`: a refused upgrade (401) looks just like that to a client. */

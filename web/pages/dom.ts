@@ -70,10 +70,10 @@ export async function copyText(
 }
 
 /** A read-only field with a Copy button, for links and snippets meant to be shared. */
-export function copyField(label: string, value: string, multiline = false): HTMLDivElement {
+export function copyField(label: string, value: string, multiline = false, rows = 3): HTMLDivElement {
 	const id = uniqueId("copy");
 	const control = multiline
-		? h("textarea", { id, readonly: true, rows: 3, spellcheck: "false" })
+		? h("textarea", { id, readonly: true, rows, spellcheck: "false" })
 		: h("input", { id, readonly: true, type: "text", spellcheck: "false" });
 	control.value = value;
 	const button = h("button", { type: "button", class: "secondary" }, `Copy ${label.toLowerCase()}`);

@@ -203,11 +203,14 @@ class PublicDirectory {
 			seen.add(chat.id);
 			const existing = this.#items.get(chat.id);
 			const label = chat.connections === 1 ? "1 online" : `${chat.connections} online`;
+			// Green means someone is there: an empty room's "0 online" stays muted.
+			const active = chat.connections > 0 ? "true" : "false";
 			if (existing) {
 				if (existing.count.textContent !== label) existing.count.textContent = label;
+				existing.count.dataset.active = active;
 				continue;
 			}
-			const count = h("span", { class: "count" }, label);
+			const count = h("span", { class: "count", "data-active": active }, label);
 			const owner = chat.owner ? h("span", { class: "hint" }, ` by ${chat.owner}`) : null;
 			const item = h(
 				"li",

@@ -106,3 +106,36 @@ export function savedToken(chatId: string): IssuedToken | null {
 export function saveToken(chatId: string, token: IssuedToken): void {
 	write(`token:${chatId}`, JSON.stringify(token));
 }
+
+/** A message written here that the server had not acknowledged when the page was left. */
+export interface StoredSend {
+	clientId: string;
+	text: string;
+	createdAt: number;
+}
+
+/** Unsent messages of one chat, so a reload before the link returns loses nothing. */
+export function savedOutbox(chatId: string): StoredSend[] {
+	const value = readJson(`outbox:${chatId}`);
+	if (!Array.isArray(value)) return [];
+	const sends: StoredSend[] = [];
+	for (const entry of value) {
+		if (!isRecord(entry)) continue;
+		const { clientId, text, createdAt } = entry;
+		if (typeof clientId === "string" && typeof text === "string" && typeof createdAt === "number")
+			sends.push({ clientId, text, createdAt });
+	}
+	return sends;
+}
+
+export function saveOutbox(chatId: string, sends: readonly StoredSend[]): void {
+	if (sends.length === 0) {
+		try {
+			localStorage.removeItem(`${prefix}outbox:${chatId}`);
+		} catch {
+			// Unavailable storage holds nothing to remove.
+		}
+		return;
+	}
+	write(`outbox:${chatId}`, JSON.stringify(sends));
+}

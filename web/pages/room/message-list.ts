@@ -1,59 +1,76 @@
 import type { ChatMessage, UserRef } from "../../../worker/protocol/index.ts";
 import type { PendingSend } from "../../client/index.ts";
-import { paintUser } from "../colour.ts";
 import { h } from "../dom.ts";
-import { linkify } from "../linkify.ts";
+import type { NameBook } from "../names.ts";
+import { continuesGroup, dayKey, dayLabel, type GroupingFacts } from "./grouping.ts";
+import { messageItem, setDivider } from "./message-item.ts";
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+/** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
+export const defaultMaxMessages = 1000;
 
 export interface MessageListOptions {
 	/** Whether this user may delete messages (owners). */
 	canDelete: () => boolean;
-	onDelete: (seq: number) => void;
+	/** The owner pressed Delete on message `seq` (the page confirms before deleting). */
+	onDelete: (seq: number, text: string) => void;
+	names: NameBook;
+	maxMessages?: number;
 }
 
 /**
  * The conversation: a `log` region (new entries are announced politely), settled messages in seq
  * order followed by the user's pending ones. Each message is rendered once, keyed by seq, so a
- * repeat can never show twice.
+ * repeat can never show twice. Consecutive messages of one author are grouped, and each day
+ * starts with a divider; both are recomputed only around an insertion, so long sessions stay cheap.
  */
 export class MessageList {
-	readonly element: HTMLOListElement;
+	/** The `log` region; it holds the list (a log is not a list, so the items need one of their own). */
+	readonly element: HTMLDivElement;
+	readonly #list: HTMLOListElement;
 	readonly #bySeq = new Map<number, HTMLLIElement>();
 	readonly #pending = new Map<string, HTMLLIElement>();
 	readonly #options: MessageListOptions;
+	readonly #maxMessages: number;
+	#lowestSeen = Number.POSITIVE_INFINITY;
+	#firstUnread: HTMLLIElement | null = null;
 
 	constructor(options: MessageListOptions) {
 		this.#options = options;
-		this.element = h("ol", {
-			class: "messages",
-			role: "log",
-			"aria-live": "polite",
-			"aria-label": "Messages",
-		});
+		this.#maxMessages = options.maxMessages ?? defaultMaxMessages;
+		this.#list = h("ol", { class: "messages" });
+		this.element = h(
+			"div",
+			{ class: "messages-log", role: "log", "aria-live": "polite", "aria-label": "Messages" },
+			this.#list,
+		);
 	}
 
 	/** Adds a settled message; an own message replaces its pending entry (same clientId). */
-	add(message: ChatMessage, own: boolean): void {
-		if (this.#bySeq.has(message.seq)) return;
-		const item = this.#render(message, own);
+	add(message: ChatMessage, own: boolean): HTMLLIElement | null {
+		if (this.#bySeq.has(message.seq)) return null;
+		const item = messageItem(message.user, message.ts, message.text, own, this.#options.names);
+		item.dataset.seq = String(message.seq);
+		if (message.deleted) this.#showDeleted(item);
+		else if (this.#options.canDelete()) this.#addDeleteButton(item, message.seq, message.text);
 		this.#bySeq.set(message.seq, item);
-		if (own && message.clientId !== undefined) {
-			this.#pending.get(message.clientId)?.remove();
-			this.#pending.delete(message.clientId);
-		}
+		this.#lowestSeen = Math.min(this.#lowestSeen, message.seq);
+		if (own && message.clientId !== undefined) this.#removePending(message.clientId);
 		this.#insertInOrder(item, message.seq);
+		this.#regroup(item);
+		this.#regroup(nextItem(item));
+		return item;
 	}
 
 	/** Shows what the user just sent, before the server has echoed it. */
 	addPending(pending: PendingSend, author: UserRef): void {
-		const item = this.#item(author, pending.createdAt, pending.text, true);
+		if (this.#pending.has(pending.clientId)) return;
+		const item = messageItem(author, pending.createdAt, pending.text, true, this.#options.names);
 		item.classList.add("pending");
 		item.dataset.clientId = pending.clientId;
 		item.querySelector(".meta")?.append(h("span", { class: "note" }, "Sending…"));
 		this.#pending.set(pending.clientId, item);
-		this.element.append(item);
+		this.#list.append(item);
+		this.#regroup(item);
 	}
 
 	/** The server refused a pending message for good: say so where it was typed. */
@@ -68,10 +85,7 @@ export class MessageList {
 	markDeleted(seq: number): void {
 		const item = this.#bySeq.get(seq);
 		if (!item || item.classList.contains("deleted")) return;
-		item.classList.add("deleted");
-		item.querySelector(".delete")?.remove();
-		const text = item.querySelector(".text");
-		if (text) text.replaceChildren("Message deleted");
+		this.#showDeleted(item);
 	}
 
 	/** Shows or hides the Delete buttons when the user's role becomes known. */
@@ -79,52 +93,104 @@ export class MessageList {
 		for (const [seq, item] of this.#bySeq) {
 			const button = item.querySelector(".delete");
 			if (this.#options.canDelete() && !button && !item.classList.contains("deleted")) {
-				item.querySelector(".meta")?.append(this.#deleteButton(seq));
+				this.#addDeleteButton(item, seq, item.querySelector(".text")?.textContent ?? "");
 			} else if (!this.#options.canDelete()) {
 				button?.remove();
 			}
 		}
 	}
 
+	/** Marks `item` as the first message the reader has not seen yet (one marker at a time). */
+	markFirstUnread(item: HTMLLIElement): void {
+		const previous = this.#firstUnread;
+		if (previous === item) return;
+		this.#firstUnread = item;
+		if (previous) {
+			previous.classList.remove("first-unread");
+			setDivider(previous, "unread", null);
+			this.#regroup(previous);
+		}
+		item.classList.add("first-unread");
+		setDivider(item, "unread", "Unread messages");
+		this.#regroup(item);
+	}
+
+	get firstUnread(): HTMLLIElement | null {
+		return this.#firstUnread?.isConnected ? this.#firstUnread : null;
+	}
+
+	/**
+	 * Keeps a long session's page small: removes the oldest settled messages beyond the limit.
+	 * Returns how many left.
+	 */
+	trim(): number {
+		let removed = 0;
+		while (this.#bySeq.size > this.#maxMessages) {
+			const oldest = this.#list.querySelector<HTMLLIElement>("li[data-seq]");
+			if (!oldest) break;
+			this.#bySeq.delete(Number(oldest.dataset.seq));
+			const next = nextItem(oldest);
+			oldest.remove();
+			this.#regroup(next);
+			removed++;
+		}
+		return removed;
+	}
+
+	/** The lowest seq on the page (null when empty). */
+	get oldestShownSeq(): number | null {
+		const oldest = this.#list.querySelector<HTMLLIElement>("li[data-seq]");
+		return oldest ? Number(oldest.dataset.seq) : null;
+	}
+
+	/** Whether messages seen earlier in this session were taken off the page by `trim()`. */
+	get trimmed(): boolean {
+		const oldest = this.oldestShownSeq;
+		return oldest !== null && oldest > this.#lowestSeen;
+	}
+
 	get size(): number {
 		return this.#bySeq.size;
 	}
 
-	#render(message: ChatMessage, own: boolean): HTMLLIElement {
-		const item = this.#item(message.user, message.ts, message.text, own);
-		item.dataset.seq = String(message.seq);
-		if (message.deleted) {
-			item.classList.add("deleted");
-			item.querySelector(".text")?.replaceChildren("Message deleted");
-		} else if (this.#options.canDelete()) {
-			item.querySelector(".meta")?.append(this.#deleteButton(message.seq));
-		}
-		return item;
+	#removePending(clientId: string): void {
+		const item = this.#pending.get(clientId);
+		if (!item) return;
+		this.#pending.delete(clientId);
+		const next = nextItem(item);
+		item.remove();
+		this.#regroup(next);
 	}
 
-	#item(author: UserRef, ts: number, text: string, own: boolean): HTMLLIElement {
-		const when = new Date(ts);
-		const name = h("span", { class: "author" }, author.name);
-		paintUser(name, author.id);
-		const time = h(
-			"time",
-			{ datetime: when.toISOString(), title: dayTimeFormat.format(when) },
-			timeFormat.format(when),
-		);
-		const body = h("p", { class: "text" }, ...linkify(text));
-		return h("li", { class: own ? "message own" : "message" }, h("div", { class: "meta" }, name, time), body);
+	#showDeleted(item: HTMLLIElement): void {
+		item.classList.add("deleted");
+		item.querySelector(".delete")?.remove();
+		item.querySelector(".text")?.replaceChildren("Message deleted");
 	}
 
-	#deleteButton(seq: number): HTMLButtonElement {
+	#addDeleteButton(item: HTMLLIElement, seq: number, text: string): void {
 		const button = h("button", { type: "button", class: "delete link-button" }, "Delete");
-		button.addEventListener("click", () => this.#options.onDelete(seq));
-		return button;
+		button.addEventListener("click", () => this.#options.onDelete(seq, text));
+		item.querySelector(".meta")?.append(button);
+	}
+
+	/** Sets `item`'s day divider and whether it continues the previous message's group. */
+	#regroup(item: HTMLLIElement | null): void {
+		if (!item) return;
+		const facts = groupingFacts(item);
+		const previousElement = item.previousElementSibling;
+		const previous = previousElement instanceof HTMLLIElement ? groupingFacts(previousElement) : null;
+		const startsDay = previous === null || dayKey(previous.ts) !== dayKey(facts.ts);
+		setDivider(item, "day", startsDay ? dayLabel(facts.ts) : null);
+		const continued =
+			!startsDay && !item.classList.contains("first-unread") && continuesGroup(previous, facts);
+		item.classList.toggle("continued", continued);
 	}
 
 	/** Settled messages stay in seq order whatever order they arrive in (live, replay, older pages). */
 	#insertInOrder(item: HTMLLIElement, seq: number): void {
 		let before: Element | null = null;
-		for (let node = this.element.lastElementChild; node; node = node.previousElementSibling) {
+		for (let node = this.#list.lastElementChild; node; node = node.previousElementSibling) {
 			const nodeSeq = node instanceof HTMLElement ? Number(node.dataset.seq) : Number.NaN;
 			if (Number.isNaN(nodeSeq) || nodeSeq > seq) {
 				before = node;
@@ -132,6 +198,15 @@ export class MessageList {
 			}
 			break;
 		}
-		this.element.insertBefore(item, before);
+		this.#list.insertBefore(item, before);
 	}
+}
+
+function nextItem(item: HTMLLIElement): HTMLLIElement | null {
+	const next = item.nextElementSibling;
+	return next instanceof HTMLLIElement ? next : null;
+}
+
+function groupingFacts(item: HTMLElement): GroupingFacts {
+	return { userId: item.dataset.user ?? "", ts: Number(item.dataset.ts) };
 }

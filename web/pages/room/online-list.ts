@@ -2,14 +2,17 @@ import type { UserRef } from "../../../worker/protocol/index.ts";
 import type { PresenceChange } from "../../client/index.ts";
 import { paintUser } from "../colour.ts";
 import { h, uniqueId } from "../dom.ts";
+import { type NameBook, personName } from "../names.ts";
 
 /** Who is online: a heading with the exact count and the listed names (the server caps the list). */
 export class OnlineList {
 	readonly element: HTMLElement;
 	readonly #count: HTMLSpanElement;
 	readonly #list: HTMLUListElement;
+	readonly #names: NameBook;
 
-	constructor() {
+	constructor(names: NameBook) {
+		this.#names = names;
 		const headingId = uniqueId("online");
 		this.#count = h("span", { class: "count" }, "0");
 		this.#list = h("ul", { class: "online-list" });
@@ -29,7 +32,7 @@ export class OnlineList {
 				const dot = h("span", { class: "dot", "aria-hidden": "true" });
 				paintUser(dot, person.id);
 				const you = person.id === me?.id ? h("span", { class: "hint" }, " (you)") : null;
-				return h("li", { "data-user": person.id }, dot, person.name, you);
+				return h("li", { "data-user": person.id }, dot, personName(person, this.#names, "person"), you);
 			}),
 		);
 		const unlisted = presence.count - people.length;

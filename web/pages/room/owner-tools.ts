@@ -11,9 +11,9 @@ export function ownerTools(chat: ChatSettings): HTMLElement {
 	if (chat.visibility === "private" && !inviteKey) {
 		parts.push(h("p", { class: "hint" }, "The invite link was shown when the chat was created."));
 	} else {
-		parts.push(
-			copyField(chat.visibility === "private" ? "Invite link" : "Link", chatUrl(origin, chat.id, inviteKey)),
-		);
+		// A text area, not a one-line input: the sidebar is narrow and the whole link must show.
+		const label = chat.visibility === "private" ? "Invite link" : "Link";
+		parts.push(copyField(label, chatUrl(origin, chat.id, inviteKey), true, 2));
 	}
 	parts.push(copyField("Embed code", embedSnippet(origin, chat.id, chat.name, inviteKey), true));
 	if (inviteKey)

@@ -1,20 +1,8 @@
 import type { ChatWithConnections } from "../../../worker/protocol/index.ts";
-import { ApiError, ChatApi, ChatClient } from "../../client/index.ts";
+import { ApiError, ChatApi } from "../../client/index.ts";
 import { h, labelledInput } from "../dom.ts";
-import {
-	chatKeys,
-	rememberChatKeys,
-	rememberedName,
-	rememberName,
-	savedToken,
-	saveToken,
-} from "../storage.ts";
-import { Composer } from "./composer.ts";
-import { ConnectionStatus } from "./connection-status.ts";
-import { MessageList } from "./message-list.ts";
-import { OnlineList } from "./online-list.ts";
-import { ownerTools } from "./owner-tools.ts";
-import { TypingIndicator } from "./typing-indicator.ts";
+import { chatKeys, rememberChatKeys, rememberedName, rememberName } from "../storage.ts";
+import { joinRoom } from "./room-session.ts";
 
 /** `compact`: the embeddable version (no sidebar, smaller header) for an iframe. */
 export interface RoomPageOptions {
@@ -93,6 +81,7 @@ function showJoinForm(
 	key: string | undefined,
 	compact: boolean,
 	error = "",
+	note = "",
 ): void {
 	const { field, input } = labelledInput("Your name", {
 		name: "name",
@@ -118,6 +107,7 @@ function showJoinForm(
 					{ class: "hint" },
 					`${chat.visibility === "private" ? "Private chat" : "Public chat"} · ${people}`,
 				),
+				note ? h("p", { role: "status" }, note) : null,
 				form,
 			),
 		),
@@ -130,165 +120,9 @@ function showJoinForm(
 			return;
 		}
 		rememberName(name);
-		joinRoom(root, chat, name, key, compact);
+		joinRoom(root, { chat, name, key, compact }, (refusal, note) =>
+			showJoinForm(root, chat, key, compact, refusal, note),
+		);
 	});
 	input.focus();
-}
-
-function joinRoom(
-	root: HTMLElement,
-	chat: ChatWithConnections,
-	name: string,
-	key: string | undefined,
-	compact: boolean,
-) {
-	const client = new ChatClient({
-		baseUrl: location.origin,
-		chatId: chat.id,
-		name,
-		key,
-		token: savedToken(chat.id),
-	});
-	client.on("token", (token) => saveToken(chat.id, token));
-
-	const status = new ConnectionStatus();
-	const online = new OnlineList();
-	const typing = new TypingIndicator();
-	const notice = h("p", { class: "notice", role: "alert" });
-	const list = new MessageList({
-		canDelete: () => client.user?.role === "owner",
-		onDelete: (seq) => {
-			client.deleteMessage(seq).catch((error: unknown) => {
-				notice.textContent = `Could not delete: ${error instanceof Error ? error.message : String(error)}`;
-			});
-		},
-	});
-	const loadOlder = h(
-		"button",
-		{ type: "button", class: "secondary load-older", hidden: true },
-		"Load older",
-	);
-	const noHistory = h(
-		"p",
-		{ class: "hint history-note", hidden: true },
-		"This chat keeps no history: you see what is said while you are here.",
-	);
-	const scroller = h("div", { class: "scroller" }, loadOlder, noHistory, list.element);
-	const composer = new Composer({
-		onSend: (text) => {
-			const user = client.user;
-			if (!user) return "Not joined yet.";
-			const pending = client.send(text);
-			list.addPending(pending, user);
-			scrollToEnd(scroller);
-			return null;
-		},
-		onTyping: () => client.typing(),
-	});
-	const onlineCount = h("span", { class: "hint online-count" });
-	const conversation = h(
-		"section",
-		{ class: "conversation", "aria-label": "Conversation" },
-		scroller,
-		typing.element,
-		composer.element,
-		notice,
-	);
-	const sidebar = h("aside", { class: "sidebar" }, online.element);
-	const badge = chat.visibility === "private" ? h("span", { class: "badge" }, "Private") : null;
-	const header = compact
-		? h(
-				"header",
-				{ class: "room-header" },
-				h("h1", {}, chat.name),
-				onlineCount,
-				status.element,
-				h(
-					"a",
-					{ href: `/c/${encodeURIComponent(chat.id)}`, target: "_blank", rel: "noopener", class: "hint" },
-					"Open ↗",
-				),
-			)
-		: h(
-				"header",
-				{ class: "room-header" },
-				h("a", { href: "/", class: "brand" }, "edgechat"),
-				h("h1", {}, chat.name),
-				badge,
-				status.element,
-			);
-	root.replaceChildren(
-		h(
-			"div",
-			{ class: compact ? "room compact" : "room" },
-			header,
-			h("div", { class: "room-body" }, conversation, compact ? null : sidebar),
-		),
-	);
-
-	client.on("state", ({ state }) => status.show(state));
-	client.on("presence", (presence) => {
-		online.update(presence, client.user);
-		onlineCount.textContent = `${presence.count} online`;
-	});
-	client.on("typing", (user) => typing.typing(user));
-	client.on("deleted", ({ seq }) => list.markDeleted(seq));
-	client.on("rejected", ({ pending, message }) => list.markRejected(pending.clientId, message));
-	client.on("message", ({ message, own, source }) => {
-		const follow = own || nearEnd(scroller);
-		list.add(message, own);
-		typing.stopped(message.user.id);
-		if (source === "live" && follow) scrollToEnd(scroller);
-	});
-	client.on("error", (error) => {
-		if (error.code === "rate_limited")
-			notice.textContent = "You are sending quickly: your message will go out in a moment.";
-		else if (error.fatal && client.user === null) showJoinForm(root, chat, key, compact, error.message);
-		else if (error.fatal) notice.textContent = `Disconnected: ${error.message}. Reload the page to rejoin.`;
-	});
-	let joinedOnce = false;
-	client.on("ready", (ready) => {
-		notice.textContent = "";
-		list.refreshDeleteButtons();
-		if (joinedOnce) return;
-		joinedOnce = true;
-		composer.enable();
-		composer.focus();
-		if (ready.user.role === "owner" && !compact) sidebar.append(ownerTools(ready.chat));
-		if (ready.chat.history) void showOlder(true);
-		else noHistory.hidden = false;
-	});
-
-	async function showOlder(initial: boolean): Promise<void> {
-		loadOlder.setAttribute("aria-busy", "true");
-		const heightBefore = scroller.scrollHeight;
-		try {
-			await client.loadOlder();
-		} catch (error) {
-			notice.textContent = `Could not load older messages: ${error instanceof Error ? error.message : String(error)}`;
-		}
-		loadOlder.removeAttribute("aria-busy");
-		loadOlder.hidden = !client.hasOlder;
-		// Older messages go above what the reader is looking at: keep it in place.
-		if (initial) scrollToEnd(scroller);
-		else scroller.scrollTop += scroller.scrollHeight - heightBefore;
-	}
-	loadOlder.addEventListener("click", () => void showOlder(false));
-
-	// The browser knows when the network is gone long before a socket times out.
-	window.addEventListener("offline", () => client.pause());
-	window.addEventListener("online", () => client.resume());
-
-	void client.connect().catch(() => {
-		// Reported through the `error` event above.
-	});
-	if (!navigator.onLine) client.pause();
-}
-
-function nearEnd(scroller: HTMLElement): boolean {
-	return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-}
-
-function scrollToEnd(scroller: HTMLElement): void {
-	scroller.scrollTop = scroller.scrollHeight;
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { seriousViolations } from "./accessibility.ts";
+import {
+	connectClient,
+	createChat,
+	joinRoom,
+	newContext,
+	sendFromPage,
+	unique,
+	waitForMessage,
+} from "./helpers.ts";
+
+describe("accessibility (axe-core)", () => {
+	for (const colorScheme of ["light", "dark"] as const) {
+		it(`finds no serious or critical violation on the lobby, the room and the embed (${colorScheme})`, async () => {
+			const chat = await createChat({ name: unique("Accessible") });
+			const guest = await connectClient(chat.id, "Guest");
+			guest.send("a message from someone else, with a link: https://example.com");
+			// axe-core is injected as an inline script, which the pages' own policy rightly refuses.
+			const context = await newContext({ colorScheme, bypassCSP: true });
+			const page = await context.newPage();
+
+			await page.goto("/");
+			await page.getByRole("button", { name: "Create chat", exact: true }).waitFor();
+			expect(await seriousViolations(page), "lobby").toEqual([]);
+
+			await joinRoom(page, `/c/${chat.id}?key=${chat.ownerKey}`, "Owner");
+			await waitForMessage(page, "a message from someone else, with a link: https://example.com");
+			await sendFromPage(page, "and one of my own");
+			await waitForMessage(page, "and one of my own");
+			await page.getByText("Share and embed").click();
+			expect(await seriousViolations(page), "room").toEqual([]);
+
+			await page.getByRole("button", { name: "Delete", exact: true }).first().click();
+			await page.getByRole("dialog").waitFor();
+			expect(await seriousViolations(page), "delete dialog").toEqual([]);
+			await page.keyboard.press("Escape");
+
+			await joinRoom(page, `/embed/${chat.id}`, "Embedded");
+			await waitForMessage(page, "and one of my own");
+			expect(await seriousViolations(page), "embed").toEqual([]);
+			guest.close();
+			await context.close();
+		});
+	}
+});
