@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { UserRef } from "../../worker/protocol";
-import { createChat, joinToken, sleep, TestSocket } from "./helpers";
+import { bearer, createChat, joinToken, postJson, sleep, TestSocket } from "./helpers";
 
 const presenceWindowMs = 40; // PRESENCE_WINDOW_MS in vitest.config.ts
 
@@ -64,5 +64,24 @@ describe("presence", () => {
 		expect(ready?.type === "ready" && ready.online.map((user) => user.name).sort()).toEqual(["alice", "bob"]);
 		alice.close();
 		bob.close();
+	});
+
+	it("shows a new name at once, even while the old name's other tab stays open", async () => {
+		const chat = await createChat();
+		const watcher = await TestSocket.open(chat.id, (await joinToken(chat, "watcher")).token);
+		const carol = await joinToken(chat, "carol");
+		const oldTab = await TestSocket.open(chat.id, carol.token);
+		await watcher.until(() => watcher.of("presence").some((frame) => frame.online === 2), "carol online");
+		const renamed = await postJson(`/api/chats/${chat.id}/tokens`, { name: "caroline" }, bearer(carol.token));
+		expect(renamed.status).toBe(201);
+		const newTab = await TestSocket.open(chat.id, (await renamed.json<{ token: string }>()).token);
+		await watcher.until(
+			() => watcher.of("presence").some((frame) => frame.joined.some((user) => user.name === "caroline")),
+			"the new name",
+		);
+		const frame = watcher.of("presence").at(-1);
+		expect(frame?.joined).toEqual([{ id: carol.user.id, name: "caroline" }]);
+		expect(frame?.online).toBe(2);
+		for (const socket of [watcher, oldTab, newTab]) socket.close();
 	});
 });

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
+import { readableIssue } from "../protocol/readable-issues";
 import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
 import { chatKeyHeader } from "./chat-key";
@@ -19,9 +20,7 @@ import { tokens } from "./routes/tokens";
 const maxBodyBytes = 64 * 1024;
 
 function describe(error: ZodError): string {
-	const issue = error.issues[0];
-	if (!issue) return "Invalid request";
-	return issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+	return readableIssue(error.issues[0]);
 }
 
 function errorJson(
@@ -105,7 +104,12 @@ app.onError((error, c) => {
 	if (error instanceof HTTPException) {
 		const status = error.status;
 		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";
-		return errorJson(c, status, code, error.message || "Bad request");
+		// The validator's 415 says only "Unsupported Media Type"; say what to send instead.
+		const message =
+			status === 415
+				? "Send the body as JSON, with the header Content-Type: application/json"
+				: error.message;
+		return errorJson(c, status, code, message || "Bad request");
 	}
 	// Unknown errors are ours: log them, and tell the client nothing about our internals.
 	console.error(error);

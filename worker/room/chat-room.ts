@@ -27,7 +27,7 @@ import { readVerifiedUser, replayWanted } from "../shard/socket-request";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { Presence } from "./presence";
-import { ShardRegistry } from "./shard-registry";
+import { type MembershipChange, ShardRegistry } from "./shard-registry";
 
 export type PostResult =
 	| Exclude<PostOutcome, { kind: "created" }>
@@ -335,9 +335,10 @@ export class ChatRoom extends DurableObject<Env> {
 		this.hub.broadcast(JSON.stringify(frame));
 	}
 
-	private applyMembership(change: { joined: UserRef[]; left: UserRef[] }): void {
+	private applyMembership(change: MembershipChange): void {
 		for (const user of change.joined) this.presence.join(user);
 		for (const user of change.left) this.presence.leave(user);
+		for (const user of change.renamed) this.presence.rename(user);
 		this.scheduleDirectoryReport();
 	}
 

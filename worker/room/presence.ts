@@ -18,7 +18,7 @@ interface OnlineUser {
 export class Presence {
 	private readonly online = new Map<string, OnlineUser>();
 	/** Users touched in the current window, with whether they were online when it opened. */
-	private readonly touched = new Map<string, { user: UserRef; wasOnline: boolean }>();
+	private readonly touched = new Map<string, { user: UserRef; wasOnline: boolean; renamed?: boolean }>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -46,7 +46,22 @@ export class Presence {
 
 	join(user: UserRef): void {
 		this.touch(user);
+		this.rename(user);
 		this.addSocket(user);
+		this.scheduleFlush();
+	}
+
+	/**
+	 * Someone online under another name now (they changed it and came back with a new token):
+	 * the next frame lists them among `joined` again with the new name; clients replace by id.
+	 */
+	rename(user: UserRef): void {
+		const entry = this.online.get(user.id);
+		if (!entry || entry.user.name === user.name) return;
+		entry.user = { id: user.id, name: user.name };
+		this.touch(user);
+		const touched = this.touched.get(user.id);
+		if (touched) touched.renamed = true;
 		this.scheduleFlush();
 	}
 
@@ -78,9 +93,9 @@ export class Presence {
 		const left: UserRef[] = [];
 		const unlisted = { joined: 0, left: 0 };
 		const named = this.online.size > limits.onlineListMax ? limits.presenceSampleMax : limits.presenceListMax;
-		for (const [id, { user, wasOnline }] of this.touched) {
+		for (const [id, { user, wasOnline, renamed }] of this.touched) {
 			const isOnline = this.online.has(id);
-			if (isOnline && !wasOnline) {
+			if (isOnline && (!wasOnline || renamed)) {
 				if (joined.length < named) joined.push(this.online.get(id)?.user ?? user);
 				else unlisted.joined += 1;
 			} else if (!isOnline && wasOnline) {

@@ -3,6 +3,8 @@ import type { UserRef } from "../protocol";
 export interface MembershipChange {
 	joined: UserRef[];
 	left: UserRef[];
+	/** Users still here under a new name. */
+	renamed: UserRef[];
 }
 
 type ShardRow = { idx: number; sockets: number };
@@ -57,7 +59,7 @@ export class ShardRegistry {
 		const next = new Map(users.map((user) => [user.id, { id: user.id, name: user.name }]));
 		const left = [...entry.users.values()].filter((user) => !next.has(user.id));
 		const joined = [...next.values()].filter((user) => !entry.users.has(user.id));
-		return this.store(idx, { joined, left }, sockets);
+		return this.store(idx, { joined, left, renamed: this.renamedIn(entry.users, users) }, sockets);
 	}
 
 	/** Applies a shard's reported delta; only real changes come back (a repeated report changes nothing). */
@@ -66,6 +68,7 @@ export class ShardRegistry {
 		const change = {
 			joined: joined.filter((user) => !entry.users.has(user.id)),
 			left: left.filter((user) => entry.users.has(user.id)),
+			renamed: this.renamedIn(entry.users, joined),
 		};
 		return this.store(idx, change, sockets);
 	}
@@ -97,7 +100,7 @@ export class ShardRegistry {
 			entry.users.delete(user.id);
 			this.sql.exec("DELETE FROM shard_users WHERE idx = ? AND user_id = ?", idx, user.id);
 		}
-		for (const user of change.joined) {
+		for (const user of [...change.joined, ...change.renamed]) {
 			entry.users.set(user.id, { id: user.id, name: user.name });
 			this.sql.exec(
 				"INSERT OR REPLACE INTO shard_users (idx, user_id, name) VALUES (?, ?, ?)",
@@ -107,6 +110,13 @@ export class ShardRegistry {
 			);
 		}
 		return change;
+	}
+
+	private renamedIn(known: Map<string, UserRef>, users: UserRef[]): UserRef[] {
+		return users.filter((user) => {
+			const before = known.get(user.id);
+			return before !== undefined && before.name !== user.name;
+		});
 	}
 
 	private entry(idx: number) {

@@ -1,4 +1,5 @@
 import { type ClientFrame, clientFrame, type ErrorFrame, errorFrameOf, limits } from "../protocol";
+import { readableIssue } from "../protocol/readable-issues";
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
 
@@ -33,7 +34,5 @@ export function parseClientFrame(raw: string | ArrayBuffer): ParsedFrame {
 	if (result.success) return { ok: true, frame: result.data };
 	const clientId =
 		typeof json === "object" && json !== null && "clientId" in json ? json.clientId : undefined;
-	const issue = result.error.issues[0];
-	const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-	return refuse("bad_request", `${where}${issue?.message ?? "invalid frame"}`, clientId);
+	return refuse("bad_request", readableIssue(result.error.issues[0]), clientId);
 }

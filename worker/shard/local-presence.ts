@@ -82,7 +82,10 @@ export class LocalPresence {
 		this.timer = null;
 		const joined: UserRef[] = [];
 		const left: UserRef[] = [];
-		for (const [id, { user }] of this.online) if (!this.reported.has(id)) joined.push(user);
+		// A user the root knows under another name is reported again: they renamed themselves.
+		for (const [id, { user }] of this.online) {
+			if (this.reported.get(id)?.name !== user.name) joined.push(user);
+		}
 		for (const [id, user] of this.reported) if (!this.online.has(id)) left.push(user);
 		if (joined.length === 0 && left.length === 0 && this.socketCount === this.reportedSockets) return;
 		this.reported = new Map([...this.online].map(([id, { user }]) => [id, user]));
@@ -93,8 +96,10 @@ export class LocalPresence {
 	private add(user: UserRef): void {
 		this.socketCount += 1;
 		const entry = this.online.get(user.id);
-		if (entry) entry.sockets += 1;
-		else this.online.set(user.id, { user: copy(user), sockets: 1 });
+		if (entry) {
+			entry.sockets += 1;
+			entry.user = copy(user);
+		} else this.online.set(user.id, { user: copy(user), sockets: 1 });
 	}
 
 	private schedule(): void {
