@@ -17,6 +17,8 @@ const roomDiagnostics = z.object({
 	storedMessages: z.number(),
 	wakes: z.number(),
 	instanceStartedAt: z.number(),
+	/** Objects holding the chat's sockets now: the root and its shards. */
+	shards: z.number(),
 });
 
 export const chats = new OpenAPIHono<AppEnv>()
