@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../../worker/protocol";
+import { RecentMessages } from "../../worker/sequencer/recent-messages";
+import { effectOf, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
+import { LocalPresence, type PresenceDelta } from "../../worker/shard/local-presence";
+import { OnlineMirror } from "../../worker/shard/online-mirror";
+import { sleep } from "./helpers";
+
+const user = (id: string, name = id) => ({ id, name });
+const message = (seq: number): ChatMessage => ({
+	seq,
+	id: `m${seq}`,
+	user: user("u"),
+	text: `t${seq}`,
+	ts: seq,
+});
+
+describe("frame effects", () => {
+	it("turns each client frame into what it asks of the sequencer", () => {
+		expect(effectOf({ type: "send", text: "hi", clientId: "c1" })).toEqual({
+			kind: "post",
+			text: "hi",
+			clientId: "c1",
+		});
+		expect(effectOf({ type: "send", text: "hi" })).toEqual({ kind: "post", text: "hi" });
+		expect(effectOf({ type: "typing" })).toEqual({ kind: "typing" });
+		expect(effectOf({ type: "delete", seq: 3 })).toEqual({ kind: "delete", seq: 3 });
+	});
+
+	it("answers the sender only when it must: a retry, a refusal with its clientId and wait", () => {
+		const stored = message(4);
+		expect(
+			replyToPost({ kind: "created", message: stored, bucket: { tokens: 1, updatedAt: 0 } }, "c"),
+		).toBeNull();
+		expect(replyToPost({ kind: "duplicate", message: stored }, "c")).toEqual({
+			type: "message",
+			message: stored,
+		});
+		expect(replyToPost({ kind: "rate_limited", retryAfterMs: 1234.5 }, "c")).toMatchObject({
+			type: "error",
+			code: "rate_limited",
+			clientId: "c",
+			retryAfterMs: 1235,
+		});
+		expect(replyToDelete("deleted", 2)).toBeNull();
+		expect(replyToDelete("forbidden", 2)).toMatchObject({ code: "forbidden" });
+		expect(replyToDelete("not_found", 2)).toMatchObject({ code: "not_found", message: "No message 2" });
+	});
+});
+
+describe("recent messages", () => {
+	it("answers for what it holds and refuses what it does not", () => {
+		const recent = new RecentMessages(3);
+		recent.reset(0, [message(1), message(2)], 2);
+		expect(recent.between(0)?.map((held) => held.seq)).toEqual([1, 2]);
+		for (const seq of [3, 4, 5]) recent.add(message(seq));
+		expect(recent.between(2)?.map((held) => held.seq)).toEqual([3, 4, 5]);
+		expect(recent.between(1)).toBeNull();
+		expect(recent.between(3, 4)?.map((held) => held.seq)).toEqual([4]);
+	});
+
+	it("starts over after a jump in seq, and shows a deletion", () => {
+		const recent = new RecentMessages(10);
+		recent.reset(0, [message(1)], 1);
+		recent.add(message(5));
+		expect(recent.between(0)).toBeNull();
+		expect(recent.between(4)?.map((held) => held.seq)).toEqual([5]);
+		recent.redact(5);
+		expect(recent.between(4)?.[0]).toMatchObject({ text: "", deleted: true });
+	});
+});
+
+describe("a shard's presence reports", () => {
+	it("reports each user once per window, with the socket count, and nothing when nothing moved", async () => {
+		const reports: PresenceDelta[] = [];
+		const presence = new LocalPresence(10, (delta) => reports.push(delta));
+		presence.join(user("a"));
+		presence.join(user("a"));
+		presence.join(user("b"));
+		await sleep(30);
+		expect(reports).toEqual([{ joined: [user("a"), user("b")], left: [], sockets: 3 }]);
+		presence.leave(user("a"));
+		await sleep(30);
+		expect(reports.at(-1)).toEqual({ joined: [], left: [], sockets: 2 });
+		presence.leave(user("a"));
+		presence.join(user("c"));
+		presence.leave(user("c"));
+		await sleep(30);
+		expect(reports.at(-1)).toEqual({ joined: [], left: [user("a")], sockets: 1 });
+		presence.flush();
+		expect(reports).toHaveLength(3);
+	});
+
+	it("reports a user again under a new name, and a leave that happened while it slept", async () => {
+		const reports: PresenceDelta[] = [];
+		const presence = new LocalPresence(10, (delta) => reports.push(delta), 1);
+		presence.restore(user("a", "ada"));
+		presence.join(user("a", "ada lovelace"));
+		presence.leave(user("z"), false);
+		presence.flush();
+		expect(reports).toEqual([{ joined: [user("a", "ada lovelace")], left: [user("z")], sockets: 2 }]);
+	});
+});
+
+describe("a shard's view of who is online", () => {
+	it("lists its own users first and counts those the root has not yet counted", () => {
+		const mirror = new OnlineMirror();
+		mirror.reset([user("a"), user("b")], 2);
+		expect(mirror.list([user("c")], 2)).toEqual([user("c"), user("a")]);
+		expect(mirror.count([user("c"), user("a")])).toBe(3);
+		mirror.apply({ type: "presence", joined: [user("c")], left: [user("a")], online: 2 });
+		expect(mirror.list([], 10)).toEqual([user("b"), user("c")]);
+		expect(mirror.count([user("c")])).toBe(2);
+	});
+});
