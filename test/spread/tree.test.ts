@@ -130,6 +130,27 @@ describe("a chat spread over many objects", () => {
 		for (const socket of [root, reader, resumed]) socket.close();
 	});
 
+	it("sends a rejoined shard the very next message, even when nothing follows it", async () => {
+		const chat = await createChat();
+		// One person in two tabs: the second tab's return is no news to presence, so no presence
+		// frame follows it that could carry the message along by chance.
+		const readerToken = (await joinToken(chat, "reader")).token;
+		const posterToken = (await joinToken(chat, "poster")).token;
+		const root = await TestSocket.open(chat.id, readerToken);
+		const reader = await TestSocket.open(chat.id, readerToken);
+		// Once the shard has reported its socket, the root counts on it...
+		await until(async () => (await diagnostics(chat)).connections === 2, "the shard's report");
+		await sleep(100);
+		// ...and after a restart the shard must tell the root at once that it holds one again.
+		await evictDurableObject(shardObject(env, chat.id, 1), { webSockets: "close" });
+		await reader.until(() => reader.closed !== null, "the dropped socket");
+		const back = await TestSocket.open(chat.id, readerToken, 0);
+		// At once: before the shard's first presence report could tell the root it holds a socket.
+		expect((await postMessage(chat.id, posterToken, "right away")).status).toBe(201);
+		await back.until(() => back.messages.length === 1, "the one message");
+		for (const socket of [root, back]) socket.close();
+	});
+
 	it("loses nothing when the root is evicted while messages flow", async () => {
 		const chat = await createChat();
 		const sockets = await openMany(chat, 4);

@@ -5,9 +5,10 @@ import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader, shardObject } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
+import type { PostOutcome } from "../sequencer/sequencer";
 import { sendFrame } from "./broadcast";
 import { FanoutInbox } from "./fanout-inbox";
-import type { Upstream } from "./frame-effects";
+import type { DeleteOutcome, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
 import { OnlineMirror } from "./online-mirror";
 import { answerClose, SocketHub } from "./socket-hub";
@@ -54,7 +55,7 @@ export class ChatShard extends DurableObject<Env> {
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.inbox = new FanoutInbox(
 			ctx.storage.kv.get<number>("delivered") ?? 0,
-			(after, upto) => this.root().rangeForShard(after, upto),
+			(after, upto) => this.viaRoot((root) => root.rangeForShard(after, upto)),
 			(events) => this.emit(events),
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
@@ -148,14 +149,38 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	private readonly upstream: Upstream = {
-		post: (user, text, clientId, saved) => this.root().postFromShard(user, text, clientId, saved),
-		remove: (user, seq) => this.root().deleteFromShard(user, seq),
-		typing: (user) => this.root().typingFromShard(user),
+		post: (user, text, clientId, saved) =>
+			this.viaRoot(
+				async (root): Promise<PostOutcome> => await root.postFromShard(user, text, clientId, saved),
+			),
+		remove: (user, seq) => this.viaRoot<DeleteOutcome>((root) => root.deleteFromShard(user, seq)),
+		typing: (user) => this.viaRoot((root) => root.typingFromShard(user)),
 	};
 
-	private root() {
-		if (!this.identity) throw new Error("a shard was used before it attached");
-		return rootObject(this.env, this.identity.chatId);
+	private rootStub: ReturnType<typeof rootObject> | null = null;
+
+	/**
+	 * One stub for every call to the root, so that they arrive in the order they were made (a
+	 * report that the shard emptied must not overtake the attach of the socket that came next).
+	 */
+	private root(chatId = this.identity?.chatId) {
+		if (chatId === undefined) throw new Error("a shard was used before it attached");
+		this.rootStub ??= rootObject(this.env, chatId);
+		return this.rootStub;
+	}
+
+	/** A stub that failed stays broken: the next call gets a new one. */
+	private dropRoot(): void {
+		this.rootStub = null;
+	}
+
+	private async viaRoot<T>(call: (root: ReturnType<typeof rootObject>) => Promise<T>): Promise<T> {
+		try {
+			return await call(this.root());
+		} catch (error) {
+			this.dropRoot();
+			throw error;
+		}
 	}
 
 	/**
@@ -173,7 +198,7 @@ export class ChatShard extends DurableObject<Env> {
 					held.push({ id: joining.id, name: joining.name });
 				}
 				const sockets = this.presence.sockets + (joining ? 1 : 0);
-				const welcome = await rootObject(this.env, chatId).attachShard(index, held, sockets);
+				const welcome = await this.root(chatId).attachShard(index, held, sockets);
 				if (!welcome) return false;
 				this.counted = sockets > 0;
 				this.presence.markReported(held);
@@ -189,6 +214,7 @@ export class ChatShard extends DurableObject<Env> {
 			})
 			.catch((error: unknown) => {
 				this.attached = null;
+				this.dropRoot();
 				throw error;
 			});
 		return this.attached;
@@ -203,7 +229,7 @@ export class ChatShard extends DurableObject<Env> {
 				summary: { since, missed: held.length, replayed: held.length, firstSeq: held[0]?.seq ?? null },
 			};
 		}
-		return this.root().replayForShard(since, upto);
+		return this.viaRoot((root) => root.replayForShard(since, upto));
 	}
 
 	private emit(events: FanoutEvent[]): void {
@@ -234,14 +260,15 @@ export class ChatShard extends DurableObject<Env> {
 		void this.ctx.storage.put("reportedSockets", delta.sockets, { allowUnconfirmed: true });
 		// A shard that empties is no longer sent batches, so the next socket here attaches afresh.
 		this.counted = delta.sockets > 0;
-		this.root()
-			.shardPresence(identity.index, delta.joined, delta.left, delta.sockets)
-			.catch((error: unknown) => {
+		this.viaRoot((root) => root.shardPresence(identity.index, delta.joined, delta.left, delta.sockets)).catch(
+			(error: unknown) => {
 				// The delta is lost: attaching again replaces what the root knows with the whole truth.
 				console.error("presence report failed", error);
+				this.dropRoot();
 				this.attached = null;
 				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
-			});
+			},
+		);
 	}
 
 	private depart(socket: WebSocket): void {
