@@ -93,6 +93,8 @@ export class ChatShard extends DurableObject<Env> {
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
 		if (!user || index === null || index === 0) return errorJson(400, "bad_request", "Not a routed upgrade");
+		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
+		// most the joins in flight, rather than bouncing each of them along every full shard.
 		if (this.hub.size >= this.settings.roomShardCapacity) return shardFull(index + 1);
 		if (!(await this.attach(chatId, index, user))) return errorJson(404, "not_found", "No such chat");
 		const chat = this.identity?.chat;
