@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { againstTheApp } from "./vitest.e2e.config";
 
 /**
  * The ChatClient suite against `wrangler dev` with one socket per object (the global setup reads
@@ -6,14 +7,8 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
 	test: {
+		...againstTheApp,
 		include: ["test/client/**/*.test.ts"],
-		environment: "node",
-		globalSetup: ["test/e2e/global-setup.ts"],
-		fileParallelism: false,
-		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/client-spread.json" },
-		testTimeout: 60_000,
-		hookTimeout: 120_000,
-		teardownTimeout: 30_000,
 	},
 });
