@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 
 export const testBindings = {
 	TOKEN_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+	API_KEYS: "test-api-key-one,test-api-key-two",
 	// Short windows keep the suite fast; the behaviour under test is the same.
 	PRESENCE_WINDOW_MS: "40",
 	DIRECTORY_REPORT_MS: "50",

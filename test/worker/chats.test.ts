@@ -151,6 +151,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/diagnostics",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
+			"/chats/{id}/presence",
 			"/chats/{id}/tokens",
 			"/chats/{id}/ws",
 		]);

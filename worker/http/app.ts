@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
+import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import type { AppEnv } from "./access";
@@ -13,6 +14,7 @@ import { health } from "./health";
 import { servePage } from "./pages";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
+import { presence } from "./routes/presence";
 import { socket } from "./routes/socket";
 import { tokens } from "./routes/tokens";
 
@@ -53,8 +55,8 @@ api.use(
 			if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return origin;
 			return allowed.includes("*") ? origin : null;
 		},
-		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader],
-		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader, apiKeyHeader],
+		allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,
 	}),
@@ -74,7 +76,14 @@ api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);
 api.route("/", socket);
+api.route("/", presence);
 
+api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+	type: "apiKey",
+	in: "header",
+	name: apiKeyHeader,
+	description: "A server API key (secret API_KEYS): acts as the owner of every chat",
+});
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",
 	scheme: "bearer",

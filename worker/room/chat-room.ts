@@ -10,6 +10,7 @@ import {
 	limits,
 	PING,
 	PONG,
+	type PresenceList,
 	type ServerFrame,
 	type SessionUser,
 	type UserRef,
@@ -118,6 +119,12 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {
 		return this.sequencer.info ? this.sequencer.history(query) : null;
+	}
+
+	/** The chat-wide online set: the root's own sockets' users and every shard's, as last reported. */
+	async onlinePresence(): Promise<PresenceList | null> {
+		if (!this.sequencer.info) return null;
+		return { online: this.presence.list(limits.presenceApiMax), count: this.presence.count };
 	}
 
 	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
