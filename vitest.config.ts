@@ -9,6 +9,8 @@ export const testBindings = {
 	DIRECTORY_REPORT_MS: "50",
 	MESSAGE_RETENTION: "300",
 	CORS_ORIGINS: "https://allowed.example",
+	WEBHOOKS_ALLOW_LOCAL: "true",
+	WEBHOOK_TIMEOUT_MS: "2000",
 };
 
 export default defineConfig({

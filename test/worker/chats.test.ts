@@ -153,6 +153,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/messages/{seq}",
 			"/chats/{id}/presence",
 			"/chats/{id}/tokens",
+			"/chats/{id}/webhook",
 			"/chats/{id}/ws",
 		]);
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);

@@ -17,6 +17,7 @@ import { messages } from "./routes/messages";
 import { presence } from "./routes/presence";
 import { socket } from "./routes/socket";
 import { tokens } from "./routes/tokens";
+import { webhook } from "./routes/webhook";
 
 const maxBodyBytes = 64 * 1024;
 
@@ -77,6 +78,7 @@ api.route("/", tokens);
 api.route("/", messages);
 api.route("/", socket);
 api.route("/", presence);
+api.route("/", webhook);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "apiKey",
