@@ -6,16 +6,7 @@ import type { ChatRoom } from "../../worker/room/chat-room";
 import { retryDelaySeconds } from "../../worker/webhooks/consumer";
 import { webhookHeaders } from "../../worker/webhooks/signing";
 import { checkWebhookUrl } from "../../worker/webhooks/url-rules";
-import {
-	api,
-	bearer,
-	createChat,
-	expectError,
-	joinToken,
-	postMessage,
-	roomStub,
-	sleep,
-} from "./helpers";
+import { api, bearer, createChat, expectError, joinToken, postMessage, roomStub, sleep } from "./helpers";
 
 const apiKey = { "X-API-Key": "test-api-key-one" };
 /** Nothing listens on port 1: every delivery is refused. */

@@ -1,0 +1,177 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterAll, describe, expect, it } from "vitest";
+import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
+import { baseUrl, connectClient, createChat, unique } from "./helpers.ts";
+
+/** API_KEYS in .dev.vars, which `wrangler dev` reads. */
+const apiKey = { "X-API-Key": "local-development-api-key" };
+
+interface Received {
+	headers: Record<string, string>;
+	body: string;
+}
+
+/**
+ * A real receiver on this machine: refuses (503) the first `refuse` attempts, can be taken down
+ * (connection refused) and brought back on the same port, and keeps every request it accepted.
+ */
+class Receiver {
+	readonly accepted: Received[] = [];
+	attempts = 0;
+	private server: Server | null = null;
+	port = 0;
+
+	constructor(private refuse: number) {}
+
+	async start(port = 0): Promise<void> {
+		const server = createServer((request, response) => {
+			void readBody(request).then((body) => {
+				this.attempts += 1;
+				if (this.refuse > 0) {
+					this.refuse -= 1;
+					response.writeHead(503).end("not now");
+					return;
+				}
+				this.accepted.push({ headers: flatHeaders(request), body });
+				response.writeHead(204).end();
+			});
+		});
+		await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
+		this.port = (server.address() as AddressInfo).port;
+		this.server = server;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		this.server = null;
+		if (!server) return;
+		server.closeAllConnections();
+		await new Promise<void>((done) => server.close(() => done()));
+	}
+}
+
+function flatHeaders(request: IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(request.headers)) {
+		if (typeof value === "string") headers[name] = value;
+	}
+	return headers;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString("utf8");
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((done) => setTimeout(done, 100));
+	}
+}
+
+async function status(chatId: string): Promise<WebhookStatus> {
+	const response = await fetch(`${baseUrl}/api/chats/${chatId}/webhook`, { headers: apiKey });
+	expect(response.status).toBe(200);
+	return (await response.json()) as WebhookStatus;
+}
+
+const receivers: Receiver[] = [];
+afterAll(async () => {
+	for (const receiver of receivers) await receiver.stop();
+});
+
+describe("webhooks, delivered through the queue to a real receiver", () => {
+	it("deliver every event once, in order, signed, through refusals and an outage", async () => {
+		const receiver = new Receiver(3);
+		receivers.push(receiver);
+		await receiver.start();
+		const chat = await createChat({ name: unique("hooks") });
+		const put = await fetch(`${baseUrl}/api/chats/${chat.id}/webhook`, {
+			method: "PUT",
+			headers: { "Content-Type": "application/json", ...apiKey },
+			body: JSON.stringify({
+				url: `http://127.0.0.1:${receiver.port}/hook`,
+				events: [
+					"message.created",
+					"message.deleted",
+					"member.joined",
+					"member.left",
+					"chat.occupied",
+					"chat.vacated",
+				],
+			}),
+		});
+		expect(put.status).toBe(200);
+		const { secret } = (await put.json()) as WebhookCreated;
+
+		const bot = await connectClient(chat.id, "bot");
+		// member.joined is coalesced like presence frames (PRESENCE_WINDOW_MS, 250 ms): let it go out first.
+		await new Promise((done) => setTimeout(done, 600));
+		const texts = ["one", "two", "three", "four", "five"];
+		const seqs: number[] = [];
+		for (const text of texts) {
+			const response = await fetch(`${baseUrl}/api/chats/${chat.id}/messages`, {
+				method: "POST",
+				headers: { "Content-Type": "application/json", ...apiKey },
+				body: JSON.stringify({ text, user: { id: "acct:1", name: "Ada" } }),
+			});
+			expect(response.status).toBe(201);
+			seqs.push(((await response.json()) as { message: { seq: number } }).message.seq);
+		}
+		// The receiver goes down after its refusals: connections are refused for a while.
+		await until(() => receiver.attempts >= 3, "the refused attempts", 20_000);
+		await receiver.stop();
+		const deleted = await fetch(`${baseUrl}/api/chats/${chat.id}/messages/${seqs[1]}`, {
+			method: "DELETE",
+			headers: apiKey,
+		});
+		expect(deleted.status).toBe(204);
+		bot.close();
+		await new Promise((done) => setTimeout(done, 4000));
+		const during = await status(chat.id);
+		expect(during.pending).toBeGreaterThan(0);
+		expect(during.lastError).not.toBeNull();
+		await receiver.start(receiver.port);
+
+		const expectedTypes = [
+			"chat.occupied",
+			"member.joined",
+			...texts.map(() => "message.created"),
+			"message.deleted",
+			"chat.vacated",
+			"member.left",
+		];
+		await until(
+			() => new Set(receiver.accepted.map((r) => r.headers["webhook-id"])).size >= expectedTypes.length,
+			"every event",
+			60_000,
+		);
+
+		const verifier = new Webhook(secret);
+		const seen = new Set<string>();
+		const events: WebhookEvent[] = [];
+		for (const request of receiver.accepted) {
+			const event = verifier.verify(request.body, request.headers) as WebhookEvent;
+			expect(event.id).toBe(request.headers["webhook-id"]);
+			if (seen.has(event.id)) continue;
+			seen.add(event.id);
+			events.push(event);
+		}
+		expect(events.map((event) => event.type)).toEqual(expectedTypes);
+		const createdAt = events.map((event) => event.createdAt);
+		expect(createdAt).toEqual([...createdAt].sort((a, b) => a - b));
+		expect(events.every((event) => event.chatId === chat.id)).toBe(true);
+		const messages = events
+			.filter((event) => event.type === "message.created")
+			.map((event) => (event.data as { message: { text: string } }).message.text);
+		expect(messages).toEqual(texts);
+		expect(events.find((event) => event.type === "message.deleted")?.data).toEqual({ seq: seqs[1] });
+		await until(async () => (await status(chat.id)).pending === 0, "the outbox to empty", 10_000);
+		expect(await status(chat.id)).toMatchObject({ pending: 0, delivered: expectedTypes.length, failed: 0 });
+	}, 120_000);
+});
