@@ -149,6 +149,7 @@ describe("the rest of the API surface", () => {
 			"/chats",
 			"/chats/{id}",
 			"/chats/{id}/diagnostics",
+			"/chats/{id}/export",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
 			"/chats/{id}/presence",

@@ -13,6 +13,7 @@ import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
 import { chats } from "./routes/chats";
+import { exportRoute } from "./routes/export";
 import { messages } from "./routes/messages";
 import { presence } from "./routes/presence";
 import { socket } from "./routes/socket";
@@ -79,6 +80,7 @@ api.route("/", messages);
 api.route("/", socket);
 api.route("/", presence);
 api.route("/", webhook);
+api.route("/", exportRoute);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "apiKey",

@@ -139,6 +139,11 @@ export class ChatRoom extends DurableObject<Env> {
 		return { online: this.presence.list(limits.presenceApiMax), count: this.presence.count };
 	}
 
+	/** A page of the log for an export: ascending after `after`, larger than a history page. */
+	async exportPage(after: number, limit: number): Promise<HistoryPage | null> {
+		return this.sequencer.info ? this.sequencer.history({ after, limit }) : null;
+	}
+
 	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
 		if (!this.sequencer.info) return null;
 		const outcome = this.post(user, text, clientId);
