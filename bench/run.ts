@@ -154,7 +154,10 @@ const partial = {
 const results: Results = { ...partial, targets: checkTargets(partial) };
 
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, "results.json"), `${JSON.stringify({ ...results, exports: exportRuns }, null, "\t")}\n`);
+writeFileSync(
+	join(outDir, "results.json"),
+	`${JSON.stringify({ ...results, exports: exportRuns }, null, "\t")}\n`,
+);
 writeFileSync(join(outDir, "chart.svg"), renderChart(results));
 progress.clear();
 process.stdout.write(

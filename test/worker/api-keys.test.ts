@@ -203,3 +203,29 @@ describe("GET /api/chats/:id/presence", () => {
 		);
 	});
 });
+
+describe("the OpenAPI document", () => {
+	it("describes the API key scheme and the routes that take it", async () => {
+		const doc = await (await api("/api/openapi.json")).json<{
+			components: { securitySchemes: Record<string, unknown> };
+			paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>;
+		}>();
+		expect(doc.components.securitySchemes.apiKey).toMatchObject({
+			type: "apiKey",
+			in: "header",
+			name: "X-API-Key",
+		});
+		for (const [path, method] of [
+			["/chats/{id}/presence", "get"],
+			["/chats/{id}/webhook", "put"],
+			["/chats/{id}/export", "get"],
+			["/chats/{id}/messages", "post"],
+		] as const) {
+			const security = doc.paths[path]?.[method]?.security ?? [];
+			expect(
+				security.some((entry) => "apiKey" in entry),
+				`${method} ${path}`,
+			).toBe(true);
+		}
+	});
+});
