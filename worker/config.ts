@@ -13,6 +13,11 @@ export interface Settings {
 	roomShardCapacity: number;
 	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
 	embedOrigins: string[];
+	/**
+	 * A webhook task out with the queue this long without its event being delivered or
+	 * dead-lettered is taken for lost and handed again. Longer than a task's whole retry schedule.
+	 */
+	webhookLeaseMs: number;
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -28,6 +33,7 @@ const names = {
 	CORS_ORIGINS: 0,
 	ROOM_SHARD_CAPACITY: 2000,
 	EMBED_ORIGINS: 0,
+	WEBHOOK_LEASE_MS: 15 * 60_000,
 } as const;
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
@@ -51,6 +57,7 @@ export function readSettings(env: SettingsEnv): Settings {
 		roomShardCapacity: Math.max(1, Math.floor(positiveNumber(env, "ROOM_SHARD_CAPACITY"))),
 		corsOrigins: list(env, "CORS_ORIGINS"),
 		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
+		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
 	};
 }
 

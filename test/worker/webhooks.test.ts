@@ -199,4 +199,32 @@ describe("the webhook outbox", () => {
 		expect(rows.map((row) => JSON.parse(row.body).type)).toEqual(["message.deleted"]);
 		expect(JSON.parse(rows[0]?.body ?? "{}").data).toEqual({ seq: 1 });
 	});
+
+	it("hands a task again when it was lost with the queue (out for longer than the lease)", async () => {
+		const chat = await createChat();
+		await putWebhook(chat.id, { url: refusingUrl, events: ["message.created"] });
+		// An event handed long ago whose task never came back: as after a queue that lost it.
+		await runInDurableObject(roomStub(chat.id), (_room: ChatRoom, state) => {
+			const body = JSON.stringify({
+				id: "msg_lost",
+				type: "message.created",
+				chatId: chat.id,
+				createdAt: 1,
+				data: {},
+			});
+			state.storage.sql.exec(
+				"INSERT INTO webhook_outbox (id, created_at, body, handed, handed_at) VALUES ('msg_lost', 1, ?, 1, 1)",
+				body,
+			);
+		});
+		await evictDurableObject(roomStub(chat.id));
+		const deadline = Date.now() + 10_000;
+		let status = await webhookStatus(chat.id);
+		while (status.lastError === null && Date.now() < deadline) {
+			await sleep(100);
+			status = await webhookStatus(chat.id);
+		}
+		expect(status.lastError).toMatch(/^connection failed|^HTTP 5/);
+		expect(status.pending).toBe(1);
+	});
 });

@@ -95,8 +95,11 @@ export class ChatRoom extends DurableObject<Env> {
 			// member.joined / member.left are coalesced exactly as the frames are.
 			this.webhooks.presence(this.chatId, frame);
 		});
-		this.webhooks = new RoomWebhooks(ctx.storage.sql, env.WEBHOOK_QUEUE, (delayMs) =>
-			this.scheduleAlarm(delayMs),
+		this.webhooks = new RoomWebhooks(
+			ctx.storage.sql,
+			env.WEBHOOK_QUEUE,
+			this.settings.webhookLeaseMs,
+			(delayMs) => this.scheduleAlarm(delayMs),
 		);
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.shards = new ShardRegistry(ctx.storage.sql);
@@ -110,7 +113,7 @@ export class ChatRoom extends DurableObject<Env> {
 			const chat = this.sequencer.load();
 			if (!chat) return;
 			for (const user of this.shards.load()) this.presence.restore(user);
-			this.webhooks.load(chat.id);
+			this.webhooks.load();
 		});
 	}
 
@@ -190,7 +193,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async webhookDelivered(n: number): Promise<void> {
-		if (this.sequencer.info) this.webhooks.settled(this.chatId, this.webhooks.outbox.delivered(n));
+		if (this.sequencer.info) this.webhooks.settled(this.webhooks.outbox.delivered(n));
 	}
 
 	async webhookAttemptFailed(error: string): Promise<void> {
@@ -198,7 +201,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async webhookDeadLettered(n: number): Promise<void> {
-		if (this.sequencer.info) this.webhooks.settled(this.chatId, this.webhooks.outbox.deadLettered(n));
+		if (this.sequencer.info) this.webhooks.settled(this.webhooks.outbox.deadLettered(n));
 	}
 
 	// --- RPC methods, called by the chat's shards ---

@@ -132,21 +132,40 @@ export class WebhookOutbox {
 	/**
 	 * Tasks to give the queue now, oldest first. None while the oldest event is out with the queue:
 	 * later ones would only have to wait for it (see `claim`), so they follow once it is settled.
+	 * A head out for longer than `leaseMs` without being settled is handed again: its task was
+	 * lost (a queue that restarted, say), and at least once means it must be sent after all.
 	 */
-	toHand(chatId: string, max: number): WebhookTask[] {
+	toHand(chatId: string, max: number, now: number, leaseMs: number): WebhookTask[] {
 		if (!this.ready) return [];
-		const head = this.sql
-			.exec<{ handed: number }>("SELECT handed FROM webhook_outbox ORDER BY n LIMIT 1")
-			.toArray()[0];
-		if (!head || head.handed === 1) return [];
+		const head = this.head();
+		if (!head) return [];
+		if (head.handed === 1) return head.handed_at + leaseMs <= now ? [{ chatId, n: head.n }] : [];
 		return this.sql
 			.exec<{ n: number }>("SELECT n FROM webhook_outbox WHERE handed = 0 ORDER BY n LIMIT ?", max)
 			.toArray()
 			.map((row) => ({ chatId, n: row.n }));
 	}
 
-	markHanded(tasks: WebhookTask[]): void {
-		for (const task of tasks) this.sql.exec("UPDATE webhook_outbox SET handed = 1 WHERE n = ?", task.n);
+	/** How long until `toHand` may have something: 0 now, null when the outbox is empty. */
+	nextHandIn(now: number, leaseMs: number): number | null {
+		if (!this.ready) return null;
+		const head = this.head();
+		if (!head) return null;
+		return head.handed === 0 ? 0 : Math.max(0, head.handed_at + leaseMs - now);
+	}
+
+	markHanded(tasks: WebhookTask[], now: number): void {
+		for (const task of tasks) {
+			this.sql.exec("UPDATE webhook_outbox SET handed = 1, handed_at = ? WHERE n = ?", now, task.n);
+		}
+	}
+
+	private head(): { n: number; handed: number; handed_at: number } | undefined {
+		return this.sql
+			.exec<{ n: number; handed: number; handed_at: number }>(
+				"SELECT n, handed, handed_at FROM webhook_outbox ORDER BY n LIMIT 1",
+			)
+			.toArray()[0];
 	}
 
 	/**
@@ -207,7 +226,8 @@ export class WebhookOutbox {
 			id TEXT NOT NULL,
 			created_at INTEGER NOT NULL,
 			body TEXT NOT NULL,
-			handed INTEGER NOT NULL DEFAULT 0
+			handed INTEGER NOT NULL DEFAULT 0,
+			handed_at INTEGER NOT NULL DEFAULT 0
 		)`);
 		this.ready = true;
 	}

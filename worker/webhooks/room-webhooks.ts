@@ -18,15 +18,18 @@ export class RoomWebhooks {
 	constructor(
 		sql: SqlStorage,
 		private readonly queue: Queue<WebhookTask>,
+		/** How long a task may be out with the queue, unsettled, before it is handed again. */
+		private readonly leaseMs: number,
 		/** Asks for the alarm to run within `delayMs`: the hand-off happens there. */
 		private readonly wake: (delayMs: number) => void,
 	) {
 		this.outbox = new WebhookOutbox(sql);
 	}
 
-	load(chatId: string): void {
+	/** After a wake-up: whatever was not handed, or whose task may be lost, gets the alarm. */
+	load(): void {
 		this.outbox.load();
-		if (this.outbox.toHand(chatId, 1).length > 0) this.wake(0);
+		this.wakeForNext();
 	}
 
 	configure(url: string, events: WebhookEventType[], connections: number): string {
@@ -68,8 +71,11 @@ export class RoomWebhooks {
 
 	/** From the alarm: hands what is due to the queue; a failure leaves the rows for the next try. */
 	async hand(chatId: string): Promise<void> {
-		const tasks = this.outbox.toHand(chatId, handBatch);
-		if (tasks.length === 0) return;
+		const tasks = this.outbox.toHand(chatId, handBatch, Date.now(), this.leaseMs);
+		if (tasks.length === 0) {
+			this.wakeForNext();
+			return;
+		}
 		try {
 			await this.queue.sendBatch(tasks.map((body) => ({ body, contentType: "json" })));
 		} catch (error) {
@@ -77,8 +83,14 @@ export class RoomWebhooks {
 			this.wake(handRetryMs);
 			return;
 		}
-		this.outbox.markHanded(tasks);
-		if (tasks.length === handBatch) this.wake(0);
+		this.outbox.markHanded(tasks, Date.now());
+		// Come back for the rest of a long outbox, or when the head's lease runs out.
+		this.wakeForNext();
+	}
+
+	private wakeForNext(): void {
+		const delay = this.outbox.nextHandIn(Date.now(), this.leaseMs);
+		if (delay !== null) this.wake(delay);
 	}
 
 	claim(n: number): WebhookClaim {
@@ -86,7 +98,7 @@ export class RoomWebhooks {
 	}
 
 	/** The head is settled: the next events' turn, handed from the alarm. */
-	settled(chatId: string, removed: boolean): void {
-		if (removed && this.outbox.toHand(chatId, 1).length > 0) this.wake(0);
+	settled(removed: boolean): void {
+		if (removed) this.wakeForNext();
 	}
 }
