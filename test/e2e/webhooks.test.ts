@@ -1,5 +1,9 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
@@ -174,4 +178,139 @@ describe("webhooks, delivered through the queue to a real receiver", () => {
 		await until(async () => (await status(chat.id)).pending === 0, "the outbox to empty", 10_000);
 		expect(await status(chat.id)).toMatchObject({ pending: 0, delivered: expectedTypes.length, failed: 0 });
 	}, 120_000);
+
+	it("lose nothing when the runtime restarts between the change and the delivery", async () => {
+		const receiver = new Receiver(0);
+		receivers.push(receiver);
+		// Learn a free port, then keep the receiver down: every attempt before the restart is refused.
+		await receiver.start();
+		await receiver.stop();
+		const state = mkdtempSync(join(tmpdir(), "edgechat-restart-"));
+		const port = await freePort();
+		const origin = `http://127.0.0.1:${port}`;
+		let dev = await startDev(port, state);
+		try {
+			const chat = await (
+				await fetch(`${origin}/api/chats`, {
+					method: "POST",
+					headers: { "Content-Type": "application/json", ...apiKey },
+					body: JSON.stringify({ name: "restart" }),
+				})
+			).json();
+			const chatId = String((chat as { id: string }).id);
+			const put = await fetch(`${origin}/api/chats/${chatId}/webhook`, {
+				method: "PUT",
+				headers: { "Content-Type": "application/json", ...apiKey },
+				body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/hook`, events: ["message.created"] }),
+			});
+			const { secret } = (await put.json()) as WebhookCreated;
+			const texts = ["before", "the", "restart"];
+			for (const text of texts) {
+				const response = await fetch(`${origin}/api/chats/${chatId}/messages`, {
+					method: "POST",
+					headers: { "Content-Type": "application/json", ...apiKey },
+					body: JSON.stringify({ text, user: { id: "acct:2", name: "Bea" } }),
+				});
+				expect(response.status).toBe(201);
+			}
+			const statusAt = async () =>
+				(await (
+					await fetch(`${origin}/api/chats/${chatId}/webhook`, { headers: apiKey })
+				).json()) as WebhookStatus;
+			await until(async () => (await statusAt()).lastError !== null, "a refused attempt", 20_000);
+
+			// The runtime goes away with the events in its outbox and their task in its queue.
+			await stopDev(dev);
+			await receiver.start(receiver.port);
+			dev = await startDev(port, state);
+			// Any request wakes the chat; its outbox and lease bring the events back to the queue.
+			expect((await statusAt()).pending).toBe(texts.length);
+			await until(
+				() => new Set(receiver.accepted.map((r) => r.headers["webhook-id"])).size >= texts.length,
+				"every event after the restart",
+				60_000,
+			);
+			const verifier = new Webhook(secret);
+			const seen = new Set<string>();
+			const received: string[] = [];
+			for (const request of receiver.accepted) {
+				const event = verifier.verify(request.body, request.headers) as WebhookEvent;
+				if (seen.has(event.id)) continue;
+				seen.add(event.id);
+				received.push((event.data as { message: { text: string } }).message.text);
+			}
+			expect(received).toEqual(texts);
+			await until(async () => (await statusAt()).pending === 0, "the outbox to empty", 10_000);
+		} finally {
+			await stopDev(dev);
+			rmSync(state, { recursive: true, force: true });
+		}
+	}, 180_000);
 });
+
+const repo = resolve(import.meta.dirname, "../..");
+
+/** A runtime of our own (the shared one must not restart under other tests), with a short lease. */
+async function startDev(port: number, state: string): Promise<ChildProcess> {
+	const child = spawn(
+		process.execPath,
+		[
+			join(repo, "node_modules/wrangler/bin/wrangler.js"),
+			"dev",
+			"--ip",
+			"127.0.0.1",
+			"--port",
+			String(port),
+			"--inspector-port",
+			String(await freePort()),
+			"--persist-to",
+			state,
+			"--show-interactive-dev-session=false",
+			"--var",
+			"WEBHOOK_LEASE_MS:3000",
+		],
+		{
+			cwd: repo,
+			detached: true,
+			stdio: "ignore",
+			env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+		},
+	);
+	await until(
+		async () => {
+			try {
+				return (await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1000) })).ok;
+			} catch {
+				return false;
+			}
+		},
+		"wrangler dev to answer",
+		90_000,
+	);
+	return child;
+}
+
+async function stopDev(child: ChildProcess): Promise<void> {
+	if (child.pid === undefined || child.exitCode !== null) return;
+	const exited = new Promise<void>((done) => child.once("exit", () => done()));
+	for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// The group is gone.
+		}
+		if (signal === "SIGTERM") await Promise.race([exited, new Promise((done) => setTimeout(done, 8000))]);
+	}
+	await exited;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((done, fail) => {
+		const probe = createServer();
+		probe.once("error", fail);
+		probe.listen(0, "127.0.0.1", () => {
+			const { port } = probe.address() as AddressInfo;
+			probe.close(() => done(port));
+		});
+	});
+}
