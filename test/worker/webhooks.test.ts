@@ -6,7 +6,17 @@ import type { ChatRoom } from "../../worker/room/chat-room";
 import { retryDelaySeconds } from "../../worker/webhooks/consumer";
 import { webhookHeaders } from "../../worker/webhooks/signing";
 import { checkWebhookUrl } from "../../worker/webhooks/url-rules";
-import { api, bearer, createChat, expectError, joinToken, postMessage, roomStub, sleep } from "./helpers";
+import {
+	api,
+	bearer,
+	createChat,
+	expectError,
+	joinToken,
+	postMessage,
+	roomStub,
+	sleep,
+	TestSocket,
+} from "./helpers";
 
 const apiKey = { "X-API-Key": "test-api-key-one" };
 /** Nothing listens on port 1: every delivery is refused. */
@@ -226,5 +236,34 @@ describe("the webhook outbox", () => {
 		}
 		expect(status.lastError).toMatch(/^connection failed|^HTTP 5/);
 		expect(status.pending).toBe(1);
+	});
+
+	it("records chat.occupied, member.joined, member.left and chat.vacated over the whole chat", async () => {
+		const chat = await createChat();
+		await putWebhook(chat.id, {
+			url: refusingUrl,
+			events: ["chat.occupied", "chat.vacated", "member.joined", "member.left"],
+		});
+		const ada = await TestSocket.open(chat.id, (await joinToken(chat, "ada")).token);
+		const bob = await TestSocket.open(chat.id, (await joinToken(chat, "bob")).token);
+		const types = async () => (await outbox(chat.id)).map((row) => JSON.parse(row.body).type as string);
+		const joinedNames = async () =>
+			(await outbox(chat.id))
+				.map((row) => JSON.parse(row.body))
+				.filter((event) => event.type === "member.joined")
+				.flatMap((event) => event.data.users.map((user: { name: string }) => user.name));
+		const deadline = Date.now() + 5000;
+		while ((await joinedNames()).length < 2 && Date.now() < deadline) await sleep(20);
+		expect((await joinedNames()).sort()).toEqual(["ada", "bob"]);
+		ada.close();
+		bob.close();
+		while (!(await types()).includes("chat.vacated") && Date.now() < deadline) await sleep(20);
+		while ((await types()).filter((type) => type === "member.left").length === 0 && Date.now() < deadline)
+			await sleep(20);
+		const seen = await types();
+		expect(seen[0]).toBe("chat.occupied");
+		expect(seen.filter((type) => type === "chat.occupied")).toHaveLength(1);
+		expect(seen.filter((type) => type === "chat.vacated")).toHaveLength(1);
+		expect(seen.indexOf("chat.vacated")).toBeGreaterThan(seen.lastIndexOf("member.joined"));
 	});
 });
