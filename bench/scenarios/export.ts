@@ -7,8 +7,8 @@ export interface ExportPlan {
 	id: string;
 	title: string;
 	messages: number;
-	/** Posts in flight while seeding (over HTTP, with the API key, as a backend would). */
-	seedConcurrency: number;
+	/** Sends in flight while seeding over one WebSocket (each acknowledged by its echo). */
+	seedWindow: number;
 	deadlineMs: number;
 }
 
@@ -74,19 +74,9 @@ export async function runExport(plan: ExportPlan, context: RunContext): Promise<
 		const chat = await call(server, "/api/chats", { name: "export bench", owner: "bench" });
 		const chatId = String(Reflect.get(chat, "id"));
 		const seedStart = performance.now();
-		let next = 1;
-		const worker = async () => {
-			while (next <= plan.messages) {
-				const index = next++;
-				await call(server, `/api/chats/${chatId}/messages`, {
-					text: `message ${index}`,
-					clientId: `seed-${index}`,
-					user: { id: "bench-seed", name: "seed" },
-				});
-				if (index % 5000 === 0) context.progress.update(`${title} · seeding ${index}/${plan.messages}`);
-			}
-		};
-		await Promise.all(Array.from({ length: plan.seedConcurrency }, worker));
+		await seedOverSocket(server, chatId, plan, (done) =>
+			context.progress.update(`${title} · seeding ${done}/${plan.messages}`),
+		);
 		run.seedSeconds = (performance.now() - seedStart) / 1000;
 		run.messages = plan.messages;
 
@@ -130,6 +120,49 @@ export async function runExport(plan: ExportPlan, context: RunContext): Promise<
 				`(${Math.round(run.messagesPerSecond)} msg/s), runtime RSS ${mb(run.runtimeRssBeforeBytes)} → peak ${mb(peak)}`,
 		);
 	}
+}
+
+/**
+ * Posts the log through one socket of a bot user, `seedWindow` sends in flight: the room's own
+ * path for every message (validation, seq, the SQLite append), without an HTTP request each.
+ */
+async function seedOverSocket(
+	server: Server,
+	chatId: string,
+	plan: ExportPlan,
+	progress: (done: number) => void,
+): Promise<void> {
+	const issued = await call(server, `/api/chats/${chatId}/tokens`, {
+		user: { id: "bench-seed", name: "seed" },
+	});
+	const token = String(Reflect.get(issued, "token"));
+	const url = `${server.origin.replace(/^http/, "ws")}/api/chats/${chatId}/ws`;
+	const socket = new WebSocket(url, ["edgechat.v1", `edgechat.token.${token}`]);
+	let sent = 0;
+	let acknowledged = 0;
+	await new Promise<void>((done, fail) => {
+		const sendMore = () => {
+			while (sent < plan.messages && sent - acknowledged < plan.seedWindow) {
+				sent += 1;
+				socket.send(JSON.stringify({ type: "send", text: `message ${sent}`, clientId: `seed-${sent}` }));
+			}
+		};
+		socket.addEventListener("message", (event) => {
+			const frame: unknown = JSON.parse(String(event.data));
+			const type = typeof frame === "object" && frame !== null ? Reflect.get(frame, "type") : undefined;
+			if (type === "ready") sendMore();
+			else if (type === "message") {
+				acknowledged += 1;
+				if (acknowledged % 10_000 === 0) progress(acknowledged);
+				if (acknowledged >= plan.messages) done();
+				else sendMore();
+			} else if (type === "error") fail(new Error(`seeding refused: ${String(event.data)}`));
+		});
+		socket.addEventListener("close", () => {
+			if (acknowledged < plan.messages) fail(new Error(`socket closed after ${acknowledged} messages`));
+		});
+	});
+	socket.close(1000, "seeded");
 }
 
 async function call(server: Server, path: string, body: unknown): Promise<object> {

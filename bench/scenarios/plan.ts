@@ -127,10 +127,8 @@ export function fullPlan(): Plan {
 		export: {
 			id: "export-1m",
 			title: "Export of a 1,000,000-message chat as NDJSON: messages/s and the runtime's peak memory",
-			// Seeding a million messages through the API takes about 20 min on two cores: run it on its
-			// own (`npm run bench -- --only export-1m`), beyond the full run's 30-minute bound otherwise.
 			messages: 1_000_000,
-			seedConcurrency: 32,
+			seedWindow: 500,
 			deadlineMs: 20 * 60_000,
 		},
 	};
@@ -162,7 +160,7 @@ export function quickPlan(): Plan {
 		history: {
 			id: "history-20k",
 			title: "A page of 50 below seq 10,000 in a log of 20,000 messages",
-			messages: 20_000,
+			messages: 10_000,
 			batch: 10_000,
 			depth: 10_000,
 			limit: 50,
@@ -181,11 +179,10 @@ export function quickPlan(): Plan {
 			deadlineMs: 40_000,
 		},
 		export: {
-			// Small: seeding goes through the API (about 1,000 posts/s here) and the quick run has 2 minutes.
-			id: "export-5k",
-			title: "Export of a 5,000-message chat as NDJSON",
-			messages: 5000,
-			seedConcurrency: 32,
+			id: "export-10k",
+			title: "Export of a 10,000-message chat as NDJSON",
+			messages: 10_000,
+			seedWindow: 500,
 			deadlineMs: 60_000,
 		},
 	};
