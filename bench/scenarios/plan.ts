@@ -160,7 +160,7 @@ export function quickPlan(): Plan {
 		history: {
 			id: "history-20k",
 			title: "A page of 50 below seq 10,000 in a log of 20,000 messages",
-			messages: 10_000,
+			messages: 20_000,
 			batch: 10_000,
 			depth: 10_000,
 			limit: 50,
