@@ -13,12 +13,27 @@ export const testBindings = {
 	WEBHOOK_TIMEOUT_MS: "2000",
 };
 
+/**
+ * The webhook queues as wrangler.toml has them, with fewer attempts, so that a test sees a task
+ * reach the dead-letter queue within seconds (1 s, then 2 s of backoff) rather than minutes.
+ */
+export const testQueueConsumers = {
+	"edgechat-webhooks": {
+		maxBatchSize: 50,
+		maxBatchTimeout: 1,
+		maxRetries: 2,
+		deadLetterQueue: "edgechat-webhooks-dead",
+	},
+	"edgechat-webhooks-dead": { maxBatchSize: 50, maxBatchTimeout: 1 },
+};
+
 export default defineConfig({
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
 				bindings: testBindings,
+				queueConsumers: testQueueConsumers,
 			},
 		}),
 	],

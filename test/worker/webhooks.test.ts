@@ -266,4 +266,21 @@ describe("the webhook outbox", () => {
 		expect(seen.filter((type) => type === "chat.vacated")).toHaveLength(1);
 		expect(seen.indexOf("chat.vacated")).toBeGreaterThan(seen.lastIndexOf("member.joined"));
 	});
+
+	it("moves an event to the dead-letter queue after the last attempt and counts it as failed", async () => {
+		const chat = await createChat();
+		await putWebhook(chat.id, { url: refusingUrl, events: ["message.created"] });
+		const alice = await joinToken(chat, "alice");
+		await postMessage(chat.id, alice.token, "nobody will take this");
+		// vitest.config.ts gives the queue 2 retries: three refused attempts, then the dead letters.
+		const deadline = Date.now() + 15_000;
+		let status = await webhookStatus(chat.id);
+		while (status.failed === 0 && Date.now() < deadline) {
+			await sleep(200);
+			status = await webhookStatus(chat.id);
+		}
+		expect(status).toMatchObject({ pending: 0, delivered: 0, failed: 1 });
+		expect(status.lastError).toMatch(/^connection failed|^HTTP 5/);
+		expect(await outbox(chat.id)).toEqual([]);
+	}, 30_000);
 });
