@@ -27,12 +27,19 @@ class Receiver {
 	private server: Server | null = null;
 	port = 0;
 
+	/** Requests left to leave unanswered (the consumer's timeout must end them). */
+	hang = 0;
+
 	constructor(private refuse: number) {}
 
 	async start(port = 0): Promise<void> {
 		const server = createServer((request, response) => {
 			void readBody(request).then((body) => {
 				this.attempts += 1;
+				if (this.hang > 0) {
+					this.hang -= 1;
+					return;
+				}
 				if (this.refuse > 0) {
 					this.refuse -= 1;
 					response.writeHead(503).end("not now");
@@ -246,12 +253,54 @@ describe("webhooks, delivered through the queue to a real receiver", () => {
 			rmSync(state, { recursive: true, force: true });
 		}
 	}, 180_000);
+
+	it("retry a receiver that does not answer within WEBHOOK_TIMEOUT_MS", async () => {
+		const receiver = new Receiver(0);
+		receivers.push(receiver);
+		receiver.hang = 1;
+		await receiver.start();
+		const state = mkdtempSync(join(tmpdir(), "edgechat-timeout-"));
+		const port = await freePort();
+		const origin = `http://127.0.0.1:${port}`;
+		const dev = await startDev(port, state, ["WEBHOOK_TIMEOUT_MS:1000"]);
+		try {
+			const post = (path: string, body: unknown, method = "POST") =>
+				fetch(`${origin}${path}`, {
+					method,
+					headers: { "Content-Type": "application/json", ...apiKey },
+					body: JSON.stringify(body),
+				});
+			const chatId = String(
+				((await (await post("/api/chats", { name: "slow" })).json()) as { id: string }).id,
+			);
+			await post(
+				`/api/chats/${chatId}/webhook`,
+				{ url: `http://127.0.0.1:${receiver.port}/hook`, events: ["message.created"] },
+				"PUT",
+			);
+			expect(
+				(await post(`/api/chats/${chatId}/messages`, { text: "patience", user: { id: "a", name: "A" } }))
+					.status,
+			).toBe(201);
+			const statusAt = async () =>
+				(await (
+					await fetch(`${origin}/api/chats/${chatId}/webhook`, { headers: apiKey })
+				).json()) as WebhookStatus;
+			await until(async () => (await statusAt()).delivered === 1, "the delivery after the timeout", 30_000);
+			expect(receiver.attempts).toBeGreaterThanOrEqual(2);
+			expect((await statusAt()).lastError).toBe("timeout after 1000 ms");
+			expect(receiver.accepted.map((r) => JSON.parse(r.body).data.message.text)).toEqual(["patience"]);
+		} finally {
+			await stopDev(dev);
+			rmSync(state, { recursive: true, force: true });
+		}
+	}, 180_000);
 });
 
 const repo = resolve(import.meta.dirname, "../..");
 
 /** A runtime of our own (the shared one must not restart under other tests), with a short lease. */
-async function startDev(port: number, state: string): Promise<ChildProcess> {
+async function startDev(port: number, state: string, vars: string[] = []): Promise<ChildProcess> {
 	const child = spawn(
 		process.execPath,
 		[
@@ -268,6 +317,7 @@ async function startDev(port: number, state: string): Promise<ChildProcess> {
 			"--show-interactive-dev-session=false",
 			"--var",
 			"WEBHOOK_LEASE_MS:3000",
+			...vars.flatMap((entry) => ["--var", entry]),
 		],
 		{
 			cwd: repo,
