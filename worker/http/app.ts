@@ -99,7 +99,8 @@ api.doc31("/openapi.json", {
 		title: "edgechat API",
 		version: "1",
 		description:
-			"Chats, join tokens and history. WebSocket frames are described in docs/API.md. Unknown fields in " +
+			"Chats, join tokens, history and its export, presence and webhooks; a server API key (X-API-Key) acts as " +
+			"the owner of every chat. WebSocket frames are described in docs/API.md. Unknown fields in " +
 			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
 			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",
 	},
