@@ -102,6 +102,13 @@ describe("server API keys", () => {
 		});
 	});
 
+	it("reads a chat's diagnostics like its owner key does", async () => {
+		const chat = await createChat({ visibility: "private" });
+		const response = await api(`/api/chats/${chat.id}/diagnostics`, { headers: apiKey });
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ connections: 0, lastSeq: 0 });
+	});
+
 	it("deletes any message as the owner of every chat", async () => {
 		const chat = await createChat();
 		const alice = await joinToken(chat, "alice");
