@@ -3,11 +3,28 @@ import { defineConfig } from "vitest/config";
 
 export const testBindings = {
 	TOKEN_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+	API_KEYS: "test-api-key-one,test-api-key-two",
 	// Short windows keep the suite fast; the behaviour under test is the same.
 	PRESENCE_WINDOW_MS: "40",
 	DIRECTORY_REPORT_MS: "50",
 	MESSAGE_RETENTION: "300",
 	CORS_ORIGINS: "https://allowed.example",
+	WEBHOOKS_ALLOW_LOCAL: "true",
+	WEBHOOK_TIMEOUT_MS: "2000",
+};
+
+/**
+ * The webhook queues as wrangler.toml has them, with fewer attempts, so that a test sees a task
+ * reach the dead-letter queue within seconds (1 s, then 2 s of backoff) rather than minutes.
+ */
+export const testQueueConsumers = {
+	"edgechat-webhooks": {
+		maxBatchSize: 50,
+		maxBatchTimeout: 1,
+		maxRetries: 2,
+		deadLetterQueue: "edgechat-webhooks-dead",
+	},
+	"edgechat-webhooks-dead": { maxBatchSize: 50, maxBatchTimeout: 1 },
 };
 
 export default defineConfig({
@@ -16,6 +33,7 @@ export default defineConfig({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
 				bindings: testBindings,
+				queueConsumers: testQueueConsumers,
 			},
 		}),
 	],

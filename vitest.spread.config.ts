@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { testBindings } from "./vitest.config";
+import { testBindings, testQueueConsumers } from "./vitest.config";
 
 /**
  * The same Worker suite against chats spread as thin as they go: one socket per object, so every
@@ -11,7 +11,10 @@ export default defineConfig({
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
-			miniflare: { bindings: { ...testBindings, ROOM_SHARD_CAPACITY: "1", ROOM_FANOUT_DIRECT_MAX: "3" } },
+			miniflare: {
+				bindings: { ...testBindings, ROOM_SHARD_CAPACITY: "1", ROOM_FANOUT_DIRECT_MAX: "3" },
+				queueConsumers: testQueueConsumers,
+			},
 		}),
 	],
 	test: {

@@ -20,6 +20,7 @@ import { formatTables } from "./report/table.ts";
 import { checkTargets } from "./report/targets.ts";
 import { collectCeilings, collectFailures } from "./report/verdict.ts";
 import type { RunContext } from "./scenarios/context.ts";
+import { type ExportRun, runExport } from "./scenarios/export.ts";
 import { runHistory } from "./scenarios/history.ts";
 import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
@@ -128,6 +129,13 @@ if (selected(plan.idle.id)) {
 	}
 }
 
+const exportRuns: ExportRun[] = [];
+if (selected(plan.export.id)) {
+	progress.log(`${plan.export.id}: ${plan.export.title}`);
+	backgroundLoad.push(await quietMachine());
+	exportRuns.push(await runExport(plan.export, context));
+}
+
 const partial = {
 	meta: {
 		date,
@@ -146,7 +154,10 @@ const partial = {
 const results: Results = { ...partial, targets: checkTargets(partial) };
 
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, "\t")}\n`);
+writeFileSync(
+	join(outDir, "results.json"),
+	`${JSON.stringify({ ...results, exports: exportRuns }, null, "\t")}\n`,
+);
 writeFileSync(join(outDir, "chart.svg"), renderChart(results));
 progress.clear();
 process.stdout.write(
@@ -154,7 +165,7 @@ process.stdout.write(
 );
 
 clearTimeout(watchdog);
-if (results.failures.length > 0) {
+if (results.failures.length > 0 || exportRuns.some((run) => run.errors.length > 0)) {
 	// The servers' logs stay for whoever investigates the failure.
 	process.stdout.write(`server logs: ${workspaceDir}\n`);
 	process.exit(1);

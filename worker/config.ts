@@ -17,6 +17,11 @@ export interface Settings {
 	fanoutBatchMs: number;
 	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
 	embedOrigins: string[];
+	/**
+	 * A webhook task out with the queue this long without its event being delivered or
+	 * dead-lettered is taken for lost and handed again. Longer than a task's whole retry schedule.
+	 */
+	webhookLeaseMs: number;
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -34,6 +39,7 @@ const names = {
 	ROOM_FANOUT_DIRECT_MAX: 32,
 	ROOM_FANOUT_BATCH_MS: 0,
 	EMBED_ORIGINS: 0,
+	WEBHOOK_LEASE_MS: 15 * 60_000,
 } as const;
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
@@ -59,6 +65,7 @@ export function readSettings(env: SettingsEnv): Settings {
 		fanoutBatchMs: nonNegativeNumber(env, "ROOM_FANOUT_BATCH_MS"),
 		corsOrigins: list(env, "CORS_ORIGINS"),
 		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
+		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
 	};
 }
 

@@ -1,4 +1,5 @@
 import type { ServerSpec } from "../servers/servers.ts";
+import type { ExportPlan } from "./export.ts";
 import type { HistoryPlan } from "./history.ts";
 import type { IdlePlan } from "./idle.ts";
 import type { RoomPlan } from "./room.ts";
@@ -13,6 +14,7 @@ export interface Plan {
 	rooms: RoomPlan[];
 	history: HistoryPlan;
 	idle: IdlePlan;
+	export: ExportPlan;
 }
 
 const dev = {
@@ -122,6 +124,13 @@ export function fullPlan(): Plan {
 			joinConcurrency: 64,
 			deadlineMs: 150_000,
 		},
+		export: {
+			id: "export-1m",
+			title: "Export of a 1,000,000-message chat as NDJSON: messages/s and the runtime's peak memory",
+			messages: 1_000_000,
+			seedWindow: 500,
+			deadlineMs: 20 * 60_000,
+		},
 	};
 }
 
@@ -168,6 +177,13 @@ export function quickPlan(): Plan {
 			durationMs: 3000,
 			joinConcurrency: 64,
 			deadlineMs: 40_000,
+		},
+		export: {
+			id: "export-10k",
+			title: "Export of a 10,000-message chat as NDJSON",
+			messages: 10_000,
+			seedWindow: 500,
+			deadlineMs: 60_000,
 		},
 	};
 }

@@ -30,6 +30,8 @@ export interface ServerSpec {
 	 * shows what edgechat's own code costs apart from it.
 	 */
 	apiOnly?: boolean;
+	/** Vars of this run only, on top of the kind's (e.g. a retention that keeps a whole seeded log). */
+	vars?: Record<string, string>;
 }
 
 export interface Server extends ServerSpec {
@@ -111,7 +113,7 @@ export async function startServer(
 	const name = `${++serial}-${spec.kind}-${spec.transport}`;
 	const logPath = join(workspace.dir, `${name}.log`);
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
-	const vars = { ...benchVars, ...kinds[spec.kind].vars };
+	const vars = { ...benchVars, ...kinds[spec.kind].vars, ...spec.vars };
 	let args: string[];
 	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {

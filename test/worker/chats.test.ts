@@ -149,9 +149,12 @@ describe("the rest of the API surface", () => {
 			"/chats",
 			"/chats/{id}",
 			"/chats/{id}/diagnostics",
+			"/chats/{id}/export",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
+			"/chats/{id}/presence",
 			"/chats/{id}/tokens",
+			"/chats/{id}/webhook",
 			"/chats/{id}/ws",
 		]);
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);

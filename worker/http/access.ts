@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { hasApiKey } from "../auth/api-keys";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
 import { readSettings } from "../config";
 import type { Role } from "../protocol";
@@ -65,7 +66,7 @@ export async function previousToken(c: AppContext, id: string): Promise<TokenCla
 
 /**
  * Who may read a chat's details and history: anyone for a public chat; for a private one, only
- * with its invite or owner key or a token for it. Everyone else is told the chat does not exist.
+ * with its invite or owner key, a token for it or an API key. Everyone else is told the chat does not exist.
  */
 export async function readAccess(
 	c: AppContext,
@@ -75,6 +76,8 @@ export async function readAccess(
 	const key = presentedKey(c, keyInQuery);
 	const chat = await chatRecord(c.env, id);
 	if (!chat) throw chatNotFound();
+	// A server API key acts as the owner of every chat.
+	if (await hasApiKey(c)) return { chat, keyRole: "owner" };
 	const keyRole = await checkKey(chat, key);
 	if (chat.visibility === "private" && keyRole === null) {
 		const token = bearerToken(c);

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
+import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
@@ -13,9 +14,12 @@ import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
 import { chats } from "./routes/chats";
+import { exportRoute } from "./routes/export";
 import { messages } from "./routes/messages";
+import { presence } from "./routes/presence";
 import { socket } from "./routes/socket";
 import { tokens } from "./routes/tokens";
+import { webhook } from "./routes/webhook";
 
 const maxBodyBytes = 64 * 1024;
 
@@ -52,8 +56,8 @@ api.use(
 			if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return origin;
 			return allowed.includes("*") ? origin : null;
 		},
-		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader],
-		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader, apiKeyHeader],
+		allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,
 	}),
@@ -73,7 +77,16 @@ api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);
 api.route("/", socket);
+api.route("/", presence);
+api.route("/", webhook);
+api.route("/", exportRoute);
 
+api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+	type: "apiKey",
+	in: "header",
+	name: apiKeyHeader,
+	description: "A server API key (secret API_KEYS): acts as the owner of every chat",
+});
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",
 	scheme: "bearer",
@@ -85,7 +98,8 @@ api.doc31("/openapi.json", {
 		title: "edgechat API",
 		version: "1",
 		description:
-			"Chats, join tokens and history. WebSocket frames are described in docs/API.md. Unknown fields in " +
+			"Chats, join tokens, history and its export, presence and webhooks; a server API key (X-API-Key) acts as " +
+			"the owner of every chat. WebSocket frames are described in docs/API.md. Unknown fields in " +
 			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
 			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",
 	},

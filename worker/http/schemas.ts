@@ -20,6 +20,9 @@ export const errorResponse = (description: string) => jsonResponse(errorBody, de
 
 export const bearerSecurity = [{ bearer: [] }];
 
+/** A server API key (`X-API-Key`): a backend acting as the owner of every chat. */
+export const apiKeySecurity = [{ apiKey: [] }];
+
 /** Wherever `?key=` is accepted, the key may come in this header instead (keeping it out of URLs). */
 export const chatKeyHeaders = z.object({
 	"x-chat-key": z.string().max(200).optional().openapi({

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { chatName, clientId, messageText, userName, visibility } from "./fields";
+import { chatName, clientId, externalUserId, messageText, role, userName, visibility } from "./fields";
 import { limits } from "./limits";
-import { chatInfo, chatMessage, sessionUser } from "./models";
+import { chatInfo, chatMessage, sessionUser, userRef } from "./models";
 
 export const createChatBody = z.object({
 	name: chatName,
@@ -10,15 +10,32 @@ export const createChatBody = z.object({
 	owner: userName.optional(),
 });
 
+/** A user a backend names itself (with an API key): its own stable id and a display name. */
+export const externalUser = z.object({ id: externalUserId, name: userName });
+
 export const tokenBody = z.object({
-	name: userName,
+	/** Required without an API key: the display name of a new (or refreshed) user. */
+	name: userName.optional(),
 	/** The chat's inviteKey or ownerKey. */
 	key: z.string().max(200).optional(),
+	/** With an API key only: the backend's own user, whose id the token carries as it is. */
+	user: externalUser.optional(),
+	/** With an API key only; `member` by default. */
+	role: role.optional(),
 });
 
 export const postMessageBody = z.object({
 	text: messageText,
 	clientId: clientId.optional(),
+	/** With an API key only (and then required): who the message is from. */
+	user: externalUser.optional(),
+});
+
+export const presenceList = z.object({
+	/** Who is online: at most `limits.presenceApiMax` (1,000) users; `count` is exact. */
+	online: z.array(userRef),
+	/** Exact number of users online in the whole chat. */
+	count: z.number().int(),
 });
 
 const cursor = z.coerce.number().int().nonnegative();
@@ -71,3 +88,4 @@ export type ChatList = z.infer<typeof chatList>;
 export type IssuedToken = z.infer<typeof issuedToken>;
 export type HistoryPage = z.infer<typeof historyPage>;
 export type PostedMessage = z.infer<typeof postedMessage>;
+export type PresenceList = z.infer<typeof presenceList>;

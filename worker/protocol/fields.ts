@@ -75,3 +75,19 @@ export const role = z.enum(["owner", "member"]);
 export function isRole(value: unknown): value is z.infer<typeof role> {
 	return role.safeParse(value).success;
 }
+
+/**
+ * The shape of user ids edgechat mints itself (`u` and 15 letters or digits). A backend's own ids
+ * ("bring your own identity") may be anything else of `[A-Za-z0-9_.:-]{1,64}`, so the two sets never
+ * meet: a site's user can never be taken for someone edgechat named, nor the other way round.
+ */
+export const mintedUserIdPattern = /^u[0-9A-Za-z]{15}$/;
+
+export const externalUserId = z
+	.string()
+	.regex(/^[A-Za-z0-9_.:-]{1,64}$/, {
+		message: "user.id must be 1 to 64 characters of letters, digits and _ . : -",
+	})
+	.refine((id) => !mintedUserIdPattern.test(id), {
+		message: "user.id must not look like an id edgechat mints itself (u and 15 letters or digits)",
+	});

@@ -10,3 +10,4 @@ export * from "./limits";
 export * from "./models";
 export * from "./server-frames";
 export * from "./text";
+export * from "./webhooks";

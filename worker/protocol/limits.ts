@@ -24,4 +24,6 @@ export const limits = {
 	 * frame to every socket small.
 	 */
 	presenceSampleMax: 10,
+	/** Users listed by `GET /api/chats/:id/presence`; its `count` is always exact. */
+	presenceApiMax: 1000,
 } as const;

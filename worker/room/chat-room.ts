@@ -10,9 +10,12 @@ import {
 	limits,
 	PING,
 	PONG,
+	type PresenceList,
 	type ServerFrame,
 	type SessionUser,
 	type UserRef,
+	type WebhookEventType,
+	type WebhookStatus,
 } from "../protocol";
 import { shardFull, shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
@@ -24,6 +27,8 @@ import type { DeleteOutcome, Upstream } from "../shard/frame-effects";
 import { answerClose, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted } from "../shard/socket-request";
+import type { WebhookClaim } from "../webhooks/outbox";
+import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { Presence } from "./presence";
@@ -75,6 +80,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly hub: SocketHub;
 	private readonly shards: ShardRegistry;
 	private readonly fanout: Fanout;
+	private readonly webhooks: RoomWebhooks;
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
@@ -86,7 +92,15 @@ export class ChatRoom extends DurableObject<Env> {
 		this.presence = new Presence(this.settings.presenceWindowMs, (frame) => {
 			this.broadcast(frame);
 			this.fanout.push({ kind: "presence", frame });
+			// member.joined / member.left are coalesced exactly as the frames are.
+			this.webhooks.presence(this.chatId, frame);
 		});
+		this.webhooks = new RoomWebhooks(
+			ctx.storage.sql,
+			env.WEBHOOK_QUEUE,
+			this.settings.webhookLeaseMs,
+			(delayMs) => this.scheduleAlarm(delayMs),
+		);
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.shards = new ShardRegistry(ctx.storage.sql);
 		this.fanout = new Fanout(
@@ -98,8 +112,10 @@ export class ChatRoom extends DurableObject<Env> {
 		);
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
-			if (!this.sequencer.load()) return;
+			const chat = this.sequencer.load();
+			if (!chat) return;
 			for (const user of this.shards.load()) this.presence.restore(user);
+			this.webhooks.load();
 		});
 	}
 
@@ -120,6 +136,17 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {
 		return this.sequencer.info ? this.sequencer.history(query) : null;
+	}
+
+	/** The chat-wide online set: the root's own sockets' users and every shard's, as last reported. */
+	async onlinePresence(): Promise<PresenceList | null> {
+		if (!this.sequencer.info) return null;
+		return { online: this.presence.list(limits.presenceApiMax), count: this.presence.count };
+	}
+
+	/** A page of the log for an export: ascending after `after`, larger than a history page. */
+	async exportPage(after: number, limit: number): Promise<HistoryPage | null> {
+		return this.sequencer.info ? this.sequencer.history({ after, limit }) : null;
 	}
 
 	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
@@ -146,6 +173,37 @@ export class ChatRoom extends DurableObject<Env> {
 			instanceStartedAt: this.startedAt,
 			shards: (this.hub.size > 0 ? 1 : 0) + this.shards.active().length,
 		};
+	}
+
+	// --- Webhooks: configured by the Worker, settled by the queue consumer ---
+
+	async setWebhook(url: string, events: WebhookEventType[]): Promise<string | null> {
+		if (!this.sequencer.info) return null;
+		return this.webhooks.configure(url, events, this.connections());
+	}
+
+	async webhookStatus(): Promise<WebhookStatus | null> {
+		return this.sequencer.info ? this.webhooks.status() : null;
+	}
+
+	async deleteWebhook(): Promise<boolean> {
+		return this.sequencer.info ? this.webhooks.remove() : false;
+	}
+
+	async webhookClaim(n: number): Promise<WebhookClaim> {
+		return this.sequencer.info ? this.webhooks.claim(n) : { kind: "gone" };
+	}
+
+	async webhookDelivered(n: number): Promise<void> {
+		if (this.sequencer.info) this.webhooks.settled(this.webhooks.outbox.delivered(n));
+	}
+
+	async webhookAttemptFailed(error: string): Promise<void> {
+		if (this.sequencer.info) this.webhooks.outbox.attemptFailed(error);
+	}
+
+	async webhookDeadLettered(n: number): Promise<void> {
+		if (this.sequencer.info) this.webhooks.settled(this.webhooks.outbox.deadLettered(n));
 	}
 
 	// --- RPC methods, called by the chat's shards ---
@@ -230,6 +288,7 @@ export class ChatRoom extends DurableObject<Env> {
 		// completion before the room processes anything else.
 		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
 		this.scheduleDirectoryReport();
+		this.webhooks.occupancy(chat.id, this.connections());
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
@@ -255,6 +314,7 @@ export class ChatRoom extends DurableObject<Env> {
 		this.alarmAt = null;
 		const chat = this.sequencer.info;
 		if (!chat) return;
+		await this.webhooks.hand(chat.id);
 		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
 		if (chat.visibility === "public") {
 			await directoryStub(this.env).report(chat.id, this.connections());
@@ -271,7 +331,14 @@ export class ChatRoom extends DurableObject<Env> {
 	};
 
 	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostOutcome {
-		const outcome = this.sequencer.post(user, text, clientId, Date.now(), saved);
+		// The message and its webhook event are one transaction: both are stored, or neither.
+		const outcome = this.ctx.storage.transactionSync(() => {
+			const result = this.sequencer.post(user, text, clientId, Date.now(), saved);
+			if (result.kind === "created") {
+				this.webhooks.record(this.chatId, "message.created", { message: result.message });
+			}
+			return result;
+		});
 		if (outcome.kind === "created") {
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
@@ -287,7 +354,12 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	private redact(seq: number): boolean {
-		if (!this.sequencer.redact(seq)) return false;
+		const redacted = this.ctx.storage.transactionSync(() => {
+			if (!this.sequencer.redact(seq)) return false;
+			this.webhooks.record(this.chatId, "message.deleted", { seq });
+			return true;
+		});
+		if (!redacted) return false;
 		this.publish({ kind: "deleted", seq });
 		return true;
 	}
@@ -340,12 +412,14 @@ export class ChatRoom extends DurableObject<Env> {
 		for (const user of change.left) this.presence.leave(user);
 		for (const user of change.renamed) this.presence.rename(user);
 		this.scheduleDirectoryReport();
+		this.webhooks.occupancy(this.chatId, this.connections());
 	}
 
 	private depart(socket: WebSocket): void {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 		this.scheduleDirectoryReport();
+		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
 	}
 
 	private scheduleDirectoryReport(): void {

@@ -1,7 +1,7 @@
 /**
- * An example bot built on ChatClient, run with the project's Node 24 (which strips the types):
+ * An example bot built on ChatClient, bundled with esbuild and run with the project's pinned Node:
  *
- *   npx node web/client/examples/bot.ts http://127.0.0.1:8787 <chatId> [name] [key]
+ *   npm run bot -- http://127.0.0.1:8787 <chatId> [name] [key]
  *
  * It joins the chat, prints what is said, greets people who arrive and answers "!time" and
  * "!online". Messages it sends carry a clientId, so a network cut never doubles them. Ctrl+C leaves.
@@ -10,7 +10,7 @@ import { ChatClient } from "../index.ts";
 
 const [baseUrl, chatId, name = "clockbot", key] = process.argv.slice(2);
 if (!baseUrl || !chatId) {
-	console.error("usage: npx node web/client/examples/bot.ts <baseUrl> <chatId> [name] [key]");
+	console.error("usage: npm run bot -- <baseUrl> <chatId> [name] [key]");
 	process.exit(2);
 }
 

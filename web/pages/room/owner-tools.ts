@@ -2,8 +2,9 @@ import type { ChatSettings } from "../../../worker/protocol/index.ts";
 import { copyField, h } from "../dom.ts";
 import { chatUrl, embedSnippet } from "../embed-snippet.ts";
 import { chatKeys } from "../storage.ts";
+import { downloadHistoryButton } from "./download-history.ts";
 
-/** What only the owner sees: the link to share and the snippet to embed the chat elsewhere. */
+/** What only the owner sees: the link to share, the snippet to embed the chat elsewhere, the history. */
 export function ownerTools(chat: ChatSettings): HTMLElement {
 	const inviteKey = chat.visibility === "private" ? chatKeys(chat.id).inviteKey : undefined;
 	const origin = location.origin;
@@ -20,5 +21,6 @@ export function ownerTools(chat: ChatSettings): HTMLElement {
 		parts.push(
 			h("p", { class: "hint" }, "The embed code contains the invite key: anyone who sees the page can join."),
 		);
+	if (chat.history) parts.push(downloadHistoryButton(chat.id));
 	return h("details", { class: "owner-tools" }, ...parts);
 }

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { hasApiKey } from "../../auth/api-keys";
 import { hashKey } from "../../auth/keys";
 import { directoryStub } from "../../directory/chat-directory";
 import { newChatId, newSecretKey } from "../../ids";
@@ -31,10 +32,13 @@ export const chats = new OpenAPIHono<AppEnv>()
 			responses: {
 				201: jsonResponse(createdChat, "The chat, with its keys (shown only this once)"),
 				400: errorResponse("Invalid body"),
+				401: errorResponse("An X-API-Key was sent and is wrong"),
 			},
 		}),
 		async (c) => {
 			const body = c.req.valid("json");
+			// Anyone may create a chat; a backend's key, when sent, must be right (401 otherwise).
+			await hasApiKey(c);
 			const id = newChatId();
 			const ownerKey = newSecretKey();
 			const inviteKey = body.visibility === "private" ? newSecretKey() : undefined;

@@ -1,8 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { historyPage, historyQuery, postedMessage, postMessageBody } from "../../protocol";
+import type { Context } from "hono";
+import { hasApiKey } from "../../auth/api-keys";
+import { historyPage, historyQuery, postedMessage, postMessageBody, type UserRef } from "../../protocol";
 import { type AppEnv, bearerToken, readAccess, requireToken, roomStub } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
 import {
+	apiKeySecurity,
 	bearerSecurity,
 	chatIdParam,
 	chatKeyHeaders,
@@ -57,8 +60,9 @@ export const messages = new OpenAPIHono<AppEnv>()
 			summary: "Post a message",
 			description:
 				"Broadcast to the chat's sockets. Retrying with the same clientId stores nothing new and returns the " +
-				"original message with 200.",
-			security: bearerSecurity,
+				"original message with 200. With an X-API-Key (no token), `user:{id, name}` is required and the " +
+				"message is posted under that user without joining.",
+			security: [...bearerSecurity, ...apiKeySecurity],
 			request: { params: chatIdParam, body: jsonBody(postMessageBody) },
 			responses: {
 				200: jsonResponse(postedMessage, "Already posted with this clientId: the original"),
@@ -71,9 +75,9 @@ export const messages = new OpenAPIHono<AppEnv>()
 		}),
 		async (c) => {
 			const { id } = c.req.valid("param");
-			const { text, clientId } = c.req.valid("json");
-			const { user } = await requireToken(c, id, bearerToken(c));
-			const result = await roomStub(c.env, id).postMessage({ id: user.id, name: user.name }, text, clientId);
+			const { text, clientId, user: named } = c.req.valid("json");
+			const user = await poster(c, id, named);
+			const result = await roomStub(c.env, id).postMessage(user, text, clientId);
 			if (!result) throw chatNotFound();
 			if (result.kind === "rate_limited") {
 				const seconds = Math.ceil(result.retryAfterMs / 1000);
@@ -92,8 +96,9 @@ export const messages = new OpenAPIHono<AppEnv>()
 			method: "delete",
 			path: "/chats/{id}/messages/{seq}",
 			summary: "Delete a message (owner only)",
-			description: 'The text is removed from the log; sockets get `{type:"deleted", seq}`.',
-			security: bearerSecurity,
+			description:
+				'The text is removed from the log; sockets get `{type:"deleted", seq}`. An owner token or an X-API-Key.',
+			security: [...bearerSecurity, ...apiKeySecurity],
 			request: { params: seqParam },
 			responses: {
 				204: { description: "Deleted" },
@@ -104,12 +109,31 @@ export const messages = new OpenAPIHono<AppEnv>()
 		}),
 		async (c) => {
 			const { id, seq } = c.req.valid("param");
-			const { user } = await requireToken(c, id, bearerToken(c));
-			if (user.role !== "owner")
-				throw new ApiError(403, "forbidden", "Only the chat's owner may delete messages");
+			if (!(await hasApiKey(c))) {
+				const { user } = await requireToken(c, id, bearerToken(c));
+				if (user.role !== "owner")
+					throw new ApiError(403, "forbidden", "Only the chat's owner may delete messages");
+			}
 			if (!(await roomStub(c.env, id).deleteMessage(seq))) {
 				throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
 			}
 			return c.body(null, 204);
 		},
 	);
+
+/** Who posts: a backend names the user itself (API key); everyone else is the user of their token. */
+async function poster(c: Context<AppEnv>, id: string, named: UserRef | undefined): Promise<UserRef> {
+	if (await hasApiKey(c)) {
+		if (named === undefined) {
+			throw new ApiError(
+				400,
+				"bad_request",
+				"user: required with an API key ({text, clientId?, user:{id, name}})",
+			);
+		}
+		return { id: named.id, name: named.name };
+	}
+	// Without an API key, `user` is ignored like any unknown field: a token's user posts as itself.
+	const { user } = await requireToken(c, id, bearerToken(c));
+	return { id: user.id, name: user.name };
+}
