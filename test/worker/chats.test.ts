@@ -148,9 +148,16 @@ describe("the rest of the API surface", () => {
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/chats",
 			"/chats/{id}",
+			"/chats/{id}/bans",
+			"/chats/{id}/bans/{userId}",
 			"/chats/{id}/diagnostics",
+			"/chats/{id}/kicks",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
+			"/chats/{id}/moderators",
+			"/chats/{id}/moderators/{userId}",
+			"/chats/{id}/mutes",
+			"/chats/{id}/mutes/{userId}",
 			"/chats/{id}/tokens",
 			"/chats/{id}/ws",
 		]);

@@ -191,6 +191,9 @@ const errorCodeSet: Record<ErrorCode, true> = {
 	upgrade_required: true,
 	server_misconfigured: true,
 	internal_error: true,
+	kicked: true,
+	muted: true,
+	banned: true,
 };
 
 function isErrorCode(code: string): code is ErrorCode {

@@ -13,6 +13,7 @@ import { health } from "./health";
 import { servePage } from "./pages";
 import { chats } from "./routes/chats";
 import { messages } from "./routes/messages";
+import { moderation } from "./routes/moderation";
 import { socket } from "./routes/socket";
 import { tokens } from "./routes/tokens";
 
@@ -54,7 +55,7 @@ api.use(
 			return allowed.includes("*") ? origin : null;
 		},
 		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader],
-		allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+		allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,
 	}),
@@ -73,6 +74,7 @@ api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);
+api.route("/", moderation);
 api.route("/", socket);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

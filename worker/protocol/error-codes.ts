@@ -9,6 +9,10 @@ export const errorCodes = [
 	"upgrade_required",
 	"server_misconfigured",
 	"internal_error",
+	/** Moderation (issue 12): the socket is closed by a moderator (4001), or the user is banned (4003). */
+	"kicked",
+	"muted",
+	"banned",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -70,7 +70,11 @@ export const seq = z.number().int().positive();
 export const chatId = z.string().regex(/^[A-Za-z0-9]{12,32}$/, { message: "not a chat id" });
 
 export const visibility = z.enum(["public", "private"]);
-export const role = z.enum(["owner", "member"]);
+/** owner: holds the ownerKey; moderator: named by the owner (the chat checks its own list); member. */
+export const role = z.enum(["owner", "moderator", "member"]);
+
+/** A user id as the Worker issues them: "u" and 15 base62 characters. */
+export const userId = z.string().regex(/^u[A-Za-z0-9]{15}$/, { message: "not a user id" });
 
 export function isRole(value: unknown): value is z.infer<typeof role> {
 	return role.safeParse(value).success;

@@ -7,7 +7,7 @@ import type * as models from "./models";
 // The models as they travel in frames. models.ts defines them for the Worker; the checks at the
 // end of this file fail the type check if the two ever describe different shapes.
 const userRef = z.object({ id: z.string(), name: z.string() });
-const sessionUser = z.extend(userRef, { role: z.enum(["owner", "member"]) });
+const sessionUser = z.extend(userRef, { role: z.enum(["owner", "moderator", "member"]) });
 const chatMessage = z.object({
 	seq: z.int(),
 	id: z.string(),
@@ -67,6 +67,18 @@ export const typingNoticeFrame = z.object({ type: z.literal("typing"), user: use
 
 export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int() });
 
+/** What moderators did, to every socket, so clients can say "X was muted". */
+export const moderationActions = ["kicked", "muted", "unmuted", "banned", "unbanned"] as const;
+export const moderationFrame = z.object({
+	type: z.literal("moderation"),
+	action: z.enum(moderationActions),
+	user: userRef,
+	by: userRef,
+	/** Epoch ms when a mute or ban ends by itself; absent: until lifted (or not timed). */
+	until: z.optional(z.int()),
+	reason: z.optional(z.string()),
+});
+
 export const errorFrame = z.object({
 	type: z.literal("error"),
 	code: z.enum(errorCodes),
@@ -84,6 +96,7 @@ export const serverFrame = z.discriminatedUnion("type", [
 	presenceFrame,
 	typingNoticeFrame,
 	deletedFrame,
+	moderationFrame,
 	errorFrame,
 ]);
 
@@ -93,6 +106,8 @@ export type MessageFrame = z.infer<typeof messageFrame>;
 export type PresenceFrame = z.infer<typeof presenceFrame>;
 export type TypingNoticeFrame = z.infer<typeof typingNoticeFrame>;
 export type DeletedFrame = z.infer<typeof deletedFrame>;
+export type ModerationFrame = z.infer<typeof moderationFrame>;
+export type ModerationAction = ModerationFrame["action"];
 export type ErrorFrame = z.infer<typeof errorFrame>;
 export type ServerFrame = z.infer<typeof serverFrame>;
 

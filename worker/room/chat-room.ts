@@ -16,22 +16,28 @@ import {
 } from "../protocol";
 import { shardFull, shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
+import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit } from "../sequencer/room-record";
-import { type PostOutcome, type Replay, Sequencer } from "../sequencer/sequencer";
+import { type Replay, Sequencer } from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
-import type { DeleteOutcome, Upstream } from "../shard/frame-effects";
-import { answerClose, SocketHub } from "../shard/socket-hub";
+import type { DeleteOutcome, PostAnswer, Upstream } from "../shard/frame-effects";
+import { disconnectionFor } from "../shard/moderation-effects";
+import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted } from "../shard/socket-request";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
+import {
+	type Admission,
+	ModerationDesk,
+	type ModerationOutcome,
+	type ModerationRequest,
+} from "./moderation-desk";
 import { Presence } from "./presence";
 import { ShardRegistry } from "./shard-registry";
 
-export type PostResult =
-	| Exclude<PostOutcome, { kind: "created" }>
-	| { kind: "created"; message: ChatMessage };
+export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
 
 export interface RoomDiagnostics {
 	/** Open sockets of the whole chat, over every object that holds some. */
@@ -55,6 +61,8 @@ export interface ShardWelcome {
 	/** The newest messages, with every message after `recentAfter`. */
 	recent: ChatMessage[];
 	recentAfter: number;
+	/** Bans in force, so the shard refuses banned users' upgrades itself. */
+	bans: Array<{ userId: string; until: number | null }>;
 }
 
 const trimBatch = 5000;
@@ -75,6 +83,8 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly hub: SocketHub;
 	private readonly shards: ShardRegistry;
 	private readonly fanout: Fanout;
+	private readonly moderation: ModerationState;
+	private readonly desk: ModerationDesk;
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
@@ -88,6 +98,8 @@ export class ChatRoom extends DurableObject<Env> {
 			this.fanout.push({ kind: "presence", frame });
 		});
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
+		this.moderation = new ModerationState(ctx.storage.sql);
+		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
 		this.shards = new ShardRegistry(ctx.storage.sql);
 		this.fanout = new Fanout(
 			() => this.shards.active(),
@@ -97,6 +109,8 @@ export class ChatRoom extends DurableObject<Env> {
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
+			this.moderation.createSchema();
+			this.moderation.load();
 			for (const user of this.shards.load()) this.presence.restore(user);
 		});
 	}
@@ -104,7 +118,33 @@ export class ChatRoom extends DurableObject<Env> {
 	// --- RPC methods, called by the Worker ---
 
 	async create(init: RoomInit): Promise<boolean> {
-		return this.sequencer.create(init);
+		const created = this.sequencer.create(init);
+		if (created) this.moderation.createSchema();
+		return created;
+	}
+
+	/** The token route's one question: may this user have a token, and with which role. */
+	async admitToken(user: SessionUser, address: string | null, fresh: boolean): Promise<Admission | null> {
+		if (!this.sequencer.info) return null;
+		return this.desk.admit(user, address, fresh, Date.now());
+	}
+
+	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
+		if (!this.sequencer.info) return null;
+		if (this.desk.joinRefusal(actor.id, Date.now())) {
+			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
+		}
+		return this.desk.apply(actor, request, Date.now());
+	}
+
+	async moderatorList(): Promise<ModeratorListing | null> {
+		return this.sequencer.info ? this.desk.moderators() : null;
+	}
+
+	async banList(actor: SessionUser): Promise<ModerationListing | null> {
+		if (!this.sequencer.info) return null;
+		if (this.desk.roleOf(actor) === "member") return "forbidden";
+		return this.desk.bans(Date.now());
 	}
 
 	/** The chat's fixed record, key digests included: the Worker caches it and checks keys itself. */
@@ -120,15 +160,15 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.sequencer.info ? this.sequencer.history(query) : null;
 	}
 
-	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
+	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
 		if (!this.sequencer.info) return null;
-		const outcome = this.post(user, text, clientId);
+		const outcome = this.post({ id: user.id, name: user.name }, text, clientId);
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
-	async deleteMessage(seq: number): Promise<boolean> {
-		if (!this.sequencer.info) return false;
-		return this.redact(seq);
+	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
+		if (!this.sequencer.info) return null;
+		return this.remove(user, seq);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
@@ -167,6 +207,7 @@ export class ChatRoom extends DurableObject<Env> {
 			onlineCount: this.presence.count,
 			recent,
 			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
+			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
 		};
 	}
 
@@ -176,7 +217,7 @@ export class ChatRoom extends DurableObject<Env> {
 		this.applyMembership(this.shards.apply(idx, joined, left, sockets));
 	}
 
-	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostOutcome> {
+	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
 		return this.post(user, text, clientId, saved);
 	}
 
@@ -205,8 +246,12 @@ export class ChatRoom extends DurableObject<Env> {
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
 			return errorJson(426, "upgrade_required", "Expected a WebSocket upgrade");
 		}
-		const user = readVerifiedUser(request);
-		if (!user) return errorJson(401, "unauthorized", "Missing verified user");
+		const verified = readVerifiedUser(request);
+		if (!verified) return errorJson(401, "unauthorized", "Missing verified user");
+		const banned = this.desk.joinRefusal(verified.id, Date.now());
+		if (banned) return errorJson(banned.status, banned.code, banned.message);
+		// The chat's own list decides the role, not the token: demotions count at once.
+		const user = { ...verified, role: this.desk.roleOf(verified) };
 		if (this.hub.size >= this.settings.roomShardCapacity) {
 			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
 		}
@@ -268,7 +313,9 @@ export class ChatRoom extends DurableObject<Env> {
 		typing: async (user) => this.typing(user),
 	};
 
-	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostOutcome {
+	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
+		const refusal = this.desk.postRefusal(user, Date.now());
+		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
 		const outcome = this.sequencer.post(user, text, clientId, Date.now(), saved);
 		if (outcome.kind === "created") {
 			// Whoever posts has stopped typing: their next keystroke is news again.
@@ -280,7 +327,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	private remove(user: SessionUser, seq: number): DeleteOutcome {
-		if (user.role !== "owner") return "forbidden";
+		if (this.desk.roleOf(user) === "member") return "forbidden";
 		return this.redact(seq) ? "deleted" : "not_found";
 	}
 
@@ -313,6 +360,10 @@ export class ChatRoom extends DurableObject<Env> {
 			case "presence":
 				this.broadcast(event.frame);
 				break;
+			case "moderation":
+				this.broadcast(event.frame);
+				this.disconnect(event.frame);
+				break;
 		}
 		this.fanout.push(event, seqBefore);
 	}
@@ -339,6 +390,17 @@ export class ChatRoom extends DurableObject<Env> {
 		this.scheduleDirectoryReport();
 	}
 
+	/** A kick or ban closes the user's sockets here; shards do the same with theirs. */
+	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
+		const disconnection = disconnectionFor(frame);
+		if (!disconnection) return;
+		const data = JSON.stringify(disconnection.error);
+		for (const socket of this.hub.socketsOf(disconnection.userId)) {
+			closeWith(socket, data, disconnection.code, disconnection.error.code);
+			this.depart(socket);
+		}
+	}
+
 	private depart(socket: WebSocket): void {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
@@ -357,6 +419,9 @@ export class ChatRoom extends DurableObject<Env> {
 		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
 	}
 }
+
+type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
+type ModerationListing = ReturnType<ModerationDesk["bans"]> | "forbidden";
 
 function errorJson(status: number, code: ErrorCode, message: string): Response {
 	return Response.json(errorBodyOf(code, message), { status });

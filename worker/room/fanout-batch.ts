@@ -1,11 +1,13 @@
-import type { ChatMessage, PresenceFrame, UserRef } from "../protocol";
+import type { ChatMessage, ModerationFrame, PresenceFrame, UserRef } from "../protocol";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
 	| { kind: "message"; message: ChatMessage }
 	| { kind: "deleted"; seq: number }
 	| { kind: "presence"; frame: PresenceFrame }
-	| { kind: "typing"; user: UserRef };
+	| { kind: "typing"; user: UserRef }
+	/** Every socket sees the frame; a kick or ban also closes the named user's sockets (shard-side too). */
+	| { kind: "moderation"; frame: ModerationFrame };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

@@ -8,8 +8,9 @@ import { sendFrame } from "./broadcast";
 import { FanoutInbox } from "./fanout-inbox";
 import type { Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
+import { BanMirror, bannedMessage, disconnectionFor } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
-import { answerClose, SocketHub } from "./socket-hub";
+import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
 import { readVerifiedUser, replayWanted } from "./socket-request";
 
@@ -34,6 +35,7 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly inbox: FanoutInbox;
 	private readonly recent = new RecentMessages(recentHeld);
 	private readonly mirror = new OnlineMirror();
+	private readonly bans = new BanMirror();
 	private identity: ShardIdentity | null;
 	/** Whether this instance has told the root who it holds and learnt the chat's state. */
 	private attached: Promise<boolean> | null = null;
@@ -91,6 +93,9 @@ export class ChatShard extends DurableObject<Env> {
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return this.inbox.run(async () => {
+			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
+			const banned = this.bans.banOf(user.id, Date.now());
+			if (banned !== undefined) return errorJson(403, "banned", bannedMessage(banned));
 			const upto = this.inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			const { client, server } = this.hub.accept(user);
@@ -168,6 +173,7 @@ export class ChatShard extends DurableObject<Env> {
 				this.inbox.advanceTo(welcome.lastSeq);
 				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 				this.mirror.reset(welcome.online, welcome.onlineCount);
+				this.bans.reset(welcome.bans);
 				return true;
 			})
 			.catch((error: unknown) => {
@@ -207,6 +213,11 @@ export class ChatShard extends DurableObject<Env> {
 				case "typing":
 					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
 					break;
+				case "moderation":
+					this.bans.apply(event.frame);
+					this.hub.broadcast(JSON.stringify(event.frame));
+					this.disconnect(event.frame);
+					break;
 			}
 		}
 	}
@@ -225,6 +236,16 @@ export class ChatShard extends DurableObject<Env> {
 				this.attached = null;
 				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 			});
+	}
+
+	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
+		const disconnection = disconnectionFor(frame);
+		if (!disconnection) return;
+		const data = JSON.stringify(disconnection.error);
+		for (const socket of this.hub.socketsOf(disconnection.userId)) {
+			closeWith(socket, data, disconnection.code, disconnection.error.code);
+			this.depart(socket);
+		}
 	}
 
 	private depart(socket: WebSocket): void {

@@ -1,5 +1,6 @@
 import {
 	type ClientFrame,
+	type ErrorCode,
 	errorFrameOf,
 	type ServerFrame,
 	type SessionUser,
@@ -16,12 +17,16 @@ export type FrameEffect =
 
 export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
 
+/** A send the chat refused for who sent it (muted, banned), with the words to show them. */
+export type PostRefused = { kind: "refused"; code: ErrorCode; message: string };
+export type PostAnswer = PostOutcome | PostRefused;
+
 /**
  * The chat's sequencer as a socket holder sees it: in the root it is called in place, from a shard
  * over RPC. Either way, what is stored and broadcast is decided there, where the state lives.
  */
 export interface Upstream {
-	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostOutcome>;
+	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostAnswer>;
 	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
 	typing(user: UserRef): Promise<void>;
 }
@@ -44,8 +49,10 @@ export function effectOf(frame: ClientFrame): FrameEffect {
  * the broadcast is the acknowledgement. A retry gets the original again; a refusal names the
  * clientId so the client can settle it.
  */
-export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFrame | null {
+export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame | null {
 	switch (outcome.kind) {
+		case "refused":
+			return errorFrameOf(outcome.code, outcome.message, clientId);
 		case "created":
 			return null;
 		case "duplicate":
@@ -67,7 +74,7 @@ export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame 
 		case "deleted":
 			return null;
 		case "forbidden":
-			return errorFrameOf("forbidden", "Only the chat's owner may delete");
+			return errorFrameOf("forbidden", "Only the chat's owner and moderators may delete others' messages");
 		case "not_found":
 			return errorFrameOf("not_found", `No message ${seq}`);
 	}

@@ -65,6 +65,7 @@ export const messages = new OpenAPIHono<AppEnv>()
 				201: jsonResponse(postedMessage, "Stored and broadcast"),
 				400: errorResponse("Invalid body"),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
+				403: errorResponse("The sender is muted (`muted`) or banned (`banned`)"),
 				404: errorResponse("No such chat"),
 				429: errorResponse("Rate limited; wait `error.retryAfterMs` ms (or Retry-After seconds)"),
 			},
@@ -73,8 +74,9 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { text, clientId } = c.req.valid("json");
 			const { user } = await requireToken(c, id, bearerToken(c));
-			const result = await roomStub(c.env, id).postMessage({ id: user.id, name: user.name }, text, clientId);
+			const result = await roomStub(c.env, id).postMessage(user, text, clientId);
 			if (!result) throw chatNotFound();
+			if (result.kind === "refused") throw new ApiError(403, result.code, result.message);
 			if (result.kind === "rate_limited") {
 				const seconds = Math.ceil(result.retryAfterMs / 1000);
 				throw new ApiError(
@@ -91,25 +93,31 @@ export const messages = new OpenAPIHono<AppEnv>()
 		createRoute({
 			method: "delete",
 			path: "/chats/{id}/messages/{seq}",
-			summary: "Delete a message (owner only)",
+			summary: "Delete a message (owner or moderator)",
 			description: 'The text is removed from the log; sockets get `{type:"deleted", seq}`.',
 			security: bearerSecurity,
 			request: { params: seqParam },
 			responses: {
 				204: { description: "Deleted" },
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
-				403: errorResponse("Not the owner"),
+				403: errorResponse("Not the owner or a moderator"),
 				404: errorResponse("No such chat or message"),
 			},
 		}),
 		async (c) => {
 			const { id, seq } = c.req.valid("param");
 			const { user } = await requireToken(c, id, bearerToken(c));
-			if (user.role !== "owner")
-				throw new ApiError(403, "forbidden", "Only the chat's owner may delete messages");
-			if (!(await roomStub(c.env, id).deleteMessage(seq))) {
-				throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
+			// The chat decides, from its own list of moderators: a demotion counts at once.
+			const outcome = await roomStub(c.env, id).deleteMessage(user, seq);
+			if (outcome === null) throw chatNotFound();
+			if (outcome === "forbidden") {
+				throw new ApiError(
+					403,
+					"forbidden",
+					"Only the chat's owner and moderators may delete others' messages",
+				);
 			}
+			if (outcome === "not_found") throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
 			return c.body(null, 204);
 		},
 	);

@@ -1,12 +1,14 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { addressDigest, addressHeader } from "../../auth/address";
 import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { issuedToken, type Role, tokenBody } from "../../protocol";
 import { type AppEnv, checkKey, previousToken } from "../access";
-import { chatNotFound } from "../api-error";
+import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
 import { chatRecord } from "../chat-records";
+import { roomStub } from "../room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,
@@ -33,7 +35,9 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 			201: jsonResponse(issuedToken, "A signed token bound to this chat"),
 			400: errorResponse("Invalid body"),
 			401: errorResponse("The previous token is invalid, or its session is older than the bound"),
-			403: errorResponse("Wrong key for a public chat"),
+			403: errorResponse(
+				"Wrong key for a public chat (`forbidden`), or the user, or a new identity from a banned user's network address, is banned (`banned`)",
+			),
 			404: errorResponse("No such chat, or private and the key is missing or wrong"),
 			500: errorResponse("TOKEN_SECRET is not configured"),
 		},
@@ -49,8 +53,14 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
 		if (chat.visibility === "private" && keyRole === null && previous === null) throw chatNotFound();
 
-		const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
-		const user = { id: previous?.user.id ?? newUserId(), name, role };
+		const tokenRole: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
+		const candidate = { id: previous?.user.id ?? newUserId(), name, role: tokenRole };
+		// One call to the chat: bans and the moderator list live there, not in the cached record.
+		const address = await addressDigest(c.env.TOKEN_SECRET, c.req.header(addressHeader));
+		const admission = await roomStub(c.env, id).admitToken(candidate, address, previous === null);
+		if (!admission) throw chatNotFound();
+		if (admission.kind === "banned") throw new ApiError(403, "banned", admission.message);
+		const user = { ...candidate, role: admission.role };
 		const settings = readSettings(c.env);
 		const now = Date.now();
 		const sessionStartedAt = previous?.sessionStartedAt ?? now;

@@ -1,0 +1,47 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { RoomDiagnostics } from "../../worker/room/chat-room";
+import { api, bearer, createChat, joinToken, TestSocket } from "../worker/helpers";
+
+// ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): every socket after a chat's first has an object of its own.
+
+describe("moderation in a chat spread over many objects", () => {
+	it("closes a banned user's sockets on every object, and every shard then refuses them", async () => {
+		expect(env.ROOM_SHARD_CAPACITY).toBe("1");
+		const chat = await createChat();
+		const owner = await joinToken(chat, "olga", chat.ownerKey);
+		const watchers = [await TestSocket.open(chat.id, owner.token)];
+		const bob = await joinToken(chat, "bob");
+		const victims: TestSocket[] = [];
+		for (let n = 0; n < 3; n++) {
+			victims.push(await TestSocket.open(chat.id, bob.token));
+			watchers.push(await TestSocket.open(chat.id, (await joinToken(chat, `w${n}`)).token));
+		}
+		const diagnostics = await api(`/api/chats/${chat.id}/diagnostics`, {
+			headers: { "X-Chat-Key": chat.ownerKey },
+		});
+		expect((await diagnostics.json<RoomDiagnostics>()).shards).toBe(7);
+
+		const ban = await api(`/api/chats/${chat.id}/bans`, {
+			method: "POST",
+			headers: { ...bearer(owner.token), "Content-Type": "application/json" },
+			body: JSON.stringify({ userId: bob.user.id }),
+		});
+		expect(ban.status).toBe(201);
+		for (const victim of victims) {
+			await victim.until(() => victim.closed !== null, "the banned socket's close");
+			expect(victim.closed?.code).toBe(4003);
+			expect(victim.of("error")[0]?.code).toBe("banned");
+		}
+		for (const watcher of watchers) {
+			const frame = await watcher.next("moderation");
+			expect(frame).toMatchObject({ action: "banned", user: { id: bob.user.id } });
+		}
+		// Every object is full, so this upgrade is sent from shard to shard: each must refuse it.
+		const upgrade = await api(`/api/chats/${chat.id}/ws?token=${encodeURIComponent(bob.token)}`, {
+			headers: { Upgrade: "websocket" },
+		});
+		expect(upgrade.status).toBe(403);
+		for (const watcher of watchers) watcher.close();
+	});
+});
