@@ -154,6 +154,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/kicks",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
+			"/chats/{id}/messages/{seq}/reactions/{emoji}",
 			"/chats/{id}/moderators",
 			"/chats/{id}/moderators/{userId}",
 			"/chats/{id}/mutes",

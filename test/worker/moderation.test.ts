@@ -141,8 +141,9 @@ describe("roles: owner, moderator, member", () => {
 		const socket = await TestSocket.open(chat.id, mia.token);
 		socket.send({ type: "delete", seq: posted.body.message.seq });
 		expect((await socket.next("deleted")).seq).toBe(posted.body.message.seq);
+		const theirs = await postMessage(chat.id, mia.token, "the moderator's");
 		const member = await TestSocket.open(chat.id, bob.token);
-		member.send({ type: "delete", seq: posted.body.message.seq });
+		member.send({ type: "delete", seq: theirs.body.message.seq });
 		expect((await member.next("error")).code).toBe("forbidden");
 		socket.close();
 		member.close();

@@ -12,6 +12,7 @@ import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
 import { chats } from "./routes/chats";
+import { messageChanges } from "./routes/message-changes";
 import { messages } from "./routes/messages";
 import { moderation } from "./routes/moderation";
 import { socket } from "./routes/socket";
@@ -74,6 +75,7 @@ api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
 api.route("/", tokens);
 api.route("/", messages);
+api.route("/", messageChanges);
 api.route("/", moderation);
 api.route("/", socket);
 

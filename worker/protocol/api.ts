@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { chatName, clientId, messageText, userName, visibility } from "./fields";
 import { limits } from "./limits";
-import { chatInfo, chatMessage, sessionUser } from "./models";
+import { chatInfo, chatMessage, reactionCount, sessionUser } from "./models";
 
 export const createChatBody = z.object({
 	name: chatName,
@@ -63,6 +63,18 @@ export const historyPage = z.object({
 });
 
 export const postedMessage = z.object({ message: chatMessage });
+
+export const editMessageBody = z.object({ text: messageText });
+
+export const messageReactions = z.object({
+	seq: z.number().int(),
+	reactions: z.array(reactionCount),
+	/** The chat's change counter after this change. */
+	rev: z.number().int(),
+});
+
+export type EditMessageRequest = z.input<typeof editMessageBody>;
+export type MessageReactions = z.infer<typeof messageReactions>;
 
 export type CreatedChat = z.infer<typeof createdChat>;
 export type ChatWithConnections = z.infer<typeof chatWithConnections>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { limits } from "./limits";
-import { characterCount, isWellFormed, normalizeLineBreaks } from "./text";
+import { characterCount, isReactionEmoji, isWellFormed, normalizeLineBreaks } from "./text";
 
 /** Bidirectional overrides and isolates: they can make text read differently from what it is. */
 const bidiControls = "\u202A-\u202E\u2066-\u2069";
@@ -66,6 +66,16 @@ export const clientId = z
 	.regex(/^[\w.:-]+$/, { message: "clientId may hold letters, digits and _ . : - only" });
 
 export const seq = z.number().int().positive();
+
+/** One grapheme cluster (an emoji with its modifiers and joiners), at most 32 UTF-8 bytes. */
+export const emoji = z
+	.string()
+	.refine(isReactionEmoji, {
+		message: `emoji must be one grapheme cluster of at most ${limits.emojiBytesMax} bytes, without spaces or control characters`,
+	})
+	.describe(
+		`One grapheme cluster of at most ${limits.emojiBytesMax} UTF-8 bytes (e.g. 👍 or 👩🏽‍💻); no spaces or control characters`,
+	);
 
 export const chatId = z.string().regex(/^[A-Za-z0-9]{12,32}$/, { message: "not a chat id" });
 

@@ -24,4 +24,8 @@ export const limits = {
 	 * frame to every socket small.
 	 */
 	presenceSampleMax: 10,
+	/** A reaction is one grapheme cluster of at most this many UTF-8 bytes. */
+	emojiBytesMax: 32,
+	/** Distinct reactions one message may carry. */
+	reactionsPerMessageMax: 20,
 } as const;

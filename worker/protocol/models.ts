@@ -4,6 +4,8 @@ import { role, visibility } from "./fields";
 /** Someone in a chat. The id is stable for as long as the user keeps refreshing their token. */
 export const userRef = z.object({ id: z.string(), name: z.string() });
 
+export const reactionCount = z.object({ emoji: z.string(), count: z.number().int() });
+
 export const sessionUser = userRef.extend({ role });
 
 export const chatMessage = z.object({
@@ -17,6 +19,10 @@ export const chatMessage = z.object({
 	ts: z.number().int(),
 	clientId: z.string().optional(),
 	deleted: z.literal(true).optional(),
+	/** Epoch ms of the latest edit; absent if never edited. */
+	editedAt: z.number().int().optional(),
+	/** Reactions with their counts, in the order first given; absent when there are none. */
+	reactions: z.array(reactionCount).optional(),
 });
 
 export const chatSettings = z.object({
@@ -37,5 +43,6 @@ export type Role = z.infer<typeof role>;
 export type UserRef = z.infer<typeof userRef>;
 export type SessionUser = z.infer<typeof sessionUser>;
 export type ChatMessage = z.infer<typeof chatMessage>;
+export type ReactionCount = z.infer<typeof reactionCount>;
 export type ChatSettings = z.infer<typeof chatSettings>;
 export type ChatInfo = z.infer<typeof chatInfo>;

@@ -7,6 +7,7 @@ import type * as models from "./models";
 // The models as they travel in frames. models.ts defines them for the Worker; the checks at the
 // end of this file fail the type check if the two ever describe different shapes.
 const userRef = z.object({ id: z.string(), name: z.string() });
+const reactionCount = z.object({ emoji: z.string(), count: z.int() });
 const sessionUser = z.extend(userRef, { role: z.enum(["owner", "moderator", "member"]) });
 const chatMessage = z.object({
 	seq: z.int(),
@@ -16,6 +17,8 @@ const chatMessage = z.object({
 	ts: z.int(),
 	clientId: z.optional(z.string()),
 	deleted: z.optional(z.literal(true)),
+	editedAt: z.optional(z.int()),
+	reactions: z.optional(z.array(reactionCount)),
 });
 const chatSettings = z.object({
 	id: z.string(),
@@ -44,10 +47,31 @@ export const readyFrame = z.object({
 	onlineCount: z.int(),
 	/** Seq of the newest message, 0 in an empty chat. */
 	lastSeq: z.int(),
+	/**
+	 * The chat's change counter: every new message, edit, deletion and reaction moves it on. A
+	 * client resuming with `?since=SEQ&rev=REV` also gets each message changed after REV.
+	 */
+	rev: z.int(),
 	replay: z.optional(replaySummary),
 });
 
-export const messageFrame = z.object({ type: z.literal("message"), message: chatMessage });
+/** `rev`: the chat's change counter after this change (absent on replayed missed messages). */
+export const messageFrame = z.object({
+	type: z.literal("message"),
+	message: chatMessage,
+	rev: z.optional(z.int()),
+});
+
+/** A message's new text (its latest state, reactions included). */
+export const editedFrame = z.object({ type: z.literal("edited"), message: chatMessage, rev: z.int() });
+
+/** A message's reactions now, with their counts. */
+export const reactionsFrame = z.object({
+	type: z.literal("reactions"),
+	seq: z.int(),
+	reactions: z.array(reactionCount),
+	rev: z.int(),
+});
 
 export const presenceFrame = z.object({
 	type: z.literal("presence"),
@@ -65,7 +89,7 @@ export const presenceFrame = z.object({
 
 export const typingNoticeFrame = z.object({ type: z.literal("typing"), user: userRef });
 
-export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int() });
+export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int(), rev: z.optional(z.int()) });
 
 /** What moderators did, to every socket, so clients can say "X was muted". */
 export const moderationActions = ["kicked", "muted", "unmuted", "banned", "unbanned"] as const;
@@ -96,6 +120,8 @@ export const serverFrame = z.discriminatedUnion("type", [
 	presenceFrame,
 	typingNoticeFrame,
 	deletedFrame,
+	editedFrame,
+	reactionsFrame,
 	moderationFrame,
 	errorFrame,
 ]);
@@ -106,6 +132,8 @@ export type MessageFrame = z.infer<typeof messageFrame>;
 export type PresenceFrame = z.infer<typeof presenceFrame>;
 export type TypingNoticeFrame = z.infer<typeof typingNoticeFrame>;
 export type DeletedFrame = z.infer<typeof deletedFrame>;
+export type EditedFrame = z.infer<typeof editedFrame>;
+export type ReactionsFrame = z.infer<typeof reactionsFrame>;
 export type ModerationFrame = z.infer<typeof moderationFrame>;
 export type ModerationAction = ModerationFrame["action"];
 export type ErrorFrame = z.infer<typeof errorFrame>;

@@ -19,13 +19,20 @@ import type { PageQuery } from "../sequencer/message-log";
 import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit } from "../sequencer/room-record";
-import { type Replay, Sequencer } from "../sequencer/sequencer";
+import {
+	type Change,
+	type EditOutcome,
+	type ReactionOutcome,
+	type Replay,
+	Sequencer,
+} from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
-import type { DeleteOutcome, PostAnswer, Upstream } from "../shard/frame-effects";
+import { changeFrameOf } from "../shard/change-frames";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
 import { disconnectionFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
-import { readVerifiedUser, replayWanted } from "../shard/socket-request";
+import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import {
@@ -56,6 +63,8 @@ export interface RoomDiagnostics {
 export interface ShardWelcome {
 	chat: ChatSettings;
 	lastSeq: number;
+	/** The chat's change counter as of `lastSeq`. */
+	rev: number;
 	online: UserRef[];
 	onlineCount: number;
 	/** The newest messages, with every message after `recentAfter`. */
@@ -166,6 +175,19 @@ export class ChatRoom extends DurableObject<Env> {
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
+	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
+		return this.sequencer.info ? this.edit(user, seq, text) : null;
+	}
+
+	async reactToMessage(
+		user: UserRef,
+		seq: number,
+		emoji: string,
+		on: boolean,
+	): Promise<ReactionOutcome | PostRefused | null> {
+		return this.sequencer.info ? this.react(user, seq, emoji, on) : null;
+	}
+
 	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
 		if (!this.sequencer.info) return null;
 		return this.remove(user, seq);
@@ -203,6 +225,7 @@ export class ChatRoom extends DurableObject<Env> {
 		return {
 			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
 			lastSeq,
+			rev: this.sequencer.rev,
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
 			recent,
@@ -223,6 +246,19 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
 		return this.remove(user, seq);
+	}
+
+	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
+		return this.edit(user, seq, text);
+	}
+
+	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
+		return this.react(user, seq, emoji);
+	}
+
+	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
+	async changesForShard(after: number, through: number, upto: number): Promise<Change[]> {
+		return this.sequencer.info ? this.sequencer.changesSince(after, through, upto) : [];
 	}
 
 	async typingFromShard(user: UserRef): Promise<void> {
@@ -267,11 +303,16 @@ export class ChatRoom extends DurableObject<Env> {
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
 			lastSeq: this.sequencer.newestSeq,
+			rev: this.sequencer.rev,
 			...(replay && { replay: replay.summary }),
 		});
-		// Missed messages go out after `ready` and before any live one: this handler runs to
-		// completion before the room processes anything else.
+		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
+		// live frame: this handler runs to completion before the room processes anything else.
 		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+		const rev = since === null ? null : revWanted(request);
+		if (since !== null && rev !== null) {
+			for (const change of this.sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
+		}
 		this.scheduleDirectoryReport();
 		return new Response(null, { status: 101, webSocket: client });
 	}
@@ -311,7 +352,28 @@ export class ChatRoom extends DurableObject<Env> {
 		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
 		remove: async (user, seq) => this.remove(user, seq),
 		typing: async (user) => this.typing(user),
+		edit: async (user, seq, text) => this.edit(user, seq, text),
+		react: async (user, seq, emoji) => this.react(user, seq, emoji),
 	};
+
+	private edit(user: UserRef, seq: number, text: string): EditOutcome | PostRefused {
+		const refusal = this.desk.postRefusal(user, Date.now());
+		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
+		const outcome = this.sequencer.edit(user, seq, text, Date.now());
+		if (outcome.kind === "edited")
+			this.publish({ kind: "edited", message: outcome.message, rev: outcome.rev });
+		return outcome;
+	}
+
+	private react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome | PostRefused {
+		const refusal = this.desk.postRefusal(user, Date.now());
+		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
+		const outcome = this.sequencer.react(user, seq, emoji, on);
+		if (outcome.kind === "reactions" && outcome.changed) {
+			this.publish({ kind: "reactions", seq, reactions: outcome.reactions, rev: outcome.rev });
+		}
+		return outcome;
+	}
 
 	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
 		const refusal = this.desk.postRefusal(user, Date.now());
@@ -320,21 +382,24 @@ export class ChatRoom extends DurableObject<Env> {
 		if (outcome.kind === "created") {
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
-			this.publish({ kind: "message", message: outcome.message }, outcome.message.seq - 1);
+			this.publish(
+				{ kind: "message", message: outcome.message, rev: this.sequencer.rev },
+				outcome.message.seq - 1,
+			);
 			if (this.sequencer.needsTrim()) this.scheduleAlarm(0);
 		}
 		return outcome;
 	}
 
 	private remove(user: SessionUser, seq: number): DeleteOutcome {
-		if (this.desk.roleOf(user) === "member") return "forbidden";
-		return this.redact(seq) ? "deleted" : "not_found";
-	}
-
-	private redact(seq: number): boolean {
-		if (!this.sequencer.redact(seq)) return false;
-		this.publish({ kind: "deleted", seq });
-		return true;
+		const author = this.sequencer.authorOf(seq);
+		if (author === null) return "not_found";
+		// Everyone may delete their own messages; the owner and moderators anyone's.
+		if (author !== user.id && this.desk.roleOf(user) === "member") return "forbidden";
+		const rev = this.sequencer.redact(seq);
+		if (rev === null) return "not_found";
+		this.publish({ kind: "deleted", seq, rev });
+		return "deleted";
 	}
 
 	private typing(user: UserRef): void {
@@ -349,10 +414,16 @@ export class ChatRoom extends DurableObject<Env> {
 	private publish(event: FanoutEvent, seqBefore?: number): void {
 		switch (event.kind) {
 			case "message":
-				this.broadcast({ type: "message", message: event.message });
+				this.broadcast({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) });
 				break;
 			case "deleted":
-				this.broadcast({ type: "deleted", seq: event.seq });
+				this.broadcast({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) });
+				break;
+			case "edited":
+				this.broadcast({ type: "edited", message: event.message, rev: event.rev });
+				break;
+			case "reactions":
+				this.broadcast({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev });
 				break;
 			case "typing":
 				this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);

@@ -1,9 +1,11 @@
-import type { ChatMessage, ModerationFrame, PresenceFrame, UserRef } from "../protocol";
+import type { ChatMessage, ModerationFrame, PresenceFrame, ReactionCount, UserRef } from "../protocol";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
-	| { kind: "message"; message: ChatMessage }
-	| { kind: "deleted"; seq: number }
+	| { kind: "message"; message: ChatMessage; rev?: number }
+	| { kind: "deleted"; seq: number; rev?: number }
+	| { kind: "edited"; message: ChatMessage; rev: number }
+	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number }
 	| { kind: "presence"; frame: PresenceFrame }
 	| { kind: "typing"; user: UserRef }
 	/** Every socket sees the frame; a kick or ban also closes the named user's sockets (shard-side too). */

@@ -40,6 +40,12 @@ export class RoomRecord {
 			last_seq INTEGER NOT NULL DEFAULT 0,
 			wakes INTEGER NOT NULL DEFAULT 0
 		)`);
+		const present = this.sql
+			.exec<{ name: string }>("SELECT name FROM pragma_table_info('room')")
+			.toArray()
+			.some((row) => row.name === "rev");
+		// The change counter came later; a record from before it starts at 0.
+		if (!present) this.sql.exec("ALTER TABLE room ADD COLUMN rev INTEGER NOT NULL DEFAULT 0");
 	}
 
 	/** Whether this object ever became a room; asking writes nothing, so unknown ids cost no storage. */
@@ -67,6 +73,16 @@ export class RoomRecord {
 		return cursor.rowsWritten > 0;
 	}
 
+	/** The change counter as last saved by a change that is not a new message (see Sequencer). */
+	readRev(): number {
+		const row = this.sql.exec<{ rev: number }>("SELECT rev FROM room WHERE singleton = 1").toArray()[0];
+		return row?.rev ?? 0;
+	}
+
+	saveRev(rev: number): void {
+		this.sql.exec("UPDATE room SET rev = ? WHERE singleton = 1", rev);
+	}
+
 	read(): (RoomInit & { lastSeq: number; wakes: number }) | null {
 		const row = this.sql
 			.exec<RoomRow>(
@@ -89,8 +105,8 @@ export class RoomRecord {
 		};
 	}
 
-	saveLastSeq(seq: number): void {
-		this.sql.exec("UPDATE room SET last_seq = ? WHERE singleton = 1", seq);
+	saveLastSeq(seq: number, rev: number): void {
+		this.sql.exec("UPDATE room SET last_seq = ?, rev = ? WHERE singleton = 1", seq, rev);
 	}
 
 	countWake(): void {

@@ -5,6 +5,7 @@ import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
 import { sendFrame } from "./broadcast";
+import { changeFrameOf } from "./change-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import type { Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
@@ -12,7 +13,7 @@ import { BanMirror, bannedMessage, disconnectionFor } from "./moderation-effects
 import { OnlineMirror } from "./online-mirror";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
-import { readVerifiedUser, replayWanted } from "./socket-request";
+import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */
 const recentHeld = 256;
@@ -36,6 +37,8 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly recent = new RecentMessages(recentHeld);
 	private readonly mirror = new OnlineMirror();
 	private readonly bans = new BanMirror();
+	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
+	private deliveredRev = 0;
 	private identity: ShardIdentity | null;
 	/** Whether this instance has told the root who it holds and learnt the chat's state. */
 	private attached: Promise<boolean> | null = null;
@@ -89,6 +92,7 @@ export class ChatShard extends DurableObject<Env> {
 		const chat = this.identity?.chat;
 		if (!chat) return errorJson(404, "not_found", "No such chat");
 		const since = replayWanted(request);
+		const rev = since === null ? null : revWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
@@ -98,6 +102,12 @@ export class ChatShard extends DurableObject<Env> {
 			if (banned !== undefined) return errorJson(403, "banned", bannedMessage(banned));
 			const upto = this.inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
+			// Changes up to what this shard delivered; later ones reach the socket live.
+			const readyRev = this.deliveredRev;
+			const changes =
+				since !== null && rev !== null && rev < readyRev && chat.history
+					? await this.root().changesForShard(rev, since, readyRev)
+					: [];
 			const { client, server } = this.hub.accept(user);
 			this.presence.join(user);
 			const local = this.presence.users();
@@ -108,9 +118,11 @@ export class ChatShard extends DurableObject<Env> {
 				online: this.mirror.list(local, limits.onlineListMax),
 				onlineCount: this.mirror.count(local),
 				lastSeq: upto,
+				rev: readyRev,
 				...(replay && { replay: replay.summary }),
 			});
 			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+			for (const change of changes) sendFrame(server, changeFrameOf(change));
 			return new Response(null, { status: 101, webSocket: client });
 		});
 	}
@@ -139,6 +151,8 @@ export class ChatShard extends DurableObject<Env> {
 		post: (user, text, clientId, saved) => this.root().postFromShard(user, text, clientId, saved),
 		remove: (user, seq) => this.root().deleteFromShard(user, seq),
 		typing: (user) => this.root().typingFromShard(user),
+		edit: (user, seq, text) => this.root().editFromShard(user, seq, text),
+		react: (user, seq, emoji) => this.root().reactFromShard(user, seq, emoji),
 	};
 
 	private root() {
@@ -174,6 +188,7 @@ export class ChatShard extends DurableObject<Env> {
 				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 				this.mirror.reset(welcome.online, welcome.onlineCount);
 				this.bans.reset(welcome.bans);
+				this.deliveredRev = welcome.rev;
 				return true;
 			})
 			.catch((error: unknown) => {
@@ -200,11 +215,29 @@ export class ChatShard extends DurableObject<Env> {
 			switch (event.kind) {
 				case "message":
 					this.recent.add(event.message);
-					this.hub.broadcast(JSON.stringify({ type: "message", message: event.message }));
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) }),
+					);
 					break;
 				case "deleted":
 					this.recent.redact(event.seq);
-					this.hub.broadcast(JSON.stringify({ type: "deleted", seq: event.seq }));
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) }),
+					);
+					break;
+				case "edited":
+					this.recent.update(event.message);
+					this.advanceRev(event.rev);
+					this.hub.broadcast(JSON.stringify({ type: "edited", message: event.message, rev: event.rev }));
+					break;
+				case "reactions":
+					this.recent.setReactions(event.seq, event.reactions);
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev }),
+					);
 					break;
 				case "presence":
 					this.mirror.apply(event.frame);
@@ -236,6 +269,10 @@ export class ChatShard extends DurableObject<Env> {
 				this.attached = null;
 				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 			});
+	}
+
+	private advanceRev(rev: number | undefined): void {
+		if (rev !== undefined && rev > this.deliveredRev) this.deliveredRev = rev;
 	}
 
 	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {

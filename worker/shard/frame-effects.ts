@@ -7,13 +7,15 @@ import {
 	type UserRef,
 } from "../protocol";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { PostOutcome } from "../sequencer/sequencer";
+import type { EditOutcome, PostOutcome, ReactionOutcome } from "../sequencer/sequencer";
 
 /** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
 export type FrameEffect =
 	| { kind: "post"; text: string; clientId?: string }
 	| { kind: "typing" }
-	| { kind: "delete"; seq: number };
+	| { kind: "delete"; seq: number }
+	| { kind: "edit"; seq: number; text: string }
+	| { kind: "react"; seq: number; emoji: string };
 
 export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
 
@@ -29,6 +31,8 @@ export interface Upstream {
 	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostAnswer>;
 	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
 	typing(user: UserRef): Promise<void>;
+	edit(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused>;
+	react(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused>;
 }
 
 export function effectOf(frame: ClientFrame): FrameEffect {
@@ -41,6 +45,10 @@ export function effectOf(frame: ClientFrame): FrameEffect {
 			return { kind: "typing" };
 		case "delete":
 			return { kind: "delete", seq: frame.seq };
+		case "edit":
+			return { kind: "edit", seq: frame.seq, text: frame.text };
+		case "react":
+			return { kind: "react", seq: frame.seq, emoji: frame.emoji };
 	}
 }
 
@@ -67,6 +75,11 @@ export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame
 				retryAfterMs: Math.ceil(outcome.retryAfterMs),
 			};
 	}
+}
+
+/** A change's answer to its sender: nothing when it went out to everyone, else the refusal. */
+export function replyToChange(outcome: EditOutcome | ReactionOutcome | PostRefused): ServerFrame | null {
+	return outcome.kind === "refused" ? errorFrameOf(outcome.code, outcome.message) : null;
 }
 
 export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame | null {

@@ -93,14 +93,14 @@ export const messages = new OpenAPIHono<AppEnv>()
 		createRoute({
 			method: "delete",
 			path: "/chats/{id}/messages/{seq}",
-			summary: "Delete a message (owner or moderator)",
+			summary: "Delete a message (your own; the owner and moderators: anyone's)",
 			description: 'The text is removed from the log; sockets get `{type:"deleted", seq}`.',
 			security: bearerSecurity,
 			request: { params: seqParam },
 			responses: {
 				204: { description: "Deleted" },
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
-				403: errorResponse("Not the owner or a moderator"),
+				403: errorResponse("Another's message, and not the owner or a moderator"),
 				404: errorResponse("No such chat or message"),
 			},
 		}),
