@@ -1,6 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RoomDiagnostics } from "../../worker/room/chat-room";
+import { shardObject } from "../../worker/routing/shard-address";
 import { api, bearer, createChat, joinToken, TestSocket } from "../worker/helpers";
 
 // ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): every socket after a chat's first has an object of its own.
@@ -43,5 +45,30 @@ describe("moderation in a chat spread over many objects", () => {
 		});
 		expect(upgrade.status).toBe(403);
 		for (const watcher of watchers) watcher.close();
+	});
+
+	it("closes every socket on every object with 4004 when the chat is deleted, and erases the shards", async () => {
+		const chat = await createChat();
+		const owner = await joinToken(chat, "olga", chat.ownerKey);
+		const sockets = [await TestSocket.open(chat.id, owner.token)];
+		for (let n = 0; n < 3; n++)
+			sockets.push(await TestSocket.open(chat.id, (await joinToken(chat, `u${n}`)).token));
+		const response = await api(`/api/chats/${chat.id}`, { method: "DELETE", headers: bearer(owner.token) });
+		expect(response.status).toBe(204);
+		for (const socket of sockets) {
+			await socket.until(() => socket.closed !== null, "the close");
+			expect(socket.closed?.code).toBe(4004);
+			expect(socket.of("error")[0]?.code).toBe("chat_deleted");
+		}
+		for (const index of [1, 2, 3]) {
+			const stored = await runInDurableObject(shardObject(env, chat.id, index), (_shard, state) =>
+				state.storage.kv.get("identity"),
+			);
+			expect(stored).toBeUndefined();
+		}
+		const again = await api(`/api/chats/${chat.id}/ws?token=${encodeURIComponent(owner.token)}`, {
+			headers: { Upgrade: "websocket" },
+		});
+		expect(again.status).toBe(404);
 	});
 });

@@ -151,6 +151,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/bans",
 			"/chats/{id}/bans/{userId}",
 			"/chats/{id}/diagnostics",
+			"/chats/{id}/keys",
 			"/chats/{id}/kicks",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
@@ -163,6 +164,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/ws",
 		]);
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);
+		expect(Object.keys(doc.paths["/chats/{id}"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
 	});
 
 	it("answers unknown API routes, and /api itself with or without a slash, with a JSON 404", async () => {

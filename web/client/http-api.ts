@@ -194,6 +194,8 @@ const errorCodeSet: Record<ErrorCode, true> = {
 	kicked: true,
 	muted: true,
 	banned: true,
+	slow_mode: true,
+	chat_deleted: true,
 };
 
 function isErrorCode(code: string): code is ErrorCode {

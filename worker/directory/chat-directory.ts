@@ -40,6 +40,16 @@ export class ChatDirectory extends DurableObject<Env> {
 		);
 	}
 
+	/** A chat deleted or turned private leaves the list. */
+	async unregister(id: string): Promise<void> {
+		this.sql.exec("DELETE FROM listings WHERE id = ?", id);
+	}
+
+	/** A public chat renamed. */
+	async rename(id: string, name: string): Promise<void> {
+		this.sql.exec("UPDATE listings SET name = ? WHERE id = ?", name, id);
+	}
+
 	async report(id: string, connections: number): Promise<void> {
 		this.sql.exec(
 			"UPDATE listings SET connections = ? WHERE id = ? AND connections != ?",

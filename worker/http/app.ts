@@ -11,6 +11,7 @@ import { ApiError } from "./api-error";
 import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
+import { chatAdmin } from "./routes/chat-admin";
 import { chats } from "./routes/chats";
 import { messageChanges } from "./routes/message-changes";
 import { messages } from "./routes/messages";
@@ -73,6 +74,7 @@ api.use(
 
 api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
+api.route("/", chatAdmin);
 api.route("/", tokens);
 api.route("/", messages);
 api.route("/", messageChanges);

@@ -1,5 +1,24 @@
 import { z } from "zod";
 import { chatName, clientId, messageText, userName, visibility } from "./fields";
+
+/** Owners only: what may change after creation (history may not: it decides what was stored). */
+export const updateChatBody = z.object({
+	name: chatName.optional(),
+	visibility: visibility.optional(),
+	/** 0 turns slow mode off; at most an hour. */
+	slowModeSeconds: z.number().int().min(0).max(3600).optional(),
+	readOnly: z.boolean().optional(),
+});
+
+export const rotateKeyBody = z.object({ which: z.enum(["invite", "owner"]) });
+
+/** A new key, shown once; the old one stops working at once. */
+export const rotatedKey = z.object({ which: z.enum(["invite", "owner"]), key: z.string() });
+
+export type UpdateChatRequest = z.input<typeof updateChatBody>;
+export type RotateKeyRequest = z.input<typeof rotateKeyBody>;
+export type RotatedKey = z.infer<typeof rotatedKey>;
+
 import { limits } from "./limits";
 import { chatInfo, chatMessage, reactionCount, sessionUser } from "./models";
 

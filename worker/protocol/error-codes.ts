@@ -13,6 +13,10 @@ export const errorCodes = [
 	"kicked",
 	"muted",
 	"banned",
+	/** Slow mode: members may send one message per `slowModeSeconds`; carries `retryAfterMs`. */
+	"slow_mode",
+	/** The chat was deleted: sockets get this and close with 4004. */
+	"chat_deleted",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -31,6 +31,10 @@ export const chatSettings = z.object({
 	visibility,
 	/** false: messages are relayed live and never stored. */
 	history: z.boolean(),
+	/** Present when on: members may send one message per this many seconds. */
+	slowModeSeconds: z.number().int().optional(),
+	/** Present when on: only the owner and moderators post. */
+	readOnly: z.literal(true).optional(),
 });
 
 export const chatInfo = chatSettings.extend({

@@ -25,6 +25,8 @@ const chatSettings = z.object({
 	name: z.string(),
 	visibility: z.enum(["public", "private"]),
 	history: z.boolean(),
+	slowModeSeconds: z.optional(z.int()),
+	readOnly: z.optional(z.literal(true)),
 });
 
 /** What a reconnecting client (`since`) was sent; see docs/API.md for a gap over the cap. */
@@ -103,6 +105,9 @@ export const moderationFrame = z.object({
 	reason: z.optional(z.string()),
 });
 
+/** The chat's settings changed (name, visibility, slow mode, read-only). */
+export const chatFrame = z.object({ type: z.literal("chat"), chat: chatSettings });
+
 export const errorFrame = z.object({
 	type: z.literal("error"),
 	code: z.enum(errorCodes),
@@ -123,6 +128,7 @@ export const serverFrame = z.discriminatedUnion("type", [
 	editedFrame,
 	reactionsFrame,
 	moderationFrame,
+	chatFrame,
 	errorFrame,
 ]);
 
@@ -134,6 +140,7 @@ export type TypingNoticeFrame = z.infer<typeof typingNoticeFrame>;
 export type DeletedFrame = z.infer<typeof deletedFrame>;
 export type EditedFrame = z.infer<typeof editedFrame>;
 export type ReactionsFrame = z.infer<typeof reactionsFrame>;
+export type ChatFrame = z.infer<typeof chatFrame>;
 export type ModerationFrame = z.infer<typeof moderationFrame>;
 export type ModerationAction = ModerationFrame["action"];
 export type ErrorFrame = z.infer<typeof errorFrame>;

@@ -1,11 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
+import { hashKey, keyMatches } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
+import { newSecretKey } from "../ids";
 import {
+	type ChatInfo,
 	type ChatMessage,
 	type ChatSettings,
 	type ErrorCode,
 	errorBodyOf,
+	errorFrameOf,
 	type HistoryPage,
 	limits,
 	PING,
@@ -18,7 +22,7 @@ import { shardFull, shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
 import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { RoomInit } from "../sequencer/room-record";
+import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import {
 	type Change,
 	type EditOutcome,
@@ -29,7 +33,7 @@ import {
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
-import { disconnectionFor } from "../shard/moderation-effects";
+import { closeCodes, disconnectionFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
@@ -111,7 +115,8 @@ export class ChatRoom extends DurableObject<Env> {
 		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
 		this.shards = new ShardRegistry(ctx.storage.sql);
 		this.fanout = new Fanout(
-			() => this.shards.active(),
+			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
+			() => (this.sequencer.info ? this.shards.active() : []),
 			(idx) => shardObject(env, this.chatId, idx),
 			() => this.sequencer.newestSeq,
 		);
@@ -132,10 +137,78 @@ export class ChatRoom extends DurableObject<Env> {
 		return created;
 	}
 
-	/** The token route's one question: may this user have a token, and with which role. */
-	async admitToken(user: SessionUser, address: string | null, fresh: boolean): Promise<Admission | null> {
+	/**
+	 * The token route's one call: checks the key against the current digests (a rotated key stops
+	 * working at once, whatever the Worker cached), the bans, and which role the user gets.
+	 */
+	async admitToken(request: TokenRequest): Promise<TokenAdmission | null> {
+		const chat = this.sequencer.info;
+		if (!chat) return null;
+		const keyRole =
+			request.key === undefined
+				? null
+				: (await keyMatches(request.key, chat.ownerKeyHash))
+					? "owner"
+					: (await keyMatches(request.key, chat.inviteKeyHash))
+						? "member"
+						: "wrong";
+		if (keyRole === "wrong") return { kind: chat.visibility === "private" ? "not_found" : "wrong_key" };
+		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
+		if (chat.visibility === "private" && keyRole === null && request.previousRole === null) {
+			return { kind: "not_found" };
+		}
+		const role = keyRole === "owner" || request.previousRole === "owner" ? "owner" : "member";
+		const user = { id: request.userId, name: request.name, role } as const;
+		return this.desk.admit(user, request.address, request.previousRole === null, Date.now());
+	}
+
+	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
+	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {
+		const before = this.sequencer.info;
+		if (!before) return null;
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		const after = this.sequencer.change(change);
+		this.publish({ kind: "chat", chat: settingsOf(after) });
+		const directory = directoryStub(this.env);
+		if (after.visibility === "private" && before.visibility === "public")
+			await directory.unregister(after.id);
+		if (after.visibility === "public" && before.visibility === "private") await directory.register(after);
+		if (after.visibility === "public" && after.name !== before.name)
+			await directory.rename(after.id, after.name);
+		return infoOf(after);
+	}
+
+	/** Owner only: a new invite or owner key, returned once; the old one stops working at once. */
+	async rotateKey(actor: SessionUser, which: "invite" | "owner"): Promise<string | "forbidden" | null> {
 		if (!this.sequencer.info) return null;
-		return this.desk.admit(user, address, fresh, Date.now());
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		const key = newSecretKey();
+		this.sequencer.change({}, { which, hash: await hashKey(key) });
+		return key;
+	}
+
+	/**
+	 * Owner only: every socket on every object gets `chat_deleted` and closes with 4004, every
+	 * object the root knows of erases its state, the directory drops the chat, and the root
+	 * erases its own storage, so the id answers 404 from then on.
+	 */
+	async deleteChat(actor: SessionUser): Promise<"deleted" | "forbidden" | null> {
+		const chat = this.sequencer.info;
+		if (!chat) return null;
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		this.sequencer.forget();
+		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+		for (const socket of this.hub.sockets().keys()) {
+			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+			this.depart(socket);
+		}
+		await Promise.allSettled(
+			this.shards.known().map((idx) => shardObject(this.env, chat.id, idx).closeChat()),
+		);
+		await directoryStub(this.env).unregister(chat.id);
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		return "deleted";
 	}
 
 	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
@@ -223,7 +296,7 @@ export class ChatRoom extends DurableObject<Env> {
 		const recent = this.sequencer.newest(recentForShards);
 		const lastSeq = this.sequencer.newestSeq;
 		return {
-			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
+			chat: settingsOf(chat),
 			lastSeq,
 			rev: this.sequencer.rev,
 			online: this.presence.list(limits.onlineListMax),
@@ -299,7 +372,7 @@ export class ChatRoom extends DurableObject<Env> {
 		sendFrame(server, {
 			type: "ready",
 			user,
-			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
+			chat: settingsOf(chat),
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
 			lastSeq: this.sequencer.newestSeq,
@@ -376,10 +449,16 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
-		const refusal = this.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		const outcome = this.sequencer.post(user, text, clientId, Date.now(), saved);
+		const now = Date.now();
+		const refusal =
+			this.desk.postRefusal(user, now) ?? this.desk.ruleRefusal(user.id, this.sequencer.info ?? {}, now);
+		if (refusal) {
+			const wait = refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs };
+			return { kind: "refused", code: refusal.code, message: refusal.message, ...wait };
+		}
+		const outcome = this.sequencer.post(user, text, clientId, now, saved);
 		if (outcome.kind === "created") {
+			this.desk.posted(user.id, now);
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
 			this.publish(
@@ -435,6 +514,9 @@ export class ChatRoom extends DurableObject<Env> {
 				this.broadcast(event.frame);
 				this.disconnect(event.frame);
 				break;
+			case "chat":
+				this.broadcast({ type: "chat", chat: event.chat });
+				break;
 		}
 		this.fanout.push(event, seqBefore);
 	}
@@ -489,6 +571,34 @@ export class ChatRoom extends DurableObject<Env> {
 		this.alarmAt = at;
 		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
 	}
+}
+
+/** What the token route asks the root. */
+export interface TokenRequest {
+	userId: string;
+	name: string;
+	/** The role of the previous token presented for a refresh; null for a new identity. */
+	previousRole: SessionUser["role"] | null;
+	key?: string;
+	address: string | null;
+}
+
+export type TokenAdmission = Admission | { kind: "not_found" } | { kind: "wrong_key" };
+
+function settingsOf(chat: RoomInit): ChatSettings {
+	const { id, name, visibility, history, slowModeSeconds, readOnly } = chat;
+	return {
+		id,
+		name,
+		visibility,
+		history,
+		...(slowModeSeconds !== undefined && { slowModeSeconds }),
+		...(readOnly && { readOnly }),
+	};
+}
+
+function infoOf(chat: RoomInit): ChatInfo {
+	return { ...settingsOf(chat), owner: chat.owner, createdAt: chat.createdAt };
 }
 
 type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;

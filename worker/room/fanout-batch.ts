@@ -1,4 +1,11 @@
-import type { ChatMessage, ModerationFrame, PresenceFrame, ReactionCount, UserRef } from "../protocol";
+import type {
+	ChatMessage,
+	ChatSettings,
+	ModerationFrame,
+	PresenceFrame,
+	ReactionCount,
+	UserRef,
+} from "../protocol";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
@@ -9,7 +16,9 @@ export type FanoutEvent =
 	| { kind: "presence"; frame: PresenceFrame }
 	| { kind: "typing"; user: UserRef }
 	/** Every socket sees the frame; a kick or ban also closes the named user's sockets (shard-side too). */
-	| { kind: "moderation"; frame: ModerationFrame };
+	| { kind: "moderation"; frame: ModerationFrame }
+	/** New settings: shards greet sockets with them from now on. */
+	| { kind: "chat"; chat: ChatSettings };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

@@ -17,9 +17,11 @@ export type ModerationRequest =
 	| { action: "promote" | "demote"; userId: string };
 
 export interface Refusal {
-	status: 400 | 403 | 404;
+	status: 400 | 403 | 404 | 429;
 	code: ErrorCode;
 	message: string;
+	/** Slow mode: how long until the next message may go. */
+	retryAfterMs?: number;
 }
 
 export type ModerationOutcome = { ok: true; sanction?: SanctionEntry } | ({ ok: false } & Refusal);
@@ -40,6 +42,9 @@ const refuse = (status: Refusal["status"], code: ErrorCode, message: string): Mo
  * closes the sockets of a kicked or banned user).
  */
 export class ModerationDesk {
+	/** When each member last posted, for slow mode (memory only: a restart forgives at most one wait). */
+	private readonly lastPost = new Map<string, number>();
+
 	constructor(
 		private readonly state: ModerationState,
 		private readonly publish: (frame: ModerationFrame) => void,
@@ -82,6 +87,42 @@ export class ModerationDesk {
 		const mute = this.state.active("mute", user.id, now);
 		if (mute) return { status: 403, code: "muted", message: mutedMessage(mute.until) };
 		return null;
+	}
+
+	/** The chat's own rules for members: read-only, slow mode. Owners and moderators are exempt. */
+	ruleRefusal(
+		userId: string,
+		chat: { readOnly?: true; slowModeSeconds?: number },
+		now: number,
+	): Refusal | null {
+		if (this.state.roleOfId(userId) !== "member") return null;
+		if (chat.readOnly) {
+			return {
+				status: 403,
+				code: "forbidden",
+				message: "This chat is read-only: only its owner and moderators post",
+			};
+		}
+		const interval = (chat.slowModeSeconds ?? 0) * 1000;
+		const last = this.lastPost.get(userId);
+		if (interval > 0 && last !== undefined && now - last < interval) {
+			const retryAfterMs = interval - (now - last);
+			return {
+				status: 429,
+				code: "slow_mode",
+				message: `Slow mode: one message per ${chat.slowModeSeconds} s; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+				retryAfterMs,
+			};
+		}
+		return null;
+	}
+
+	posted(userId: string, now: number): void {
+		this.lastPost.set(userId, now);
+		if (this.lastPost.size > 10_000) {
+			const oldest = this.lastPost.keys().next().value;
+			if (oldest !== undefined) this.lastPost.delete(oldest);
+		}
 	}
 
 	/** Why this user may not open a socket now, or null. */

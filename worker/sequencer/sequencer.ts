@@ -14,7 +14,7 @@ import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
-import { type RoomInit, RoomRecord } from "./room-record";
+import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 
 export type PostOutcome =
 	| { kind: "created"; message: ChatMessage; bucket: Bucket }
@@ -117,6 +117,23 @@ export class Sequencer {
 
 	get newestSeq(): number {
 		return this.lastSeq;
+	}
+
+	/** An owner's change of settings or keys: written, then read back as the chat's record. */
+	change(change: SettingsChange, key?: { which: "invite" | "owner"; hash: string }): RoomInit {
+		this.require();
+		this.record.change(change);
+		if (key) this.record.setKeyHash(key.which, key.hash);
+		const record = this.record.read();
+		if (!record) throw new Error("the room record vanished");
+		const { lastSeq: _lastSeq, wakes: _wakes, ...init } = record;
+		this.chat = init;
+		return init;
+	}
+
+	/** The chat was deleted (its storage is being erased): from now on it does not exist. */
+	forget(): void {
+		this.chat = null;
 	}
 
 	get rev(): number {

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
-import { type ChatSettings, errorBodyOf, limits, PING, PONG, type UserRef } from "../protocol";
+import { type ChatSettings, errorBodyOf, errorFrameOf, limits, PING, PONG, type UserRef } from "../protocol";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
@@ -9,7 +9,7 @@ import { changeFrameOf } from "./change-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import type { Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
-import { BanMirror, bannedMessage, disconnectionFor } from "./moderation-effects";
+import { BanMirror, bannedMessage, closeCodes, disconnectionFor } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
@@ -77,6 +77,19 @@ export class ChatShard extends DurableObject<Env> {
 	async deliver(batch: FanoutBatch): Promise<void> {
 		this.hub.sockets();
 		await this.inbox.accept(batch);
+	}
+
+	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
+	async closeChat(): Promise<void> {
+		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+		for (const socket of this.hub.sockets().keys()) {
+			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+			this.depart(socket);
+		}
+		this.identity = null;
+		this.attached = null;
+		this.counted = false;
+		await this.ctx.storage.deleteAll();
 	}
 
 	// --- Platform handlers ---
@@ -245,6 +258,13 @@ export class ChatShard extends DurableObject<Env> {
 					break;
 				case "typing":
 					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
+					break;
+				case "chat":
+					if (this.identity) {
+						this.identity = { ...this.identity, chat: event.chat };
+						this.ctx.storage.kv.put("identity", this.identity);
+					}
+					this.hub.broadcast(JSON.stringify({ type: "chat", chat: event.chat }));
 					break;
 				case "moderation":
 					this.bans.apply(event.frame);

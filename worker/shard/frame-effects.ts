@@ -20,7 +20,7 @@ export type FrameEffect =
 export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
 
 /** A send the chat refused for who sent it (muted, banned), with the words to show them. */
-export type PostRefused = { kind: "refused"; code: ErrorCode; message: string };
+export type PostRefused = { kind: "refused"; code: ErrorCode; message: string; retryAfterMs?: number };
 export type PostAnswer = PostOutcome | PostRefused;
 
 /**
@@ -60,7 +60,10 @@ export function effectOf(frame: ClientFrame): FrameEffect {
 export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame | null {
 	switch (outcome.kind) {
 		case "refused":
-			return errorFrameOf(outcome.code, outcome.message, clientId);
+			return {
+				...errorFrameOf(outcome.code, outcome.message, clientId),
+				...(outcome.retryAfterMs !== undefined && { retryAfterMs: Math.ceil(outcome.retryAfterMs) }),
+			};
 		case "created":
 			return null;
 		case "duplicate":

@@ -84,8 +84,12 @@ export const chats = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { chat } = await readAccess(c, id, c.req.valid("query").key);
 			const connections = await roomStub(c.env, id).connectionCount();
-			const { name, visibility, history, owner, createdAt } = chat;
-			return c.json({ id, name, visibility, history, owner, createdAt, connections }, 200);
+			const { name, visibility, history, owner, createdAt, slowModeSeconds, readOnly } = chat;
+			const rules = {
+				...(slowModeSeconds !== undefined && { slowModeSeconds }),
+				...(readOnly && { readOnly }),
+			};
+			return c.json({ id, name, visibility, history, owner, createdAt, ...rules, connections }, 200);
 		},
 	)
 	.openapi(

@@ -65,9 +65,13 @@ export const messages = new OpenAPIHono<AppEnv>()
 				201: jsonResponse(postedMessage, "Stored and broadcast"),
 				400: errorResponse("Invalid body"),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
-				403: errorResponse("The sender is muted (`muted`) or banned (`banned`)"),
+				403: errorResponse(
+					"The sender is muted (`muted`) or banned (`banned`), or the chat is read-only (`forbidden`)",
+				),
 				404: errorResponse("No such chat"),
-				429: errorResponse("Rate limited; wait `error.retryAfterMs` ms (or Retry-After seconds)"),
+				429: errorResponse(
+					"Rate limited (`rate_limited`) or slow mode (`slow_mode`); wait `error.retryAfterMs` ms (or Retry-After seconds)",
+				),
 			},
 		}),
 		async (c) => {
@@ -76,7 +80,10 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const { user } = await requireToken(c, id, bearerToken(c));
 			const result = await roomStub(c.env, id).postMessage(user, text, clientId);
 			if (!result) throw chatNotFound();
-			if (result.kind === "refused") throw new ApiError(403, result.code, result.message);
+			if (result.kind === "refused") {
+				const status = result.code === "slow_mode" ? 429 : 403;
+				throw new ApiError(status, result.code, result.message, result.retryAfterMs);
+			}
 			if (result.kind === "rate_limited") {
 				const seconds = Math.ceil(result.retryAfterMs / 1000);
 				throw new ApiError(

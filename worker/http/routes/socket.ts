@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { chatRecord } from "../chat-records";
+import { chatKnown } from "../chat-records";
 import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
 
 /**
@@ -15,7 +15,7 @@ socket.get("/chats/:id/ws", async (c) => {
 	const id = c.req.param("id");
 	const offered = offeredProtocols(c.req.raw.headers);
 	const claims = await requireToken(c, id, c.req.query("token") ?? offered.token ?? bearerToken(c));
-	if (!(await chatRecord(c.env, id))) throw chatNotFound();
+	if (!(await chatKnown(c.env, id))) throw chatNotFound();
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}

@@ -3,11 +3,10 @@ import { addressDigest, addressHeader } from "../../auth/address";
 import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
-import { issuedToken, type Role, tokenBody } from "../../protocol";
-import { type AppEnv, checkKey, previousToken } from "../access";
+import { issuedToken, tokenBody } from "../../protocol";
+import { type AppEnv, previousToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { chatRecord } from "../chat-records";
 import { roomStub } from "../room-stub";
 import {
 	bearerSecurity,
@@ -47,20 +46,22 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		const { name, key: keyInBody } = c.req.valid("json");
 		const key = presentedKey(c, keyInBody);
 		const previous = await previousToken(c, id);
-		const chat = await chatRecord(c.env, id);
-		if (!chat) throw chatNotFound();
-		const keyRole = await checkKey(chat, key);
-		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
-		if (chat.visibility === "private" && keyRole === null && previous === null) throw chatNotFound();
-
-		const tokenRole: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
-		const candidate = { id: previous?.user.id ?? newUserId(), name, role: tokenRole };
-		// One call to the chat: bans and the moderator list live there, not in the cached record.
+		const userId = previous?.user.id ?? newUserId();
 		const address = await addressDigest(c.env.TOKEN_SECRET, c.req.header(addressHeader));
-		const admission = await roomStub(c.env, id).admitToken(candidate, address, previous === null);
-		if (!admission) throw chatNotFound();
+		// One call to the chat, where the key digests, bans and moderators live: a rotated key,
+		// a ban or a demotion counts at once, whatever any Worker cached.
+		const admission = await roomStub(c.env, id).admitToken({
+			userId,
+			name,
+			previousRole: previous?.user.role ?? null,
+			...(key !== undefined && { key }),
+			address,
+		});
+		if (!admission || admission.kind === "not_found") throw chatNotFound();
+		if (admission.kind === "wrong_key")
+			throw new ApiError(403, "forbidden", "The key does not match this chat");
 		if (admission.kind === "banned") throw new ApiError(403, "banned", admission.message);
-		const user = { ...candidate, role: admission.role };
+		const user = { id: userId, name, role: admission.role };
 		const settings = readSettings(c.env);
 		const now = Date.now();
 		const sessionStartedAt = previous?.sessionStartedAt ?? now;
