@@ -13,6 +13,9 @@ export interface Settings {
 	roomShardCapacity: number;
 	/** Sites allowed to frame `/embed/*` pages; `["*"]` (the default) allows any. */
 	embedOrigins: string[];
+	/** Abuse limits per network address (CF-Connecting-IP), a minute each. */
+	addressChatsPerMinute: number;
+	addressTokensPerMinute: number;
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -28,6 +31,8 @@ const names = {
 	CORS_ORIGINS: 0,
 	ROOM_SHARD_CAPACITY: 2000,
 	EMBED_ORIGINS: 0,
+	ADDRESS_CHATS_PER_MINUTE: 10,
+	ADDRESS_TOKENS_PER_MINUTE: 60,
 } as const;
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
@@ -51,6 +56,8 @@ export function readSettings(env: SettingsEnv): Settings {
 		roomShardCapacity: Math.max(1, Math.floor(positiveNumber(env, "ROOM_SHARD_CAPACITY"))),
 		corsOrigins: list(env, "CORS_ORIGINS"),
 		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
+		addressChatsPerMinute: positiveNumber(env, "ADDRESS_CHATS_PER_MINUTE"),
+		addressTokensPerMinute: positiveNumber(env, "ADDRESS_TOKENS_PER_MINUTE"),
 	};
 }
 

@@ -12,15 +12,18 @@ interface __BaseEnv_Env {
 	CORS_ORIGINS: "";
 	ROOM_SHARD_CAPACITY: "2000";
 	EMBED_ORIGINS: "*";
+	ADDRESS_CHATS_PER_MINUTE: "10";
+	ADDRESS_TOKENS_PER_MINUTE: "60";
 	TOKEN_SECRET: string;
 	CHAT_ROOM: DurableObjectNamespace<import("./index").ChatRoom>;
 	CHAT_SHARD: DurableObjectNamespace<import("./index").ChatShard>;
 	CHAT_DIRECTORY: DurableObjectNamespace<import("./index").ChatDirectory>;
+	ADDRESS_LIMITS: DurableObjectNamespace<import("./index").AddressLimits>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ChatRoom" | "ChatDirectory" | "ChatShard";
+		durableNamespaces: "ChatRoom" | "ChatDirectory" | "ChatShard" | "AddressLimits";
 	}
 	interface Env extends __BaseEnv_Env {}
 }
@@ -43,6 +46,8 @@ declare namespace NodeJS {
 				| "CORS_ORIGINS"
 				| "ROOM_SHARD_CAPACITY"
 				| "EMBED_ORIGINS"
+				| "ADDRESS_CHATS_PER_MINUTE"
+				| "ADDRESS_TOKENS_PER_MINUTE"
 				| "TOKEN_SECRET"
 			>
 		> {}

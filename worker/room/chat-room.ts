@@ -414,7 +414,8 @@ export class ChatRoom extends DurableObject<Env> {
 		if (!chat) return;
 		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
 		if (chat.visibility === "public") {
-			await directoryStub(this.env).report(chat.id, this.connections());
+			const { id, name, owner, createdAt } = chat;
+			await directoryStub(this.env).report(id, this.connections(), { id, name, owner, createdAt });
 		}
 	}
 

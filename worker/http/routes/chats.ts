@@ -4,6 +4,7 @@ import { directoryStub } from "../../directory/chat-directory";
 import { newChatId, newSecretKey } from "../../ids";
 import { chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
 import { type AppEnv, readAccess, roomStub } from "../access";
+import { limitAddress } from "../address-limit";
 import { ApiError } from "../api-error";
 import { rememberChat } from "../chat-records";
 import { chatIdParam, chatKeyHeaders, errorResponse, jsonBody, jsonResponse } from "../schemas";
@@ -29,10 +30,14 @@ export const chats = new OpenAPIHono<AppEnv>()
 			responses: {
 				201: jsonResponse(createdChat, "The chat, with its keys (shown only this once)"),
 				400: errorResponse("Invalid body"),
+				429: errorResponse(
+					"Too many chats created from this network address (ADDRESS_CHATS_PER_MINUTE); see Retry-After",
+				),
 			},
 		}),
 		async (c) => {
 			const body = c.req.valid("json");
+			await limitAddress(c, "chats");
 			const id = newChatId();
 			const ownerKey = newSecretKey();
 			const inviteKey = body.visibility === "private" ? newSecretKey() : undefined;

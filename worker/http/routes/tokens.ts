@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { addressDigest, addressHeader } from "../../auth/address";
 import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { issuedToken, tokenBody } from "../../protocol";
 import { type AppEnv, previousToken } from "../access";
+import { limitAddress } from "../address-limit";
 import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
 import { roomStub } from "../room-stub";
@@ -38,6 +38,9 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 				"Wrong key for a public chat (`forbidden`), or the user, or a new identity from a banned user's network address, is banned (`banned`)",
 			),
 			404: errorResponse("No such chat, or private and the key is missing or wrong"),
+			429: errorResponse(
+				"Too many tokens issued to this network address (ADDRESS_TOKENS_PER_MINUTE); see Retry-After",
+			),
 			500: errorResponse("TOKEN_SECRET is not configured"),
 		},
 	}),
@@ -47,7 +50,7 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		const key = presentedKey(c, keyInBody);
 		const previous = await previousToken(c, id);
 		const userId = previous?.user.id ?? newUserId();
-		const address = await addressDigest(c.env.TOKEN_SECRET, c.req.header(addressHeader));
+		const address = await limitAddress(c, "tokens");
 		// One call to the chat, where the key digests, bans and moderators live: a rotated key,
 		// a ban or a demotion counts at once, whatever any Worker cached.
 		const admission = await roomStub(c.env, id).admitToken({
