@@ -156,15 +156,26 @@ describe("room", () => {
 		await sendFromPage(member, "something regrettable");
 		await waitForMessage(owner, "something regrettable");
 		await waitForMessage(member, "something regrettable");
-		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(0);
+		// Everyone may delete their own messages (issue 12); the owner may delete anyone's.
+		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(1);
+		await sendFromPage(owner, "the owner's");
+		await waitForMessage(member, "the owner's");
+		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(1);
 
-		await owner.getByRole("button", { name: "Delete", exact: true }).click();
+		await messageLog(owner)
+			.locator("li[data-seq]")
+			.filter({ hasText: "something regrettable" })
+			.getByRole("button", { name: "Delete", exact: true })
+			.click();
 		for (const page of [owner, member]) {
 			await messageLog(page).getByText("Message deleted").waitFor();
 			expect(await messageLog(page).getByText("something regrettable").count()).toBe(0);
 		}
 		const { messages } = await api.history(chat.id);
-		expect(messages).toEqual([expect.objectContaining({ text: "", deleted: true })]);
+		expect(messages).toEqual([
+			expect.objectContaining({ text: "", deleted: true }),
+			expect.objectContaining({ text: "the owner's" }),
+		]);
 		await ownerContext.close();
 		await memberContext.close();
 	});

@@ -11,6 +11,8 @@ export interface MessageListOptions {
 	/** Whether this user may delete messages (owners). */
 	canDelete: () => boolean;
 	onDelete: (seq: number) => void;
+	/** Adds per-message controls (edit, react, moderation) and shows edits and reactions. */
+	decorate?: (item: HTMLLIElement, message: ChatMessage) => void;
 }
 
 /**
@@ -22,6 +24,7 @@ export class MessageList {
 	readonly element: HTMLOListElement;
 	readonly #bySeq = new Map<number, HTMLLIElement>();
 	readonly #pending = new Map<string, HTMLLIElement>();
+	readonly #messages = new Map<number, ChatMessage>();
 	readonly #options: MessageListOptions;
 
 	constructor(options: MessageListOptions) {
@@ -39,6 +42,8 @@ export class MessageList {
 		if (this.#bySeq.has(message.seq)) return;
 		const item = this.#render(message, own);
 		this.#bySeq.set(message.seq, item);
+		this.#messages.set(message.seq, message);
+		if (!message.deleted) this.#options.decorate?.(item, message);
 		if (own && message.clientId !== undefined) {
 			this.#pending.get(message.clientId)?.remove();
 			this.#pending.delete(message.clientId);
@@ -65,11 +70,49 @@ export class MessageList {
 		if (note) note.textContent = `Not sent: ${reason}`;
 	}
 
+	/** The latest state of a message (an edit, new reactions, a deletion), wherever it is shown. */
+	update(message: ChatMessage): void {
+		const item = this.#bySeq.get(message.seq);
+		if (!item) return;
+		this.#messages.set(message.seq, message);
+		if (message.deleted) {
+			this.markDeleted(message.seq);
+			return;
+		}
+		item.querySelector(".text")?.replaceChildren(...linkify(message.text));
+		this.#options.decorate?.(item, message);
+	}
+
+	message(seq: number): ChatMessage | undefined {
+		return this.#messages.get(seq);
+	}
+
+	/** The newest settled message of this user, for the Up arrow. */
+	lastOf(userId: string): ChatMessage | undefined {
+		let last: ChatMessage | undefined;
+		for (const message of this.#messages.values()) {
+			if (message.user.id === userId && !message.deleted && (!last || message.seq > last.seq)) last = message;
+		}
+		return last;
+	}
+
+	/** Runs the decorations again (the user's role became known or changed). */
+	redecorate(): void {
+		for (const [seq, item] of this.#bySeq) {
+			const message = this.#messages.get(seq);
+			if (message && !message.deleted) this.#options.decorate?.(item, message);
+		}
+	}
+
 	markDeleted(seq: number): void {
+		const held = this.#messages.get(seq);
+		if (held) this.#messages.set(seq, { ...held, text: "", deleted: true });
 		const item = this.#bySeq.get(seq);
 		if (!item || item.classList.contains("deleted")) return;
 		item.classList.add("deleted");
 		item.querySelector(".delete")?.remove();
+		for (const extra of item.querySelectorAll(".message-actions, .reactions, .edited, .person-menu"))
+			extra.remove();
 		const text = item.querySelector(".text");
 		if (text) text.replaceChildren("Message deleted");
 	}

@@ -9,9 +9,12 @@ import {
 	savedToken,
 	saveToken,
 } from "../storage.ts";
+import { chatSettingsPanel } from "./chat-settings.ts";
 import { Composer } from "./composer.ts";
 import { ConnectionStatus } from "./connection-status.ts";
+import { decorateMessage, type MessageActions, personMenu } from "./message-actions.ts";
 import { MessageList } from "./message-list.ts";
+import { moderationNote, startEditing } from "./moderation-view.ts";
 import { OnlineList } from "./online-list.ts";
 import { ownerTools } from "./owner-tools.ts";
 import { TypingIndicator } from "./typing-indicator.ts";
@@ -155,13 +158,35 @@ function joinRoom(
 	const online = new OnlineList();
 	const typing = new TypingIndicator();
 	const notice = h("p", { class: "notice", role: "alert" });
-	const list = new MessageList({
-		canDelete: () => client.user?.role === "owner",
-		onDelete: (seq) => {
-			client.deleteMessage(seq).catch((error: unknown) => {
-				notice.textContent = `Could not delete: ${error instanceof Error ? error.message : String(error)}`;
-			});
+	const fail = (what: string) => (error: unknown) => {
+		notice.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+	};
+	const actions: MessageActions = {
+		me: () => client.user,
+		edit: (message) => startEditing(list, message, (text) => client.editMessage(message.seq, text)),
+		remove: (seq) => void client.deleteMessage(seq).catch(fail("delete")),
+		react: (seq, emoji) => {
+			try {
+				client.react(seq, emoji);
+			} catch (error) {
+				fail("react")(error);
+			}
 		},
+		person: (action, person) => {
+			const done =
+				action === "promote"
+					? client.setModerator(person.id, true)
+					: action === "mute"
+						? client.moderate({ kind: "mute", userId: person.id, seconds: 600 })
+						: client.moderate({ kind: action, userId: person.id });
+			done.catch(fail(action === "promote" ? "make a moderator" : action));
+		},
+	};
+	// Delete buttons come with the other message controls (decorateMessage).
+	const list = new MessageList({
+		canDelete: () => false,
+		onDelete: () => {},
+		decorate: (item, message) => decorateMessage(item, message, actions),
 	});
 	const loadOlder = h(
 		"button",
@@ -184,6 +209,11 @@ function joinRoom(
 			return null;
 		},
 		onTyping: () => client.typing(),
+		onEditLast: () => {
+			const me = client.user;
+			const last = me ? list.lastOf(me.id) : undefined;
+			if (last) actions.edit(last);
+		},
 	});
 	const onlineCount = h("span", { class: "hint online-count" });
 	const conversation = h(
@@ -228,11 +258,29 @@ function joinRoom(
 
 	client.on("state", ({ state }) => status.show(state));
 	client.on("presence", (presence) => {
-		online.update(presence, client.user);
+		const me = client.user;
+		online.update(presence, me);
+		if (me && (me.role === "owner" || me.role === "moderator")) {
+			for (const item of online.element.querySelectorAll<HTMLElement>("li[data-user]")) {
+				const person = presence.online.find((user) => user.id === item.dataset.user);
+				if (person && person.id !== me.id) item.append(personMenu(person, me, actions));
+			}
+		}
 		onlineCount.textContent = `${presence.count} online`;
 	});
 	client.on("typing", (user) => typing.typing(user));
 	client.on("deleted", ({ seq }) => list.markDeleted(seq));
+	client.on("edited", ({ message }) => list.update(message));
+	client.on("reactions", ({ seq, reactions }) => {
+		const held = list.message(seq);
+		if (held) list.update({ ...held, reactions });
+	});
+	client.on("moderation", (frame) => conversation.insertBefore(moderationNote(frame), notice));
+	client.on("chat", (settings) => {
+		const title = header.querySelector("h1");
+		if (title) title.textContent = settings.name;
+		document.title = `${settings.name} · edgechat`;
+	});
 	client.on("rejected", ({ pending, message }) => list.markRejected(pending.clientId, message));
 	client.on("message", ({ message, own, source }) => {
 		const follow = own || nearEnd(scroller);
@@ -250,11 +298,19 @@ function joinRoom(
 	client.on("ready", (ready) => {
 		notice.textContent = "";
 		list.refreshDeleteButtons();
+		list.redecorate();
 		if (joinedOnce) return;
 		joinedOnce = true;
 		composer.enable();
 		composer.focus();
-		if (ready.user.role === "owner" && !compact) sidebar.append(ownerTools(ready.chat));
+		if (ready.user.role === "owner" && !compact) {
+			sidebar.append(ownerTools(ready.chat));
+			sidebar.append(
+				chatSettingsPanel(client, ready.chat, () => {
+					notice.textContent = "The chat was deleted.";
+				}),
+			);
+		}
 		if (ready.chat.history) void showOlder(true);
 		else noHistory.hidden = false;
 	});
