@@ -447,8 +447,13 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	}
 
 	#onErrorFrame(frame: ErrorFrame): void {
-		if (frame.code === "kicked" || frame.code === "banned" || frame.code === "chat_deleted")
+		// Kicked, banned, chat deleted: the server closes the socket right after this frame. Stop now
+		// (some clients see that close late, behind a proxy), and never reconnect on our own.
+		if (frame.code === "kicked" || frame.code === "banned" || frame.code === "chat_deleted") {
 			this.#farewell = frame;
+			this.#fail(frame.code, frame.message);
+			return;
+		}
 		const { clientId } = frame;
 		if (clientId !== undefined) {
 			const pending = this.#outbox.list().find((entry) => entry.clientId === clientId);
