@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { hashKey, keyMatches } from "../auth/keys";
+import { hashKey } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
 import { newSecretKey } from "../ids";
@@ -37,6 +37,14 @@ import { closeCodes, disconnectionFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
+import {
+	admitTokenRequest,
+	infoOf,
+	settingsOf,
+	syncDirectory,
+	type TokenAdmission,
+	type TokenRequest,
+} from "./chat-admin";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import {
@@ -144,22 +152,7 @@ export class ChatRoom extends DurableObject<Env> {
 	async admitToken(request: TokenRequest): Promise<TokenAdmission | null> {
 		const chat = this.sequencer.info;
 		if (!chat) return null;
-		const keyRole =
-			request.key === undefined
-				? null
-				: (await keyMatches(request.key, chat.ownerKeyHash))
-					? "owner"
-					: (await keyMatches(request.key, chat.inviteKeyHash))
-						? "member"
-						: "wrong";
-		if (keyRole === "wrong") return { kind: chat.visibility === "private" ? "not_found" : "wrong_key" };
-		// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
-		if (chat.visibility === "private" && keyRole === null && request.previousRole === null) {
-			return { kind: "not_found" };
-		}
-		const role = keyRole === "owner" || request.previousRole === "owner" ? "owner" : "member";
-		const user = { id: request.userId, name: request.name, role } as const;
-		return this.desk.admit(user, request.address, request.previousRole === null, Date.now());
+		return admitTokenRequest(chat, request, this.desk, Date.now());
 	}
 
 	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
@@ -169,12 +162,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
 		const after = this.sequencer.change(change);
 		this.publish({ kind: "chat", chat: settingsOf(after) });
-		const directory = directoryStub(this.env);
-		if (after.visibility === "private" && before.visibility === "public")
-			await directory.unregister(after.id);
-		if (after.visibility === "public" && before.visibility === "private") await directory.register(after);
-		if (after.visibility === "public" && after.name !== before.name)
-			await directory.rename(after.id, after.name);
+		await syncDirectory(directoryStub(this.env), before, after);
 		return infoOf(after);
 	}
 
@@ -572,34 +560,6 @@ export class ChatRoom extends DurableObject<Env> {
 		this.alarmAt = at;
 		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
 	}
-}
-
-/** What the token route asks the root. */
-export interface TokenRequest {
-	userId: string;
-	name: string;
-	/** The role of the previous token presented for a refresh; null for a new identity. */
-	previousRole: SessionUser["role"] | null;
-	key?: string;
-	address: string | null;
-}
-
-export type TokenAdmission = Admission | { kind: "not_found" } | { kind: "wrong_key" };
-
-function settingsOf(chat: RoomInit): ChatSettings {
-	const { id, name, visibility, history, slowModeSeconds, readOnly } = chat;
-	return {
-		id,
-		name,
-		visibility,
-		history,
-		...(slowModeSeconds !== undefined && { slowModeSeconds }),
-		...(readOnly && { readOnly }),
-	};
-}
-
-function infoOf(chat: RoomInit): ChatInfo {
-	return { ...settingsOf(chat), owner: chat.owner, createdAt: chat.createdAt };
 }
 
 type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
