@@ -47,12 +47,7 @@ import {
 } from "./chat-admin";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
-import {
-	type Admission,
-	ModerationDesk,
-	type ModerationOutcome,
-	type ModerationRequest,
-} from "./moderation-desk";
+import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
 import { Presence } from "./presence";
 import { ShardRegistry } from "./shard-registry";
 
