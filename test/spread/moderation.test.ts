@@ -71,4 +71,23 @@ describe("moderation in a chat spread over many objects", () => {
 		});
 		expect(again.status).toBe(404);
 	});
+
+	it("brings new settings to sockets on shards, and greets later ones with them", async () => {
+		const chat = await createChat({ name: "Spread settings" });
+		const owner = await joinToken(chat, "olga", chat.ownerKey);
+		const onRoot = await TestSocket.open(chat.id, owner.token);
+		const onShard = await TestSocket.open(chat.id, (await joinToken(chat, "bob")).token);
+		const response = await api(`/api/chats/${chat.id}`, {
+			method: "PATCH",
+			headers: { ...bearer(owner.token), "Content-Type": "application/json" },
+			body: JSON.stringify({ name: "Renamed", readOnly: true }),
+		});
+		expect(response.status).toBe(200);
+		for (const socket of [onRoot, onShard]) {
+			expect((await socket.next("chat")).chat).toMatchObject({ name: "Renamed", readOnly: true });
+		}
+		const later = await TestSocket.open(chat.id, (await joinToken(chat, "carol")).token);
+		expect((await later.next("ready")).chat).toMatchObject({ name: "Renamed", readOnly: true });
+		for (const socket of [onRoot, onShard, later]) socket.close();
+	});
 });

@@ -219,3 +219,41 @@ describe("changes reach clients that were away", () => {
 		reader.close();
 	});
 });
+
+describe("what cannot be changed", () => {
+	it("refuses edits and reactions in a chat that keeps no history, and reactions on a deleted message", async () => {
+		const relay = await createChat({ history: false });
+		const alice = await joinToken(relay, "alice");
+		const posted = await postMessage(relay.id, alice.token, "fleeting");
+		const seq = posted.body.message.seq;
+		await expectError(
+			await call("PATCH", `/api/chats/${relay.id}/messages/${seq}`, alice.token, { text: "x" }),
+			400,
+			"bad_request",
+		);
+		await expectError(await call("PUT", reactionPath(relay.id, seq, "👍"), alice.token), 400, "bad_request");
+
+		const chat = await createChat();
+		const bob = await joinToken(chat, "bob");
+		await postMessage(chat.id, bob.token, "soon gone");
+		await call("PUT", reactionPath(chat.id, 1, "👍"), bob.token);
+		expect((await call("DELETE", `/api/chats/${chat.id}/messages/1`, bob.token)).status).toBe(204);
+		await expectError(await call("PUT", reactionPath(chat.id, 1, "👍"), bob.token), 400, "bad_request");
+		expect((await history(chat.id))[0]).toMatchObject({ deleted: true, text: "" });
+		expect((await history(chat.id))[0]?.reactions).toBeUndefined();
+	});
+
+	it("refuses edits and reactions from a muted user", async () => {
+		const chat = await createChat();
+		const owner = await joinToken(chat, "olga", chat.ownerKey);
+		const bob = await joinToken(chat, "bob");
+		await postMessage(chat.id, bob.token, "before the mute");
+		await call("POST", `/api/chats/${chat.id}/mutes`, owner.token, { userId: bob.user.id });
+		await expectError(
+			await call("PATCH", `/api/chats/${chat.id}/messages/1`, bob.token, { text: "x" }),
+			403,
+			"muted",
+		);
+		await expectError(await call("PUT", reactionPath(chat.id, 1, "👍"), bob.token), 403, "muted");
+	});
+});

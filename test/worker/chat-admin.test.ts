@@ -1,3 +1,4 @@
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatInfo, ChatList, RotatedKey } from "../../worker/protocol";
 import {
@@ -8,6 +9,7 @@ import {
 	joinToken,
 	postJson,
 	postMessage,
+	roomStub,
 	TestSocket,
 } from "./helpers";
 
@@ -48,6 +50,7 @@ describe("chat settings", () => {
 			history: true,
 			slowModeSeconds: 30,
 		});
+		await evictDurableObject(roomStub(chat.id));
 		expect((await (await api(`/api/chats/${chat.id}`)).json<ChatInfo>()).name).toBe("After");
 		const again = await TestSocket.open(chat.id, member.token);
 		expect((await again.next("ready")).chat.slowModeSeconds).toBe(30);
