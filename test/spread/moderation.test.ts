@@ -90,4 +90,22 @@ describe("moderation in a chat spread over many objects", () => {
 		expect((await later.next("ready")).chat).toMatchObject({ name: "Renamed", readOnly: true });
 		for (const socket of [onRoot, onShard, later]) socket.close();
 	});
+
+	it("greets a promoted user as moderator on a shard, and as member again once demoted", async () => {
+		const chat = await createChat();
+		const owner = await joinToken(chat, "olga", chat.ownerKey);
+		const first = await TestSocket.open(chat.id, owner.token);
+		const mia = await joinToken(chat, "mia");
+		const change = (method: string) =>
+			api(`/api/chats/${chat.id}/moderators/${mia.user.id}`, { method, headers: bearer(owner.token) });
+		expect((await change("PUT")).status).toBe(204);
+		const promoted = await TestSocket.open(chat.id, mia.token);
+		expect((await promoted.next("ready")).user.role).toBe("moderator");
+		expect((await change("DELETE")).status).toBe(204);
+		// The shard hears of it with the fan-out; a socket a moment later is a member's.
+		await new Promise((done) => setTimeout(done, 100));
+		const demoted = await TestSocket.open(chat.id, mia.token);
+		expect((await demoted.next("ready")).user.role).toBe("member");
+		for (const socket of [first, promoted, demoted]) socket.close();
+	});
 });

@@ -79,6 +79,8 @@ export interface ShardWelcome {
 	recentAfter: number;
 	/** Bans in force, so the shard refuses banned users' upgrades itself. */
 	bans: Array<{ userId: string; until: number | null }>;
+	/** User ids of the chat's moderators, for the role sockets are greeted with. */
+	moderators: string[];
 }
 
 const trimBatch = 5000;
@@ -199,7 +201,19 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.joinRefusal(actor.id, Date.now())) {
 			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
 		}
-		return this.desk.apply(actor, request, Date.now());
+		const outcome = this.desk.apply(actor, request, Date.now());
+		// Shards greet sockets with the role the chat's list gives, so they hear of every change.
+		if (
+			outcome.ok &&
+			(request.action === "promote" || request.action === "demote" || request.action === "ban")
+		) {
+			this.publish({ kind: "moderators", ids: this.moderatorIds() });
+		}
+		return outcome;
+	}
+
+	private moderatorIds(): string[] {
+		return this.desk.moderators().map((moderator) => moderator.userId);
 	}
 
 	async moderatorList(): Promise<ModeratorListing | null> {
@@ -287,6 +301,7 @@ export class ChatRoom extends DurableObject<Env> {
 			recent,
 			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
 			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
+			moderators: this.moderatorIds(),
 		};
 	}
 

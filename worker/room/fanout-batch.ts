@@ -18,7 +18,9 @@ export type FanoutEvent =
 	/** Every socket sees the frame; a kick or ban also closes the named user's sockets (shard-side too). */
 	| { kind: "moderation"; frame: ModerationFrame }
 	/** New settings: shards greet sockets with them from now on. */
-	| { kind: "chat"; chat: ChatSettings };
+	| { kind: "chat"; chat: ChatSettings }
+	/** The chat's moderators now (ids): shards greet new sockets with the role it gives. */
+	| { kind: "moderators"; ids: string[] };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

@@ -1,6 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
-import { type ChatSettings, errorBodyOf, errorFrameOf, limits, PING, PONG, type UserRef } from "../protocol";
+import {
+	type ChatSettings,
+	errorBodyOf,
+	errorFrameOf,
+	limits,
+	PING,
+	PONG,
+	type SessionUser,
+	type UserRef,
+} from "../protocol";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
@@ -37,6 +46,8 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly recent = new RecentMessages(recentHeld);
 	private readonly mirror = new OnlineMirror();
 	private readonly bans = new BanMirror();
+	/** The chat's moderators, from the welcome and fan-out: the root's list, not the token, decides. */
+	private moderators = new Set<string>();
 	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
 	private deliveredRev = 0;
 	private identity: ShardIdentity | null;
@@ -110,6 +121,9 @@ export class ChatShard extends DurableObject<Env> {
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return this.inbox.run(async () => {
+			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
+			const role = user.role === "owner" ? "owner" : this.moderators.has(user.id) ? "moderator" : "member";
+			const greeted: SessionUser = { ...user, role };
 			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
 			const banned = this.bans.banOf(user.id, Date.now());
 			if (banned !== undefined) return errorJson(403, "banned", bannedMessage(banned));
@@ -121,12 +135,12 @@ export class ChatShard extends DurableObject<Env> {
 				since !== null && rev !== null && rev < readyRev && chat.history
 					? await this.root().changesForShard(rev, since, readyRev)
 					: [];
-			const { client, server } = this.hub.accept(user);
+			const { client, server } = this.hub.accept(greeted);
 			this.presence.join(user);
 			const local = this.presence.users();
 			sendFrame(server, {
 				type: "ready",
-				user,
+				user: greeted,
 				chat,
 				online: this.mirror.list(local, limits.onlineListMax),
 				onlineCount: this.mirror.count(local),
@@ -201,6 +215,7 @@ export class ChatShard extends DurableObject<Env> {
 				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 				this.mirror.reset(welcome.online, welcome.onlineCount);
 				this.bans.reset(welcome.bans);
+				this.moderators = new Set(welcome.moderators);
 				this.deliveredRev = welcome.rev;
 				return true;
 			})
@@ -258,6 +273,9 @@ export class ChatShard extends DurableObject<Env> {
 					break;
 				case "typing":
 					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
+					break;
+				case "moderators":
+					this.moderators = new Set(event.ids);
 					break;
 				case "chat":
 					if (this.identity) {
