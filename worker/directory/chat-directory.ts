@@ -38,6 +38,8 @@ export class ChatDirectory extends DurableObject<Env> {
 				this.sql.exec("ALTER TABLE listings ADD COLUMN last_active INTEGER NOT NULL DEFAULT 0");
 				this.sql.exec("UPDATE listings SET last_active = created_at");
 			}
+			// Every listing drops idle chats first: an index keeps that a range scan.
+			this.sql.exec("CREATE INDEX IF NOT EXISTS listings_by_idleness ON listings (connections, last_active)");
 		});
 	}
 
