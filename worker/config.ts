@@ -22,6 +22,9 @@ export interface Settings {
 	 * dead-lettered is taken for lost and handed again. Longer than a task's whole retry schedule.
 	 */
 	webhookLeaseMs: number;
+	/** Abuse limits per network address (CF-Connecting-IP), a minute each. */
+	addressChatsPerMinute: number;
+	addressTokensPerMinute: number;
 }
 
 type SettingsEnv = Partial<Record<keyof typeof names, string>>;
@@ -40,6 +43,8 @@ const names = {
 	ROOM_FANOUT_BATCH_MS: 0,
 	EMBED_ORIGINS: 0,
 	WEBHOOK_LEASE_MS: 15 * 60_000,
+	ADDRESS_CHATS_PER_MINUTE: 10,
+	ADDRESS_TOKENS_PER_MINUTE: 60,
 } as const;
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
@@ -66,6 +71,8 @@ export function readSettings(env: SettingsEnv): Settings {
 		corsOrigins: list(env, "CORS_ORIGINS"),
 		embedOrigins: list(env, "EMBED_ORIGINS", ["*"]),
 		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
+		addressChatsPerMinute: positiveNumber(env, "ADDRESS_CHATS_PER_MINUTE"),
+		addressTokensPerMinute: positiveNumber(env, "ADDRESS_TOKENS_PER_MINUTE"),
 	};
 }
 

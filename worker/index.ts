@@ -2,6 +2,7 @@ import { app } from "./http/app";
 import { consumeWebhooks } from "./webhooks/consumer";
 import type { WebhookTask } from "./webhooks/outbox";
 
+export { AddressLimits } from "./abuse/address-limits";
 export { ChatDirectory } from "./directory/chat-directory";
 export { ChatRoom } from "./room/chat-room";
 export { ChatShard } from "./shard/chat-shard";

@@ -148,16 +148,26 @@ describe("the rest of the API surface", () => {
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/chats",
 			"/chats/{id}",
+			"/chats/{id}/bans",
+			"/chats/{id}/bans/{userId}",
 			"/chats/{id}/diagnostics",
 			"/chats/{id}/export",
+			"/chats/{id}/keys",
+			"/chats/{id}/kicks",
 			"/chats/{id}/messages",
 			"/chats/{id}/messages/{seq}",
+			"/chats/{id}/messages/{seq}/reactions/{emoji}",
+			"/chats/{id}/moderators",
+			"/chats/{id}/moderators/{userId}",
+			"/chats/{id}/mutes",
+			"/chats/{id}/mutes/{userId}",
 			"/chats/{id}/presence",
 			"/chats/{id}/tokens",
 			"/chats/{id}/webhook",
 			"/chats/{id}/ws",
 		]);
 		expect(Object.keys(doc.paths["/chats/{id}/messages"] ?? {}).sort()).toEqual(["get", "post"]);
+		expect(Object.keys(doc.paths["/chats/{id}"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
 	});
 
 	it("answers unknown API routes, and /api itself with or without a slash, with a JSON 404", async () => {

@@ -239,7 +239,7 @@ describe("DELETE /api/chats/:id/messages/:seq", () => {
 			headers: bearer(owner.token),
 		});
 		expect(response.status).toBe(204);
-		expect(await listener.next("deleted")).toEqual({ type: "deleted", seq: 1 });
+		expect(await listener.next("deleted")).toEqual({ type: "deleted", seq: 1, rev: 3 });
 		const page = await history(chat.id);
 		expect(page.messages.map((message) => [message.seq, message.text, message.deleted])).toEqual([
 			[1, "", true],
@@ -248,14 +248,15 @@ describe("DELETE /api/chats/:id/messages/:seq", () => {
 		listener.close();
 	});
 
-	it("forbids members, and answers 404 for a message that does not exist", async () => {
+	it("forbids members another's message, and answers 404 for a message that does not exist", async () => {
 		const chat = await createChat();
 		const member = await joinToken(chat, "member");
+		const other = await joinToken(chat, "other");
 		const owner = await joinToken(chat, "owner", chat.ownerKey);
 		await postMessage(chat.id, member.token, "mine");
 		const remove = (seq: string, token: string) =>
 			api(`/api/chats/${chat.id}/messages/${seq}`, { method: "DELETE", headers: bearer(token) });
-		await expectError(await remove("1", member.token), 403, "forbidden");
+		await expectError(await remove("1", other.token), 403, "forbidden");
 		await expectError(await remove("99", owner.token), 404, "not_found");
 		await expectError(await remove("zero", owner.token), 400, "bad_request");
 		await expectError(

@@ -38,7 +38,9 @@ describe("errors a person can read", () => {
 		const chat = await createChat();
 		const socket = await TestSocket.open(chat.id, (await joinToken(chat)).token);
 		socket.send({ type: "dance" });
-		expect((await socket.next("error")).message).toBe("type: must be one of send, typing, delete");
+		expect((await socket.next("error")).message).toBe(
+			"type: must be one of send, typing, delete, edit, react",
+		);
 		socket.close();
 	});
 });

@@ -55,6 +55,7 @@ describe("the WebSocket protocol", () => {
 			online: [{ id: alice.user.id, name: "alice" }],
 			onlineCount: 1,
 			lastSeq: 1,
+			rev: 1,
 		});
 		socket.close();
 	});
@@ -189,16 +190,20 @@ describe("the WebSocket protocol", () => {
 		second.close();
 	});
 
-	it("lets only the owner delete over the socket", async () => {
+	it("lets members delete their own messages over the socket, and the owner anyone's", async () => {
 		const chat = await createChat();
 		const member = await TestSocket.open(chat.id, (await joinToken(chat, "member")).token);
 		const owner = await TestSocket.open(chat.id, (await joinToken(chat, "owner", chat.ownerKey)).token);
 		member.send({ type: "send", text: "oops" });
 		await owner.next("message");
-		member.send({ type: "delete", seq: 1 });
+		owner.send({ type: "send", text: "the owner's" });
+		await member.until(() => member.messages.length === 2, "both messages");
+		member.send({ type: "delete", seq: 2 });
 		expect((await member.next("error")).code).toBe("forbidden");
-		owner.send({ type: "delete", seq: 1 });
-		expect(await member.next("deleted")).toEqual({ type: "deleted", seq: 1 });
+		member.send({ type: "delete", seq: 1 });
+		expect(await owner.next("deleted")).toEqual({ type: "deleted", seq: 1, rev: 3 });
+		owner.send({ type: "delete", seq: 2 });
+		expect(await member.next("deleted", 1)).toEqual({ type: "deleted", seq: 2, rev: 4 });
 		owner.send({ type: "delete", seq: 7 });
 		expect((await owner.next("error")).code).toBe("not_found");
 		member.close();

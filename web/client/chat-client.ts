@@ -1,4 +1,5 @@
 import type {
+	ChatInfo,
 	ChatMessage,
 	ChatSettings,
 	ErrorCode,
@@ -7,7 +8,9 @@ import type {
 	IssuedToken,
 	PresenceFrame,
 	ReadyFrame,
+	RotatedKey,
 	SessionUser,
+	UpdateChatRequest,
 	UserRef,
 } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
@@ -22,7 +25,7 @@ import type {
 } from "./client-types.ts";
 import { Emitter } from "./emitter.ts";
 import { encodeClientFrame, newClientId, parseServerFrame } from "./frames.ts";
-import { ApiError, ChatApi } from "./http-api.ts";
+import { ApiError, ChatApi, type ModerationCall } from "./http-api.ts";
 import { Outbox, type PendingSend } from "./outbox.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 import { TokenKeeper } from "./token-keeper.ts";
@@ -79,6 +82,10 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	#olderInFlight: Promise<HistoryPage> | null = null;
 	#online = new Map<string, UserRef>();
 	#onlineCount = 0;
+	/** The chat's change counter as far as we have seen: a reconnect asks for changes after it. */
+	#rev = 0;
+	/** The `error` frame a kick, ban or deletion sent just before closing the socket. */
+	#farewell: ErrorFrame | null = null;
 
 	constructor(options: ChatClientOptions) {
 		super();
@@ -192,11 +199,51 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		return this.#olderInFlight;
 	}
 
-	/** Owners only: removes a message's text; every client gets a `deleted` event. */
+	/** Your own message, or anyone's for the owner and moderators; every client gets `deleted`. */
 	async deleteMessage(seq: number): Promise<void> {
+		await this.api.deleteMessage(this.chatId, this.#bearer(), seq);
+	}
+
+	/** Replaces the text of your own message; every client gets an `edited` event. */
+	editMessage(seq: number, text: string): Promise<ChatMessage> {
+		return this.api.editMessage(this.chatId, this.#bearer(), seq, normalizeLineBreaks(text));
+	}
+
+	/** Toggles your reaction; every client gets a `reactions` event. Needs a live socket. */
+	react(seq: number, emoji: string): void {
+		if (this.#state !== "live") throw new ApiError(0, "network", "not connected");
+		this.#transmit(encodeClientFrame({ type: "react", seq, emoji }));
+	}
+
+	/** Owner or moderator: kick, mute, ban (optionally for `seconds`, with a `reason`), unmute, unban. */
+	moderate(action: ModerationCall): Promise<void> {
+		return this.api.moderate(this.chatId, this.#bearer(), action);
+	}
+
+	/** Owner only: makes a user a moderator, or takes the role back. */
+	setModerator(userId: string, on: boolean): Promise<void> {
+		return this.api.setModerator(this.chatId, this.#bearer(), userId, on);
+	}
+
+	/** Owner only: name, visibility, slowModeSeconds, readOnly. */
+	updateChat(change: UpdateChatRequest): Promise<ChatInfo> {
+		return this.api.updateChat(this.chatId, this.#bearer(), change);
+	}
+
+	/** Owner only: a new invite or owner key (shown once); the old one stops working at once. */
+	rotateKey(which: "invite" | "owner"): Promise<RotatedKey> {
+		return this.api.rotateKey(this.chatId, this.#bearer(), which);
+	}
+
+	/** Owner only: erases the chat; everyone's socket closes and the client stops. */
+	deleteChat(): Promise<void> {
+		return this.api.deleteChat(this.chatId, this.#bearer());
+	}
+
+	#bearer(): string {
 		const token = this.#tokens.current;
 		if (!token) throw new ApiError(401, "unauthorized", "not joined yet");
-		await this.api.deleteMessage(this.chatId, token.token, seq);
+		return token.token;
 	}
 
 	/**
@@ -282,9 +329,16 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 			this.#lastReceivedAt = Date.now();
 			if (this.#onText(event.data)) readyOnThisSocket = true;
 		};
-		socket.onclose = () => {
+		socket.onclose = (event: CloseEvent) => {
 			if (this.#socket !== socket) return;
 			this.#socket = null;
+			// Kicked (4001), banned (4003), chat deleted (4004): reconnecting would undo a kick and
+			// fail anyway otherwise, so the client stops and says why.
+			const ended = endedBy[event.code];
+			if (ended) {
+				this.#fail(ended, this.#farewell?.message ?? event.reason);
+				return;
+			}
 			// A refused upgrade (401: expired or foreign token) is invisible to WebSocket clients; it
 			// looks like a socket that closed before `ready`. Refreshing the token costs one request.
 			if (!readyOnThisSocket) this.#tokens.markStale();
@@ -315,7 +369,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		const url = new URL(`/api/chats/${encodeURIComponent(this.chatId)}/ws`, this.api.baseUrl);
 		url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
 		// The first join needs no replay: older history is paged over HTTP on demand.
-		if (this.#everLive) url.searchParams.set("since", String(this.lastSeq));
+		if (this.#everLive) {
+			url.searchParams.set("since", String(this.lastSeq));
+			// And every message changed meanwhile (edited, deleted, reactions), after the missed ones.
+			url.searchParams.set("rev", String(this.#rev));
+		}
 		return url.href;
 	}
 
@@ -328,7 +386,23 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 				this.#onReady(frame);
 				return true;
 			case "message":
+				this.#seeRev(frame.rev);
 				this.#deliver(frame.message, "live");
+				break;
+			case "edited":
+				this.#seeRev(frame.rev);
+				this.emit("edited", { message: frame.message });
+				break;
+			case "reactions":
+				this.#seeRev(frame.rev);
+				this.emit("reactions", { seq: frame.seq, reactions: frame.reactions });
+				break;
+			case "moderation":
+				this.emit("moderation", frame);
+				break;
+			case "chat":
+				if (this.#ready) this.#ready = { ...this.#ready, chat: frame.chat };
+				this.emit("chat", frame.chat);
 				break;
 			case "presence":
 				this.#onPresence(frame);
@@ -337,6 +411,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 				if (frame.user.id !== this.user?.id) this.emit("typing", frame.user);
 				break;
 			case "deleted":
+				this.#seeRev(frame.rev);
 				this.emit("deleted", { seq: frame.seq });
 				break;
 			case "error":
@@ -351,6 +426,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#everLive = true;
 		this.#attempt = 0;
 		this.#ready = frame;
+		this.#rev = Math.max(this.#rev, frame.rev);
 		if (!resumed) this.#baseline = frame.lastSeq;
 		this.#online = new Map(frame.online.map((user) => [user.id, user]));
 		this.#onlineCount = frame.onlineCount;
@@ -386,11 +462,23 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		});
 	}
 
+	#seeRev(rev: number | undefined): void {
+		if (rev !== undefined && rev > this.#rev) this.#rev = rev;
+	}
+
 	#onErrorFrame(frame: ErrorFrame): void {
+		// Kicked, banned, chat deleted: the server closes the socket right after this frame. Stop now
+		// (some clients see that close late, behind a proxy), and never reconnect on our own.
+		if (frame.code === "kicked" || frame.code === "banned" || frame.code === "chat_deleted") {
+			this.#farewell = frame;
+			this.#fail(frame.code, frame.message);
+			return;
+		}
 		const { clientId } = frame;
 		if (clientId !== undefined) {
 			const pending = this.#outbox.list().find((entry) => entry.clientId === clientId);
-			if (pending && frame.code === "rate_limited") {
+			// Slow mode, like a rate limit, says when to try again: the send waits, it is not refused.
+			if (pending && (frame.code === "rate_limited" || frame.code === "slow_mode")) {
 				this.#outbox.defer(clientId, Date.now(), frame.retryAfterMs ?? rateLimitRetryMs);
 			} else if (pending) {
 				this.#outbox.drop(clientId);
@@ -552,3 +640,6 @@ function withResolvers<T>(): {
 	});
 	return { promise, resolve, reject };
 }
+
+/** Close codes that end the client for good (see docs/API.md). */
+const endedBy: Partial<Record<number, ErrorCode>> = { 4001: "kicked", 4003: "banned", 4004: "chat_deleted" };

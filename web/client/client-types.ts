@@ -1,7 +1,10 @@
 import type {
 	ChatMessage,
+	ChatSettings,
 	ErrorCode,
 	IssuedToken,
+	ModerationFrame,
+	ReactionCount,
 	ReadyFrame,
 	UserRef,
 } from "../../worker/protocol/index.ts";
@@ -61,6 +64,13 @@ export interface ChatClientEvents {
 	token: IssuedToken;
 	message: ReceivedMessage;
 	deleted: { seq: number };
+	/** A message's new text (its latest state), live or caught up on after a reconnect. */
+	edited: { message: ChatMessage };
+	reactions: { seq: number; reactions: ReactionCount[] };
+	/** Someone was kicked, muted, unmuted, banned or unbanned (to say "X was muted"). */
+	moderation: ModerationFrame;
+	/** The chat's settings changed (name, visibility, slow mode, read-only). */
+	chat: ChatSettings;
 	presence: PresenceChange;
 	typing: UserRef;
 	/** A send the server refused for good (bad text, too large); it will not be retried. */

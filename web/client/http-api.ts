@@ -1,4 +1,6 @@
 import type {
+	BanList,
+	ChatInfo,
 	ChatList,
 	ChatMessage,
 	ChatWithConnections,
@@ -7,7 +9,11 @@ import type {
 	ErrorCode,
 	HistoryPage,
 	IssuedToken,
+	MessageReactions,
+	ModeratorList,
 	PostedMessage,
+	RotatedKey,
+	UpdateChatRequest,
 } from "../../worker/protocol/index.ts";
 
 /** An HTTP call that failed: `status` 0 and code "network" when no answer came at all. */
@@ -95,9 +101,70 @@ export class ChatApi {
 		return posted.message;
 	}
 
-	/** Owners only: the text is removed from the log and sockets get a `deleted` frame. */
+	/** Your own message, or anyone's for the owner and moderators; sockets get a `deleted` frame. */
 	async deleteMessage(chatId: string, token: string, seq: number): Promise<void> {
 		await this.#request("DELETE", `${chatPath(chatId)}/messages/${seq}`, { token });
+	}
+
+	async editMessage(chatId: string, token: string, seq: number, text: string): Promise<ChatMessage> {
+		const edited: PostedMessage = await this.#call("PATCH", `${chatPath(chatId)}/messages/${seq}`, {
+			body: { text },
+			token,
+		});
+		return edited.message;
+	}
+
+	/** Adds (`on`) or takes back your reaction with `emoji`. */
+	react(chatId: string, token: string, seq: number, emoji: string, on: boolean): Promise<MessageReactions> {
+		const path = `${chatPath(chatId)}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`;
+		return this.#call(on ? "PUT" : "DELETE", path, { token });
+	}
+
+	/** Owner or moderator: kick, mute, ban (mutes and bans answer with their record), or lift one. */
+	async moderate(chatId: string, token: string, action: ModerationCall): Promise<void> {
+		const { kind, userId } = action;
+		const base = chatPath(chatId);
+		if (kind === "unmute" || kind === "unban") {
+			await this.#request("DELETE", `${base}/${kind === "unmute" ? "mutes" : "bans"}/${userId}`, { token });
+			return;
+		}
+		const body = {
+			userId,
+			...(action.reason && { reason: action.reason }),
+			...(action.seconds && { seconds: action.seconds }),
+		};
+		await this.#request("POST", `${base}/${kind === "kick" ? "kicks" : kind === "mute" ? "mutes" : "bans"}`, {
+			body,
+			token,
+		});
+	}
+
+	/** Owner only: make a user a moderator (`on`) or take the role back. */
+	async setModerator(chatId: string, token: string, userId: string, on: boolean): Promise<void> {
+		await this.#request(on ? "PUT" : "DELETE", `${chatPath(chatId)}/moderators/${userId}`, { token });
+	}
+
+	listModerators(chatId: string, token: string): Promise<ModeratorList> {
+		return this.#call("GET", `${chatPath(chatId)}/moderators`, { token });
+	}
+
+	listBans(chatId: string, token: string): Promise<BanList> {
+		return this.#call("GET", `${chatPath(chatId)}/bans`, { token });
+	}
+
+	/** Owner only. */
+	updateChat(chatId: string, token: string, change: UpdateChatRequest): Promise<ChatInfo> {
+		return this.#call("PATCH", chatPath(chatId), { body: change, token });
+	}
+
+	/** Owner only: the new key, shown once; the old one stops working at once. */
+	rotateKey(chatId: string, token: string, which: "invite" | "owner"): Promise<RotatedKey> {
+		return this.#call("POST", `${chatPath(chatId)}/keys`, { body: { which }, token });
+	}
+
+	/** Owner only: erases the chat; every socket closes with 4004. */
+	async deleteChat(chatId: string, token: string): Promise<void> {
+		await this.#request("DELETE", chatPath(chatId), { token });
 	}
 
 	/** The server answers with the shapes of worker/protocol; its own tests hold it to them. */
@@ -125,6 +192,11 @@ export class ChatApi {
 		return response;
 	}
 }
+
+export type ModerationCall =
+	| { kind: "kick"; userId: string; reason?: string; seconds?: undefined }
+	| { kind: "mute" | "ban"; userId: string; seconds?: number; reason?: string }
+	| { kind: "unmute" | "unban"; userId: string; reason?: undefined; seconds?: undefined };
 
 interface RequestOptions {
 	body?: unknown;
@@ -191,6 +263,11 @@ const errorCodeSet: Record<ErrorCode, true> = {
 	upgrade_required: true,
 	server_misconfigured: true,
 	internal_error: true,
+	kicked: true,
+	muted: true,
+	banned: true,
+	slow_mode: true,
+	chat_deleted: true,
 };
 
 function isErrorCode(code: string): code is ErrorCode {

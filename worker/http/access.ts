@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { hasApiKey } from "../auth/api-keys";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
 import { readSettings } from "../config";
-import type { Role } from "../protocol";
+import type { Role, SessionUser } from "../protocol";
 import type { RoomInit } from "../sequencer/room-record";
 import { ApiError, chatNotFound } from "./api-error";
 import { presentedKey } from "./chat-key";
@@ -113,3 +113,14 @@ function duration(ms: number): string {
 	const seconds = Math.round(ms / 1000);
 	return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }
+
+/**
+ * Who acts in a chat: a backend with an API key acts as its owner, under an id no user can have
+ * (edgechat's own ids and a backend's ids never contain "@"); anyone else with a token of the chat.
+ */
+export async function actingUser(c: AppContext, id: string): Promise<SessionUser> {
+	if (await hasApiKey(c)) return backendActor;
+	return (await requireToken(c, id, bearerToken(c))).user;
+}
+
+export const backendActor: SessionUser = { id: "@api", name: "API", role: "owner" };

@@ -13,9 +13,12 @@ import { ApiError } from "./api-error";
 import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
+import { chatAdmin } from "./routes/chat-admin";
 import { chats } from "./routes/chats";
 import { exportRoute } from "./routes/export";
+import { messageChanges } from "./routes/message-changes";
 import { messages } from "./routes/messages";
+import { moderation } from "./routes/moderation";
 import { presence } from "./routes/presence";
 import { socket } from "./routes/socket";
 import { tokens } from "./routes/tokens";
@@ -57,7 +60,7 @@ api.use(
 			return allowed.includes("*") ? origin : null;
 		},
 		allowHeaders: ["Content-Type", "Authorization", chatKeyHeader, apiKeyHeader],
-		allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+		allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
 		exposeHeaders: ["Retry-After"],
 		maxAge: 600,
 	}),
@@ -74,8 +77,11 @@ api.use(
 
 api.get("/health", (c) => c.json(health(c.env)));
 api.route("/", chats);
+api.route("/", chatAdmin);
 api.route("/", tokens);
 api.route("/", messages);
+api.route("/", messageChanges);
+api.route("/", moderation);
 api.route("/", socket);
 api.route("/", presence);
 api.route("/", webhook);

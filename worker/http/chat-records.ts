@@ -4,19 +4,28 @@ import type { RoomInit } from "../sequencer/room-record";
 import { roomStub } from "./room-stub";
 
 /**
- * A chat's record (settings and key digests) never changes after creation, so each Worker isolate
- * keeps the ones it has seen: issuing a token or checking access then needs no round trip to the
- * room, which keeps the room's single thread for its sockets. Unknown ids are not remembered.
+ * Chats this Worker isolate has seen exist. Settings, key digests and bans change (and a chat can
+ * be deleted), so every access decision reads the record from the chat itself (`chatRecord`);
+ * only the WebSocket route, whose objects refuse a deleted chat's upgrades themselves, skips that
+ * call for chats it knows, so that joins do not all pass through the root.
  */
 const records = new Map<string, RoomInit>();
 const maxRecords = 10_000;
 
 export async function chatRecord(env: Env, id: string): Promise<RoomInit | null> {
-	const cached = records.get(id);
-	if (cached) return cached;
 	const record = await roomStub(env, id).record();
 	if (record) rememberChat(record);
+	else records.delete(id);
 	return record;
+}
+
+/** Whether the chat exists, from memory when this isolate has seen it (see above). */
+export async function chatKnown(env: Env, id: string): Promise<boolean> {
+	return records.has(id) || (await chatRecord(env, id)) !== null;
+}
+
+export function forgetChat(id: string): void {
+	records.delete(id);
 }
 
 export function rememberChat(record: RoomInit): void {

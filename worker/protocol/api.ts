@@ -1,7 +1,25 @@
 import { z } from "zod";
 import { chatName, clientId, externalUserId, messageText, role, userName, visibility } from "./fields";
 import { limits } from "./limits";
-import { chatInfo, chatMessage, sessionUser, userRef } from "./models";
+import { chatInfo, chatMessage, reactionCount, sessionUser, userRef } from "./models";
+
+/** Owners only: what may change after creation (history may not: it decides what was stored). */
+export const updateChatBody = z.object({
+	name: chatName.optional(),
+	visibility: visibility.optional(),
+	/** 0 turns slow mode off; at most an hour. */
+	slowModeSeconds: z.number().int().min(0).max(3600).optional(),
+	readOnly: z.boolean().optional(),
+});
+
+export const rotateKeyBody = z.object({ which: z.enum(["invite", "owner"]) });
+
+/** A new key, shown once; the old one stops working at once. */
+export const rotatedKey = z.object({ which: z.enum(["invite", "owner"]), key: z.string() });
+
+export type UpdateChatRequest = z.input<typeof updateChatBody>;
+export type RotateKeyRequest = z.input<typeof rotateKeyBody>;
+export type RotatedKey = z.infer<typeof rotatedKey>;
 
 export const createChatBody = z.object({
 	name: chatName,
@@ -80,6 +98,18 @@ export const historyPage = z.object({
 });
 
 export const postedMessage = z.object({ message: chatMessage });
+
+export const editMessageBody = z.object({ text: messageText });
+
+export const messageReactions = z.object({
+	seq: z.number().int(),
+	reactions: z.array(reactionCount),
+	/** The chat's change counter after this change. */
+	rev: z.number().int(),
+});
+
+export type EditMessageRequest = z.input<typeof editMessageBody>;
+export type MessageReactions = z.infer<typeof messageReactions>;
 
 export type CreatedChat = z.infer<typeof createdChat>;
 export type ChatWithConnections = z.infer<typeof chatWithConnections>;

@@ -9,6 +9,14 @@ export const errorCodes = [
 	"upgrade_required",
 	"server_misconfigured",
 	"internal_error",
+	/** Moderation (issue 12): the socket is closed by a moderator (4001), or the user is banned (4003). */
+	"kicked",
+	"muted",
+	"banned",
+	/** Slow mode: members may send one message per `slowModeSeconds`; carries `retryAfterMs`. */
+	"slow_mode",
+	/** The chat was deleted: sockets get this and close with 4004. */
+	"chat_deleted",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

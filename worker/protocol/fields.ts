@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { limits } from "./limits";
-import { characterCount, isWellFormed, normalizeLineBreaks } from "./text";
+import { characterCount, isReactionEmoji, isWellFormed, normalizeLineBreaks } from "./text";
 
 /** Bidirectional overrides and isolates: they can make text read differently from what it is. */
 const bidiControls = "\u202A-\u202E\u2066-\u2069";
@@ -67,10 +67,24 @@ export const clientId = z
 
 export const seq = z.number().int().positive();
 
+/** One grapheme cluster (an emoji with its modifiers and joiners), at most 32 UTF-8 bytes. */
+export const emoji = z
+	.string()
+	.refine(isReactionEmoji, {
+		message: `emoji must be one grapheme cluster of at most ${limits.emojiBytesMax} bytes, without spaces or control characters`,
+	})
+	.describe(
+		`One grapheme cluster of at most ${limits.emojiBytesMax} UTF-8 bytes (e.g. 👍 or 👩🏽‍💻); no spaces or control characters`,
+	);
+
 export const chatId = z.string().regex(/^[A-Za-z0-9]{12,32}$/, { message: "not a chat id" });
 
 export const visibility = z.enum(["public", "private"]);
-export const role = z.enum(["owner", "member"]);
+/** owner: holds the ownerKey; moderator: named by the owner (the chat checks its own list); member. */
+export const role = z.enum(["owner", "moderator", "member"]);
+
+/** A user id as the Worker issues them: "u" and 15 base62 characters. */
+export const userId = z.string().regex(/^u[A-Za-z0-9]{15}$/, { message: "not a user id" });
 
 export function isRole(value: unknown): value is z.infer<typeof role> {
 	return role.safeParse(value).success;

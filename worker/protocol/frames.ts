@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientId, messageText, seq } from "./fields";
+import { clientId, emoji, messageText, seq } from "./fields";
 
 /**
  * WebSocket frames are JSON text with a `type` tag. The literal text frame `ping` is answered
@@ -16,10 +16,22 @@ export const sendFrame = z.object({
 
 export const typingFrame = z.object({ type: z.literal("typing") });
 
-/** Owners only: remove a message's text from the log. */
+/** Your own message, or anyone's for the owner and moderators: remove its text from the log. */
 export const deleteFrame = z.object({ type: z.literal("delete"), seq });
 
-export const clientFrame = z.discriminatedUnion("type", [sendFrame, typingFrame, deleteFrame]);
+/** Replace the text of your own message. */
+export const editFrame = z.object({ type: z.literal("edit"), seq, text: messageText });
+
+/** Toggle your reaction with this emoji on a message. */
+export const reactFrame = z.object({ type: z.literal("react"), seq, emoji });
+
+export const clientFrame = z.discriminatedUnion("type", [
+	sendFrame,
+	typingFrame,
+	deleteFrame,
+	editFrame,
+	reactFrame,
+]);
 
 export type SendFrame = z.infer<typeof sendFrame>;
 export type ClientFrame = z.infer<typeof clientFrame>;

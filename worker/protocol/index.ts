@@ -8,6 +8,7 @@ export * from "./fields";
 export * from "./frames";
 export * from "./limits";
 export * from "./models";
+export * from "./moderation";
 export * from "./server-frames";
 export * from "./text";
 export * from "./webhooks";

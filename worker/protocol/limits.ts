@@ -26,4 +26,8 @@ export const limits = {
 	presenceSampleMax: 10,
 	/** Users listed by `GET /api/chats/:id/presence`; its `count` is always exact. */
 	presenceApiMax: 1000,
+	/** A reaction is one grapheme cluster of at most this many UTF-8 bytes. */
+	emojiBytesMax: 32,
+	/** Distinct reactions one message may carry. */
+	reactionsPerMessageMax: 20,
 } as const;

@@ -4,6 +4,8 @@ import { role, visibility } from "./fields";
 /** Someone in a chat. The id is stable for as long as the user keeps refreshing their token. */
 export const userRef = z.object({ id: z.string(), name: z.string() });
 
+export const reactionCount = z.object({ emoji: z.string(), count: z.number().int() });
+
 export const sessionUser = userRef.extend({ role });
 
 export const chatMessage = z.object({
@@ -17,6 +19,10 @@ export const chatMessage = z.object({
 	ts: z.number().int(),
 	clientId: z.string().optional(),
 	deleted: z.literal(true).optional(),
+	/** Epoch ms of the latest edit; absent if never edited. */
+	editedAt: z.number().int().optional(),
+	/** Reactions with their counts, in the order first given; absent when there are none. */
+	reactions: z.array(reactionCount).optional(),
 });
 
 export const chatSettings = z.object({
@@ -25,6 +31,10 @@ export const chatSettings = z.object({
 	visibility,
 	/** false: messages are relayed live and never stored. */
 	history: z.boolean(),
+	/** Present when on: members may send one message per this many seconds. */
+	slowModeSeconds: z.number().int().optional(),
+	/** Present when on: only the owner and moderators post. */
+	readOnly: z.literal(true).optional(),
 });
 
 export const chatInfo = chatSettings.extend({
@@ -37,5 +47,6 @@ export type Role = z.infer<typeof role>;
 export type UserRef = z.infer<typeof userRef>;
 export type SessionUser = z.infer<typeof sessionUser>;
 export type ChatMessage = z.infer<typeof chatMessage>;
+export type ReactionCount = z.infer<typeof reactionCount>;
 export type ChatSettings = z.infer<typeof chatSettings>;
 export type ChatInfo = z.infer<typeof chatInfo>;

@@ -7,7 +7,8 @@ import type * as models from "./models";
 // The models as they travel in frames. models.ts defines them for the Worker; the checks at the
 // end of this file fail the type check if the two ever describe different shapes.
 const userRef = z.object({ id: z.string(), name: z.string() });
-const sessionUser = z.extend(userRef, { role: z.enum(["owner", "member"]) });
+const reactionCount = z.object({ emoji: z.string(), count: z.int() });
+const sessionUser = z.extend(userRef, { role: z.enum(["owner", "moderator", "member"]) });
 const chatMessage = z.object({
 	seq: z.int(),
 	id: z.string(),
@@ -16,12 +17,16 @@ const chatMessage = z.object({
 	ts: z.int(),
 	clientId: z.optional(z.string()),
 	deleted: z.optional(z.literal(true)),
+	editedAt: z.optional(z.int()),
+	reactions: z.optional(z.array(reactionCount)),
 });
 const chatSettings = z.object({
 	id: z.string(),
 	name: z.string(),
 	visibility: z.enum(["public", "private"]),
 	history: z.boolean(),
+	slowModeSeconds: z.optional(z.int()),
+	readOnly: z.optional(z.literal(true)),
 });
 
 /** What a reconnecting client (`since`) was sent; see docs/API.md for a gap over the cap. */
@@ -44,10 +49,31 @@ export const readyFrame = z.object({
 	onlineCount: z.int(),
 	/** Seq of the newest message, 0 in an empty chat. */
 	lastSeq: z.int(),
+	/**
+	 * The chat's change counter: every new message, edit, deletion and reaction moves it on. A
+	 * client resuming with `?since=SEQ&rev=REV` also gets each message changed after REV.
+	 */
+	rev: z.int(),
 	replay: z.optional(replaySummary),
 });
 
-export const messageFrame = z.object({ type: z.literal("message"), message: chatMessage });
+/** `rev`: the chat's change counter after this change (absent on replayed missed messages). */
+export const messageFrame = z.object({
+	type: z.literal("message"),
+	message: chatMessage,
+	rev: z.optional(z.int()),
+});
+
+/** A message's new text (its latest state, reactions included). */
+export const editedFrame = z.object({ type: z.literal("edited"), message: chatMessage, rev: z.int() });
+
+/** A message's reactions now, with their counts. */
+export const reactionsFrame = z.object({
+	type: z.literal("reactions"),
+	seq: z.int(),
+	reactions: z.array(reactionCount),
+	rev: z.int(),
+});
 
 export const presenceFrame = z.object({
 	type: z.literal("presence"),
@@ -65,7 +91,22 @@ export const presenceFrame = z.object({
 
 export const typingNoticeFrame = z.object({ type: z.literal("typing"), user: userRef });
 
-export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int() });
+export const deletedFrame = z.object({ type: z.literal("deleted"), seq: z.int(), rev: z.optional(z.int()) });
+
+/** What moderators did, to every socket, so clients can say "X was muted". */
+export const moderationActions = ["kicked", "muted", "unmuted", "banned", "unbanned"] as const;
+export const moderationFrame = z.object({
+	type: z.literal("moderation"),
+	action: z.enum(moderationActions),
+	user: userRef,
+	by: userRef,
+	/** Epoch ms when a mute or ban ends by itself; absent: until lifted (or not timed). */
+	until: z.optional(z.int()),
+	reason: z.optional(z.string()),
+});
+
+/** The chat's settings changed (name, visibility, slow mode, read-only). */
+export const chatFrame = z.object({ type: z.literal("chat"), chat: chatSettings });
 
 export const errorFrame = z.object({
 	type: z.literal("error"),
@@ -84,6 +125,10 @@ export const serverFrame = z.discriminatedUnion("type", [
 	presenceFrame,
 	typingNoticeFrame,
 	deletedFrame,
+	editedFrame,
+	reactionsFrame,
+	moderationFrame,
+	chatFrame,
 	errorFrame,
 ]);
 
@@ -93,6 +138,11 @@ export type MessageFrame = z.infer<typeof messageFrame>;
 export type PresenceFrame = z.infer<typeof presenceFrame>;
 export type TypingNoticeFrame = z.infer<typeof typingNoticeFrame>;
 export type DeletedFrame = z.infer<typeof deletedFrame>;
+export type EditedFrame = z.infer<typeof editedFrame>;
+export type ReactionsFrame = z.infer<typeof reactionsFrame>;
+export type ChatFrame = z.infer<typeof chatFrame>;
+export type ModerationFrame = z.infer<typeof moderationFrame>;
+export type ModerationAction = ModerationFrame["action"];
 export type ErrorFrame = z.infer<typeof errorFrame>;
 export type ServerFrame = z.infer<typeof serverFrame>;
 

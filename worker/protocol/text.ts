@@ -25,3 +25,24 @@ export function characterCount(text: string): number {
 export function normalizeLineBreaks(text: string): string {
 	return text.replace(/\r\n?/g, "\n");
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const notInEmoji = /[\p{Cc}\p{Z}\u202A-\u202E\u2066-\u2069]/u;
+
+/** One grapheme cluster of at most 32 UTF-8 bytes, with no space or control character in it. */
+export function isReactionEmoji(value: string): boolean {
+	if (value.length === 0 || !isWellFormed(value) || notInEmoji.test(value)) return false;
+	if (utf8Bytes(value) > 32) return false;
+	let count = 0;
+	for (const _ of graphemes.segment(value)) if (++count > 1) return false;
+	return count === 1;
+}
+
+function utf8Bytes(value: string): number {
+	let bytes = 0;
+	for (const char of value) {
+		const point = char.codePointAt(0) ?? 0;
+		bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+	}
+	return bytes;
+}

@@ -4,6 +4,7 @@ import { z } from "zod";
 export const webhookEventTypes = [
 	"message.created",
 	"message.deleted",
+	"message.edited",
 	"member.joined",
 	"member.left",
 	"chat.occupied",

@@ -1,11 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
+import { hashKey } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
+import { newSecretKey } from "../ids";
 import {
+	type ChatInfo,
 	type ChatMessage,
 	type ChatSettings,
 	type ErrorCode,
 	errorBodyOf,
+	errorFrameOf,
 	type HistoryPage,
 	limits,
 	PING,
@@ -19,24 +23,40 @@ import {
 } from "../protocol";
 import { shardFull, shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
+import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { RoomInit } from "../sequencer/room-record";
-import { type PostOutcome, type Replay, Sequencer } from "../sequencer/sequencer";
+import type { RoomInit, SettingsChange } from "../sequencer/room-record";
+import {
+	type Change,
+	type EditOutcome,
+	type ReactionOutcome,
+	type Replay,
+	Sequencer,
+} from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
-import type { DeleteOutcome, Upstream } from "../shard/frame-effects";
-import { answerClose, SocketHub } from "../shard/socket-hub";
+import { changeFrameOf } from "../shard/change-frames";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
+import { closeCodes, disconnectionFor } from "../shard/moderation-effects";
+import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
-import { readVerifiedUser, replayWanted } from "../shard/socket-request";
+import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
+import {
+	admitTokenRequest,
+	infoOf,
+	settingsOf,
+	syncDirectory,
+	type TokenAdmission,
+	type TokenRequest,
+} from "./chat-admin";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
+import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
 import { Presence } from "./presence";
 import { type MembershipChange, ShardRegistry } from "./shard-registry";
 
-export type PostResult =
-	| Exclude<PostOutcome, { kind: "created" }>
-	| { kind: "created"; message: ChatMessage };
+export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
 
 export interface RoomDiagnostics {
 	/** Open sockets of the whole chat, over every object that holds some. */
@@ -55,11 +75,17 @@ export interface RoomDiagnostics {
 export interface ShardWelcome {
 	chat: ChatSettings;
 	lastSeq: number;
+	/** The chat's change counter as of `lastSeq`. */
+	rev: number;
 	online: UserRef[];
 	onlineCount: number;
 	/** The newest messages, with every message after `recentAfter`. */
 	recent: ChatMessage[];
 	recentAfter: number;
+	/** Bans in force, so the shard refuses banned users' upgrades itself. */
+	bans: Array<{ userId: string; until: number | null }>;
+	/** User ids of the chat's moderators, for the role sockets are greeted with. */
+	moderators: string[];
 }
 
 const trimBatch = 5000;
@@ -81,6 +107,8 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly shards: ShardRegistry;
 	private readonly fanout: Fanout;
 	private readonly webhooks: RoomWebhooks;
+	private readonly moderation: ModerationState;
+	private readonly desk: ModerationDesk;
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
@@ -102,9 +130,12 @@ export class ChatRoom extends DurableObject<Env> {
 			(delayMs) => this.scheduleAlarm(delayMs),
 		);
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
+		this.moderation = new ModerationState(ctx.storage.sql);
+		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
 		this.shards = new ShardRegistry(ctx.storage.sql);
 		this.fanout = new Fanout(
-			() => this.shards.active(),
+			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
+			() => (this.sequencer.info ? this.shards.active() : []),
 			(idx) => shardObject(env, this.chatId, idx),
 			() => this.sequencer.newestSeq,
 			this.settings.fanoutDirectMax,
@@ -112,8 +143,9 @@ export class ChatRoom extends DurableObject<Env> {
 		);
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
-			const chat = this.sequencer.load();
-			if (!chat) return;
+			if (!this.sequencer.load()) return;
+			this.moderation.createSchema();
+			this.moderation.load();
 			for (const user of this.shards.load()) this.presence.restore(user);
 			this.webhooks.load();
 		});
@@ -122,7 +154,93 @@ export class ChatRoom extends DurableObject<Env> {
 	// --- RPC methods, called by the Worker ---
 
 	async create(init: RoomInit): Promise<boolean> {
-		return this.sequencer.create(init);
+		const created = this.sequencer.create(init);
+		if (created) this.moderation.createSchema();
+		return created;
+	}
+
+	/**
+	 * The token route's one call: checks the key against the current digests (a rotated key stops
+	 * working at once, whatever the Worker cached), the bans, and which role the user gets.
+	 */
+	async admitToken(request: TokenRequest): Promise<TokenAdmission | null> {
+		const chat = this.sequencer.info;
+		if (!chat) return null;
+		return admitTokenRequest(chat, request, this.desk, Date.now());
+	}
+
+	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
+	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {
+		const before = this.sequencer.info;
+		if (!before) return null;
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		const after = this.sequencer.change(change);
+		this.publish({ kind: "chat", chat: settingsOf(after) });
+		await syncDirectory(directoryStub(this.env), before, after);
+		return infoOf(after);
+	}
+
+	/** Owner only: a new invite or owner key, returned once; the old one stops working at once. */
+	async rotateKey(actor: SessionUser, which: "invite" | "owner"): Promise<string | "forbidden" | null> {
+		if (!this.sequencer.info) return null;
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		const key = newSecretKey();
+		this.sequencer.change({}, { which, hash: await hashKey(key) });
+		return key;
+	}
+
+	/**
+	 * Owner only: every socket on every object gets `chat_deleted` and closes with 4004, every
+	 * object the root knows of erases its state, the directory drops the chat, and the root
+	 * erases its own storage, so the id answers 404 from then on.
+	 */
+	async deleteChat(actor: SessionUser): Promise<"deleted" | "forbidden" | null> {
+		const chat = this.sequencer.info;
+		if (!chat) return null;
+		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
+		this.sequencer.forget();
+		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+		for (const socket of this.hub.sockets().keys()) {
+			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+			this.depart(socket);
+		}
+		await Promise.allSettled(
+			this.shards.known().map((idx) => shardObject(this.env, chat.id, idx).closeChat()),
+		);
+		await directoryStub(this.env).unregister(chat.id);
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		return "deleted";
+	}
+
+	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
+		if (!this.sequencer.info) return null;
+		if (this.desk.joinRefusal(actor.id, Date.now())) {
+			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
+		}
+		const outcome = this.desk.apply(actor, request, Date.now());
+		// Shards greet sockets with the role the chat's list gives, so they hear of every change.
+		if (
+			outcome.ok &&
+			(request.action === "promote" || request.action === "demote" || request.action === "ban")
+		) {
+			this.publish({ kind: "moderators", ids: this.moderatorIds() });
+		}
+		return outcome;
+	}
+
+	private moderatorIds(): string[] {
+		return this.desk.moderators().map((moderator) => moderator.userId);
+	}
+
+	async moderatorList(): Promise<ModeratorListing | null> {
+		return this.sequencer.info ? this.desk.moderators() : null;
+	}
+
+	async banList(actor: SessionUser): Promise<ModerationListing | null> {
+		if (!this.sequencer.info) return null;
+		if (this.desk.roleOf(actor) === "member") return "forbidden";
+		return this.desk.bans(Date.now());
 	}
 
 	/** The chat's fixed record, key digests included: the Worker caches it and checks keys itself. */
@@ -149,15 +267,28 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.sequencer.info ? this.sequencer.history({ after, limit }) : null;
 	}
 
-	async postMessage(user: UserRef, text: string, clientId?: string): Promise<PostResult | null> {
+	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
 		if (!this.sequencer.info) return null;
-		const outcome = this.post(user, text, clientId);
+		const outcome = this.post({ id: user.id, name: user.name }, text, clientId);
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
-	async deleteMessage(seq: number): Promise<boolean> {
-		if (!this.sequencer.info) return false;
-		return this.redact(seq);
+	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
+		return this.sequencer.info ? this.edit(user, seq, text) : null;
+	}
+
+	async reactToMessage(
+		user: UserRef,
+		seq: number,
+		emoji: string,
+		on: boolean,
+	): Promise<ReactionOutcome | PostRefused | null> {
+		return this.sequencer.info ? this.react(user, seq, emoji, on) : null;
+	}
+
+	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
+		if (!this.sequencer.info) return null;
+		return this.remove(user, seq);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
@@ -221,12 +352,15 @@ export class ChatRoom extends DurableObject<Env> {
 		const recent = this.sequencer.newest(recentForShards);
 		const lastSeq = this.sequencer.newestSeq;
 		return {
-			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
+			chat: settingsOf(chat),
 			lastSeq,
+			rev: this.sequencer.rev,
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
 			recent,
 			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
+			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
+			moderators: this.moderatorIds(),
 		};
 	}
 
@@ -236,12 +370,25 @@ export class ChatRoom extends DurableObject<Env> {
 		this.applyMembership(this.shards.apply(idx, joined, left, sockets));
 	}
 
-	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostOutcome> {
+	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
 		return this.post(user, text, clientId, saved);
 	}
 
 	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
 		return this.remove(user, seq);
+	}
+
+	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
+		return this.edit(user, seq, text);
+	}
+
+	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
+		return this.react(user, seq, emoji);
+	}
+
+	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
+	async changesForShard(after: number, through: number, upto: number): Promise<Change[]> {
+		return this.sequencer.info ? this.sequencer.changesSince(after, through, upto) : [];
 	}
 
 	async typingFromShard(user: UserRef): Promise<void> {
@@ -265,8 +412,12 @@ export class ChatRoom extends DurableObject<Env> {
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
 			return errorJson(426, "upgrade_required", "Expected a WebSocket upgrade");
 		}
-		const user = readVerifiedUser(request);
-		if (!user) return errorJson(401, "unauthorized", "Missing verified user");
+		const verified = readVerifiedUser(request);
+		if (!verified) return errorJson(401, "unauthorized", "Missing verified user");
+		const banned = this.desk.joinRefusal(verified.id, Date.now());
+		if (banned) return errorJson(banned.status, banned.code, banned.message);
+		// The chat's own list decides the role, not the token: demotions count at once.
+		const user = { ...verified, role: this.desk.roleOf(verified) };
 		if (this.hub.size >= this.settings.roomShardCapacity) {
 			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
 		}
@@ -278,15 +429,20 @@ export class ChatRoom extends DurableObject<Env> {
 		sendFrame(server, {
 			type: "ready",
 			user,
-			chat: { id: chat.id, name: chat.name, visibility: chat.visibility, history: chat.history },
+			chat: settingsOf(chat),
 			online: this.presence.list(limits.onlineListMax),
 			onlineCount: this.presence.count,
 			lastSeq: this.sequencer.newestSeq,
+			rev: this.sequencer.rev,
 			...(replay && { replay: replay.summary }),
 		});
-		// Missed messages go out after `ready` and before any live one: this handler runs to
-		// completion before the room processes anything else.
+		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
+		// live frame: this handler runs to completion before the room processes anything else.
 		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+		const rev = since === null ? null : revWanted(request);
+		if (since !== null && rev !== null) {
+			for (const change of this.sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
+		}
 		this.scheduleDirectoryReport();
 		this.webhooks.occupancy(chat.id, this.connections());
 		return new Response(null, { status: 101, webSocket: client });
@@ -317,7 +473,8 @@ export class ChatRoom extends DurableObject<Env> {
 		await this.webhooks.hand(chat.id);
 		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
 		if (chat.visibility === "public") {
-			await directoryStub(this.env).report(chat.id, this.connections());
+			const { id, name, owner, createdAt } = chat;
+			await directoryStub(this.env).report(id, this.connections(), { id, name, owner, createdAt });
 		}
 	}
 
@@ -328,40 +485,78 @@ export class ChatRoom extends DurableObject<Env> {
 		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
 		remove: async (user, seq) => this.remove(user, seq),
 		typing: async (user) => this.typing(user),
+		edit: async (user, seq, text) => this.edit(user, seq, text),
+		react: async (user, seq, emoji) => this.react(user, seq, emoji),
 	};
 
-	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostOutcome {
+	private edit(user: UserRef, seq: number, text: string): EditOutcome | PostRefused {
+		const refusal = this.desk.postRefusal(user, Date.now());
+		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
+		// The change and its webhook event are one transaction: both are stored, or neither.
+		const outcome = this.ctx.storage.transactionSync(() => {
+			const result = this.sequencer.edit(user, seq, text, Date.now());
+			if (result.kind === "edited") {
+				this.webhooks.record(this.chatId, "message.edited", { message: result.message });
+			}
+			return result;
+		});
+		if (outcome.kind === "edited")
+			this.publish({ kind: "edited", message: outcome.message, rev: outcome.rev });
+		return outcome;
+	}
+
+	private react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome | PostRefused {
+		const refusal = this.desk.postRefusal(user, Date.now());
+		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
+		const outcome = this.sequencer.react(user, seq, emoji, on);
+		if (outcome.kind === "reactions" && outcome.changed) {
+			this.publish({ kind: "reactions", seq, reactions: outcome.reactions, rev: outcome.rev });
+		}
+		return outcome;
+	}
+
+	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
+		const now = Date.now();
+		const refusal =
+			this.desk.postRefusal(user, now) ?? this.desk.ruleRefusal(user.id, this.sequencer.info ?? {}, now);
+		if (refusal) {
+			const wait = refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs };
+			return { kind: "refused", code: refusal.code, message: refusal.message, ...wait };
+		}
 		// The message and its webhook event are one transaction: both are stored, or neither.
 		const outcome = this.ctx.storage.transactionSync(() => {
-			const result = this.sequencer.post(user, text, clientId, Date.now(), saved);
+			const result = this.sequencer.post(user, text, clientId, now, saved);
 			if (result.kind === "created") {
 				this.webhooks.record(this.chatId, "message.created", { message: result.message });
 			}
 			return result;
 		});
 		if (outcome.kind === "created") {
+			this.desk.posted(user.id, now);
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
-			this.publish({ kind: "message", message: outcome.message }, outcome.message.seq - 1);
+			this.publish(
+				{ kind: "message", message: outcome.message, rev: this.sequencer.rev },
+				outcome.message.seq - 1,
+			);
 			if (this.sequencer.needsTrim()) this.scheduleAlarm(0);
 		}
 		return outcome;
 	}
 
 	private remove(user: SessionUser, seq: number): DeleteOutcome {
-		if (user.role !== "owner") return "forbidden";
-		return this.redact(seq) ? "deleted" : "not_found";
-	}
-
-	private redact(seq: number): boolean {
-		const redacted = this.ctx.storage.transactionSync(() => {
-			if (!this.sequencer.redact(seq)) return false;
-			this.webhooks.record(this.chatId, "message.deleted", { seq });
-			return true;
+		const author = this.sequencer.authorOf(seq);
+		if (author === null) return "not_found";
+		// Everyone may delete their own messages; the owner and moderators anyone's.
+		if (author !== user.id && this.desk.roleOf(user) === "member") return "forbidden";
+		const rev = this.ctx.storage.transactionSync(() => {
+			const changed = this.sequencer.redact(seq);
+			if (changed !== null) this.webhooks.record(this.chatId, "message.deleted", { seq });
+			return changed;
 		});
-		if (!redacted) return false;
-		this.publish({ kind: "deleted", seq });
-		return true;
+		if (rev === null) return "not_found";
+		this.publish({ kind: "deleted", seq, rev });
+		return "deleted";
 	}
 
 	private typing(user: UserRef): void {
@@ -376,16 +571,29 @@ export class ChatRoom extends DurableObject<Env> {
 	private publish(event: FanoutEvent, seqBefore?: number): void {
 		switch (event.kind) {
 			case "message":
-				this.broadcast({ type: "message", message: event.message });
+				this.broadcast({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) });
 				break;
 			case "deleted":
-				this.broadcast({ type: "deleted", seq: event.seq });
+				this.broadcast({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) });
+				break;
+			case "edited":
+				this.broadcast({ type: "edited", message: event.message, rev: event.rev });
+				break;
+			case "reactions":
+				this.broadcast({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev });
 				break;
 			case "typing":
 				this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
 				break;
 			case "presence":
 				this.broadcast(event.frame);
+				break;
+			case "moderation":
+				this.broadcast(event.frame);
+				this.disconnect(event.frame);
+				break;
+			case "chat":
+				this.broadcast({ type: "chat", chat: event.chat });
 				break;
 		}
 		this.fanout.push(event, seqBefore);
@@ -415,6 +623,17 @@ export class ChatRoom extends DurableObject<Env> {
 		this.webhooks.occupancy(this.chatId, this.connections());
 	}
 
+	/** A kick or ban closes the user's sockets here; shards do the same with theirs. */
+	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
+		const disconnection = disconnectionFor(frame);
+		if (!disconnection) return;
+		const data = JSON.stringify(disconnection.error);
+		for (const socket of this.hub.socketsOf(disconnection.userId)) {
+			closeWith(socket, data, disconnection.code, disconnection.error.code);
+			this.depart(socket);
+		}
+	}
+
 	private depart(socket: WebSocket): void {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
@@ -434,6 +653,9 @@ export class ChatRoom extends DurableObject<Env> {
 		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
 	}
 }
+
+type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
+type ModerationListing = ReturnType<ModerationDesk["bans"]> | "forbidden";
 
 function errorJson(status: number, code: ErrorCode, message: string): Response {
 	return Response.json(errorBodyOf(code, message), { status });

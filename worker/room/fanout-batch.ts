@@ -1,11 +1,26 @@
-import type { ChatMessage, PresenceFrame, UserRef } from "../protocol";
+import type {
+	ChatMessage,
+	ChatSettings,
+	ModerationFrame,
+	PresenceFrame,
+	ReactionCount,
+	UserRef,
+} from "../protocol";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
-	| { kind: "message"; message: ChatMessage }
-	| { kind: "deleted"; seq: number }
+	| { kind: "message"; message: ChatMessage; rev?: number }
+	| { kind: "deleted"; seq: number; rev?: number }
+	| { kind: "edited"; message: ChatMessage; rev: number }
+	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number }
 	| { kind: "presence"; frame: PresenceFrame }
-	| { kind: "typing"; user: UserRef };
+	| { kind: "typing"; user: UserRef }
+	/** Every socket sees the frame; a kick or ban also closes the named user's sockets (shard-side too). */
+	| { kind: "moderation"; frame: ModerationFrame }
+	/** New settings: shards greet sockets with them from now on. */
+	| { kind: "chat"; chat: ChatSettings }
+	/** The chat's moderators now (ids): shards greet new sockets with the role it gives. */
+	| { kind: "moderators"; ids: string[] };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

@@ -40,6 +40,11 @@ export class ShardRegistry {
 		return restored;
 	}
 
+	/** Every shard this root has heard from, with sockets or not (a deleted chat erases them all). */
+	known(): number[] {
+		return [...this.shards.keys()];
+	}
+
 	/** Shards that hold sockets: the ones a batch goes to. */
 	active(): number[] {
 		const indexes: number[] = [];

@@ -1,4 +1,4 @@
-import type { ChatMessage, HistoryPage, UserRef } from "../protocol";
+import type { ChatMessage, HistoryPage, ReactionCount, UserRef } from "../protocol";
 
 /** A message as the room hands it to the log; the log assigns nothing but what it is given. */
 export interface NewMessage {
@@ -8,6 +8,8 @@ export interface NewMessage {
 	text: string;
 	ts: number;
 	clientId?: string;
+	/** The chat's change counter at this message's creation (see Sequencer.rev). */
+	rev?: number;
 }
 
 export interface PageQuery {
@@ -25,9 +27,21 @@ type MessageRow = {
 	ts: number;
 	client_id: string | null;
 	deleted: number;
+	edited_at: number | null;
+	reactions: string | null;
+	changed_rev: number;
 };
 
-const columns = "seq, id, user_id, user_name, text, ts, client_id, deleted";
+const columns =
+	"seq, id, user_id, user_name, text, ts, client_id, deleted, edited_at, reactions, changed_rev";
+
+/** Columns added after the first release; older logs get them on load. */
+const laterColumns: Array<[string, string]> = [
+	["edited_at", "INTEGER"],
+	["reactions", "TEXT"],
+	["rev", "INTEGER NOT NULL DEFAULT 0"],
+	["changed_rev", "INTEGER NOT NULL DEFAULT 0"],
+];
 
 /**
  * The chat's message log in the room's own SQLite database. `seq` is the primary key (the rowid),
@@ -47,6 +61,19 @@ export class MessageLog {
 			client_id TEXT,
 			deleted INTEGER NOT NULL DEFAULT 0
 		)`);
+		const present = new Set(
+			this.sql
+				.exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
+				.toArray()
+				.map((row) => row.name),
+		);
+		for (const [name, type] of laterColumns) {
+			if (!present.has(name)) this.sql.exec(`ALTER TABLE messages ADD COLUMN ${name} ${type}`);
+		}
+		// Resumes ask for "changed after rev R": only changed messages are indexed.
+		this.sql.exec(
+			"CREATE INDEX IF NOT EXISTS messages_by_change ON messages (changed_rev) WHERE changed_rev > 0",
+		);
 		this.sql.exec(
 			`CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id
 			 ON messages (user_id, client_id) WHERE client_id IS NOT NULL`,
@@ -55,7 +82,7 @@ export class MessageLog {
 
 	append(message: NewMessage): void {
 		this.sql.exec(
-			`INSERT INTO messages (seq, id, user_id, user_name, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO messages (seq, id, user_id, user_name, text, ts, client_id, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			message.seq,
 			message.id,
 			message.user.id,
@@ -63,7 +90,71 @@ export class MessageLog {
 			message.text,
 			message.ts,
 			message.clientId ?? null,
+			message.rev ?? 0,
 		);
+	}
+
+	/** The highest change counter the log has seen (new messages and changes alike). */
+	maxRev(): number {
+		const row = this.sql
+			.exec<{ rev: number | null; changed: number | null }>(
+				"SELECT MAX(rev) AS rev, MAX(changed_rev) AS changed FROM messages",
+			)
+			.one();
+		return Math.max(row.rev ?? 0, row.changed ?? 0);
+	}
+
+	get(seq: number): ChatMessage | null {
+		const row = this.sql.exec<MessageRow>(`SELECT ${columns} FROM messages WHERE seq = ?`, seq).toArray()[0];
+		return row ? toMessage(row) : null;
+	}
+
+	edit(seq: number, text: string, editedAt: number, rev: number): void {
+		this.sql.exec(
+			"UPDATE messages SET text = ?, edited_at = ?, changed_rev = ? WHERE seq = ?",
+			text,
+			editedAt,
+			rev,
+			seq,
+		);
+	}
+
+	setReactions(seq: number, reactions: ReactionCount[], rev: number): void {
+		this.sql.exec(
+			"UPDATE messages SET reactions = ?, changed_rev = ? WHERE seq = ?",
+			reactions.length > 0 ? JSON.stringify(reactions) : null,
+			rev,
+			seq,
+		);
+	}
+
+	/**
+	 * Messages up to seq `through` changed after rev `after` (and at most `upto`), ascending by
+	 * seq, each in its latest state: what a resuming client missed besides new messages.
+	 */
+	changedAfter(
+		after: number,
+		through: number,
+		limit: number,
+		upto = Number.MAX_SAFE_INTEGER,
+	): Array<{ message: ChatMessage; rev: number }> {
+		return this.sql
+			.exec<MessageRow>(
+				`SELECT ${columns} FROM messages WHERE changed_rev > ? AND changed_rev <= ? AND seq <= ?
+				 ORDER BY seq ASC LIMIT ?`,
+				after,
+				upto,
+				through,
+				limit,
+			)
+			.toArray()
+			.map((row) => ({ message: toMessage(row), rev: row.changed_rev }));
+	}
+
+	/** The lowest stored seq, or lastSeq + 1 when none is stored. */
+	oldestSeq(): number {
+		const row = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM messages").one();
+		return row.seq ?? this.lastSeq() + 1;
 	}
 
 	lastSeq(): number {
@@ -135,8 +226,12 @@ export class MessageLog {
 	}
 
 	/** Removes a message's text, keeping its seq so readers see no gap. False if there is no such message. */
-	redact(seq: number): boolean {
-		const cursor = this.sql.exec("UPDATE messages SET text = '', deleted = 1 WHERE seq = ?", seq);
+	redact(seq: number, rev = 0): boolean {
+		const cursor = this.sql.exec(
+			"UPDATE messages SET text = '', deleted = 1, reactions = NULL, changed_rev = ? WHERE seq = ?",
+			rev,
+			seq,
+		);
 		return cursor.rowsWritten > 0;
 	}
 
@@ -170,5 +265,24 @@ function toMessage(row: MessageRow): ChatMessage {
 	};
 	if (row.client_id !== null) message.clientId = row.client_id;
 	if (row.deleted) message.deleted = true;
+	if (row.edited_at !== null && !row.deleted) message.editedAt = row.edited_at;
+	if (row.reactions !== null) message.reactions = parseReactions(row.reactions);
 	return message;
+}
+
+/** Written only by setReactions; read back defensively all the same. */
+function parseReactions(json: string): ReactionCount[] {
+	try {
+		const value: unknown = JSON.parse(json);
+		if (!Array.isArray(value)) return [];
+		return value.filter(
+			(item): item is ReactionCount =>
+				typeof item === "object" &&
+				item !== null &&
+				typeof item.emoji === "string" &&
+				typeof item.count === "number",
+		);
+	} catch {
+		return [];
+	}
 }

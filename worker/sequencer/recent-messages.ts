@@ -40,11 +40,26 @@ export class RecentMessages {
 		}
 	}
 
+	/** Replaces a held message with its latest state (an edit, new reactions). */
+	update(message: ChatMessage): void {
+		const index = this.messages.findIndex((held) => held.seq === message.seq);
+		if (index >= 0) this.messages[index] = message;
+	}
+
+	setReactions(seq: number, reactions: ChatMessage["reactions"]): void {
+		const message = this.messages.find((held) => held.seq === seq);
+		if (!message) return;
+		if (reactions && reactions.length > 0) message.reactions = reactions;
+		else delete message.reactions;
+	}
+
 	redact(seq: number): void {
 		const message = this.messages.find((held) => held.seq === seq);
 		if (message) {
 			message.text = "";
 			message.deleted = true;
+			delete message.editedAt;
+			delete message.reactions;
 		}
 	}
 

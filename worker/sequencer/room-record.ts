@@ -17,7 +17,17 @@ type RoomRow = {
 	invite_key_hash: string | null;
 	last_seq: number;
 	wakes: number;
+	slow_mode_seconds: number;
+	read_only: number;
 };
+
+/** What an owner may change after creation. */
+export interface SettingsChange {
+	name?: string;
+	visibility?: Visibility;
+	slowModeSeconds?: number;
+	readOnly?: boolean;
+}
 
 /**
  * The room's one-row record: its settings, key digests, the seq counter of rooms that keep no
@@ -40,6 +50,17 @@ export class RoomRecord {
 			last_seq INTEGER NOT NULL DEFAULT 0,
 			wakes INTEGER NOT NULL DEFAULT 0
 		)`);
+		const present = new Set(
+			this.sql
+				.exec<{ name: string }>("SELECT name FROM pragma_table_info('room')")
+				.toArray()
+				.map((row) => row.name),
+		);
+		// Columns that came later; a record from before them starts with them off.
+		for (const column of ["rev", "slow_mode_seconds", "read_only"]) {
+			if (!present.has(column))
+				this.sql.exec(`ALTER TABLE room ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+		}
 	}
 
 	/** Whether this object ever became a room; asking writes nothing, so unknown ids cost no storage. */
@@ -67,10 +88,21 @@ export class RoomRecord {
 		return cursor.rowsWritten > 0;
 	}
 
+	/** The change counter as last saved by a change that is not a new message (see Sequencer). */
+	readRev(): number {
+		const row = this.sql.exec<{ rev: number }>("SELECT rev FROM room WHERE singleton = 1").toArray()[0];
+		return row?.rev ?? 0;
+	}
+
+	saveRev(rev: number): void {
+		this.sql.exec("UPDATE room SET rev = ? WHERE singleton = 1", rev);
+	}
+
 	read(): (RoomInit & { lastSeq: number; wakes: number }) | null {
 		const row = this.sql
 			.exec<RoomRow>(
-				`SELECT chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash, last_seq, wakes
+				`SELECT chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash, last_seq, wakes,
+				 slow_mode_seconds, read_only
 				 FROM room WHERE singleton = 1`,
 			)
 			.toArray()[0];
@@ -86,11 +118,31 @@ export class RoomRecord {
 			inviteKeyHash: row.invite_key_hash,
 			lastSeq: row.last_seq,
 			wakes: row.wakes,
+			...(row.slow_mode_seconds > 0 && { slowModeSeconds: row.slow_mode_seconds }),
+			...(row.read_only === 1 && { readOnly: true as const }),
 		};
 	}
 
-	saveLastSeq(seq: number): void {
-		this.sql.exec("UPDATE room SET last_seq = ? WHERE singleton = 1", seq);
+	saveLastSeq(seq: number, rev: number): void {
+		this.sql.exec("UPDATE room SET last_seq = ?, rev = ? WHERE singleton = 1", seq, rev);
+	}
+
+	change(change: SettingsChange): void {
+		if (change.name !== undefined) this.sql.exec("UPDATE room SET name = ? WHERE singleton = 1", change.name);
+		if (change.visibility !== undefined) {
+			this.sql.exec("UPDATE room SET visibility = ? WHERE singleton = 1", change.visibility);
+		}
+		if (change.slowModeSeconds !== undefined) {
+			this.sql.exec("UPDATE room SET slow_mode_seconds = ? WHERE singleton = 1", change.slowModeSeconds);
+		}
+		if (change.readOnly !== undefined) {
+			this.sql.exec("UPDATE room SET read_only = ? WHERE singleton = 1", change.readOnly ? 1 : 0);
+		}
+	}
+
+	setKeyHash(which: "invite" | "owner", hash: string): void {
+		const column = which === "owner" ? "owner_key_hash" : "invite_key_hash";
+		this.sql.exec(`UPDATE room SET ${column} = ? WHERE singleton = 1`, hash);
 	}
 
 	countWake(): void {

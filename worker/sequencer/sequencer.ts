@@ -1,11 +1,20 @@
 import type { Settings } from "../config";
 import { newMessageId } from "../ids";
-import { type ChatMessage, type HistoryPage, limits, type ReplaySummary, type UserRef } from "../protocol";
+import {
+	type ChatMessage,
+	type ErrorCode,
+	type HistoryPage,
+	limits,
+	type ReactionCount,
+	type ReplaySummary,
+	type UserRef,
+} from "../protocol";
 import type { PageQuery } from "./message-log";
 import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
+import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
-import { type RoomInit, RoomRecord } from "./room-record";
+import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 
 export type PostOutcome =
 	| { kind: "created"; message: ChatMessage; bucket: Bucket }
@@ -14,6 +23,26 @@ export type PostOutcome =
 
 /** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
 const recentHeld = 256;
+
+/** A change the sequencer refused, with the HTTP status and words to answer with. */
+export type ChangeRefused = { kind: "refused"; status: 400 | 403 | 404; code: ErrorCode; message: string };
+export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | ChangeRefused;
+export type ReactionOutcome =
+	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number; changed: boolean }
+	| ChangeRefused;
+
+/** A message changed after some rev, in its latest state, with the rev of that change. */
+export interface Change {
+	message: ChatMessage;
+	rev: number;
+}
+
+const refused = (status: ChangeRefused["status"], code: ErrorCode, message: string): ChangeRefused => ({
+	kind: "refused",
+	status,
+	code,
+	message,
+});
 
 export interface Replay {
 	summary: ReplaySummary;
@@ -31,9 +60,12 @@ const relayMemory = 10_000;
 export class Sequencer {
 	readonly record: RoomRecord;
 	readonly log: MessageLog;
+	private readonly reactions: Reactions;
 	private readonly limiter: RateLimiter;
 	private chat: RoomInit | null = null;
 	private lastSeq = 0;
+	/** The change counter: every new message, edit, deletion and reaction moves it on by one. */
+	private revision = 0;
 	/** Highest seq retention has already dealt with in this instance's lifetime. */
 	private trimmedThrough = 0;
 	private readonly relayed = new Map<string, ChatMessage>();
@@ -45,6 +77,7 @@ export class Sequencer {
 	) {
 		this.record = new RoomRecord(sql);
 		this.log = new MessageLog(sql);
+		this.reactions = new Reactions(sql);
 		this.limiter = new RateLimiter({
 			capacity: settings.rateLimitMessages,
 			windowMs: settings.rateLimitWindowMs,
@@ -57,9 +90,11 @@ export class Sequencer {
 		if (!record) return null;
 		this.record.createSchema();
 		this.log.createSchema();
+		this.reactions.createSchema();
 		this.record.countWake();
 		this.chat = record;
 		this.lastSeq = Math.max(record.lastSeq, this.log.lastSeq());
+		this.revision = Math.max(this.record.readRev(), this.log.maxRev(), this.lastSeq);
 		this.recent.reset(this.lastSeq, [], this.lastSeq);
 		return record;
 	}
@@ -67,6 +102,7 @@ export class Sequencer {
 	create(init: RoomInit): boolean {
 		this.record.createSchema();
 		this.log.createSchema();
+		this.reactions.createSchema();
 		const created = this.record.create(init);
 		if (created) {
 			this.chat = init;
@@ -83,6 +119,27 @@ export class Sequencer {
 		return this.lastSeq;
 	}
 
+	/** An owner's change of settings or keys: written, then read back as the chat's record. */
+	change(change: SettingsChange, key?: { which: "invite" | "owner"; hash: string }): RoomInit {
+		this.require();
+		this.record.change(change);
+		if (key) this.record.setKeyHash(key.which, key.hash);
+		const record = this.record.read();
+		if (!record) throw new Error("the room record vanished");
+		const { lastSeq: _lastSeq, wakes: _wakes, ...init } = record;
+		this.chat = init;
+		return init;
+	}
+
+	/** The chat was deleted (its storage is being erased): from now on it does not exist. */
+	forget(): void {
+		this.chat = null;
+	}
+
+	get rev(): number {
+		return this.revision;
+	}
+
 	post(user: UserRef, text: string, clientId: string | undefined, now: number, saved?: Bucket): PostOutcome {
 		const chat = this.require();
 		if (clientId !== undefined) {
@@ -97,20 +154,90 @@ export class Sequencer {
 
 		const message: ChatMessage = { seq: this.lastSeq + 1, id: newMessageId(), user, text, ts: now };
 		if (clientId !== undefined) message.clientId = clientId;
-		if (chat.history) this.log.append(message);
+		const rev = this.revision + 1;
+		if (chat.history) this.log.append({ ...message, rev });
 		else {
-			this.record.saveLastSeq(message.seq);
+			this.record.saveLastSeq(message.seq, rev);
 			if (clientId !== undefined) this.rememberRelayed(relayKey(user.id, clientId), message);
 		}
 		this.lastSeq = message.seq;
+		this.revision = rev;
 		this.recent.add(message);
 		return { kind: "created", message, bucket: take.bucket };
 	}
 
-	redact(seq: number): boolean {
-		if (!this.require().history || !this.log.redact(seq)) return false;
+	/** The author of a stored message, or null when there is no such message. */
+	authorOf(seq: number): string | null {
+		return this.require().history ? (this.log.get(seq)?.user.id ?? null) : null;
+	}
+
+	/** Removes a message's text; returns the rev of the change, or null for no such message. */
+	redact(seq: number): number | null {
+		if (!this.require().history || !this.log.get(seq)) return null;
+		const rev = this.bump();
+		this.log.redact(seq, rev);
+		this.reactions.clear(seq);
 		this.recent.redact(seq);
-		return true;
+		return rev;
+	}
+
+	/** The author replaces the text of their own message. */
+	edit(user: UserRef, seq: number, text: string, now: number): EditOutcome {
+		const found = this.changeable(seq);
+		if ("kind" in found) return found;
+		if (found.user.id !== user.id) return refused(403, "forbidden", "You can edit only your own messages");
+		const rev = this.bump();
+		this.log.edit(seq, text, now, rev);
+		const message = this.log.get(seq) ?? { ...found, text, editedAt: now };
+		this.recent.update(message);
+		return { kind: "edited", message, rev };
+	}
+
+	/** Sets (true), removes (false) or toggles (undefined) the user's reaction on a message. */
+	react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome {
+		const found = this.changeable(seq);
+		if ("kind" in found) return found;
+		const outcome = this.reactions.react(seq, emoji, user.id, on);
+		if (outcome.kind === "too_many") {
+			return refused(
+				400,
+				"bad_request",
+				`A message carries at most ${limits.reactionsPerMessageMax} different reactions`,
+			);
+		}
+		if (outcome.kind === "unchanged") {
+			return { kind: "reactions", seq, reactions: outcome.reactions, rev: this.revision, changed: false };
+		}
+		const rev = this.bump();
+		this.log.setReactions(seq, outcome.reactions, rev);
+		const message = this.log.get(seq);
+		if (message) this.recent.update(message);
+		return { kind: "reactions", seq, reactions: outcome.reactions, rev, changed: true };
+	}
+
+	/**
+	 * Messages up to seq `through` changed after rev `after` (up to rev `upto`), each once in
+	 * its latest state: what a client resuming with `rev` missed besides new messages.
+	 */
+	changesSince(after: number, through: number, upto = Number.MAX_SAFE_INTEGER): Change[] {
+		if (!this.require().history || after >= this.revision) return [];
+		return this.log.changedAfter(after, through, limits.replayMax, upto);
+	}
+
+	private changeable(seq: number): ChatMessage | ChangeRefused {
+		if (!this.require().history) {
+			return refused(400, "bad_request", "This chat keeps no history: its messages cannot be changed");
+		}
+		const message = this.log.get(seq);
+		if (!message) return refused(404, "not_found", `No message ${seq} in this chat`);
+		if (message.deleted) return refused(400, "bad_request", `Message ${seq} was deleted`);
+		return message;
+	}
+
+	private bump(): number {
+		this.revision += 1;
+		this.record.saveRev(this.revision);
+		return this.revision;
 	}
 
 	history(query: PageQuery): HistoryPage {
@@ -158,6 +285,7 @@ export class Sequencer {
 	trim(batch: number): boolean {
 		if (!this.chat?.history) return false;
 		const more = this.log.trim(this.settings.messageRetention, batch);
+		this.reactions.trimThrough(this.log.oldestSeq() - 1);
 		if (!more) this.trimmedThrough = this.lastSeq - this.settings.messageRetention;
 		return more;
 	}

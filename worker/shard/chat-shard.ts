@@ -1,19 +1,30 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
-import { type ChatSettings, errorBodyOf, limits, PING, PONG, type UserRef } from "../protocol";
+import {
+	type ChatSettings,
+	errorBodyOf,
+	errorFrameOf,
+	limits,
+	PING,
+	PONG,
+	type SessionUser,
+	type UserRef,
+} from "../protocol";
 import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader, shardObject } from "../routing/shard-address";
 import { RecentMessages } from "../sequencer/recent-messages";
-import type { PostOutcome } from "../sequencer/sequencer";
+import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
 import { sendFrame } from "./broadcast";
+import { changeFrameOf } from "./change-frames";
 import { FanoutInbox } from "./fanout-inbox";
-import type { DeleteOutcome, Upstream } from "./frame-effects";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
+import { BanMirror, bannedMessage, closeCodes, disconnectionFor } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
-import { answerClose, SocketHub } from "./socket-hub";
+import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
-import { readVerifiedUser, replayWanted } from "./socket-request";
+import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */
 const recentHeld = 256;
@@ -36,6 +47,11 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly inbox: FanoutInbox;
 	private readonly recent = new RecentMessages(recentHeld);
 	private readonly mirror = new OnlineMirror();
+	private readonly bans = new BanMirror();
+	/** The chat's moderators, from the welcome and fan-out: the root's list, not the token, decides. */
+	private moderators = new Set<string>();
+	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
+	private deliveredRev = 0;
 	private identity: ShardIdentity | null;
 	/** Whether this instance has told the root who it holds and learnt the chat's state. */
 	private attached: Promise<boolean> | null = null;
@@ -85,6 +101,19 @@ export class ChatShard extends DurableObject<Env> {
 		await Promise.all([this.inbox.accept(batch), ...relayed]);
 	}
 
+	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
+	async closeChat(): Promise<void> {
+		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+		for (const socket of this.hub.sockets().keys()) {
+			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+			this.depart(socket);
+		}
+		this.identity = null;
+		this.attached = null;
+		this.counted = false;
+		await this.ctx.storage.deleteAll();
+	}
+
 	// --- Platform handlers ---
 
 	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
@@ -100,25 +129,40 @@ export class ChatShard extends DurableObject<Env> {
 		const chat = this.identity?.chat;
 		if (!chat) return errorJson(404, "not_found", "No such chat");
 		const since = replayWanted(request);
+		const rev = since === null ? null : revWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return this.inbox.run(async () => {
+			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
+			const role = user.role === "owner" ? "owner" : this.moderators.has(user.id) ? "moderator" : "member";
+			const greeted: SessionUser = { ...user, role };
+			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
+			const banned = this.bans.banOf(user.id, Date.now());
+			if (banned !== undefined) return errorJson(403, "banned", bannedMessage(banned));
 			const upto = this.inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
-			const { client, server } = this.hub.accept(user);
+			// Changes up to what this shard delivered; later ones reach the socket live.
+			const readyRev = this.deliveredRev;
+			const changes =
+				since !== null && rev !== null && rev < readyRev && chat.history
+					? await this.viaRoot((root) => root.changesForShard(rev, since, readyRev))
+					: [];
+			const { client, server } = this.hub.accept(greeted);
 			this.presence.join(user);
 			const local = this.presence.users();
 			sendFrame(server, {
 				type: "ready",
-				user,
+				user: greeted,
 				chat,
 				online: this.mirror.list(local, limits.onlineListMax),
 				onlineCount: this.mirror.count(local),
 				lastSeq: upto,
+				rev: readyRev,
 				...(replay && { replay: replay.summary }),
 			});
 			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+			for (const change of changes) sendFrame(server, changeFrameOf(change));
 			return new Response(null, { status: 101, webSocket: client });
 		});
 	}
@@ -153,10 +197,18 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly upstream: Upstream = {
 		post: (user, text, clientId, saved) =>
 			this.viaRoot(
-				async (root): Promise<PostOutcome> => await root.postFromShard(user, text, clientId, saved),
+				async (root): Promise<PostAnswer> => await root.postFromShard(user, text, clientId, saved),
 			),
 		remove: (user, seq) => this.viaRoot<DeleteOutcome>((root) => root.deleteFromShard(user, seq)),
 		typing: (user) => this.viaRoot((root) => root.typingFromShard(user)),
+		edit: (user, seq, text) =>
+			this.viaRoot(
+				async (root): Promise<EditOutcome | PostRefused> => await root.editFromShard(user, seq, text),
+			),
+		react: (user, seq, emoji) =>
+			this.viaRoot(
+				async (root): Promise<ReactionOutcome | PostRefused> => await root.reactFromShard(user, seq, emoji),
+			),
 	};
 
 	private rootStub: ReturnType<typeof rootObject> | null = null;
@@ -212,6 +264,9 @@ export class ChatShard extends DurableObject<Env> {
 				this.inbox.advanceTo(welcome.lastSeq);
 				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 				this.mirror.reset(welcome.online, welcome.onlineCount);
+				this.bans.reset(welcome.bans);
+				this.moderators = new Set(welcome.moderators);
+				this.deliveredRev = welcome.rev;
 				return true;
 			})
 			.catch((error: unknown) => {
@@ -239,11 +294,29 @@ export class ChatShard extends DurableObject<Env> {
 			switch (event.kind) {
 				case "message":
 					this.recent.add(event.message);
-					this.hub.broadcast(JSON.stringify({ type: "message", message: event.message }));
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) }),
+					);
 					break;
 				case "deleted":
 					this.recent.redact(event.seq);
-					this.hub.broadcast(JSON.stringify({ type: "deleted", seq: event.seq }));
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) }),
+					);
+					break;
+				case "edited":
+					this.recent.update(event.message);
+					this.advanceRev(event.rev);
+					this.hub.broadcast(JSON.stringify({ type: "edited", message: event.message, rev: event.rev }));
+					break;
+				case "reactions":
+					this.recent.setReactions(event.seq, event.reactions);
+					this.advanceRev(event.rev);
+					this.hub.broadcast(
+						JSON.stringify({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev }),
+					);
 					break;
 				case "presence":
 					this.mirror.apply(event.frame);
@@ -251,6 +324,21 @@ export class ChatShard extends DurableObject<Env> {
 					break;
 				case "typing":
 					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
+					break;
+				case "moderators":
+					this.moderators = new Set(event.ids);
+					break;
+				case "chat":
+					if (this.identity) {
+						this.identity = { ...this.identity, chat: event.chat };
+						this.ctx.storage.kv.put("identity", this.identity);
+					}
+					this.hub.broadcast(JSON.stringify({ type: "chat", chat: event.chat }));
+					break;
+				case "moderation":
+					this.bans.apply(event.frame);
+					this.hub.broadcast(JSON.stringify(event.frame));
+					this.disconnect(event.frame);
 					break;
 			}
 		}
@@ -271,6 +359,20 @@ export class ChatShard extends DurableObject<Env> {
 				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 			},
 		);
+	}
+
+	private advanceRev(rev: number | undefined): void {
+		if (rev !== undefined && rev > this.deliveredRev) this.deliveredRev = rev;
+	}
+
+	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
+		const disconnection = disconnectionFor(frame);
+		if (!disconnection) return;
+		const data = JSON.stringify(disconnection.error);
+		for (const socket of this.hub.socketsOf(disconnection.userId)) {
+			closeWith(socket, data, disconnection.code, disconnection.error.code);
+			this.depart(socket);
+		}
 	}
 
 	private depart(socket: WebSocket): void {

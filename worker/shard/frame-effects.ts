@@ -1,29 +1,38 @@
 import {
 	type ClientFrame,
+	type ErrorCode,
 	errorFrameOf,
 	type ServerFrame,
 	type SessionUser,
 	type UserRef,
 } from "../protocol";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { PostOutcome } from "../sequencer/sequencer";
+import type { EditOutcome, PostOutcome, ReactionOutcome } from "../sequencer/sequencer";
 
 /** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
 export type FrameEffect =
 	| { kind: "post"; text: string; clientId?: string }
 	| { kind: "typing" }
-	| { kind: "delete"; seq: number };
+	| { kind: "delete"; seq: number }
+	| { kind: "edit"; seq: number; text: string }
+	| { kind: "react"; seq: number; emoji: string };
 
 export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
+
+/** A send the chat refused for who sent it (muted, banned), with the words to show them. */
+export type PostRefused = { kind: "refused"; code: ErrorCode; message: string; retryAfterMs?: number };
+export type PostAnswer = PostOutcome | PostRefused;
 
 /**
  * The chat's sequencer as a socket holder sees it: in the root it is called in place, from a shard
  * over RPC. Either way, what is stored and broadcast is decided there, where the state lives.
  */
 export interface Upstream {
-	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostOutcome>;
+	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostAnswer>;
 	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
 	typing(user: UserRef): Promise<void>;
+	edit(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused>;
+	react(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused>;
 }
 
 export function effectOf(frame: ClientFrame): FrameEffect {
@@ -36,6 +45,10 @@ export function effectOf(frame: ClientFrame): FrameEffect {
 			return { kind: "typing" };
 		case "delete":
 			return { kind: "delete", seq: frame.seq };
+		case "edit":
+			return { kind: "edit", seq: frame.seq, text: frame.text };
+		case "react":
+			return { kind: "react", seq: frame.seq, emoji: frame.emoji };
 	}
 }
 
@@ -44,8 +57,13 @@ export function effectOf(frame: ClientFrame): FrameEffect {
  * the broadcast is the acknowledgement. A retry gets the original again; a refusal names the
  * clientId so the client can settle it.
  */
-export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFrame | null {
+export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame | null {
 	switch (outcome.kind) {
+		case "refused":
+			return {
+				...errorFrameOf(outcome.code, outcome.message, clientId),
+				...(outcome.retryAfterMs !== undefined && { retryAfterMs: Math.ceil(outcome.retryAfterMs) }),
+			};
 		case "created":
 			return null;
 		case "duplicate":
@@ -62,12 +80,17 @@ export function replyToPost(outcome: PostOutcome, clientId?: string): ServerFram
 	}
 }
 
+/** A change's answer to its sender: nothing when it went out to everyone, else the refusal. */
+export function replyToChange(outcome: EditOutcome | ReactionOutcome | PostRefused): ServerFrame | null {
+	return outcome.kind === "refused" ? errorFrameOf(outcome.code, outcome.message) : null;
+}
+
 export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame | null {
 	switch (outcome) {
 		case "deleted":
 			return null;
 		case "forbidden":
-			return errorFrameOf("forbidden", "Only the chat's owner may delete");
+			return errorFrameOf("forbidden", "Only the chat's owner and moderators may delete others' messages");
 		case "not_found":
 			return errorFrameOf("not_found", `No message ${seq}`);
 	}

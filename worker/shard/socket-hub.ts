@@ -67,6 +67,13 @@ export class SocketHub {
 		return users;
 	}
 
+	/** The open sockets of one user here (a kick or ban closes them). */
+	socketsOf(userId: string): WebSocket[] {
+		const found: WebSocket[] = [];
+		for (const [socket, id] of this.sockets()) if (id === userId) found.push(socket);
+		return found;
+	}
+
 	/** Counts a closed socket out, once: webSocketError may be followed by webSocketClose. */
 	depart(socket: WebSocket): Departure | null {
 		if (this.departed.has(socket)) return null;
@@ -74,6 +81,16 @@ export class SocketHub {
 		const counted = this.sockets().delete(socket);
 		const attachment = readAttachment(socket);
 		return attachment ? { attachment, counted } : null;
+	}
+}
+
+/** Sends a socket its last frame and closes it with an application code (4000-4999). */
+export function closeWith(socket: WebSocket, data: string, code: number, reason: string): void {
+	try {
+		socket.send(data);
+		socket.close(code, reason);
+	} catch {
+		// Already closing.
 	}
 }
 

@@ -2,7 +2,7 @@ import { ApiError } from "../http/api-error";
 import { errorFrameOf } from "../protocol";
 import { sendFrame } from "./broadcast";
 import { parseClientFrame } from "./client-frames";
-import { effectOf, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
+import { effectOf, replyToChange, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
 import { readAttachment, writeAttachment } from "./socket-attachment";
 
 /**
@@ -42,6 +42,17 @@ export async function handleSocketMessage(
 		case "typing":
 			await upstream.typing({ id: user.id, name: user.name });
 			return;
+		case "edit":
+		case "react": {
+			const sender = { id: user.id, name: user.name };
+			const outcome =
+				effect.kind === "edit"
+					? await upstream.edit(sender, effect.seq, effect.text)
+					: await upstream.react(sender, effect.seq, effect.emoji);
+			const reply = replyToChange(outcome);
+			if (reply) sendFrame(socket, reply);
+			return;
+		}
 		case "delete": {
 			const reply = replyToDelete(await upstream.remove(user, effect.seq), effect.seq);
 			if (reply) sendFrame(socket, reply);

@@ -19,3 +19,10 @@ export function replayWanted(request: Request): number | null {
 	if (since === null || !/^\d{1,15}$/.test(since)) return null;
 	return Number(since);
 }
+
+/** `?rev=REV` beside `since`: the client also wants each message changed after REV. */
+export function revWanted(request: Request): number | null {
+	const rev = new URL(request.url).searchParams.get("rev");
+	if (rev === null || !/^\d{1,15}$/.test(rev)) return null;
+	return Number(rev);
+}

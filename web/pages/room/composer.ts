@@ -5,6 +5,8 @@ export interface ComposerOptions {
 	/** Returns an error to show, or null when the text was accepted. */
 	onSend: (text: string) => string | null;
 	onTyping: () => void;
+	/** The Up arrow in an empty composer: edit your last message. */
+	onEditLast?: () => void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line. */
@@ -38,6 +40,11 @@ export class Composer {
 			this.#submit(options);
 		});
 		this.#text.addEventListener("keydown", (event) => {
+			if (event.key === "ArrowUp" && this.#text.value.length === 0 && options.onEditLast) {
+				event.preventDefault();
+				options.onEditLast();
+				return;
+			}
 			if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
 				event.preventDefault();
 				this.#submit(options);

@@ -5,6 +5,7 @@ import { directoryStub } from "../../directory/chat-directory";
 import { newChatId, newSecretKey } from "../../ids";
 import { chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
 import { type AppEnv, readAccess, roomStub } from "../access";
+import { limitAddress } from "../address-limit";
 import { ApiError } from "../api-error";
 import { rememberChat } from "../chat-records";
 import { chatIdParam, chatKeyHeaders, errorResponse, jsonBody, jsonResponse } from "../schemas";
@@ -33,12 +34,16 @@ export const chats = new OpenAPIHono<AppEnv>()
 				201: jsonResponse(createdChat, "The chat, with its keys (shown only this once)"),
 				400: errorResponse("Invalid body"),
 				401: errorResponse("An X-API-Key was sent and is wrong"),
+				429: errorResponse(
+					"Too many chats created from this network address (ADDRESS_CHATS_PER_MINUTE); see Retry-After",
+				),
 			},
 		}),
 		async (c) => {
 			const body = c.req.valid("json");
-			// Anyone may create a chat; a backend's key, when sent, must be right (401 otherwise).
-			await hasApiKey(c);
+			// Anyone may create a chat; a backend's key, when sent, must be right (401 otherwise),
+			// and only people are held to the per-address limit.
+			if (!(await hasApiKey(c))) await limitAddress(c, "chats");
 			const id = newChatId();
 			const ownerKey = newSecretKey();
 			const inviteKey = body.visibility === "private" ? newSecretKey() : undefined;
@@ -90,8 +95,12 @@ export const chats = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { chat } = await readAccess(c, id, c.req.valid("query").key);
 			const connections = await roomStub(c.env, id).connectionCount();
-			const { name, visibility, history, owner, createdAt } = chat;
-			return c.json({ id, name, visibility, history, owner, createdAt, connections }, 200);
+			const { name, visibility, history, owner, createdAt, slowModeSeconds, readOnly } = chat;
+			const rules = {
+				...(slowModeSeconds !== undefined && { slowModeSeconds }),
+				...(readOnly && { readOnly }),
+			};
+			return c.json({ id, name, visibility, history, owner, createdAt, ...rules, connections }, 200);
 		},
 	)
 	.openapi(

@@ -1,8 +1,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hasApiKey } from "../../auth/api-keys";
-import { historyPage, historyQuery, postedMessage, postMessageBody, type UserRef } from "../../protocol";
-import { type AppEnv, bearerToken, readAccess, requireToken, roomStub } from "../access";
+import {
+	historyPage,
+	historyQuery,
+	postedMessage,
+	postMessageBody,
+	type SessionUser,
+	type UserRef,
+} from "../../protocol";
+import { type AppEnv, actingUser, bearerToken, readAccess, requireToken, roomStub } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
 import {
 	apiKeySecurity,
@@ -69,8 +76,13 @@ export const messages = new OpenAPIHono<AppEnv>()
 				201: jsonResponse(postedMessage, "Stored and broadcast"),
 				400: errorResponse("Invalid body"),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
+				403: errorResponse(
+					"The sender is muted (`muted`) or banned (`banned`), or the chat is read-only (`forbidden`)",
+				),
 				404: errorResponse("No such chat"),
-				429: errorResponse("Rate limited; wait `error.retryAfterMs` ms (or Retry-After seconds)"),
+				429: errorResponse(
+					"Rate limited (`rate_limited`) or slow mode (`slow_mode`); wait `error.retryAfterMs` ms (or Retry-After seconds)",
+				),
 			},
 		}),
 		async (c) => {
@@ -79,6 +91,10 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const user = await poster(c, id, named);
 			const result = await roomStub(c.env, id).postMessage(user, text, clientId);
 			if (!result) throw chatNotFound();
+			if (result.kind === "refused") {
+				const status = result.code === "slow_mode" ? 429 : 403;
+				throw new ApiError(status, result.code, result.message, result.retryAfterMs);
+			}
 			if (result.kind === "rate_limited") {
 				const seconds = Math.ceil(result.retryAfterMs / 1000);
 				throw new ApiError(
@@ -95,34 +111,38 @@ export const messages = new OpenAPIHono<AppEnv>()
 		createRoute({
 			method: "delete",
 			path: "/chats/{id}/messages/{seq}",
-			summary: "Delete a message (owner only)",
+			summary: "Delete a message (your own; the owner and moderators: anyone's)",
 			description:
-				'The text is removed from the log; sockets get `{type:"deleted", seq}`. An owner token or an X-API-Key.',
+				'The text is removed from the log; sockets get `{type:"deleted", seq}`. A token, or an X-API-Key (as the owner).',
 			security: [...bearerSecurity, ...apiKeySecurity],
 			request: { params: seqParam },
 			responses: {
 				204: { description: "Deleted" },
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
-				403: errorResponse("Not the owner"),
+				403: errorResponse("Another's message, and not the owner or a moderator"),
 				404: errorResponse("No such chat or message"),
 			},
 		}),
 		async (c) => {
 			const { id, seq } = c.req.valid("param");
-			if (!(await hasApiKey(c))) {
-				const { user } = await requireToken(c, id, bearerToken(c));
-				if (user.role !== "owner")
-					throw new ApiError(403, "forbidden", "Only the chat's owner may delete messages");
+			const user = await actingUser(c, id);
+			// The chat decides, from its own list of moderators: a demotion counts at once.
+			const outcome = await roomStub(c.env, id).deleteMessage(user, seq);
+			if (outcome === null) throw chatNotFound();
+			if (outcome === "forbidden") {
+				throw new ApiError(
+					403,
+					"forbidden",
+					"Only the chat's owner and moderators may delete others' messages",
+				);
 			}
-			if (!(await roomStub(c.env, id).deleteMessage(seq))) {
-				throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
-			}
+			if (outcome === "not_found") throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
 			return c.body(null, 204);
 		},
 	);
 
 /** Who posts: a backend names the user itself (API key); everyone else is the user of their token. */
-async function poster(c: Context<AppEnv>, id: string, named: UserRef | undefined): Promise<UserRef> {
+async function poster(c: Context<AppEnv>, id: string, named: UserRef | undefined): Promise<SessionUser> {
 	if (await hasApiKey(c)) {
 		if (named === undefined) {
 			throw new ApiError(
@@ -131,9 +151,11 @@ async function poster(c: Context<AppEnv>, id: string, named: UserRef | undefined
 				"user: required with an API key ({text, clientId?, user:{id, name}})",
 			);
 		}
-		return { id: named.id, name: named.name };
+		// The backend acts as the owner (read-only and slow mode are not for it); the chat still
+		// refuses a muted or banned user id.
+		return { id: named.id, name: named.name, role: "owner" };
 	}
 	// Without an API key, `user` is ignored like any unknown field: a token's user posts as itself.
 	const { user } = await requireToken(c, id, bearerToken(c));
-	return { id: user.id, name: user.name };
+	return user;
 }

@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { chatRecord } from "../chat-records";
+import { chatKnown } from "../chat-records";
 import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
 
 /**
@@ -15,7 +15,7 @@ socket.get("/chats/:id/ws", async (c) => {
 	const id = c.req.param("id");
 	const offered = offeredProtocols(c.req.raw.headers);
 	const claims = await requireToken(c, id, c.req.query("token") ?? offered.token ?? bearerToken(c));
-	if (!(await chatRecord(c.env, id))) throw chatNotFound();
+	if (!(await chatKnown(c.env, id))) throw chatNotFound();
 	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
@@ -28,15 +28,18 @@ socket.openAPIRegistry.registerPath({
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
-		"`[?since=SEQ]`. Offer the subprotocols `edgechat.v1` and `edgechat.token.<token>` (the answer names " +
+		"`[?since=SEQ[&rev=REV]]`. Offer the subprotocols `edgechat.v1` and `edgechat.token.<token>` (the answer names " +
 		"`edgechat.v1` alone); clients that can set headers may send a bearer token instead, and `?token=` " +
 		"still works for older clients. The server sends `ready`, then every stored message with seq > since " +
-		"(the newest 1000 at most; see `ready.replay`), then live frames. See docs/API.md for the frames.",
+		"(the newest 1000 at most; see `ready.replay`), then, with `rev`, each message changed after REV once in its " +
+		"latest state (`edited`, `deleted` or `reactions`), then live frames. Kicked sockets close with 4001, banned " +
+		"ones with 4003, all of a deleted chat's with 4004. See docs/API.md for the frames.",
 	responses: {
 		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
 		400: { description: "A token subprotocol was offered without edgechat.v1" },
 		401: { description: "Missing, invalid, expired or other-chat token" },
-		404: { description: "No such chat" },
+		403: { description: "The user is banned (`banned`)" },
+		404: { description: "No such chat (or it was deleted)" },
 		426: { description: "Not a WebSocket request" },
 	},
 });

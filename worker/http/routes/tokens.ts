@@ -1,14 +1,14 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { hasApiKey } from "../../auth/api-keys";
-import { issueToken, type TokenClaims } from "../../auth/tokens";
+import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
-import { issuedToken, type Role, type SessionUser, type TokenRequest, tokenBody } from "../../protocol";
-import type { RoomInit } from "../../sequencer/room-record";
-import { type AppEnv, checkKey, previousToken } from "../access";
+import { issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { type AppEnv, previousToken } from "../access";
+import { limitAddress } from "../address-limit";
 import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { chatRecord } from "../chat-records";
+import { roomStub } from "../room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,
@@ -38,8 +38,13 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 			401: errorResponse(
 				"The previous token is invalid, its session is older than the bound, the API key is wrong, or user/role were sent without one",
 			),
-			403: errorResponse("Wrong key for a public chat"),
+			403: errorResponse(
+				"Wrong key for a public chat (`forbidden`), or the user, or a new identity from a banned user's network address, is banned (`banned`)",
+			),
 			404: errorResponse("No such chat, or private and the key is missing or wrong"),
+			429: errorResponse(
+				"Too many tokens issued to this network address (ADDRESS_TOKENS_PER_MINUTE); see Retry-After",
+			),
 			500: errorResponse("TOKEN_SECRET is not configured"),
 		},
 	}),
@@ -49,11 +54,25 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		// Without an API key, user and role are ignored like any unknown field (as they always were).
 		const backend = await hasApiKey(c);
 		const previous = backend ? null : await previousToken(c, id);
-		const chat = await chatRecord(c.env, id);
-		if (!chat) throw chatNotFound();
-		const user = backend
-			? backendUser(body)
-			: await guestUser(chat, body, presentedKey(c, body.key), previous);
+		const named = backend ? backendUser(body) : guestUser(body, previous?.user.id);
+		const key = backend ? undefined : presentedKey(c, body.key);
+		// A backend's own requests come from its servers: the per-address rules are for people.
+		const address = backend ? null : await limitAddress(c, "tokens");
+		// One call to the chat, where the key digests, bans and moderators live: a rotated key,
+		// a ban or a demotion counts at once, whatever any Worker cached.
+		const admission = await roomStub(c.env, id).admitToken({
+			userId: named.id,
+			name: named.name,
+			previousRole: previous?.user.role ?? null,
+			...(key !== undefined && { key }),
+			...(named.backendRole !== undefined && { backendRole: named.backendRole }),
+			address,
+		});
+		if (!admission || admission.kind === "not_found") throw chatNotFound();
+		if (admission.kind === "wrong_key")
+			throw new ApiError(403, "forbidden", "The key does not match this chat");
+		if (admission.kind === "banned") throw new ApiError(403, "banned", admission.message);
+		const user = { id: named.id, name: named.name, role: admission.role };
 		const settings = readSettings(c.env);
 		const now = Date.now();
 		const sessionStartedAt = previous?.sessionStartedAt ?? now;
@@ -65,24 +84,15 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 );
 
 /** A backend names its user itself: the id is the backend's own, kept verbatim in the token. */
-function backendUser(body: TokenRequest): SessionUser {
+function backendUser(body: TokenRequest) {
 	if (body.user === undefined) {
 		throw new ApiError(400, "bad_request", "user: required with an API key ({user:{id, name}, role?})");
 	}
-	return { id: body.user.id, name: body.user.name, role: body.role ?? "member" };
+	return { id: body.user.id, name: body.user.name, backendRole: body.role ?? "member" };
 }
 
-/** Everyone else gets an id minted here (or kept from a previous token) and the role their key grants. */
-async function guestUser(
-	chat: RoomInit,
-	body: TokenRequest,
-	key: string | undefined,
-	previous: TokenClaims | null,
-): Promise<SessionUser> {
+/** Everyone else gets an id minted here, or kept from a previous token of theirs. */
+function guestUser(body: TokenRequest, previousId: string | undefined) {
 	if (body.name === undefined) throw new ApiError(400, "bad_request", "name: required");
-	const keyRole = await checkKey(chat, key);
-	// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
-	if (chat.visibility === "private" && keyRole === null && previous === null) throw chatNotFound();
-	const role: Role = keyRole === "owner" || previous?.user.role === "owner" ? "owner" : "member";
-	return { id: previous?.user.id ?? newUserId(), name: body.name, role };
+	return { id: previousId ?? newUserId(), name: body.name, backendRole: undefined };
 }

@@ -1,0 +1,37 @@
+import { requireSecret } from "./tokens";
+
+/** The header Cloudflare sets to the client's address (locally a client may send it itself). */
+export const addressHeader = "CF-Connecting-IP";
+
+let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
+
+/**
+ * A keyed digest of a network address (HMAC-SHA256 with TOKEN_SECRET, base64url), so that a ban
+ * can refuse new identities from an address without the address ever being stored: without the
+ * secret, a digest cannot be turned back into an address by trying all 2^32 of them.
+ */
+export async function addressDigest(secret: string | undefined, address: string | null | undefined) {
+	const value = address?.trim();
+	if (!value) return null;
+	const key = requireSecret(secret);
+	if (imported?.secret !== key) {
+		imported = {
+			secret: key,
+			key: crypto.subtle.importKey(
+				"raw",
+				new TextEncoder().encode(key),
+				{ name: "HMAC", hash: "SHA-256" },
+				false,
+				["sign"],
+			),
+		};
+	}
+	const mac = await crypto.subtle.sign(
+		"HMAC",
+		await imported.key,
+		new TextEncoder().encode(`address:${value}`),
+	);
+	let binary = "";
+	for (const byte of new Uint8Array(mac)) binary += String.fromCharCode(byte);
+	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

@@ -1,0 +1,211 @@
+import type {
+	ErrorCode,
+	ModerationFrame,
+	ModeratorEntry,
+	Role,
+	SanctionEntry,
+	SessionUser,
+	UserRef,
+} from "../protocol";
+import { type ModerationState, type SanctionKind, sanctionEntryOf } from "../sequencer/moderation";
+import { bannedMessage, mutedMessage } from "../shard/moderation-effects";
+
+export type ModerationRequest =
+	| { action: "kick"; userId: string; reason?: string }
+	| { action: "mute" | "ban"; userId: string; seconds?: number; reason?: string }
+	| { action: "unmute" | "unban"; userId: string }
+	| { action: "promote" | "demote"; userId: string };
+
+export interface Refusal {
+	status: 400 | 403 | 404 | 429;
+	code: ErrorCode;
+	message: string;
+	/** Slow mode: how long until the next message may go. */
+	retryAfterMs?: number;
+}
+
+export type ModerationOutcome = { ok: true; sanction?: SanctionEntry } | ({ ok: false } & Refusal);
+
+/** What the root answers the Worker's token route: whether this user may have a token, and its role. */
+export type Admission = { kind: "admitted"; role: Role } | { kind: "banned"; message: string };
+
+const refuse = (status: Refusal["status"], code: ErrorCode, message: string): ModerationOutcome => ({
+	ok: false,
+	status,
+	code,
+	message,
+});
+
+/**
+ * The root's moderation decisions: who may do what to whom, over the chat's own state. Whatever
+ * is announced goes out through `publish`, which reaches every socket on every object (and there
+ * closes the sockets of a kicked or banned user).
+ */
+export class ModerationDesk {
+	/** When each member last posted, for slow mode (memory only: a restart forgives at most one wait). */
+	private readonly lastPost = new Map<string, number>();
+
+	constructor(
+		private readonly state: ModerationState,
+		private readonly publish: (frame: ModerationFrame) => void,
+	) {}
+
+	roleOf(user: SessionUser): Role {
+		return this.state.roleOf(user);
+	}
+
+	moderators(): ModeratorEntry[] {
+		return this.state.listModerators();
+	}
+
+	bans(now: number): SanctionEntry[] {
+		return this.state.activeBans(now).map(sanctionEntryOf);
+	}
+
+	/**
+	 * A token for `user` (a refresh when `fresh` is false). A banned user is refused, and so is a
+	 * new identity from the address of someone banned; otherwise the user's name and address
+	 * digest are noted, which a later ban of them needs.
+	 */
+	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
+		const ban = this.state.active("ban", user.id, now);
+		if (ban) return { kind: "banned", message: bannedMessage(ban.until) };
+		if (fresh && address !== null && user.role !== "owner") {
+			const sameAddress = this.state.banOfAddress(address, now);
+			if (sameAddress) {
+				return { kind: "banned", message: `${bannedMessage(sameAddress.until)} (from this network address)` };
+			}
+		}
+		this.state.noteUser(user, address, now);
+		return { kind: "admitted", role: this.state.roleOf(user) };
+	}
+
+	/** Why this user may not post now, or null. */
+	postRefusal(user: UserRef & { role?: Role }, now: number): Refusal | null {
+		const ban = this.state.active("ban", user.id, now);
+		if (ban) return { status: 403, code: "banned", message: bannedMessage(ban.until) };
+		const mute = this.state.active("mute", user.id, now);
+		if (mute) return { status: 403, code: "muted", message: mutedMessage(mute.until) };
+		return null;
+	}
+
+	/** The chat's own rules for members: read-only, slow mode. Owners and moderators are exempt. */
+	ruleRefusal(
+		userId: string,
+		chat: { readOnly?: true; slowModeSeconds?: number },
+		now: number,
+	): Refusal | null {
+		if (this.state.roleOfId(userId) !== "member") return null;
+		if (chat.readOnly) {
+			return {
+				status: 403,
+				code: "forbidden",
+				message: "This chat is read-only: only its owner and moderators post",
+			};
+		}
+		const interval = (chat.slowModeSeconds ?? 0) * 1000;
+		const last = this.lastPost.get(userId);
+		if (interval > 0 && last !== undefined && now - last < interval) {
+			const retryAfterMs = interval - (now - last);
+			return {
+				status: 429,
+				code: "slow_mode",
+				message: `Slow mode: one message per ${chat.slowModeSeconds} s; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+				retryAfterMs,
+			};
+		}
+		return null;
+	}
+
+	posted(userId: string, now: number): void {
+		this.lastPost.set(userId, now);
+		if (this.lastPost.size > 10_000) {
+			const oldest = this.lastPost.keys().next().value;
+			if (oldest !== undefined) this.lastPost.delete(oldest);
+		}
+	}
+
+	/** Why this user may not open a socket now, or null. */
+	joinRefusal(userId: string, now: number): Refusal | null {
+		const ban = this.state.active("ban", userId, now);
+		return ban ? { status: 403, code: "banned", message: bannedMessage(ban.until) } : null;
+	}
+
+	apply(actor: SessionUser, request: ModerationRequest, now: number): ModerationOutcome {
+		const actorRole = this.state.roleOf(actor);
+		if (request.action === "promote" || request.action === "demote") {
+			if (actorRole !== "owner")
+				return refuse(403, "forbidden", "Only the chat's owner may manage moderators");
+			return this.setModerator(request.userId, request.action === "promote");
+		}
+		if (actorRole === "member") {
+			return refuse(403, "forbidden", "Only the chat's owner and moderators may kick, mute or ban");
+		}
+		if (request.action === "unmute" || request.action === "unban") {
+			const kind: SanctionKind = request.action === "unmute" ? "mute" : "ban";
+			const lifted = this.state.active(kind, request.userId, now);
+			if (!lifted)
+				return refuse(404, "not_found", `${request.userId} is not ${kind === "mute" ? "muted" : "banned"}`);
+			this.state.lift(kind, request.userId);
+			const user = { id: lifted.userId, name: lifted.name };
+			this.publish({
+				type: "moderation",
+				action: request.action === "unmute" ? "unmuted" : "unbanned",
+				user,
+				by: ref(actor),
+			});
+			return { ok: true };
+		}
+		const target = this.state.knownUser(request.userId);
+		if (!target) return refuse(404, "not_found", `No user ${request.userId} in this chat`);
+		const targetRole = this.state.roleOfId(request.userId);
+		if (targetRole === "owner")
+			return refuse(403, "forbidden", "The chat's owner cannot be kicked, muted or banned");
+		if (targetRole === "moderator" && actorRole !== "owner") {
+			return refuse(403, "forbidden", "Moderators cannot kick, mute or ban other moderators");
+		}
+		const reasonText = "reason" in request ? request.reason : undefined;
+		const reason = reasonText ? { reason: reasonText } : {};
+		if (request.action === "kick") {
+			this.publish({ type: "moderation", action: "kicked", user: target.user, by: ref(actor), ...reason });
+			return { ok: true };
+		}
+		const seconds = "seconds" in request ? request.seconds : undefined;
+		const until = seconds === undefined ? null : now + seconds * 1000;
+		const sanction = {
+			kind: request.action,
+			userId: target.user.id,
+			name: target.user.name,
+			until,
+			reason: reasonText ?? null,
+			by: ref(actor),
+			address: request.action === "ban" ? target.address : null,
+		};
+		this.state.impose(sanction);
+		// A banned moderator is a moderator no more: lifting the ban does not restore the role.
+		if (request.action === "ban" && targetRole === "moderator") this.state.setModerator(target.user, false);
+		this.publish({
+			type: "moderation",
+			action: request.action === "mute" ? "muted" : "banned",
+			user: target.user,
+			by: ref(actor),
+			...(until !== null && { until }),
+			...reason,
+		});
+		return { ok: true, sanction: sanctionEntryOf(sanction) };
+	}
+
+	private setModerator(userId: string, on: boolean): ModerationOutcome {
+		const target = this.state.knownUser(userId);
+		if (!target) return refuse(404, "not_found", `No user ${userId} in this chat`);
+		if (this.state.roleOfId(userId) === "owner") {
+			return refuse(400, "bad_request", `${target.user.name} owns this chat; owners need no moderator role`);
+		}
+		this.state.setModerator(target.user, on);
+		return { ok: true };
+	}
+}
+
+function ref(user: UserRef): UserRef {
+	return { id: user.id, name: user.name };
+}

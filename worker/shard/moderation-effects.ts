@@ -1,0 +1,77 @@
+import { type ErrorFrame, errorFrameOf, type ModerationFrame } from "../protocol";
+
+/** Close codes of the moderation contract (4000-4999 is the range RFC 6455 leaves to applications). */
+export const closeCodes = { kicked: 4001, banned: 4003, chatDeleted: 4004 } as const;
+
+export interface Disconnection {
+	userId: string;
+	code: number;
+	/** The error frame the user's sockets get just before they close, so they can say why. */
+	error: ErrorFrame;
+}
+
+/**
+ * What a `moderation` frame does to the sockets of the user it names, on whichever object holds
+ * them: a kick or a ban closes them all (4001, 4003), after the frame itself; the rest only tell.
+ */
+export function disconnectionFor(frame: ModerationFrame): Disconnection | null {
+	const why = frame.reason ? `: ${frame.reason}` : "";
+	switch (frame.action) {
+		case "kicked":
+			return {
+				userId: frame.user.id,
+				code: closeCodes.kicked,
+				error: errorFrameOf("kicked", `${frame.by.name} removed you from this chat${why}; you may come back`),
+			};
+		case "banned":
+			return {
+				userId: frame.user.id,
+				code: closeCodes.banned,
+				error: errorFrameOf("banned", `${bannedMessage(frame.until ?? null)}${why}`),
+			};
+		default:
+			return null;
+	}
+}
+
+export function bannedMessage(until: number | null): string {
+	return until === null
+		? "You are banned from this chat"
+		: `You are banned from this chat until ${new Date(until).toISOString()}`;
+}
+
+export function mutedMessage(until: number | null): string {
+	return until === null
+		? "You are muted in this chat: you may read, not send"
+		: `You are muted in this chat until ${new Date(until).toISOString()}: you may read, not send`;
+}
+
+/**
+ * The bans a shard knows of, so it refuses a banned user's upgrade without asking the root: it
+ * learns them when it attaches and from every `banned`/`unbanned` frame fanned out after that.
+ * Joins of a huge chat must not all pass through the root's one thread.
+ */
+export class BanMirror {
+	private readonly bans = new Map<string, number | null>();
+
+	reset(bans: Array<{ userId: string; until: number | null }>): void {
+		this.bans.clear();
+		for (const ban of bans) this.bans.set(ban.userId, ban.until);
+	}
+
+	apply(frame: ModerationFrame): void {
+		if (frame.action === "banned") this.bans.set(frame.user.id, frame.until ?? null);
+		if (frame.action === "unbanned") this.bans.delete(frame.user.id);
+	}
+
+	/** The ban's end (null: until lifted), or undefined when the user is not banned now. */
+	banOf(userId: string, now: number): number | null | undefined {
+		if (!this.bans.has(userId)) return undefined;
+		const until = this.bans.get(userId) ?? null;
+		if (until !== null && until <= now) {
+			this.bans.delete(userId);
+			return undefined;
+		}
+		return until;
+	}
+}
