@@ -1,4 +1,4 @@
-import { type Results, scenarioName } from "./results.ts";
+import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
 export function formatTables(results: Results): string {
@@ -13,6 +13,7 @@ export function formatTables(results: Results): string {
 				"scenario",
 				"server",
 				"N",
+				"objects",
 				"joins/s",
 				"fail",
 				"phase",
@@ -26,6 +27,7 @@ export function formatTables(results: Results): string {
 				"lost",
 				"dup",
 				"srv CPU",
+				"CPU ms/msg",
 				"hot thread",
 				"gen CPU",
 				"other",
@@ -36,13 +38,14 @@ export function formatTables(results: Results): string {
 					scenarioName(run),
 					run.server,
 					String(run.join.joined),
+					run.objects === undefined ? "-" : String(run.objects),
 					run.join.perSecond.toFixed(0),
 					String(run.join.failed),
 				];
 				const memory = (run.memory.perConnectionBytes / 1024).toFixed(1);
-				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(14)]];
+				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(15)]];
 				return run.phases.map((phase, index) => [
-					...(index === 0 ? head : ["", "", "", "", ""]),
+					...(index === 0 ? head : blank(head.length)),
 					phase.name,
 					String(phase.offeredPerSecond),
 					phase.sentPerSecond.toFixed(0),
@@ -54,6 +57,7 @@ export function formatTables(results: Results): string {
 					String(phase.lost),
 					String(phase.duplicates),
 					phase.cpu.serverCores.toFixed(2),
+					cpuPerMessageMs(phase).toFixed(1),
 					phase.cpu.serverHottestThread.cores.toFixed(2),
 					phase.cpu.generatorCores.toFixed(2),
 					phase.cpu.otherCores.toFixed(2),
@@ -63,7 +67,7 @@ export function formatTables(results: Results): string {
 		),
 	);
 	out.push(
-		"offered/sent in messages/s; CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine.",
+		"offered/sent in messages/s; objects: the root and shards holding an edgechat chat's sockets; CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine; CPU ms/msg: the server tree's CPU over the phase and its drain per message sent.",
 	);
 	out.push("");
 	out.push(

@@ -31,6 +31,23 @@ const direct = {
 } satisfies Record<string, ServerSpec>;
 const nodeWs: ServerSpec = { kind: "node-ws", transport: "node" };
 
+/**
+ * edgechat with its chat spread over shard objects: `ROOM_SHARD_CAPACITY` sockets per object
+ * (the root holds the first ones), named so in every table.
+ */
+function spread(base: ServerSpec, capacity: number): ServerSpec {
+	return {
+		...base,
+		vars: { ...base.vars, ROOM_SHARD_CAPACITY: String(capacity) },
+		suffix: `spread, ${capacity.toLocaleString("en-US")} sockets per object`,
+	};
+}
+
+/** edgechat with the whole chat in its root, however large: the capacity is above any room here. */
+function oneObject(base: ServerSpec): ServerSpec {
+	return { ...base, vars: { ...base.vars, ROOM_SHARD_CAPACITY: "1000000" }, suffix: "one object" };
+}
+
 /** A paced phase: one sender at a rate every server should sustain; latency is the figure. */
 function paced(senders: number, rate: number, durationMs: number) {
 	return { name: "paced", senders, rate, durationMs, maxInFlightPerSender: 1_000_000, drainMs: 20_000 };
@@ -100,6 +117,22 @@ export function fullPlan(): Plan {
 				phases: [paced(1, 2, 15_000)],
 				deadlineMs: 240_000,
 			},
+			{
+				id: "spread-room",
+				title:
+					"The largest room the open-file limit allows, straight to the runtime, API only: in one object, " +
+					"then spread over 16 (capacity ceil(N/16)); paced (1 sender, 2 msg/s)",
+				// The first server finds the size; the spread one divides that size by 16.
+				servers: [
+					oneObject(direct.edgechatApiOnly),
+					{ ...direct.edgechatApiOnly, spreadOver: 16 },
+					direct.bare,
+				],
+				clients: "ceiling",
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 15_000)],
+				deadlineMs: 240_000,
+			},
 		],
 		history: {
 			id: "history-1m",
@@ -142,6 +175,15 @@ export function quickPlan(): Plan {
 				id: "largest-room-direct-300",
 				title: "N=300 straight to the runtime, ceiling found from descriptors per socket",
 				servers: [direct.edgechat],
+				clients: 300,
+				joinConcurrency: 64,
+				phases: [paced(1, 5, 1500)],
+				deadlineMs: 40_000,
+			},
+			{
+				id: "spread-room-300",
+				title: "N=300 straight to the runtime, spread over objects of 50 sockets (the root and 5 shards)",
+				servers: [spread(direct.edgechat, 50)],
 				clients: 300,
 				joinConcurrency: 64,
 				phases: [paced(1, 5, 1500)],

@@ -8,8 +8,9 @@ import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, withDeadline } from "../lib/time.ts";
 import { limitOf } from "../report/limits.ts";
 import { cpuFigures, identify, noCpu, type PhaseRun, type RoomRun } from "../report/results.ts";
-import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
+import { fileSafe, type ServerSpec, sizedFor, startServer, stopServer } from "../servers/servers.ts";
 import { fileFigures, heading, memoryFigures, type RunContext } from "./context.ts";
+import { readObjectCount } from "./wake-state.ts";
 
 export interface PhasePlan extends Omit<FanoutOptions, "onProgress"> {
 	name: string;
@@ -47,7 +48,9 @@ export async function runRoom(
 	context: RunContext,
 	round = 1,
 ): Promise<RoomRun> {
-	const server = await startServer(spec, context.workspace, { inspector: context.profileDir !== null });
+	const server = await startServer(sizedFor(spec, clients), context.workspace, {
+		inspector: context.profileDir !== null,
+	});
 	const title = heading(round > 1 ? `${plan.id} #${round}` : plan.id, server.label);
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
@@ -85,7 +88,7 @@ export async function runRoom(
 		if (!inspector || context.profileDir === null) return { result: await step() };
 		await inspector.startProfile();
 		const result = await step();
-		const file = fileName(`${plan.id}-${round}-${server.label}-${stepName}`);
+		const file = fileSafe(`${plan.id}-${round}-${server.label}-${stepName}`);
 		return { result, profile: await inspector.stopProfile(join(context.profileDir, `${file}.cpuprofile`)) };
 	}
 
@@ -128,6 +131,8 @@ export async function runRoom(
 		const connected = snapshot(server.child.pid);
 		run.memory = memoryFigures(before, connected, room.clients.length);
 		run.files = fileFigures(before, connected, room.clients.length);
+		const objects = await readObjectCount(room);
+		if (objects !== null) run.objects = objects;
 		if (join.failed > 0)
 			errors.push(`${join.failed} of ${target} clients could not join: ${JSON.stringify(join.failures)}`);
 		if (room.clients.length === 0) throw new Error("no client joined");
@@ -202,12 +207,4 @@ function mergeJoins(first: JoinResult, second: JoinResult): JoinResult {
 		concurrency: first.concurrency,
 		timedOut: first.timedOut || second.timedOut,
 	};
-}
-
-/** A label as a file name: letters, digits and dashes. */
-function fileName(label: string): string {
-	return label
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, "-")
-		.replace(/^-|-$/g, "");
 }

@@ -30,6 +30,32 @@ export interface ServerSpec {
 	 * shows what edgechat's own code costs apart from it.
 	 */
 	apiOnly?: boolean;
+	/**
+	 * Vars this server runs with, on top of the bench's and its kind's: e.g.
+	 * `{ ROOM_SHARD_CAPACITY: "600" }` spreads an edgechat chat over objects of 600 sockets.
+	 */
+	vars?: Record<string, string>;
+	/** Added to the server's label, to tell apart servers of one kind that differ by their vars. */
+	suffix?: string;
+	/**
+	 * edgechat only: spread the chat over this many objects (the root and its shards), whatever
+	 * its size: ROOM_SHARD_CAPACITY becomes ceil(clients / spreadOver) once the size is known.
+	 */
+	spreadOver?: number;
+}
+
+/** The spec as it starts for a room of `clients` sockets: `spreadOver` turned into its capacity var. */
+export function sizedFor(spec: ServerSpec, clients: number | "ceiling"): ServerSpec {
+	if (spec.spreadOver === undefined) return spec;
+	if (clients === "ceiling")
+		throw new Error("spreadOver needs the room's size: run a server without it first to find the ceiling");
+	const { spreadOver, ...rest } = spec;
+	const capacity = Math.ceil(clients / spreadOver);
+	return {
+		...rest,
+		vars: { ...spec.vars, ROOM_SHARD_CAPACITY: String(capacity) },
+		suffix: spec.suffix ?? `spread, ${capacity} sockets per object`,
+	};
 }
 
 export interface Server extends ServerSpec {
@@ -92,10 +118,19 @@ export function label(spec: ServerSpec): string {
 		direct: "workerd direct",
 		node: "node",
 	};
-	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""} (${ways[spec.transport]})`;
+	const suffix = spec.suffix ? `, ${spec.suffix}` : "";
+	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""}${suffix} (${ways[spec.transport]})`;
 }
 
 let serial = 0;
+
+/** A label's words as part of a file name: letters, digits and dashes. */
+export function fileSafe(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "-")
+		.replace(/^-|-$/g, "");
+}
 
 export interface StartOptions {
 	/** Open the runtime's V8 inspector (for --profile). wrangler dev opens it anyway. */
@@ -108,10 +143,10 @@ export async function startServer(
 	options: StartOptions = {},
 ): Promise<Server> {
 	const port = await freePort();
-	const name = `${++serial}-${spec.kind}-${spec.transport}`;
+	const name = `${++serial}-${spec.kind}-${spec.transport}${spec.suffix ? `-${fileSafe(spec.suffix)}` : ""}`;
 	const logPath = join(workspace.dir, `${name}.log`);
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
-	const vars = { ...benchVars, ...kinds[spec.kind].vars };
+	const vars = { ...benchVars, ...kinds[spec.kind].vars, ...spec.vars };
 	let args: string[];
 	let inspectorPort: number | undefined;
 	if (spec.kind === "node-ws") {

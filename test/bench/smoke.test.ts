@@ -39,6 +39,8 @@ describe("npm run bench -- --quick", () => {
 				expect(phase.duplicates).toBe(0);
 			}
 		}
+		// The spread room is held by its root and five shards of 50 sockets.
+		expect(results.rooms.find((run) => run.scenario === "spread-room-300")?.objects).toBe(6);
 		expect(results.idle.map((run) => run.wakeups)).toEqual(
 			results.idle.map((run) => (run.kind === "node-ws" ? null : 0)),
 		);
