@@ -24,6 +24,7 @@ import { runHistory } from "./scenarios/history.ts";
 import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
+import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
 import { bundleWorker } from "./servers/servers.ts";
 
@@ -115,6 +116,12 @@ for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 			if (clients === "ceiling" && run.clients > 0) clients = run.clients;
 		}
 	}
+}
+
+if (selected(plan.treeScale.id)) {
+	progress.log(`${plan.treeScale.id}: ${plan.treeScale.title}`);
+	backgroundLoad.push(await quietMachine());
+	rooms.push(...(await runTreeScale(plan.treeScale, context)));
 }
 
 const history: HistoryRun[] = [];

@@ -1,3 +1,4 @@
+import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
 import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
@@ -97,6 +98,55 @@ export function formatTables(results: Results): string {
 		"kernel: share of the server's CPU time spent in system calls and loopback TCP rather than in user code.",
 	);
 	out.push("");
+	const treeScenarios = new Set(
+		results.rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")),
+	);
+	for (const scenario of treeScenarios) {
+		const steps = treeSteps(results.rooms, scenario);
+		if (steps.length === 0) continue;
+		out.push(
+			table(
+				[
+					scenario,
+					"msgs",
+					"samples",
+					"root ms",
+					"root µs/child",
+					"root+unattr. ms",
+					"shards ms",
+					"unattr. ms",
+					"isolate ms",
+					"root share",
+					"thread ms",
+					"root of thread ms",
+					"process ms",
+					"p50 ms",
+					"p99 ms",
+				],
+				steps.map((step) => [
+					`${step.children} ${step.children === 1 ? "child" : "children"}`,
+					String(step.messages),
+					String(step.samples),
+					step.rootMs.toFixed(3),
+					((step.rootMs * 1000) / step.children).toFixed(1),
+					(step.rootMs + step.unattributedMs).toFixed(3),
+					step.shardMs.toFixed(3),
+					step.unattributedMs.toFixed(3),
+					step.isolateMs.toFixed(3),
+					share(step.rootShare),
+					step.threadMs.toFixed(3),
+					(step.rootShare * step.threadMs).toFixed(3),
+					step.processMs.toFixed(3),
+					step.p50Ms.toFixed(1),
+					step.p99Ms.toFixed(1),
+				]),
+			),
+		);
+		out.push(
+			`measured, CPU per message sent (ms); a sample stood for ${steps.map((step) => (step.sampleMs * 1000).toFixed(0)).join("/")} µs. ${treeMethod}`,
+		);
+		out.push("");
+	}
 	if (results.idle.length > 0) {
 		out.push(
 			table(

@@ -1,3 +1,4 @@
+import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
 import type { Results, RoomRun, TargetCheck } from "./results.ts";
 
@@ -133,6 +134,25 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 				`${count(largest.join.joined)} sockets, ${paced ? `${count(paced.lost)} lost` : "no phase"}, ` +
 				`${count(largest.memory.perConnectionBytes / 1024)} KiB RSS per socket`,
 			met: largest.join.joined >= 9000 && zeroLoss,
+		});
+	}
+
+	const treeScenarios = new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")));
+	for (const scenario of treeScenarios) {
+		const steps = treeSteps(rooms, scenario);
+		const growth = steps.slice(1).map((step, index) => {
+			const from = steps[index] ?? step;
+			const rootOf = (entry: typeof step) => entry.rootMs;
+			return {
+				text: `${from.children}->${step.children} children (${ratio(step.children / from.children)}): root ${rootOf(from).toFixed(3)}->${rootOf(step).toFixed(3)} ms/msg (${ratio(rootOf(step) / rootOf(from))})`,
+				met: rootOf(step) / rootOf(from) <= step.children / from.children,
+			};
+		});
+		if (growth.length === 0) continue;
+		checks.push({
+			target: `Tree scale (${scenario}): the root's CPU per message grows no faster than its direct children (profile attribution)`,
+			measured: growth.map((entry) => entry.text).join("; "),
+			met: growth.every((entry) => entry.met),
 		});
 	}
 

@@ -2,6 +2,7 @@ import type { ServerSpec } from "../servers/servers.ts";
 import type { HistoryPlan } from "./history.ts";
 import type { IdlePlan } from "./idle.ts";
 import type { RoomPlan } from "./room.ts";
+import type { TreeScalePlan } from "./tree-scale.ts";
 
 /**
  * What `npm run bench` runs, in order. Every server of a scenario starts fresh (descriptors of
@@ -11,6 +12,7 @@ import type { RoomPlan } from "./room.ts";
  */
 export interface Plan {
 	rooms: RoomPlan[];
+	treeScale: TreeScalePlan;
 	history: HistoryPlan;
 	idle: IdlePlan;
 }
@@ -134,6 +136,17 @@ export function fullPlan(): Plan {
 				deadlineMs: 240_000,
 			},
 		],
+		treeScale: {
+			id: "tree-scale",
+			title:
+				"The root's CPU per message and the fan-out latency with 1, 4, 16, 64 and 256 shards of one socket " +
+				"each, straight to the runtime, API only: paced (1 sender on the root, 10 msg/s)",
+			server: direct.edgechatApiOnly,
+			children: [1, 4, 16, 64, 256],
+			phase: paced(1, 10, 10_000),
+			deadlineMs: 120_000,
+			profileIntervalMicros: 100,
+		},
 		history: {
 			id: "history-1m",
 			title: "A page of 50 below seq 500,000 in a log of 1,000,000 messages",
@@ -190,6 +203,15 @@ export function quickPlan(): Plan {
 				deadlineMs: 40_000,
 			},
 		],
+		treeScale: {
+			id: "tree-scale-4",
+			title: "The root with 4 shards of one socket each: paced (1 sender, 10 msg/s)",
+			server: direct.edgechatApiOnly,
+			children: [4],
+			phase: paced(1, 10, 1000),
+			deadlineMs: 30_000,
+			profileIntervalMicros: 100,
+		},
 		history: {
 			id: "history-20k",
 			title: "A page of 50 below seq 10,000 in a log of 20,000 messages",

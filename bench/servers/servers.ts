@@ -107,6 +107,11 @@ function workerConfig(kind: ServerKind): string {
 	return config;
 }
 
+/** The bundle a Worker server runs (built once per run). */
+export function bundleFor(kind: ServerKind, workspace: Workspace): Promise<string> {
+	return bundleWorker(workerConfig(kind), workspace);
+}
+
 /** The bare room or one of its variants: they all answer GET /rooms/:name/stats. */
 export function isBareRoom(kind: ServerKind): boolean {
 	return kinds[kind].config === bareRoom.config;
