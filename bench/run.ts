@@ -1,5 +1,6 @@
 /**
- * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile] [-- --no-wait] [-- --from results.json]
+ * `npm run bench` [-- --quick] [-- --only id,id] [-- --server text] [-- --out dir] [-- --profile] [-- --no-wait]
+ * [-- --from results.json]
  *
  * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
  * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
@@ -26,12 +27,14 @@ import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
-import { bundleWorker } from "./servers/servers.ts";
+import { bundleWorker, label, type ServerSpec } from "./servers/servers.ts";
 
 const { values: options } = parseArgs({
 	options: {
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
+		/** Only the servers whose label contains this text (e.g. "spread"), in the scenarios run. */
+		server: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
 		/**
@@ -58,6 +61,8 @@ const quick = options.quick === true;
 const plan = quick ? quickPlan() : fullPlan();
 const only = options.only?.split(",").map((id) => id.trim());
 const selected = (id: string) => only === undefined || only.includes(id);
+const serverFilter = options.server;
+const serverSelected = (spec: ServerSpec) => serverFilter === undefined || label(spec).includes(serverFilter);
 const outDir = resolve(repoRoot, options.out ?? (quick ? "bench/results" : "docs/bench"));
 const progress = new Progress();
 const workspaceDir = mkdtempSync(join(tmpdir(), "edgechat-bench-"));
@@ -108,7 +113,7 @@ for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
-		for (const spec of servers) {
+		for (const spec of servers.filter(serverSelected)) {
 			backgroundLoad.push(await quietMachine());
 			const run = await runRoom(room, spec, clients, context, index + 1);
 			rooms.push(run);
@@ -134,7 +139,7 @@ if (selected(plan.history.id)) {
 const idle: IdleRun[] = [];
 if (selected(plan.idle.id)) {
 	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
-	for (const spec of plan.idle.servers) {
+	for (const spec of plan.idle.servers.filter(serverSelected)) {
 		backgroundLoad.push(await quietMachine());
 		idle.push(await runIdle(plan.idle, spec, context));
 	}
@@ -145,6 +150,7 @@ function commandLine(): string {
 	const flags = [
 		quick && "--quick",
 		only && `--only ${only.join(",")}`,
+		serverFilter !== undefined && `--server ${JSON.stringify(serverFilter)}`,
 		options.profile === true && "--profile",
 		options["no-wait"] === true && "--no-wait",
 	].filter((flag): flag is string => typeof flag === "string");

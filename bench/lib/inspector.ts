@@ -52,11 +52,20 @@ export class InspectorSession {
 		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
 	>();
 
+	/** Handlers of the protocol's events (messages with a method and no id), by method. */
+	private readonly listeners = new Map<string, ((params: unknown) => void)[]>();
+
 	private constructor(socket: WebSocket) {
 		this.socket = socket;
 		socket.on("message", (data: Buffer) => {
 			const message: unknown = JSON.parse(data.toString());
 			if (typeof message !== "object" || message === null) return;
+			const method: unknown = Reflect.get(message, "method");
+			// workerd's answers name their method too: only a message without an id is an event.
+			if (typeof method === "string" && !Reflect.has(message, "id")) {
+				for (const listener of this.listeners.get(method) ?? []) listener(Reflect.get(message, "params"));
+				return;
+			}
 			const id: unknown = Reflect.get(message, "id");
 			const waiter = typeof id === "number" ? this.pending.get(id) : undefined;
 			if (!waiter || typeof id !== "number") return;
@@ -91,6 +100,11 @@ export class InspectorSession {
 			socket.once("error", reject);
 		});
 		return new InspectorSession(socket);
+	}
+
+	/** Calls `listener` with the params of every `method` event from now on (e.g. Runtime.consoleAPICalled). */
+	on(method: string, listener: (params: unknown) => void): void {
+		this.listeners.set(method, [...(this.listeners.get(method) ?? []), listener]);
 	}
 
 	call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {

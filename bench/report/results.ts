@@ -166,6 +166,26 @@ export interface IdleRun extends ServerIdentity {
 	/** Whether the room was hibernated (evicted) when the idle period ended. */
 	hibernatedAtEnd: boolean | null;
 	wakeSource: string;
+	/** edgechat: objects holding the chat's sockets at the end (the root and its shards). */
+	objects?: number;
+	/**
+	 * A spread chat's shards (the root's wakes are `wakeups`): constructions counted while the
+	 * clients joined (each shard's first start, a check that the count works) and during the idle
+	 * period (wake-ups). Absent where the chat did not spread or nothing could count them.
+	 */
+	shards?: {
+		constructedWhileJoining: number;
+		wakeups: number;
+		/**
+		 * Shards constructed by one message sent after the idle period (reaching every client): the
+		 * shards that were asleep at the end. Absent in older results.
+		 */
+		wokenByNextMessage?: number;
+		/** The root's calls to its shards (`deliver`) during the idle period, and for that one message. */
+		callsDuringIdle?: number;
+		callsForNextMessage?: number;
+		source: string;
+	};
 	/**
 	 * `perConnectionBytes` is what the sockets added, measured from after every client's token was
 	 * issued; `tokensPerClientBytes` is what issuing the tokens added before that (0 without tokens).

@@ -1,4 +1,5 @@
 import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
+import { formatProjection, project } from "./projection.ts";
 import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
@@ -157,7 +158,7 @@ export function formatTables(results: Results): string {
 					"pings",
 					"pongs",
 					"other frames",
-					"wake-ups",
+					"wake-ups (root; shards)",
 					"asleep at end",
 					"srv CPU",
 					"KiB/conn",
@@ -168,11 +169,20 @@ export function formatTables(results: Results): string {
 				results.idle.map((run) => [
 					run.scenario,
 					run.server,
-					String(run.clients),
+					run.objects === undefined || run.objects === 1
+						? String(run.clients)
+						: `${run.clients} in ${run.objects} objects`,
 					String(run.pingsSent),
 					String(run.pongs),
 					JSON.stringify(run.framesDuringIdle),
-					run.wakeups === null ? "n/a" : String(run.wakeups),
+					(run.wakeups === null ? "n/a" : String(run.wakeups)) +
+						(run.shards
+							? `; shards ${run.shards.wakeups} (${run.shards.constructedWhileJoining} started while joining` +
+								(run.shards.wokenByNextMessage === undefined
+									? ")"
+									: `, ${run.shards.wokenByNextMessage} woken by the next message; shard calls: ` +
+										`${run.shards.callsDuringIdle ?? "?"} idle, ${run.shards.callsForNextMessage ?? "?"} for it)`)
+							: ""),
 					run.hibernatedAtEnd === null ? "n/a" : run.hibernatedAtEnd ? "yes" : "no",
 					run.cpu.serverCores.toFixed(3),
 					(run.memory.perConnectionBytes / 1024).toFixed(1),
@@ -225,6 +235,12 @@ export function formatTables(results: Results): string {
 					.join("; ")}`,
 			);
 		}
+	}
+	// Printed only when this run measured both of its inputs (or see npm run bench:projection).
+	const projection = project([results]);
+	if (typeof projection !== "string") {
+		out.push(formatProjection(projection));
+		out.push("");
 	}
 	for (const ceiling of results.ceilings) {
 		out.push(

@@ -181,6 +181,25 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 			met: idleEdge.wakeups === null ? null : idleEdge.wakeups === 0,
 		});
 	}
+	for (const run of results.idle.filter((entry) => entry.shards !== undefined)) {
+		const shards = run.shards;
+		if (!shards) continue;
+		checks.push({
+			target: `Idle, spread chat (${run.server}): no wake-ups of the root or of any shard`,
+			measured:
+				`root ${run.wakeups ?? "not observable"} wake-ups, shards ${shards.wakeups} ` +
+				`(${shards.constructedWhileJoining} shard starts counted while joining, ${run.objects ?? "?"} objects` +
+				(shards.wokenByNextMessage === undefined
+					? "), "
+					: `; asleep at the end: ${shards.wokenByNextMessage} shards woke for the next message, which took ` +
+						`${shards.callsForNextMessage ?? "?"} shard calls; ${shards.callsDuringIdle ?? "?"} calls while idle), `) +
+				`${run.pongs}/${run.pingsSent} pongs`,
+			met:
+				run.wakeups === null
+					? null
+					: run.wakeups === 0 && shards.wakeups === 0 && (shards.callsDuringIdle ?? 0) === 0,
+		});
+	}
 	// edgechat as the README runs it, then without its static-assets router: one check each.
 	for (const run of [idleEdge, idleApiOnly]) {
 		if (!run || !idleBare) continue;

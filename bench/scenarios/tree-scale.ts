@@ -20,6 +20,12 @@ export interface TreeScalePlan {
 	/** Numbers of shards to measure, one fresh server each. */
 	children: number[];
 	phase: PhasePlan;
+	/**
+	 * Batches (RPC calls to shards) per second at most: a step's rate is min(phase.rate, this /
+	 * children), sending as many messages as the phase over a longer time, so that a large tree's
+	 * latency is its fan-out and not a queue on this shared machine.
+	 */
+	maxBatchesPerSecond: number;
 	/** Bound on one server's run. */
 	deadlineMs: number;
 	profileIntervalMicros: number;
@@ -36,7 +42,7 @@ export async function runTreeScale(plan: TreeScalePlan, context: RunContext): Pr
 			// One join at a time: concurrent upgrades may all pass a shard's capacity check before
 			// any is admitted, and the tree would have fewer, fuller children than asked.
 			joinConcurrency: 1,
-			phases: [plan.phase],
+			phases: [phaseFor(plan, children)],
 			deadlineMs: plan.deadlineMs,
 			profileAlways: true,
 			profileIntervalMicros: plan.profileIntervalMicros,
@@ -54,6 +60,13 @@ export async function runTreeScale(plan: TreeScalePlan, context: RunContext): Pr
 		runs.push(run);
 	}
 	return runs;
+}
+
+/** The phase of a step: the plan's, slower for large trees (see maxBatchesPerSecond). */
+export function phaseFor(plan: TreeScalePlan, children: number): PhasePlan {
+	const rate = Math.min(plan.phase.rate, plan.maxBatchesPerSecond / children);
+	const messages = (plan.phase.rate * plan.phase.durationMs) / 1000;
+	return { ...plan.phase, rate, durationMs: Math.round((messages / rate) * 1000) };
 }
 
 /** One tree-scale step as the report shows it; every figure per message sent in the paced phase. */

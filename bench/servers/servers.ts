@@ -44,6 +44,11 @@ export interface ServerSpec {
 	spreadOver?: number;
 }
 
+/** Whether the spec sets edgechat's shard capacity, so that a chat may spread over several objects. */
+export function isSpread(spec: ServerSpec): boolean {
+	return spec.spreadOver !== undefined || spec.vars?.ROOM_SHARD_CAPACITY !== undefined;
+}
+
 /** The spec as it starts for a room of `clients` sockets: `spreadOver` turned into its capacity var. */
 export function sizedFor(spec: ServerSpec, clients: number | "ceiling"): ServerSpec {
 	if (spec.spreadOver === undefined) return spec;
@@ -123,7 +128,9 @@ export function label(spec: ServerSpec): string {
 		direct: "workerd direct",
 		node: "node",
 	};
-	const suffix = spec.suffix ? `, ${spec.suffix}` : "";
+	const named =
+		spec.suffix ?? (spec.spreadOver === undefined ? "" : `spread over ${spec.spreadOver} objects`);
+	const suffix = named ? `, ${named}` : "";
 	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""}${suffix} (${ways[spec.transport]})`;
 }
 
