@@ -108,7 +108,9 @@ await Promise.all(
 );
 
 const rooms: RoomRun[] = [];
-for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
+for (const room of plan.rooms.filter(
+	(entry) => selected(entry.id) || (entry.group !== undefined && selected(entry.group)),
+)) {
 	progress.log(`${room.id}: ${room.title}`);
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];

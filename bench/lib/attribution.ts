@@ -34,6 +34,11 @@ export interface ObjectSamples {
 	 * about this much of the isolate's busy time, whatever the interval asked.
 	 */
 	medianIntervalMicros: number;
+	/**
+	 * The functions the root's and the shards' samples were in (self: the leaf frame, native
+	 * calls such as an RPC stub's method named as they appear), most samples first.
+	 */
+	top?: { root: { name: string; samples: number }[]; shard: { name: string; samples: number }[] };
 }
 
 type Owner = "root" | "shard" | "worker";
@@ -141,11 +146,26 @@ export function attributeToObjects(profile: Profile, bundlePath: string): Object
 		samples: profile.samples.length,
 		medianIntervalMicros: median(profile.timeDeltas ?? []),
 	};
-	for (const leaf of profile.samples) counts[classify(leaf)]++;
+	const leaves = { root: new Map<string, number>(), shard: new Map<string, number>() };
+	for (const leaf of profile.samples) {
+		const bucket = classify(leaf);
+		counts[bucket]++;
+		if (bucket !== "root" && bucket !== "shard") continue;
+		const frame = nodes.get(leaf)?.callFrame;
+		const module = frame?.url ? moduleAt(starts, frame.lineNumber) : null;
+		const name = `${frame?.functionName || "(anonymous)"}${module ? ` ${module}` : " (native)"}`;
+		leaves[bucket].set(name, (leaves[bucket].get(name) ?? 0) + 1);
+	}
+	const ranked = (found: Map<string, number>) =>
+		[...found]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, 8)
+			.map(([name, samples]) => ({ name, samples }));
+	counts.top = { root: ranked(leaves.root), shard: ranked(leaves.shard) };
 	return counts;
 }
 
-type Bucket = Exclude<keyof ObjectSamples, "samples" | "medianIntervalMicros">;
+type Bucket = Exclude<keyof ObjectSamples, "samples" | "medianIntervalMicros" | "top">;
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);

@@ -34,6 +34,8 @@ export interface Projection {
 	capacity: number;
 	shards: number;
 	socketCost: SocketCost;
+	/** Every one-object run found, the one used among them. */
+	socketCosts: SocketCost[];
 	/** Every tree-scale step used, as measured. */
 	steps: TreeStep[];
 	/** root ms per message = intercept + perChild x children, through the two largest trees measured. */
@@ -44,6 +46,8 @@ export interface Projection {
 	shardMs: number;
 	lastListenerMs: number;
 	lastListenerUpperMs: number;
+	/** The same with one object's measured time to its last client (queueing on this machine included) instead of its CPU. */
+	lastListenerByLatencyMs: number;
 	shardMessagesPerSecond: number;
 	rootMessagesPerSecond: number;
 	/** Shard calls (RPC requests) per chat message, one per active shard per flush. */
@@ -82,8 +86,9 @@ function line(from: { x: number; y: number }, to: { x: number; y: number }) {
 export function project(results: Results[], capacity = defaultCapacity): Projection | string {
 	const rooms = results.flatMap((result) => result.rooms);
 	const costs = socketCosts(rooms);
-	// The largest room measured is the closest to a shard of `capacity` sockets.
-	const socketCost = costs.sort((a, b) => b.sockets - a.sockets)[0];
+	// The room measured closest to a shard of `capacity` sockets (the larger of two as close).
+	const distance = (cost: SocketCost) => Math.abs(Math.log(cost.sockets / capacity));
+	const socketCost = [...costs].sort((a, b) => distance(a) - distance(b) || b.sockets - a.sockets)[0];
 	if (!socketCost)
 		return "no run of edgechat with 1,000 or more sockets in one object (e.g. --only spread-room)";
 	const scenarios = [...new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")))];
@@ -107,6 +112,7 @@ export function project(results: Results[], capacity = defaultCapacity): Project
 		capacity,
 		shards,
 		socketCost,
+		socketCosts: costs,
 		steps,
 		rootFit,
 		rootFitUpper,
@@ -115,6 +121,7 @@ export function project(results: Results[], capacity = defaultCapacity): Project
 		shardMs,
 		lastListenerMs: rootMs + shardMs,
 		lastListenerUpperMs: rootUpperMs + shardMs,
+		lastListenerByLatencyMs: rootUpperMs + socketCost.maxMs,
 		shardMessagesPerSecond: 1000 / shardMs,
 		rootMessagesPerSecond: 1000 / rootMs,
 		requestsPerMessage: shards,
@@ -144,9 +151,13 @@ export function formatProjection(projection: Projection | string): string {
 		`PROJECTED (not measured): one message to ${p.listeners.toLocaleString("en-US")} listeners at ROOM_SHARD_CAPACITY ${p.capacity.toLocaleString("en-US")} ` +
 			`(the root holds ${p.capacity.toLocaleString("en-US")} itself, ${p.shards} shards hold the rest)`,
 		"  inputs, measured on this machine (2 shared cores, every object in one workerd process):",
-		`  - one object's send cost: ${c.sockets.toLocaleString("en-US")} sockets in one object (${c.source}), ${c.messages} paced messages: ` +
-			`${c.threadMicros.toFixed(1)} µs of its thread's CPU per socket per message (${c.processMicros.toFixed(1)} µs of the whole process); ` +
-			`fan-out p50 ${c.p50Ms.toFixed(0)} ms, last client ${c.maxMs.toFixed(0)} ms`,
+		...p.socketCosts.map(
+			(cost) =>
+				`  - one object's send cost${cost === c ? " (used: the size closest to the capacity)" : ""}: ` +
+				`${cost.sockets.toLocaleString("en-US")} sockets in one object (${cost.source}), ${cost.messages} paced messages: ` +
+				`${cost.threadMicros.toFixed(1)} µs of its thread's CPU per socket per message (${cost.processMicros.toFixed(1)} µs of the whole process); ` +
+				`fan-out p50 ${cost.p50Ms.toFixed(0)} ms, last client ${cost.maxMs.toFixed(0)} ms`,
+		),
 		...p.steps.map(
 			(step) =>
 				`  - tree-scale, ${step.children} shard(s): root ${step.rootMs.toFixed(3)} ms per message (profile attribution), ` +
@@ -158,7 +169,8 @@ export function formatProjection(projection: Projection | string): string {
 			`each shard runs on its own thread and sends to ${p.capacity.toLocaleString("en-US")} sockets at the measured cost per socket; ` +
 			"the hop between machines is not measured here and counts as 0; the root's last call leaves when its loop ends.",
 		`  projected: root ${ms(p.rootMs)} per message (upper ${ms(p.rootUpperMs)}), ${p.requestsPerMessage} shard calls per message; ` +
-			`one shard ${ms(p.shardMs)}; last listener after about ${ms(p.lastListenerMs)} (upper ${ms(p.lastListenerUpperMs)}) plus the network hop`,
+			`one shard ${ms(p.shardMs)}; last listener after about ${ms(p.lastListenerMs)} (upper ${ms(p.lastListenerUpperMs)}) plus the network hop; ` +
+			`${ms(p.lastListenerByLatencyMs)} with the upper root figure and the measured time to the last of ${p.socketCost.sockets.toLocaleString("en-US")} clients of one object instead of its CPU`,
 		`  projected: a shard saturates at ${p.shardMessagesPerSecond.toFixed(1)} flushes/s, the root at ${p.rootMessagesPerSecond.toFixed(0)} flushes/s ` +
 			`(one flush carries every message of one turn of the root)`,
 	];

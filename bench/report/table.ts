@@ -143,6 +143,18 @@ export function formatTables(results: Results): string {
 				]),
 			),
 		);
+		const largest = results.rooms
+			.filter((run) => run.scenario === scenario)
+			.sort((a, b) => (b.objects ?? 0) - (a.objects ?? 0))[0];
+		const top = largest?.phases[0]?.profile?.byObject?.top;
+		if (largest && top) {
+			const list = (entries: { name: string; samples: number }[]) =>
+				entries.map((entry) => `${entry.name} ${entry.samples}`).join("; ");
+			out.push(
+				`where the root's samples were with ${(largest.objects ?? 1) - 1} children: ${list(top.root)}`,
+			);
+			out.push(`where the shards' samples were: ${list(top.shard)}`);
+		}
 		out.push(
 			`measured, CPU per message sent (ms); a sample stood for ${steps.map((step) => (step.sampleMs * 1000).toFixed(0)).join("/")} µs. ${treeMethod}`,
 		);

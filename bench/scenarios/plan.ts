@@ -119,6 +119,17 @@ export function fullPlan(): Plan {
 				phases: [paced(1, 2, 15_000)],
 				deadlineMs: 240_000,
 			},
+			// One object's cost per socket (M1 of the room-tree notes), an input of the projection.
+			...[1000, 2000, 4000, 8000].map((clients) => ({
+				id: `send-cost-${clients}`,
+				group: "send-cost",
+				title: `One object's send cost: ${clients.toLocaleString("en-US")} sockets in one object, straight to the runtime, API only: paced (1 sender, 2 msg/s)`,
+				servers: [oneObject(direct.edgechatApiOnly)],
+				clients,
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 15_000)],
+				deadlineMs: 150_000,
+			})),
 			{
 				id: "spread-room",
 				title:

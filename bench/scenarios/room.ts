@@ -26,6 +26,8 @@ export interface PhasePlan extends Omit<FanoutOptions, "onProgress"> {
 
 export interface RoomPlan {
 	id: string;
+	/** Scenarios of one group run together with `--only <group>` (each also by its own id). */
+	group?: string;
 	title: string;
 	servers: ServerSpec[];
 	/**

@@ -78,7 +78,10 @@ describe("CPU profile attribution", () => {
 			samples: [6, 6, 3, 4, 7, 8, 9, 9, 10],
 			timeDeltas: [0, 100, 100, 100, 100, 100, 100, 100, 100],
 		};
-		expect(attributeToObjects(profile, bundlePath)).toEqual({
+		const { top, ...counts } = attributeToObjects(profile, bundlePath);
+		expect(top?.shard).toEqual([{ name: "send (native)", samples: 2 }]);
+		expect(top?.root).toEqual([{ name: "flush worker/room/fanout.ts", samples: 1 }]);
+		expect(counts).toEqual({
 			root: 1,
 			shard: 2,
 			worker: 0,
