@@ -74,7 +74,7 @@ const context: RunContext = {
 };
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.
-const runDeadlineMs = quick ? 120_000 : 30 * 60_000;
+const runDeadlineMs = quick ? 120_000 : 45 * 60_000;
 const watchdog = setTimeout(() => {
 	progress.log(`the run did not finish within ${runDeadlineMs / 60_000} min; stopping`);
 	stopAllChildrenNow();
