@@ -53,7 +53,12 @@ export interface Projection {
 	/** Shard calls (RPC requests) per chat message, one per active shard per flush. */
 	requestsPerMessage: number;
 	/** Shard calls counted (logpoint in ChatShard.deliver) for one message to a spread chat, where measured. */
-	countedCalls: { source: string; objects: number; calls: number }[];
+	countedCalls: {
+		source: string;
+		objects: number;
+		calls: number;
+		burst?: { messages: number; shardCalls: number };
+	}[];
 }
 
 /** Runs of edgechat holding every socket in one object, at least 1,000 of them, with a paced phase. */
@@ -134,6 +139,7 @@ export function project(results: Results[], capacity = defaultCapacity): Project
 								source: `${run.scenario} · ${run.server}`,
 								objects: run.objects,
 								calls: run.shards.callsForNextMessage,
+								...(run.shards.burst && { burst: run.shards.burst }),
 							},
 						],
 			),
@@ -177,12 +183,16 @@ export function formatProjection(projection: Projection | string): string {
 	for (const counted of p.countedCalls)
 		out.push(
 			`  cost model input, measured: one message to a chat held by ${counted.objects} objects (the root and ` +
-				`${counted.objects - 1} shards) took ${counted.calls} calls to shards (logpoint in ChatShard.deliver; ${counted.source})`,
+				`${counted.objects - 1} shards) took ${counted.calls} calls to shards (logpoint in ChatShard.deliver; ${counted.source})` +
+				(counted.burst
+					? `; a burst of ${counted.burst.messages} messages from 10 senders within 20 ms took ${counted.burst.shardCalls} ` +
+						`(${(counted.burst.shardCalls / Math.max(counted.burst.messages, 1)).toFixed(2)} per message)`
+					: ""),
 		);
 	out.push(
 		`  cost model input, projected: one call per shard per flush: ${p.requestsPerMessage} requests per message when ` +
 			`each flush carries one message; ${(p.requestsPerMessage * 10_000).toLocaleString("en-US")} for the reference event's 10,000 messages ` +
-			"(fewer when messages arrive together and share a flush)",
+			"(fewer only if messages share a flush: see the burst above, where measured)",
 	);
 	if (p.shards > p.rootFit.to)
 		out.push(

@@ -184,6 +184,8 @@ export interface IdleRun extends ServerIdentity {
 		/** The root's calls to its shards (`deliver`) during the idle period, and for that one message. */
 		callsDuringIdle?: number;
 		callsForNextMessage?: number;
+		/** Then a burst of messages from 10 senders within 20 ms, and the shard calls it took. */
+		burst?: { messages: number; shardCalls: number };
 		source: string;
 	};
 	/**

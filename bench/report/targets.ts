@@ -196,7 +196,10 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 				(shards.wokenByNextMessage === undefined
 					? "), "
 					: `; asleep at the end: ${shards.wokenByNextMessage} shards woke for the next message, which took ` +
-						`${shards.callsForNextMessage ?? "?"} shard calls; ${shards.callsDuringIdle ?? "?"} calls while idle), `) +
+						`${shards.callsForNextMessage ?? "?"} shard calls; ${shards.callsDuringIdle ?? "?"} calls while idle` +
+						(shards.burst
+							? `; a burst of ${shards.burst.messages} messages then took ${shards.burst.shardCalls} shard calls), `
+							: "), ")) +
 				`${run.pongs}/${run.pingsSent} pongs`,
 			met:
 				run.wakeups === null

@@ -103,6 +103,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 		// period, must reach every client (checked by the ledger) and construct each shard once more.
 		let wakeCheck: { shardsWoken: number; shardCalls: number; lost: number; duplicated: number } | null =
 			null;
+		let burstCalls: { messages: number; shardCalls: number } | null = null;
 		if (shardCounter) {
 			const probe = await runFanout(room, {
 				senders: 1,
@@ -111,6 +112,8 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 				maxInFlightPerSender: 1,
 				drainMs: 15_000,
 			});
+			// The logpoints' events come over the inspector's own socket: let the last ones arrive.
+			await sleep(250);
 			const now = shardCounter.snapshot();
 			wakeCheck = {
 				shardsWoken: (now[constructed] ?? 0) - (shardsAfter[constructed] ?? 0),
@@ -121,6 +124,21 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 			if (probe.lost > 0 || probe.duplicates > 0 || probe.sent !== 1)
 				errors.push(
 					`the message after the idle period: ${probe.sent} sent, ${probe.lost} deliveries lost, ${probe.duplicates} duplicated`,
+				);
+			// A burst: messages that reach the root in one turn share a flush, so one call per shard.
+			const callsBefore = shardCounter.count(delivered);
+			const burst = await runFanout(room, {
+				senders: 10,
+				rate: 1000,
+				durationMs: 20,
+				maxInFlightPerSender: 100,
+				drainMs: 15_000,
+			});
+			await sleep(250);
+			burstCalls = { messages: burst.sent, shardCalls: shardCounter.count(delivered) - callsBefore };
+			if (burst.lost > 0 || burst.duplicates > 0)
+				errors.push(
+					`the burst after the idle period: ${burst.lost} deliveries lost, ${burst.duplicates} duplicated`,
 				);
 		}
 
@@ -155,6 +173,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 						wokenByNextMessage: wakeCheck.shardsWoken,
 						callsForNextMessage: wakeCheck.shardCalls,
 					}),
+					...(burstCalls && { burst: burstCalls }),
 					source:
 						"logpoints in ChatShard's constructor and deliver, through the inspector (lib/constructions.ts)",
 				},
