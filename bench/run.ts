@@ -108,6 +108,7 @@ await Promise.all(
 );
 
 const rooms: RoomRun[] = [];
+const skipped: string[] = [];
 for (const room of plan.rooms.filter(
 	(entry) => selected(entry.id) || (entry.group !== undefined && selected(entry.group)),
 )) {
@@ -116,6 +117,11 @@ for (const room of plan.rooms.filter(
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
 		for (const spec of servers.filter(serverSelected)) {
+			if (clients === "ceiling" && spec.spreadOver !== undefined) {
+				// Sized from the room the first server found; that server measured nothing.
+				skipped.push(`${room.id} · ${label(spec)}: not run, no server before it found the room's size`);
+				continue;
+			}
 			backgroundLoad.push(await quietMachine());
 			const run = await runRoom(room, spec, clients, context, index + 1);
 			rooms.push(run);
@@ -172,7 +178,7 @@ const partial = {
 	idle,
 	history,
 	ceilings: collectCeilings(rooms),
-	failures: collectFailures(rooms, idle, history),
+	failures: [...skipped, ...collectFailures(rooms, idle, history)],
 };
 const results: Results = { ...partial, targets: checkTargets(partial) };
 
