@@ -1,6 +1,6 @@
 import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
-import type { Results, RoomRun, TargetCheck } from "./results.ts";
+import { cpuPerMessageMs, type Results, type RoomRun, type TargetCheck } from "./results.ts";
 
 /** workers-chat-demo on this kind of machine, as the issue quotes it. */
 const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
@@ -134,6 +134,36 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 				`${count(largest.join.joined)} sockets, ${paced ? `${count(paced.lost)} lost` : "no phase"}, ` +
 				`${count(largest.memory.perConnectionBytes / 1024)} KiB RSS per socket`,
 			met: largest.join.joined >= 9000 && zeroLoss,
+		});
+	}
+
+	for (const scenario of new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("spread-")))) {
+		const inScenario = rooms.filter((run) => run.scenario === scenario);
+		const spread = inScenario.find((run) => run.kind === "edgechat" && (run.objects ?? 1) > 1);
+		const single = inScenario.find((run) => run.kind === "edgechat" && run.objects === 1);
+		const bare = inScenario.find((run) => run.kind === "bare-room");
+		const spreadPhase = spread?.phases[0];
+		if (!spread || !spreadPhase) continue;
+		const against = (name: string, run: RoomRun | undefined) => {
+			const other = run?.phases[0];
+			if (!other) return "";
+			return (
+				`; ${name}: CPU ${cpuPerMessageMs(other).toFixed(1)} ms/msg (spread ${ratio(cpuPerMessageMs(spreadPhase) / cpuPerMessageMs(other))}), ` +
+				`p50/p99 ${other.latencyMs.p50.toFixed(0)}/${other.latencyMs.p99.toFixed(0)} ms, ${count(run.join.perSecond)} joins/s`
+			);
+		};
+		checks.push({
+			target: `Spread room (${scenario}, ${count(spread.clients)} sockets): spread over 16 or more objects, 0 lost, 0 duplicated`,
+			measured:
+				`${spread.objects} objects, ${spreadPhase.lost} lost, ${spreadPhase.duplicates} duplicated, ` +
+				`CPU ${cpuPerMessageMs(spreadPhase).toFixed(1)} ms/msg, p50/p99 ${spreadPhase.latencyMs.p50.toFixed(0)}/${spreadPhase.latencyMs.p99.toFixed(0)} ms, ` +
+				`${count(spread.join.perSecond)} joins/s` +
+				against("one object", single) +
+				against("bare room", bare),
+			met:
+				scenario === "spread-room"
+					? (spread.objects ?? 0) >= 16 && spreadPhase.lost === 0 && spreadPhase.duplicates === 0
+					: spreadPhase.lost === 0 && spreadPhase.duplicates === 0,
 		});
 	}
 
