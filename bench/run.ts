@@ -1,5 +1,6 @@
 /**
- * `npm run bench` [-- --quick] [-- --only id,id] [-- --out dir] [-- --profile] [-- --from results.json]
+ * `npm run bench` [-- --quick] [-- --only id,id] [-- --server text] [-- --out dir] [-- --profile] [-- --no-wait]
+ * [-- --from results.json]
  *
  * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
  * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
@@ -25,15 +26,23 @@ import { runHistory } from "./scenarios/history.ts";
 import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
+import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
-import { bundleWorker } from "./servers/servers.ts";
+import { bundleWorker, label, type ServerSpec } from "./servers/servers.ts";
 
 const { values: options } = parseArgs({
 	options: {
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
+		/** Only the servers whose label contains this text (e.g. "spread"), in the scenarios run. */
+		server: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
+		/**
+		 * Start each server at once instead of waiting up to a minute for other work on the machine
+		 * to calm down; that work is still measured and shown ("other" in the tables).
+		 */
+		"no-wait": { type: "boolean", default: false },
 		/** Redraw the chart and tables of an earlier run from its results.json, without running anything. */
 		from: { type: "string" },
 	},
@@ -53,6 +62,8 @@ const quick = options.quick === true;
 const plan = quick ? quickPlan() : fullPlan();
 const only = options.only?.split(",").map((id) => id.trim());
 const selected = (id: string) => only === undefined || only.includes(id);
+const serverFilter = options.server;
+const serverSelected = (spec: ServerSpec) => serverFilter === undefined || label(spec).includes(serverFilter);
 const outDir = resolve(repoRoot, options.out ?? (quick ? "bench/results" : "docs/bench"));
 const progress = new Progress();
 const workspaceDir = mkdtempSync(join(tmpdir(), "edgechat-bench-"));
@@ -64,7 +75,7 @@ const context: RunContext = {
 };
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.
-const runDeadlineMs = quick ? 120_000 : 30 * 60_000;
+const runDeadlineMs = quick ? 120_000 : 45 * 60_000;
 const watchdog = setTimeout(() => {
 	progress.log(`the run did not finish within ${runDeadlineMs / 60_000} min; stopping`);
 	stopAllChildrenNow();
@@ -80,7 +91,7 @@ process.on("exit", stopAllChildrenNow);
 
 /** Before each server starts: in a full run, wait up to a minute for other work on the machine to calm down. */
 async function quietMachine(): Promise<number> {
-	if (quick) return backgroundCores(200);
+	if (quick || options["no-wait"] === true) return backgroundCores(200);
 	return waitForQuiet(60_000, 0.3, (cores) =>
 		progress.update(`waiting for the machine: other work uses ${cores.toFixed(2)} cores`),
 	);
@@ -98,12 +109,20 @@ await Promise.all(
 );
 
 const rooms: RoomRun[] = [];
-for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
+const skipped: string[] = [];
+for (const room of plan.rooms.filter(
+	(entry) => selected(entry.id) || (entry.group !== undefined && selected(entry.group)),
+)) {
 	progress.log(`${room.id}: ${room.title}`);
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
-		for (const spec of servers) {
+		for (const spec of servers.filter(serverSelected)) {
+			if (clients === "ceiling" && spec.spreadOver !== undefined) {
+				// Sized from the room the first server found; that server measured nothing.
+				skipped.push(`${room.id} · ${label(spec)}: not run, no server before it found the room's size`);
+				continue;
+			}
 			backgroundLoad.push(await quietMachine());
 			const run = await runRoom(room, spec, clients, context, index + 1);
 			rooms.push(run);
@@ -111,6 +130,12 @@ for (const room of plan.rooms.filter((entry) => selected(entry.id))) {
 			if (clients === "ceiling" && run.clients > 0) clients = run.clients;
 		}
 	}
+}
+
+if (selected(plan.treeScale.id)) {
+	progress.log(`${plan.treeScale.id}: ${plan.treeScale.title}`);
+	backgroundLoad.push(await quietMachine());
+	rooms.push(...(await runTreeScale(plan.treeScale, context)));
 }
 
 const history: HistoryRun[] = [];
@@ -123,7 +148,7 @@ if (selected(plan.history.id)) {
 const idle: IdleRun[] = [];
 if (selected(plan.idle.id)) {
 	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
-	for (const spec of plan.idle.servers) {
+	for (const spec of plan.idle.servers.filter(serverSelected)) {
 		backgroundLoad.push(await quietMachine());
 		idle.push(await runIdle(plan.idle, spec, context));
 	}
@@ -136,10 +161,22 @@ if (selected(plan.export.id)) {
 	exportRuns.push(await runExport(plan.export, context));
 }
 
+/** The command as it was typed, for the report. */
+function commandLine(): string {
+	const flags = [
+		quick && "--quick",
+		only && `--only ${only.join(",")}`,
+		serverFilter !== undefined && `--server ${JSON.stringify(serverFilter)}`,
+		options.profile === true && "--profile",
+		options["no-wait"] === true && "--no-wait",
+	].filter((flag): flag is string => typeof flag === "string");
+	return `npm run bench${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
+}
+
 const partial = {
 	meta: {
 		date,
-		command: `npm run bench${quick ? " -- --quick" : ""}${only ? ` -- --only ${only.join(",")}` : ""}`,
+		command: commandLine(),
 		quick,
 		durationSeconds: (performance.now() - started) / 1000,
 		backgroundCoresBeforeServers: backgroundLoad,
@@ -149,7 +186,7 @@ const partial = {
 	idle,
 	history,
 	ceilings: collectCeilings(rooms),
-	failures: collectFailures(rooms, idle, history),
+	failures: [...skipped, ...collectFailures(rooms, idle, history)],
 };
 const results: Results = { ...partial, targets: checkTargets(partial) };
 

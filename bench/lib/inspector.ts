@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import WebSocket from "ws";
+import type { ObjectSamples } from "./attribution.ts";
 
 /**
  * A CPU profile of the Worker's isolate, taken through the V8 inspector (the Chrome DevTools
@@ -18,23 +19,29 @@ export interface ProfileSummary {
 	self: { name: string; share: number }[];
 	/** Our functions by inclusive time (on the stack at all), share of all samples. */
 	inclusive: { name: string; share: number }[];
+	/** edgechat: the profile's samples by the chat's object that ran them (see lib/attribution.ts). */
+	byObject?: ObjectSamples;
+	/** The sampling interval asked of V8, in microseconds (absent in older results: 500). */
+	intervalMicros?: number;
 }
 
-interface CallFrame {
+export interface CallFrame {
 	functionName: string;
 	url: string;
 	lineNumber: number;
 }
 
-interface ProfileNode {
+export interface ProfileNode {
 	id: number;
 	callFrame: CallFrame;
 	children?: number[];
 }
 
-interface Profile {
+export interface Profile {
 	nodes: ProfileNode[];
 	samples: number[];
+	/** Microseconds before each sample (V8 sends them; older profiles may lack them). */
+	timeDeltas?: number[];
 }
 
 export class InspectorSession {
@@ -45,11 +52,20 @@ export class InspectorSession {
 		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
 	>();
 
+	/** Handlers of the protocol's events (messages with a method and no id), by method. */
+	private readonly listeners = new Map<string, ((params: unknown) => void)[]>();
+
 	private constructor(socket: WebSocket) {
 		this.socket = socket;
 		socket.on("message", (data: Buffer) => {
 			const message: unknown = JSON.parse(data.toString());
 			if (typeof message !== "object" || message === null) return;
+			const method: unknown = Reflect.get(message, "method");
+			// workerd's answers name their method too: only a message without an id is an event.
+			if (typeof method === "string" && !Reflect.has(message, "id")) {
+				for (const listener of this.listeners.get(method) ?? []) listener(Reflect.get(message, "params"));
+				return;
+			}
 			const id: unknown = Reflect.get(message, "id");
 			const waiter = typeof id === "number" ? this.pending.get(id) : undefined;
 			if (!waiter || typeof id !== "number") return;
@@ -86,6 +102,11 @@ export class InspectorSession {
 		return new InspectorSession(socket);
 	}
 
+	/** Calls `listener` with the params of every `method` event from now on (e.g. Runtime.consoleAPICalled). */
+	on(method: string, listener: (params: unknown) => void): void {
+		this.listeners.set(method, [...(this.listeners.get(method) ?? []), listener]);
+	}
+
 	call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {
 		const id = ++this.nextId;
 		return new Promise((resolve, reject) => {
@@ -115,13 +136,18 @@ export class InspectorSession {
 
 	/** Stops the profiler; the whole profile is written to `path` as a .cpuprofile file. */
 	async stopProfile(path: string): Promise<ProfileSummary> {
+		return summarise(await this.stopProfileWhole(path));
+	}
+
+	/** As stopProfile, returning the whole profile (for attribution by object, lib/attribution.ts). */
+	async stopProfileWhole(path: string): Promise<Profile> {
 		const result = await this.call("Profiler.stop", {}, 60_000);
 		const profile: unknown =
 			typeof result === "object" && result !== null ? Reflect.get(result, "profile") : undefined;
 		if (!isProfile(profile)) throw new Error("the inspector returned no profile");
 		mkdirSync(dirname(path), { recursive: true });
 		writeFileSync(path, JSON.stringify(profile));
-		return summarise(profile);
+		return profile;
 	}
 
 	/**
@@ -163,7 +189,7 @@ function frameName(frame: CallFrame): string {
 
 const top = 15;
 
-function summarise(profile: Profile): ProfileSummary {
+export function summarise(profile: Profile): ProfileSummary {
 	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parents = new Map<number, number>();
 	for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);

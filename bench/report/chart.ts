@@ -8,11 +8,12 @@ import { type Results, scenarioName } from "./results.ts";
  */
 
 /** A server in the chart: its kind, and edgechat without its static-assets router apart. */
-type Series = ServerKind | "edgechat-api-only";
+type Series = ServerKind | "edgechat-api-only" | "edgechat-spread";
 
 const colors: Record<Series, string> = {
 	edgechat: "#e8710a",
 	"edgechat-api-only": "#f6b26b",
+	"edgechat-spread": "#a64d00",
 	"bare-room": "#3b6ea5",
 	"bare-room-stored": "#8fb3d9",
 	"bare-room-greeting": "#5b8db8",
@@ -22,6 +23,7 @@ const colors: Record<Series, string> = {
 const names: Record<Series, string> = {
 	edgechat: "edgechat",
 	"edgechat-api-only": "edgechat, API only (no assets router)",
+	"edgechat-spread": "edgechat, chat spread over several objects",
 	"bare-room": "bare DO room (platform floor)",
 	"bare-room-stored": "bare DO room + SQLite write per frame",
 	"bare-room-greeting": "bare DO room + greeting frame",
@@ -31,13 +33,15 @@ const names: Record<Series, string> = {
 const serverOrder: Series[] = [
 	"edgechat",
 	"edgechat-api-only",
+	"edgechat-spread",
 	"bare-room",
 	"bare-room-stored",
 	"bare-room-greeting",
 	"node-ws",
 ];
 
-function seriesOf(run: { kind: ServerKind; apiOnly?: boolean }): Series {
+function seriesOf(run: { kind: ServerKind; apiOnly?: boolean; objects?: number }): Series {
+	if (run.objects !== undefined && run.objects > 1) return "edgechat-spread";
 	return run.apiOnly ? "edgechat-api-only" : run.kind;
 }
 

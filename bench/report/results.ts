@@ -81,6 +81,8 @@ export interface ServerIdentity {
 	transport: Transport;
 	/** edgechat without the static-assets router in front of it (see ServerSpec.apiOnly). */
 	apiOnly?: boolean;
+	/** Vars the server ran with beyond the bench's own (see ServerSpec.vars). */
+	vars?: Record<string, string>;
 }
 
 /** Who a run measured: its scenario, and the server as it was started. */
@@ -91,6 +93,7 @@ export function identify(scenario: string, server: Server): ServerIdentity {
 		kind: server.kind,
 		transport: server.transport,
 		...(server.apiOnly && { apiOnly: true }),
+		...(server.vars && { vars: server.vars }),
 	};
 }
 
@@ -128,11 +131,21 @@ export interface RoomRun extends ServerIdentity {
 	join: JoinResult & { cpu: CpuFigures; limitedBy: string; profile?: ProfileSummary };
 	memory: MemoryFigures;
 	files: FileFigures;
+	/**
+	 * edgechat: objects holding the chat's sockets once everyone joined (its diagnostics: the root
+	 * and its shards); absent for the baselines and in older results.
+	 */
+	objects?: number;
 	phases: PhaseRun[];
 	/** Frames other than bench messages that clients received (ready, presence...), and their bytes. */
 	otherFrames: FrameCounts;
 	otherBytes: FrameCounts;
 	errors: string[];
+}
+
+/** Server CPU time over a phase (its drain included) per message sent, in ms. */
+export function cpuPerMessageMs(phase: PhaseRun): number {
+	return phase.sent > 0 ? (phase.cpu.serverCores * phase.cpu.seconds * 1000) / phase.sent : 0;
 }
 
 /** A room scenario's name in tables and charts: its id, and "#2" for its second round. */
@@ -153,6 +166,28 @@ export interface IdleRun extends ServerIdentity {
 	/** Whether the room was hibernated (evicted) when the idle period ended. */
 	hibernatedAtEnd: boolean | null;
 	wakeSource: string;
+	/** edgechat: objects holding the chat's sockets at the end (the root and its shards). */
+	objects?: number;
+	/**
+	 * A spread chat's shards (the root's wakes are `wakeups`): constructions counted while the
+	 * clients joined (each shard's first start, a check that the count works) and during the idle
+	 * period (wake-ups). Absent where the chat did not spread or nothing could count them.
+	 */
+	shards?: {
+		constructedWhileJoining: number;
+		wakeups: number;
+		/**
+		 * Shards constructed by one message sent after the idle period (reaching every client): the
+		 * shards that were asleep at the end. Absent in older results.
+		 */
+		wokenByNextMessage?: number;
+		/** The root's calls to its shards (`deliver`) during the idle period, and for that one message. */
+		callsDuringIdle?: number;
+		callsForNextMessage?: number;
+		/** Then a burst of messages from 10 senders within 20 ms, and the shard calls it took. */
+		burst?: { messages: number; shardCalls: number };
+		source: string;
+	};
 	/**
 	 * `perConnectionBytes` is what the sockets added, measured from after every client's token was
 	 * issued; `tokensPerClientBytes` is what issuing the tokens added before that (0 without tokens).

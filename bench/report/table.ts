@@ -1,4 +1,6 @@
-import { type Results, scenarioName } from "./results.ts";
+import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
+import { formatProjection, project } from "./projection.ts";
+import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
 export function formatTables(results: Results): string {
@@ -13,6 +15,7 @@ export function formatTables(results: Results): string {
 				"scenario",
 				"server",
 				"N",
+				"objects",
 				"joins/s",
 				"fail",
 				"phase",
@@ -26,6 +29,7 @@ export function formatTables(results: Results): string {
 				"lost",
 				"dup",
 				"srv CPU",
+				"CPU ms/msg",
 				"hot thread",
 				"gen CPU",
 				"other",
@@ -36,13 +40,14 @@ export function formatTables(results: Results): string {
 					scenarioName(run),
 					run.server,
 					String(run.join.joined),
+					run.objects === undefined ? "-" : String(run.objects),
 					run.join.perSecond.toFixed(0),
 					String(run.join.failed),
 				];
 				const memory = (run.memory.perConnectionBytes / 1024).toFixed(1);
-				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(14)]];
+				if (run.phases.length === 0) return [[...head, run.errors.length > 0 ? "ERROR" : "-", ...blank(15)]];
 				return run.phases.map((phase, index) => [
-					...(index === 0 ? head : ["", "", "", "", ""]),
+					...(index === 0 ? head : blank(head.length)),
 					phase.name,
 					String(phase.offeredPerSecond),
 					phase.sentPerSecond.toFixed(0),
@@ -54,6 +59,7 @@ export function formatTables(results: Results): string {
 					String(phase.lost),
 					String(phase.duplicates),
 					phase.cpu.serverCores.toFixed(2),
+					cpuPerMessageMs(phase).toFixed(1),
 					phase.cpu.serverHottestThread.cores.toFixed(2),
 					phase.cpu.generatorCores.toFixed(2),
 					phase.cpu.otherCores.toFixed(2),
@@ -63,7 +69,7 @@ export function formatTables(results: Results): string {
 		),
 	);
 	out.push(
-		"offered/sent in messages/s; CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine.",
+		"offered/sent in messages/s; objects: the root and shards holding an edgechat chat's sockets; CPU in cores (1.00 = one core busy): server tree, its busiest thread, the generator, everything else on the machine; CPU ms/msg: the server tree's CPU over the phase and its drain per message sent.",
 	);
 	out.push("");
 	out.push(
@@ -93,6 +99,67 @@ export function formatTables(results: Results): string {
 		"kernel: share of the server's CPU time spent in system calls and loopback TCP rather than in user code.",
 	);
 	out.push("");
+	const treeScenarios = new Set(
+		results.rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")),
+	);
+	for (const scenario of treeScenarios) {
+		const steps = treeSteps(results.rooms, scenario);
+		if (steps.length === 0) continue;
+		out.push(
+			table(
+				[
+					scenario,
+					"msgs",
+					"samples",
+					"root ms",
+					"root µs/child",
+					"root+unattr. ms",
+					"shards ms",
+					"unattr. ms",
+					"isolate ms",
+					"root share",
+					"thread ms",
+					"root of thread ms",
+					"process ms",
+					"p50 ms",
+					"p99 ms",
+				],
+				steps.map((step) => [
+					`${step.children} ${step.children === 1 ? "child" : "children"}`,
+					String(step.messages),
+					String(step.samples),
+					step.rootMs.toFixed(3),
+					((step.rootMs * 1000) / step.children).toFixed(1),
+					(step.rootMs + step.unattributedMs).toFixed(3),
+					step.shardMs.toFixed(3),
+					step.unattributedMs.toFixed(3),
+					step.isolateMs.toFixed(3),
+					share(step.rootShare),
+					step.threadMs.toFixed(3),
+					(step.rootShare * step.threadMs).toFixed(3),
+					step.processMs.toFixed(3),
+					step.p50Ms.toFixed(1),
+					step.p99Ms.toFixed(1),
+				]),
+			),
+		);
+		const largest = results.rooms
+			.filter((run) => run.scenario === scenario)
+			.sort((a, b) => (b.objects ?? 0) - (a.objects ?? 0))[0];
+		const top = largest?.phases[0]?.profile?.byObject?.top;
+		if (largest && top) {
+			const list = (entries: { name: string; samples: number }[]) =>
+				entries.map((entry) => `${entry.name} ${entry.samples}`).join("; ");
+			out.push(
+				`where the root's samples were with ${(largest.objects ?? 1) - 1} children: ${list(top.root)}`,
+			);
+			out.push(`where the shards' samples were: ${list(top.shard)}`);
+		}
+		out.push(
+			`measured, CPU per message sent (ms); a sample stood for ${steps.map((step) => (step.sampleMs * 1000).toFixed(0)).join("/")} µs. ${treeMethod}`,
+		);
+		out.push("");
+	}
 	if (results.idle.length > 0) {
 		out.push(
 			table(
@@ -103,7 +170,7 @@ export function formatTables(results: Results): string {
 					"pings",
 					"pongs",
 					"other frames",
-					"wake-ups",
+					"wake-ups (root; shards)",
 					"asleep at end",
 					"srv CPU",
 					"KiB/conn",
@@ -114,11 +181,20 @@ export function formatTables(results: Results): string {
 				results.idle.map((run) => [
 					run.scenario,
 					run.server,
-					String(run.clients),
+					run.objects === undefined || run.objects === 1
+						? String(run.clients)
+						: `${run.clients} in ${run.objects} objects`,
 					String(run.pingsSent),
 					String(run.pongs),
 					JSON.stringify(run.framesDuringIdle),
-					run.wakeups === null ? "n/a" : String(run.wakeups),
+					(run.wakeups === null ? "n/a" : String(run.wakeups)) +
+						(run.shards
+							? `; shards ${run.shards.wakeups} (${run.shards.constructedWhileJoining} started while joining` +
+								(run.shards.wokenByNextMessage === undefined
+									? ")"
+									: `, ${run.shards.wokenByNextMessage} woken by the next message; shard calls: ` +
+										`${run.shards.callsDuringIdle ?? "?"} idle, ${run.shards.callsForNextMessage ?? "?"} for it)`)
+							: ""),
 					run.hibernatedAtEnd === null ? "n/a" : run.hibernatedAtEnd ? "yes" : "no",
 					run.cpu.serverCores.toFixed(3),
 					(run.memory.perConnectionBytes / 1024).toFixed(1),
@@ -171,6 +247,12 @@ export function formatTables(results: Results): string {
 					.join("; ")}`,
 			);
 		}
+	}
+	// Printed only when this run measured both of its inputs (or see npm run bench:projection).
+	const projection = project([results]);
+	if (typeof projection !== "string") {
+		out.push(formatProjection(projection));
+		out.push("");
 	}
 	for (const ceiling of results.ceilings) {
 		out.push(

@@ -1,5 +1,6 @@
+import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
-import type { Results, RoomRun, TargetCheck } from "./results.ts";
+import { cpuPerMessageMs, type Results, type RoomRun, type TargetCheck } from "./results.ts";
 
 /** workers-chat-demo on this kind of machine, as the issue quotes it. */
 const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
@@ -136,6 +137,59 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 		});
 	}
 
+	for (const scenario of new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("spread-")))) {
+		const inScenario = rooms.filter((run) => run.scenario === scenario);
+		const spread = inScenario.find((run) => run.kind === "edgechat" && (run.objects ?? 1) > 1);
+		const single = inScenario.find((run) => run.kind === "edgechat" && run.objects === 1);
+		const bare = inScenario.find((run) => run.kind === "bare-room");
+		const spreadPhase = spread?.phases[0];
+		if (!spread || !spreadPhase) continue;
+		const against = (name: string, run: RoomRun | undefined) => {
+			const other = run?.phases[0];
+			if (!other) return "";
+			return (
+				`; ${name}: CPU ${cpuPerMessageMs(other).toFixed(1)} ms/msg (spread ${ratio(cpuPerMessageMs(spreadPhase) / cpuPerMessageMs(other))}), ` +
+				`p50/p99 ${other.latencyMs.p50.toFixed(0)}/${other.latencyMs.p99.toFixed(0)} ms, ${count(run.join.perSecond)} joins/s`
+			);
+		};
+		checks.push({
+			target: `Spread room (${scenario}, ${count(spread.clients)} sockets): spread over 16 or more objects, 0 lost, 0 duplicated`,
+			measured:
+				`${spread.objects} objects, ${spreadPhase.lost} lost, ${spreadPhase.duplicates} duplicated, ` +
+				`CPU ${cpuPerMessageMs(spreadPhase).toFixed(1)} ms/msg, p50/p99 ${spreadPhase.latencyMs.p50.toFixed(0)}/${spreadPhase.latencyMs.p99.toFixed(0)} ms, ` +
+				`${count(spread.join.perSecond)} joins/s` +
+				against("one object", single) +
+				against("bare room", bare),
+			met:
+				scenario === "spread-room"
+					? (spread.objects ?? 0) >= 16 && spreadPhase.lost === 0 && spreadPhase.duplicates === 0
+					: spreadPhase.lost === 0 && spreadPhase.duplicates === 0,
+		});
+	}
+
+	const treeScenarios = new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")));
+	for (const scenario of treeScenarios) {
+		const steps = treeSteps(rooms, scenario);
+		const growth = steps.slice(1).map((step, index) => {
+			const from = steps[index] ?? step;
+			const rootOf = (entry: typeof step) => entry.rootMs;
+			const upperOf = (entry: typeof step) => entry.rootMs + entry.unattributedMs;
+			return {
+				text:
+					`${from.children}->${step.children} children (${ratio(step.children / from.children)}): ` +
+					`root ${rootOf(from).toFixed(3)}->${rootOf(step).toFixed(3)} ms/msg (${ratio(rootOf(step) / rootOf(from))}; ` +
+					`with every unattributed sample ${ratio(upperOf(step) / upperOf(from))})`,
+				met: rootOf(step) / rootOf(from) <= step.children / from.children,
+			};
+		});
+		if (growth.length === 0) continue;
+		checks.push({
+			target: `Tree scale (${scenario}): the root's CPU per message grows no faster than its direct children (samples attributed to the root)`,
+			measured: growth.map((entry) => entry.text).join("; "),
+			met: growth.every((entry) => entry.met),
+		});
+	}
+
 	for (const history of results.history) {
 		// A reading of n on a clock that moves in steps of s means less than n + s.
 		const bound = history.atDepth.perCallMs.p99 + history.atDepth.clockStepMs;
@@ -159,6 +213,28 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 					? "not observable"
 					: `${idleEdge.wakeups} wake-ups, hibernated at end: ${idleEdge.hibernatedAtEnd}, ${idleEdge.pongs}/${idleEdge.pingsSent} pongs`,
 			met: idleEdge.wakeups === null ? null : idleEdge.wakeups === 0,
+		});
+	}
+	for (const run of results.idle.filter((entry) => entry.shards !== undefined)) {
+		const shards = run.shards;
+		if (!shards) continue;
+		checks.push({
+			target: `Idle, spread chat (${run.server}): no wake-ups of the root or of any shard`,
+			measured:
+				`root ${run.wakeups ?? "not observable"} wake-ups, shards ${shards.wakeups} ` +
+				`(${shards.constructedWhileJoining} shard starts counted while joining, ${run.objects ?? "?"} objects` +
+				(shards.wokenByNextMessage === undefined
+					? "), "
+					: `; asleep at the end: ${shards.wokenByNextMessage} shards woke for the next message, which took ` +
+						`${shards.callsForNextMessage ?? "?"} shard calls; ${shards.callsDuringIdle ?? "?"} calls while idle` +
+						(shards.burst
+							? `; a burst of ${shards.burst.messages} messages then took ${shards.burst.shardCalls} shard calls), `
+							: "), ")) +
+				`${run.pongs}/${run.pingsSent} pongs`,
+			met:
+				run.wakeups === null
+					? null
+					: run.wakeups === 0 && shards.wakeups === 0 && (shards.callsDuringIdle ?? 0) === 0,
 		});
 	}
 	// edgechat as the README runs it, then without its static-assets router: one check each.

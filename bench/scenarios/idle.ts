@@ -1,12 +1,14 @@
+import { runFanout } from "../generator/fanout.ts";
 import { joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
+import { bundleLines, constructorLine, LogpointCounter, methodLine } from "../lib/constructions.ts";
 import { InspectorSession } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, waitUntil, withDeadline } from "../lib/time.ts";
 import { cpuFigures, type IdleRun, identify, noCpu } from "../report/results.ts";
-import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
+import { bundleFor, isSpread, type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
 import { heading, memoryFigures, type RunContext } from "./context.ts";
-import { readWakeState } from "./wake-state.ts";
+import { readObjectCount, readWakeState } from "./wake-state.ts";
 
 export interface IdlePlan {
 	id: string;
@@ -19,6 +21,9 @@ export interface IdlePlan {
 	deadlineMs: number;
 }
 
+const constructed = "ChatShard constructed";
+const delivered = "ChatShard.deliver called";
+
 /**
  * A full room where nobody talks: every client sends the text frame `ping` every `pingEveryMs`,
  * spread evenly, as a heartbeat. The runtime answers `pong` itself; the room should stay asleep.
@@ -30,8 +35,20 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 	const errors: string[] = [];
 	let run: IdleRun | null = null;
 	let inspector: InspectorSession | null = null;
+	let shardCounter: LogpointCounter | null = null;
 	try {
 		if (server.inspectorPort !== undefined) inspector = await InspectorSession.open(server.inspectorPort);
+		// A spread chat's shards keep no wake count: a logpoint in their constructor counts them,
+		// and one in `deliver` the root's calls to them. Only there: the debugger they need could
+		// change what the other servers' figures weigh.
+		if (inspector && isSpread(spec)) {
+			const bundle = await bundleFor(spec.kind, context.workspace);
+			const lines = bundleLines(bundle);
+			shardCounter = await LogpointCounter.attach(inspector, bundle, [
+				{ name: constructed, line: constructorLine(lines, "ChatShard") },
+				{ name: delivered, line: methodLine(lines, "ChatShard", "deliver") },
+			]);
+		}
 		run = await withDeadline(title, plan.deadlineMs, measure());
 	} catch (error) {
 		errors.push(error instanceof Error ? error.message : String(error));
@@ -68,6 +85,7 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 		const framesBefore = { ...room.otherFrames };
 		const pongsBefore = room.pongs;
 		const wakeBefore = await readWakeState(room, Date.now());
+		const shardsBefore = shardCounter?.snapshot() ?? {};
 
 		const pingsSent = await heartbeat(room, plan, (sent, elapsedMs) =>
 			context.progress.update(
@@ -76,8 +94,53 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 		);
 		await waitUntil(() => room.pongs - pongsBefore >= pingsSent, 5000);
 		const idleEnd = Date.now();
+		const shardsAfter = shardCounter?.snapshot() ?? {};
+		const objects = await readObjectCount(room);
 		const after = snapshot(server.child.pid);
 		const wakeAfter = await readWakeState(room, idleEnd);
+
+		// Shards asleep at the end wake for the next message: one message, sent after the idle
+		// period, must reach every client (checked by the ledger) and construct each shard once more.
+		let wakeCheck: { shardsWoken: number; shardCalls: number; lost: number; duplicated: number } | null =
+			null;
+		let burstCalls: { messages: number; shardCalls: number } | null = null;
+		if (shardCounter) {
+			const probe = await runFanout(room, {
+				senders: 1,
+				rate: 1,
+				durationMs: 1,
+				maxInFlightPerSender: 1,
+				drainMs: 15_000,
+			});
+			// The logpoints' events come over the inspector's own socket: let the last ones arrive.
+			await sleep(250);
+			const now = shardCounter.snapshot();
+			wakeCheck = {
+				shardsWoken: (now[constructed] ?? 0) - (shardsAfter[constructed] ?? 0),
+				shardCalls: (now[delivered] ?? 0) - (shardsAfter[delivered] ?? 0),
+				lost: probe.lost,
+				duplicated: probe.duplicates,
+			};
+			if (probe.lost > 0 || probe.duplicates > 0 || probe.sent !== 1)
+				errors.push(
+					`the message after the idle period: ${probe.sent} sent, ${probe.lost} deliveries lost, ${probe.duplicates} duplicated`,
+				);
+			// A burst: messages that reach the root in one turn share a flush, so one call per shard.
+			const callsBefore = shardCounter.count(delivered);
+			const burst = await runFanout(room, {
+				senders: 10,
+				rate: 1000,
+				durationMs: 20,
+				maxInFlightPerSender: 100,
+				drainMs: 15_000,
+			});
+			await sleep(250);
+			burstCalls = { messages: burst.sent, shardCalls: shardCounter.count(delivered) - callsBefore };
+			if (burst.lost > 0 || burst.duplicates > 0)
+				errors.push(
+					`the burst after the idle period: ${burst.lost} deliveries lost, ${burst.duplicates} duplicated`,
+				);
+		}
 
 		const framesDuringIdle: Record<string, number> = {};
 		for (const [type, count] of Object.entries(room.otherFrames)) {
@@ -100,6 +163,21 @@ export async function runIdle(plan: IdlePlan, spec: ServerSpec, context: RunCont
 					: null,
 			hibernatedAtEnd: wakeAfter ? wakeAfter.wokeForThisRead : null,
 			wakeSource: wakeAfter?.source ?? "not observable: a plain Node server has no hibernation",
+			...(objects !== null && { objects }),
+			...(shardCounter && {
+				shards: {
+					constructedWhileJoining: shardsBefore[constructed] ?? 0,
+					wakeups: (shardsAfter[constructed] ?? 0) - (shardsBefore[constructed] ?? 0),
+					callsDuringIdle: (shardsAfter[delivered] ?? 0) - (shardsBefore[delivered] ?? 0),
+					...(wakeCheck && {
+						wokenByNextMessage: wakeCheck.shardsWoken,
+						callsForNextMessage: wakeCheck.shardCalls,
+					}),
+					...(burstCalls && { burst: burstCalls }),
+					source:
+						"logpoints in ChatShard's constructor and deliver, through the inspector (lib/constructions.ts)",
+				},
+			}),
 			memory: {
 				...memory,
 				rssAfterIdleBytes: after.server.rssBytes,

@@ -3,6 +3,7 @@ import type { ExportPlan } from "./export.ts";
 import type { HistoryPlan } from "./history.ts";
 import type { IdlePlan } from "./idle.ts";
 import type { RoomPlan } from "./room.ts";
+import type { TreeScalePlan } from "./tree-scale.ts";
 
 /**
  * What `npm run bench` runs, in order. Every server of a scenario starts fresh (descriptors of
@@ -12,6 +13,7 @@ import type { RoomPlan } from "./room.ts";
  */
 export interface Plan {
 	rooms: RoomPlan[];
+	treeScale: TreeScalePlan;
 	history: HistoryPlan;
 	idle: IdlePlan;
 	export: ExportPlan;
@@ -32,6 +34,23 @@ const direct = {
 	bareGreeting: { kind: "bare-room-greeting", transport: "direct" },
 } satisfies Record<string, ServerSpec>;
 const nodeWs: ServerSpec = { kind: "node-ws", transport: "node" };
+
+/**
+ * edgechat with its chat spread over shard objects: `ROOM_SHARD_CAPACITY` sockets per object
+ * (the root holds the first ones), named so in every table.
+ */
+function spread(base: ServerSpec, capacity: number): ServerSpec {
+	return {
+		...base,
+		vars: { ...base.vars, ROOM_SHARD_CAPACITY: String(capacity) },
+		suffix: `spread, ${capacity.toLocaleString("en-US")} sockets per object`,
+	};
+}
+
+/** edgechat with the whole chat in its root, however large: the capacity is above any room here. */
+function oneObject(base: ServerSpec): ServerSpec {
+	return { ...base, vars: { ...base.vars, ROOM_SHARD_CAPACITY: "1000000" }, suffix: "one object" };
+}
 
 /** A paced phase: one sender at a rate every server should sustain; latency is the figure. */
 function paced(senders: number, rate: number, durationMs: number) {
@@ -102,7 +121,47 @@ export function fullPlan(): Plan {
 				phases: [paced(1, 2, 15_000)],
 				deadlineMs: 240_000,
 			},
+			// One object's cost per socket (M1 of the room-tree notes), an input of the projection.
+			...[1000, 2000, 4000, 8000].map((clients) => ({
+				id: `send-cost-${clients}`,
+				group: "send-cost",
+				title: `One object's send cost: ${clients.toLocaleString("en-US")} sockets in one object, straight to the runtime, API only: paced (1 sender, 2 msg/s)`,
+				servers: [oneObject(direct.edgechatApiOnly)],
+				clients,
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 15_000)],
+				deadlineMs: 150_000,
+			})),
+			{
+				id: "spread-room",
+				title:
+					"The largest room the open-file limit allows, straight to the runtime, API only: in one object, " +
+					"then spread over 16 (capacity ceil(N/16)); paced (1 sender, 2 msg/s)",
+				// The first server finds the size; the spread one divides that size by 16.
+				servers: [
+					oneObject(direct.edgechatApiOnly),
+					{ ...direct.edgechatApiOnly, spreadOver: 16 },
+					direct.bare,
+				],
+				clients: "ceiling",
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 15_000)],
+				deadlineMs: 240_000,
+			},
 		],
+		treeScale: {
+			id: "tree-scale",
+			title:
+				"The root's CPU per message and the fan-out latency with 1, 4, 16, 64 and 256 shards of one socket " +
+				"each, straight to the runtime, API only: paced, 100 messages from 1 sender on the root at 10 msg/s " +
+				"(at most 512 shard calls/s: 8 msg/s with 64 shards, 2 with 256)",
+			server: direct.edgechatApiOnly,
+			children: [1, 4, 16, 64, 256],
+			phase: paced(1, 10, 10_000),
+			maxBatchesPerSecond: 512,
+			deadlineMs: 150_000,
+			profileIntervalMicros: 100,
+		},
 		history: {
 			id: "history-1m",
 			title: "A page of 50 below seq 500,000 in a log of 1,000,000 messages",
@@ -117,7 +176,15 @@ export function fullPlan(): Plan {
 		idle: {
 			id: "idle-1000",
 			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
-			servers: [dev.bare, nodeWs, dev.edgechat, dev.edgechatApiOnly, dev.bareGreeting],
+			// The last: a chat spread over the root and 9 shards of 100 sockets.
+			servers: [
+				dev.bare,
+				nodeWs,
+				dev.edgechat,
+				dev.edgechatApiOnly,
+				dev.bareGreeting,
+				spread(dev.edgechat, 100),
+			],
 			clients: 1000,
 			pingEveryMs: 10_000,
 			durationMs: 60_000,
@@ -156,7 +223,26 @@ export function quickPlan(): Plan {
 				phases: [paced(1, 5, 1500)],
 				deadlineMs: 40_000,
 			},
+			{
+				id: "spread-room-300",
+				title: "N=300 straight to the runtime, spread over objects of 50 sockets (the root and 5 shards)",
+				servers: [spread(direct.edgechat, 50)],
+				clients: 300,
+				joinConcurrency: 64,
+				phases: [paced(1, 5, 1500)],
+				deadlineMs: 40_000,
+			},
 		],
+		treeScale: {
+			id: "tree-scale-4",
+			title: "The root with 4 shards of one socket each: paced (1 sender, 10 msg/s)",
+			server: direct.edgechatApiOnly,
+			children: [4],
+			phase: paced(1, 10, 1000),
+			maxBatchesPerSecond: 512,
+			deadlineMs: 30_000,
+			profileIntervalMicros: 100,
+		},
 		history: {
 			id: "history-20k",
 			title: "A page of 50 below seq 10,000 in a log of 20,000 messages",

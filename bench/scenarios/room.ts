@@ -3,13 +3,22 @@ import { join } from "node:path";
 import { type FanoutOptions, runFanout } from "../generator/fanout.ts";
 import { type JoinResult, joinClients } from "../generator/join.ts";
 import { Room } from "../generator/room.ts";
-import { InspectorSession, type ProfileSummary } from "../lib/inspector.ts";
+import { attributeToObjects } from "../lib/attribution.ts";
+import { InspectorSession, type ProfileSummary, summarise } from "../lib/inspector.ts";
 import { intervalUse, snapshot } from "../lib/proc.ts";
 import { sleep, withDeadline } from "../lib/time.ts";
 import { limitOf } from "../report/limits.ts";
 import { cpuFigures, identify, noCpu, type PhaseRun, type RoomRun } from "../report/results.ts";
-import { type ServerSpec, startServer, stopServer } from "../servers/servers.ts";
+import {
+	bundleFor,
+	fileSafe,
+	type ServerSpec,
+	sizedFor,
+	startServer,
+	stopServer,
+} from "../servers/servers.ts";
 import { fileFigures, heading, memoryFigures, type RunContext } from "./context.ts";
+import { readObjectCount } from "./wake-state.ts";
 
 export interface PhasePlan extends Omit<FanoutOptions, "onProgress"> {
 	name: string;
@@ -17,6 +26,8 @@ export interface PhasePlan extends Omit<FanoutOptions, "onProgress"> {
 
 export interface RoomPlan {
 	id: string;
+	/** Scenarios of one group run together with `--only <group>` (each also by its own id). */
+	group?: string;
 	title: string;
 	servers: ServerSpec[];
 	/**
@@ -30,6 +41,12 @@ export interface RoomPlan {
 	phases: PhasePlan[];
 	/** Bound on one server's whole run: start, join, phases, stop. */
 	deadlineMs: number;
+	/**
+	 * Profile every step even without --profile (the scenario's figures come from the profile),
+	 * sampling every `profileIntervalMicros` (default 500).
+	 */
+	profileAlways?: boolean;
+	profileIntervalMicros?: number;
 }
 
 const cores = availableParallelism();
@@ -47,7 +64,11 @@ export async function runRoom(
 	context: RunContext,
 	round = 1,
 ): Promise<RoomRun> {
-	const server = await startServer(spec, context.workspace, { inspector: context.profileDir !== null });
+	const profileDir =
+		context.profileDir ?? (plan.profileAlways ? join(context.workspace.dir, "profiles") : null);
+	const server = await startServer(sizedFor(spec, clients), context.workspace, {
+		inspector: profileDir !== null,
+	});
 	const title = heading(round > 1 ? `${plan.id} #${round}` : plan.id, server.label);
 	const room = new Room(server, `bench-${plan.id}`);
 	const errors: string[] = [];
@@ -65,7 +86,7 @@ export async function runRoom(
 	};
 	let inspector: InspectorSession | null = null;
 	try {
-		if (context.profileDir !== null && server.inspectorPort !== undefined)
+		if (profileDir !== null && server.inspectorPort !== undefined)
 			inspector = await InspectorSession.open(server.inspectorPort);
 		await withDeadline(`${title}`, plan.deadlineMs, measure());
 	} catch (error) {
@@ -82,11 +103,16 @@ export async function runRoom(
 		stepName: string,
 		step: () => Promise<T>,
 	): Promise<{ result: T; profile?: ProfileSummary }> {
-		if (!inspector || context.profileDir === null) return { result: await step() };
-		await inspector.startProfile();
+		if (!inspector || profileDir === null) return { result: await step() };
+		const intervalMicros = plan.profileIntervalMicros ?? 500;
+		await inspector.startProfile(intervalMicros);
 		const result = await step();
-		const file = fileName(`${plan.id}-${round}-${server.label}-${stepName}`);
-		return { result, profile: await inspector.stopProfile(join(context.profileDir, `${file}.cpuprofile`)) };
+		const file = fileSafe(`${plan.id}-${round}-${server.label}-${stepName}`);
+		const whole = await inspector.stopProfileWhole(join(profileDir, `${file}.cpuprofile`));
+		const profile: ProfileSummary = { ...summarise(whole), intervalMicros };
+		if (server.kind === "edgechat")
+			profile.byObject = attributeToObjects(whole, await bundleFor(server.kind, context.workspace));
+		return { result, profile };
 	}
 
 	async function measure(): Promise<void> {
@@ -128,6 +154,8 @@ export async function runRoom(
 		const connected = snapshot(server.child.pid);
 		run.memory = memoryFigures(before, connected, room.clients.length);
 		run.files = fileFigures(before, connected, room.clients.length);
+		const objects = await readObjectCount(room);
+		if (objects !== null) run.objects = objects;
 		if (join.failed > 0)
 			errors.push(`${join.failed} of ${target} clients could not join: ${JSON.stringify(join.failures)}`);
 		if (room.clients.length === 0) throw new Error("no client joined");
@@ -202,12 +230,4 @@ function mergeJoins(first: JoinResult, second: JoinResult): JoinResult {
 		concurrency: first.concurrency,
 		timedOut: first.timedOut || second.timedOut,
 	};
-}
-
-/** A label as a file name: letters, digits and dashes. */
-function fileName(label: string): string {
-	return label
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, "-")
-		.replace(/^-|-$/g, "");
 }

@@ -12,20 +12,28 @@ export interface WakeState {
 	source: string;
 }
 
+/** edgechat's diagnostics of the room's chat (GET /api/chats/:id/diagnostics, owner key); null elsewhere. */
+export async function readChatDiagnostics(room: Room): Promise<unknown> {
+	const id = room.chatId;
+	const key = room.ownerKey;
+	if (room.server.kind !== "edgechat" || id === null || key === null) return null;
+	const response = await fetch(
+		`${room.server.origin}/api/chats/${id}/diagnostics?key=${encodeURIComponent(key)}`,
+		{ signal: AbortSignal.timeout(10_000) },
+	);
+	return response.ok ? response.json() : null;
+}
+
+/** How many objects hold the chat's sockets (the root, if it holds any, and its shards); null elsewhere. */
+export async function readObjectCount(room: Room): Promise<number | null> {
+	return numberField(await readChatDiagnostics(room), "shards");
+}
+
 export async function readWakeState(room: Room, readAt: number): Promise<WakeState | null> {
 	const { server } = room;
 	if (server.kind === "edgechat") {
-		const id = room.chatId;
-		const key = room.ownerKey;
-		if (id === null || key === null) return null;
-		const response = await fetch(
-			`${server.origin}/api/chats/${id}/diagnostics?key=${encodeURIComponent(key)}`,
-			{
-				signal: AbortSignal.timeout(10_000),
-			},
-		);
-		if (!response.ok) return null;
-		const body: unknown = await response.json();
+		const body = await readChatDiagnostics(room);
+		if (body === null) return null;
 		const wakes = numberField(body, "wakes");
 		const startedAt = numberField(body, "instanceStartedAt");
 		if (wakes === null || startedAt === null) return null;

@@ -30,8 +30,37 @@ export interface ServerSpec {
 	 * shows what edgechat's own code costs apart from it.
 	 */
 	apiOnly?: boolean;
-	/** Vars of this run only, on top of the kind's (e.g. a retention that keeps a whole seeded log). */
+	/**
+	 * Vars this server runs with, on top of the bench's and its kind's: e.g.
+	 * `{ ROOM_SHARD_CAPACITY: "600" }` spreads an edgechat chat over objects of 600 sockets.
+	 */
 	vars?: Record<string, string>;
+	/** Added to the server's label, to tell apart servers of one kind that differ by their vars. */
+	suffix?: string;
+	/**
+	 * edgechat only: spread the chat over this many objects (the root and its shards), whatever
+	 * its size: ROOM_SHARD_CAPACITY becomes ceil(clients / spreadOver) once the size is known.
+	 */
+	spreadOver?: number;
+}
+
+/** Whether the spec sets edgechat's shard capacity, so that a chat may spread over several objects. */
+export function isSpread(spec: ServerSpec): boolean {
+	return spec.spreadOver !== undefined || spec.vars?.ROOM_SHARD_CAPACITY !== undefined;
+}
+
+/** The spec as it starts for a room of `clients` sockets: `spreadOver` turned into its capacity var. */
+export function sizedFor(spec: ServerSpec, clients: number | "ceiling"): ServerSpec {
+	if (spec.spreadOver === undefined) return spec;
+	if (clients === "ceiling")
+		throw new Error("spreadOver needs the room's size: run a server without it first to find the ceiling");
+	const { spreadOver, ...rest } = spec;
+	const capacity = Math.ceil(clients / spreadOver);
+	return {
+		...rest,
+		vars: { ...spec.vars, ROOM_SHARD_CAPACITY: String(capacity) },
+		suffix: spec.suffix ?? `spread, ${capacity} sockets per object`,
+	};
 }
 
 export interface Server extends ServerSpec {
@@ -88,6 +117,11 @@ function workerConfig(kind: ServerKind): string {
 	return config;
 }
 
+/** The bundle a Worker server runs (built once per run). */
+export function bundleFor(kind: ServerKind, workspace: Workspace): Promise<string> {
+	return bundleWorker(workerConfig(kind), workspace);
+}
+
 /** The bare room or one of its variants: they all answer GET /rooms/:name/stats. */
 export function isBareRoom(kind: ServerKind): boolean {
 	return kinds[kind].config === bareRoom.config;
@@ -99,10 +133,21 @@ export function label(spec: ServerSpec): string {
 		direct: "workerd direct",
 		node: "node",
 	};
-	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""} (${ways[spec.transport]})`;
+	const named =
+		spec.suffix ?? (spec.spreadOver === undefined ? "" : `spread over ${spec.spreadOver} objects`);
+	const suffix = named ? `, ${named}` : "";
+	return `${kinds[spec.kind].name}${spec.apiOnly ? ", API only" : ""}${suffix} (${ways[spec.transport]})`;
 }
 
 let serial = 0;
+
+/** A label's words as part of a file name: letters, digits and dashes. */
+export function fileSafe(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "-")
+		.replace(/^-|-$/g, "");
+}
 
 export interface StartOptions {
 	/** Open the runtime's V8 inspector (for --profile). wrangler dev opens it anyway. */
@@ -115,7 +160,7 @@ export async function startServer(
 	options: StartOptions = {},
 ): Promise<Server> {
 	const port = await freePort();
-	const name = `${++serial}-${spec.kind}-${spec.transport}`;
+	const name = `${++serial}-${spec.kind}-${spec.transport}${spec.suffix ? `-${fileSafe(spec.suffix)}` : ""}`;
 	const logPath = join(workspace.dir, `${name}.log`);
 	const persist = mkdtempSync(join(workspace.dir, `${name}-state-`));
 	const vars = { ...benchVars, ...kinds[spec.kind].vars, ...spec.vars };

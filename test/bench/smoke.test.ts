@@ -28,7 +28,7 @@ describe("npm run bench -- --quick", () => {
 
 		expect(results.failures).toEqual([]);
 		const servers = new Set(results.rooms.map((run) => `${run.kind}${run.apiOnly ? " api-only" : ""}`));
-		expect(servers).toEqual(new Set(["edgechat", "bare-room", "node-ws"]));
+		expect(servers).toEqual(new Set(["edgechat", "edgechat api-only", "bare-room", "node-ws"]));
 		for (const run of results.rooms) {
 			expect(run.errors).toEqual([]);
 			expect(run.join.joined).toBe(run.clients);
@@ -39,6 +39,14 @@ describe("npm run bench -- --quick", () => {
 				expect(phase.duplicates).toBe(0);
 			}
 		}
+		// The spread room is held by its root and five shards of 50 sockets.
+		expect(results.rooms.find((run) => run.scenario === "spread-room-300")?.objects).toBe(6);
+		// The tree's root is profiled, and its samples are told apart from its four shards'.
+		const tree = results.rooms.find((run) => run.scenario === "tree-scale-4");
+		expect(tree?.objects).toBe(5);
+		const byObject = tree?.phases[0]?.profile?.byObject;
+		expect(byObject?.root).toBeGreaterThan(0);
+		expect(byObject?.shard).toBeGreaterThan(0);
 		expect(results.idle.map((run) => run.wakeups)).toEqual(
 			results.idle.map((run) => (run.kind === "node-ws" ? null : 0)),
 		);
