@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { readSettings } from "../config";
+import { requestLog } from "../observability/request-log";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import type { AppEnv } from "./access";
 import { ApiError } from "./api-error";
@@ -94,6 +95,7 @@ api.doc31("/openapi.json", {
 });
 
 export const app = new OpenAPIHono<AppEnv>();
+app.use("/api/*", requestLog);
 app.route("/api", api);
 app.get("*", servePage);
 

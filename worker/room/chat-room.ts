@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
+import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatMessage,
 	type ChatSettings,
@@ -78,6 +79,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
+	private readonly events = new RoomEvents(() => ({ chatId: this.sequencer.info?.id, shard: 0 }));
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -97,6 +99,7 @@ export class ChatRoom extends DurableObject<Env> {
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
+			this.events.woke(this.sequencer.record.read()?.wakes);
 			for (const user of this.shards.load()) this.presence.restore(user);
 		});
 	}
@@ -158,6 +161,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (!chat) return null;
 		this.hub.sockets();
 		this.applyMembership(this.shards.replace(idx, users, sockets));
+		this.events.shardAttached(idx, sockets);
 		const recent = this.sequencer.newest(recentForShards);
 		const lastSeq = this.sequencer.newestSeq;
 		return {
@@ -201,13 +205,14 @@ export class ChatRoom extends DurableObject<Env> {
 	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
 		const chat = this.sequencer.info;
-		if (!chat) return errorJson(404, "not_found", "No such chat");
+		if (!chat) return this.refuse(404, "not_found", "No such chat");
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return errorJson(426, "upgrade_required", "Expected a WebSocket upgrade");
+			return this.refuse(426, "upgrade_required", "Expected a WebSocket upgrade");
 		}
 		const user = readVerifiedUser(request);
-		if (!user) return errorJson(401, "unauthorized", "Missing verified user");
+		if (!user) return this.refuse(401, "unauthorized", "Missing verified user");
 		if (this.hub.size >= this.settings.roomShardCapacity) {
+			this.events.refused("full", 503);
 			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
 		}
 
@@ -227,6 +232,7 @@ export class ChatRoom extends DurableObject<Env> {
 		// Missed messages go out after `ready` and before any live one: this handler runs to
 		// completion before the room processes anything else.
 		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+		this.events.admitted(this.hub.size, replay?.summary ?? null);
 		this.scheduleDirectoryReport();
 		return new Response(null, { status: 101, webSocket: client });
 	}
@@ -253,7 +259,9 @@ export class ChatRoom extends DurableObject<Env> {
 		this.alarmAt = null;
 		const chat = this.sequencer.info;
 		if (!chat) return;
+		const due = this.sequencer.needsTrim();
 		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
+		if (due) this.events.trimmed(this.sequencer.newestSeq - this.settings.messageRetention);
 		if (chat.visibility === "public") {
 			await directoryStub(this.env).report(chat.id, this.connections());
 		}
@@ -318,6 +326,11 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	// --- Sockets and counts ---
+
+	private refuse(status: number, code: ErrorCode, message: string): Response {
+		this.events.refused(code, status);
+		return errorJson(status, code, message);
+	}
 
 	private get chatId(): string {
 		const chat = this.sequencer.info;

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
+import { RoomEvents } from "../observability/room-events";
 import { type ChatSettings, errorBodyOf, limits, PING, PONG, type UserRef } from "../protocol";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { readShardIndex, rootObject, shardFull, shardHeader } from "../routing/shard-address";
@@ -39,6 +40,10 @@ export class ChatShard extends DurableObject<Env> {
 	private attached: Promise<boolean> | null = null;
 	/** Whether the root counts sockets here, and so sends this shard its batches. */
 	private counted = false;
+	private readonly events = new RoomEvents(() => ({
+		chatId: this.identity?.chatId,
+		shard: this.identity?.index ?? -1,
+	}));
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -53,7 +58,10 @@ export class ChatShard extends DurableObject<Env> {
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.inbox = new FanoutInbox(
 			ctx.storage.kv.get<number>("delivered") ?? 0,
-			(after, upto) => this.root().rangeForShard(after, upto),
+			(after, upto) => {
+				this.events.fanoutGap(after, upto);
+				return this.root().rangeForShard(after, upto);
+			},
 			(events) => this.emit(events),
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
@@ -62,6 +70,7 @@ export class ChatShard extends DurableObject<Env> {
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
 		const identity = this.identity;
+		if (identity) this.events.woke();
 		if (identity && this.hub.size !== reported) {
 			void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 		}
@@ -81,11 +90,15 @@ export class ChatShard extends DurableObject<Env> {
 		const user = readVerifiedUser(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0) return errorJson(400, "bad_request", "Not a routed upgrade");
-		if (this.hub.size >= this.settings.roomShardCapacity) return shardFull(index + 1);
-		if (!(await this.attach(chatId, index, user))) return errorJson(404, "not_found", "No such chat");
+		if (!user || index === null || index === 0)
+			return this.refuse(400, "bad_request", "Not a routed upgrade");
+		if (this.hub.size >= this.settings.roomShardCapacity) {
+			this.events.refused("full", 503);
+			return shardFull(index + 1);
+		}
+		if (!(await this.attach(chatId, index, user))) return this.refuse(404, "not_found", "No such chat");
 		const chat = this.identity?.chat;
-		if (!chat) return errorJson(404, "not_found", "No such chat");
+		if (!chat) return this.refuse(404, "not_found", "No such chat");
 		const since = replayWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
@@ -106,6 +119,7 @@ export class ChatShard extends DurableObject<Env> {
 				...(replay && { replay: replay.summary }),
 			});
 			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+			this.events.admitted(this.hub.size, replay?.summary ?? null);
 			return new Response(null, { status: 101, webSocket: client });
 		});
 	}
@@ -135,6 +149,11 @@ export class ChatShard extends DurableObject<Env> {
 		remove: (user, seq) => this.root().deleteFromShard(user, seq),
 		typing: (user) => this.root().typingFromShard(user),
 	};
+
+	private refuse(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
+		this.events.refused(code, status);
+		return errorJson(status, code, message);
+	}
 
 	private root() {
 		if (!this.identity) throw new Error("a shard was used before it attached");
