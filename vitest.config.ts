@@ -8,6 +8,8 @@ export const testBindings = {
 	DIRECTORY_REPORT_MS: "50",
 	MESSAGE_RETENTION: "300",
 	CORS_ORIGINS: "https://allowed.example",
+	// Metrics as `metric` log lines only (worker/observability/metrics.ts says why not the local dataset).
+	METRICS_LOG: "only",
 };
 
 export default defineConfig({

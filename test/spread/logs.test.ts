@@ -25,7 +25,6 @@ describe("the log of a chat spread over shards", () => {
 		expect(logs.events("socket.refused")).toContainEqual(
 			expect.objectContaining({ chatId: chat.id, shard: 0, code: "full", status: 503 }),
 		);
-		first.close();
-		second.close();
+		await logs.closeAll([first, second]);
 	});
 });

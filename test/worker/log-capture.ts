@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, vi } from "vitest";
+import { beforeAll, beforeEach } from "vitest";
+import type { TestSocket } from "./helpers";
 
 export type LogLine = Record<string, unknown>;
 
@@ -9,16 +10,20 @@ export type LogLine = Record<string, unknown>;
  */
 export function captureLogs() {
 	const captured = { lines: [] as string[] };
-	beforeEach(() => {
-		captured.lines = [];
+	// The console is wrapped once per file and never unwrapped: the chat's objects go on writing
+	// after a test ends (closing sockets are reported), and swapping console methods back while
+	// they do so has left the workers pool unable to shut down. Each line still reaches the console.
+	beforeAll(() => {
 		for (const method of ["log", "warn", "error", "info", "debug"] as const) {
-			vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+			const original = console[method].bind(console);
+			console[method] = (...args: unknown[]) => {
 				captured.lines.push(args.map((arg) => (typeof arg === "string" ? arg : String(arg))).join(" "));
-			});
+				original(...args);
+			};
 		}
 	});
-	afterEach(() => {
-		vi.restoreAllMocks();
+	beforeEach(() => {
+		captured.lines = [];
 	});
 	return {
 		get lines(): string[] {
@@ -30,6 +35,11 @@ export function captureLogs() {
 				const parsed = parseLine(line);
 				return parsed && parsed.event === kind ? [parsed] : [];
 			});
+		},
+		/** Closes the sockets and waits until the objects holding them have answered each close. */
+		async closeAll(sockets: TestSocket[], timeoutMs = 3000): Promise<void> {
+			for (const socket of sockets) socket.close();
+			await this.until(() => sockets.every((socket) => socket.closed !== null), "the closes", timeoutMs);
 		},
 		/** Waits until `predicate` holds over what was captured, or fails after `timeoutMs`. */
 		async until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {

@@ -66,7 +66,7 @@ describe("the request log", () => {
 		await postJson(`/api/chats/${chat.id}/messages`, { text: `${text} again` }, bearer(token));
 		// A refused body with the text in it: the error names the field, the log only its code.
 		await postJson(`/api/chats/${chat.id}/messages`, { text: `${text}\u202e` }, bearer(token));
-		socket.close();
+		await logs.closeAll([socket]);
 
 		expect(events("request").length).toBeGreaterThanOrEqual(5);
 		const all = logs.lines.join("\n");
@@ -106,7 +106,7 @@ describe("room events in the log", () => {
 		const woke = events("room.woke");
 		expect(woke).toContainEqual(expect.objectContaining({ chatId: chat.id, shard: 0 }));
 		expect(woke.find((line) => line.shard === 0)?.wakes).toBeGreaterThanOrEqual(1);
-		socket.close();
+		await logs.closeAll([socket]);
 	});
 
 	it("says when an upgrade is refused in the room with its code", async () => {

@@ -40,6 +40,7 @@ export interface LogFields {
 	metric?: string;
 	detail?: string;
 	value?: number;
+	size?: number;
 }
 
 export type LogLevel = "info" | "warn" | "error";

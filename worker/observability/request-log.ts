@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import type { AppEnv } from "../http/access";
 import { logEvent } from "./log";
+import { Metrics } from "./metrics";
 
 /** A chat id in an API path; ids are public names of chats, unlike keys and tokens. */
 const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
@@ -8,9 +10,10 @@ const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
 /**
  * One `request` line per API request, written after the response is known: the route pattern
  * (never the URL, whose query may still hold a legacy `?token=` or `?key=`), the status, the
- * time taken, and for a refusal the error code from the body of the contract.
+ * time taken, and for a refusal the error code from the body of the contract, which is also
+ * counted as a `refusal` metric.
  */
-export const requestLog: MiddlewareHandler = async (c, next) => {
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const started = Date.now();
 	await next();
 	const status = c.res.status;
@@ -28,6 +31,7 @@ export const requestLog: MiddlewareHandler = async (c, next) => {
 		},
 		status >= 500 ? "error" : status >= 400 ? "warn" : "info",
 	);
+	if (code !== undefined) new Metrics(c.env).record({ metric: "refusal", chatId, detail: code });
 };
 
 /** The `error.code` of an error body, read from a copy so the client still gets the body. */

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
+import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatMessage,
@@ -79,7 +80,10 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
-	private readonly events = new RoomEvents(() => ({ chatId: this.sequencer.info?.id, shard: 0 }));
+	private readonly events = new RoomEvents(
+		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
+		new Metrics(this.env),
+	);
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -233,6 +237,7 @@ export class ChatRoom extends DurableObject<Env> {
 		// completion before the room processes anything else.
 		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
 		this.events.admitted(this.hub.size, replay?.summary ?? null);
+		this.events.roomSize(this.connections());
 		this.scheduleDirectoryReport();
 		return new Response(null, { status: 101, webSocket: client });
 	}
@@ -240,7 +245,7 @@ export class ChatRoom extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream);
+			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -278,7 +283,9 @@ export class ChatRoom extends DurableObject<Env> {
 
 	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostOutcome {
 		const outcome = this.sequencer.post(user, text, clientId, Date.now(), saved);
+		if (outcome.kind === "rate_limited") this.events.rateLimited();
 		if (outcome.kind === "created") {
+			this.events.stored(this.sequencer.info?.history ?? true);
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
 			this.publish({ kind: "message", message: outcome.message }, outcome.message.seq - 1);
@@ -311,6 +318,7 @@ export class ChatRoom extends DurableObject<Env> {
 		switch (event.kind) {
 			case "message":
 				this.broadcast({ type: "message", message: event.message });
+				this.events.delivered(1, this.hub.size);
 				break;
 			case "deleted":
 				this.broadcast({ type: "deleted", seq: event.seq });
@@ -349,6 +357,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private applyMembership(change: { joined: UserRef[]; left: UserRef[] }): void {
 		for (const user of change.joined) this.presence.join(user);
 		for (const user of change.left) this.presence.leave(user);
+		if (change.joined.length > 0) this.events.roomSize(this.connections());
 		this.scheduleDirectoryReport();
 	}
 

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
+import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import { type ChatSettings, errorBodyOf, limits, PING, PONG, type UserRef } from "../protocol";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
@@ -40,10 +41,10 @@ export class ChatShard extends DurableObject<Env> {
 	private attached: Promise<boolean> | null = null;
 	/** Whether the root counts sockets here, and so sends this shard its batches. */
 	private counted = false;
-	private readonly events = new RoomEvents(() => ({
-		chatId: this.identity?.chatId,
-		shard: this.identity?.index ?? -1,
-	}));
+	private readonly events = new RoomEvents(
+		() => ({ chatId: this.identity?.chatId, shard: this.identity?.index ?? -1 }),
+		new Metrics(this.env),
+	);
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -127,7 +128,7 @@ export class ChatShard extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream);
+			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -209,6 +210,7 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	private emit(events: FanoutEvent[]): void {
+		this.events.delivered(events.filter((event) => event.kind === "message").length, this.hub.size);
 		for (const event of events) {
 			switch (event.kind) {
 				case "message":
