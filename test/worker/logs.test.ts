@@ -36,6 +36,13 @@ describe("the request log", () => {
 			status: 201,
 			chatId: chat.id,
 		});
+		// GETs too: the page route that would come after the API's own is not the one logged.
+		await api("/api/health");
+		await api(`/api/chats/${chat.id}/messages?limit=5`);
+		expect(events("request").slice(-2)).toEqual([
+			expect.objectContaining({ method: "GET", route: "/api/health", status: 200 }),
+			expect.objectContaining({ method: "GET", route: "/api/chats/:id/messages", chatId: chat.id }),
+		]);
 		for (const line of requests) {
 			expect(typeof line.durationMs).toBe("number");
 			expect(line).not.toHaveProperty("code");

@@ -23,7 +23,8 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 		"request",
 		{
 			method: c.req.method,
-			route: routePath(c, -1) || "(no route)",
+			// The deepest handler that ran answered: its pattern, not the catch-all page route after it.
+			route: routePath(c) || "(no route)",
 			status,
 			durationMs: Date.now() - started,
 			...(chatId !== undefined && { chatId }),
