@@ -11,6 +11,8 @@ export const testBindings = {
 	CORS_ORIGINS: "https://allowed.example",
 	WEBHOOKS_ALLOW_LOCAL: "true",
 	WEBHOOK_TIMEOUT_MS: "2000",
+	// Metrics as `metric` log lines only (worker/observability/metrics.ts says why not the local dataset).
+	METRICS_LOG: "only",
 };
 
 /**
@@ -42,6 +44,9 @@ export default defineConfig({
 		// The JSON report feeds the pass/fail line that ends `npm test` (test/run-all.ts).
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/worker.json" },
+		// The structured log (one JSON line per request and room event) is read by test/worker/logs.test.ts;
+		// printed for every test it would bury the output that matters.
+		onConsoleLog: (log) => !log.startsWith('{"event":'),
 		testTimeout: 20_000,
 		hookTimeout: 20_000,
 	},

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
+import { requestLog } from "../observability/request-log";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
 import type { AppEnv } from "./access";
@@ -113,6 +114,7 @@ api.doc31("/openapi.json", {
 });
 
 export const app = new OpenAPIHono<AppEnv>();
+app.use("/api/*", requestLog);
 app.route("/api", api);
 app.get("*", servePage);
 

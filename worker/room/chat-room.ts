@@ -3,6 +3,8 @@ import { hashKey } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
 import { newSecretKey } from "../ids";
+import { Metrics } from "../observability/metrics";
+import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatInfo,
 	type ChatMessage,
@@ -112,6 +114,10 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
+	private readonly events = new RoomEvents(
+		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
+		new Metrics(this.env),
+	);
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -146,6 +152,7 @@ export class ChatRoom extends DurableObject<Env> {
 			if (!this.sequencer.load()) return;
 			this.moderation.createSchema();
 			this.moderation.load();
+			this.events.woke(this.sequencer.record.read()?.wakes);
 			for (const user of this.shards.load()) this.presence.restore(user);
 			this.webhooks.load();
 		});
@@ -349,6 +356,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (!chat) return null;
 		this.hub.sockets();
 		this.applyMembership(this.shards.replace(idx, users, sockets));
+		this.events.shardAttached(idx, sockets);
 		const recent = this.sequencer.newest(recentForShards);
 		const lastSeq = this.sequencer.newestSeq;
 		return {
@@ -408,17 +416,18 @@ export class ChatRoom extends DurableObject<Env> {
 	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
 		const chat = this.sequencer.info;
-		if (!chat) return errorJson(404, "not_found", "No such chat");
+		if (!chat) return this.refuse(404, "not_found", "No such chat");
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return errorJson(426, "upgrade_required", "Expected a WebSocket upgrade");
+			return this.refuse(426, "upgrade_required", "Expected a WebSocket upgrade");
 		}
 		const verified = readVerifiedUser(request);
-		if (!verified) return errorJson(401, "unauthorized", "Missing verified user");
+		if (!verified) return this.refuse(401, "unauthorized", "Missing verified user");
 		const banned = this.desk.joinRefusal(verified.id, Date.now());
-		if (banned) return errorJson(banned.status, banned.code, banned.message);
+		if (banned) return this.refuse(banned.status, banned.code, banned.message);
 		// The chat's own list decides the role, not the token: demotions count at once.
 		const user = { ...verified, role: this.desk.roleOf(verified) };
 		if (this.hub.size >= this.settings.roomShardCapacity) {
+			this.events.refused("full", 503);
 			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
 		}
 
@@ -443,6 +452,8 @@ export class ChatRoom extends DurableObject<Env> {
 		if (since !== null && rev !== null) {
 			for (const change of this.sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
 		}
+		this.events.admitted(this.hub.size, replay?.summary ?? null);
+		this.events.roomSize(this.connections());
 		this.scheduleDirectoryReport();
 		this.webhooks.occupancy(chat.id, this.connections());
 		return new Response(null, { status: 101, webSocket: client });
@@ -451,7 +462,7 @@ export class ChatRoom extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream);
+			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -471,7 +482,9 @@ export class ChatRoom extends DurableObject<Env> {
 		const chat = this.sequencer.info;
 		if (!chat) return;
 		await this.webhooks.hand(chat.id);
+		const due = this.sequencer.needsTrim();
 		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
+		if (due) this.events.trimmed(this.sequencer.newestSeq - this.settings.messageRetention);
 		if (chat.visibility === "public") {
 			const { id, name, owner, createdAt } = chat;
 			await directoryStub(this.env).report(id, this.connections(), { id, name, owner, createdAt });
@@ -531,7 +544,9 @@ export class ChatRoom extends DurableObject<Env> {
 			}
 			return result;
 		});
+		if (outcome.kind === "rate_limited") this.events.rateLimited();
 		if (outcome.kind === "created") {
+			this.events.stored(this.sequencer.info?.history ?? true);
 			this.desk.posted(user.id, now);
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
@@ -572,6 +587,7 @@ export class ChatRoom extends DurableObject<Env> {
 		switch (event.kind) {
 			case "message":
 				this.broadcast({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) });
+				this.events.delivered(1, this.hub.size);
 				break;
 			case "deleted":
 				this.broadcast({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) });
@@ -601,6 +617,11 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- Sockets and counts ---
 
+	private refuse(status: number, code: ErrorCode, message: string): Response {
+		this.events.refused(code, status);
+		return errorJson(status, code, message);
+	}
+
 	private get chatId(): string {
 		const chat = this.sequencer.info;
 		if (!chat) throw new Error("the room was used before it was created");
@@ -619,6 +640,7 @@ export class ChatRoom extends DurableObject<Env> {
 		for (const user of change.joined) this.presence.join(user);
 		for (const user of change.left) this.presence.leave(user);
 		for (const user of change.renamed) this.presence.rename(user);
+		if (change.joined.length > 0) this.events.roomSize(this.connections());
 		this.scheduleDirectoryReport();
 		this.webhooks.occupancy(this.chatId, this.connections());
 	}

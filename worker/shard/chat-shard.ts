@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readSettings, type Settings } from "../config";
+import { Metrics } from "../observability/metrics";
+import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatSettings,
 	errorBodyOf,
@@ -57,6 +59,10 @@ export class ChatShard extends DurableObject<Env> {
 	private attached: Promise<boolean> | null = null;
 	/** Whether the root counts sockets here, and so sends this shard its batches. */
 	private counted = false;
+	private readonly events = new RoomEvents(
+		() => ({ chatId: this.identity?.chatId, shard: this.identity?.index ?? -1 }),
+		new Metrics(this.env),
+	);
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -71,7 +77,10 @@ export class ChatShard extends DurableObject<Env> {
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.inbox = new FanoutInbox(
 			ctx.storage.kv.get<number>("delivered") ?? 0,
-			(after, upto) => this.viaRoot((root) => root.rangeForShard(after, upto)),
+			(after, upto) => {
+				this.events.fanoutGap(after, upto);
+				return this.viaRoot((root) => root.rangeForShard(after, upto));
+			},
 			(events) => this.emit(events),
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
@@ -80,6 +89,7 @@ export class ChatShard extends DurableObject<Env> {
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
 		const identity = this.identity;
+		if (identity) this.events.woke();
 		if (identity && this.hub.size !== reported) {
 			void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 		}
@@ -121,13 +131,17 @@ export class ChatShard extends DurableObject<Env> {
 		const user = readVerifiedUser(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0) return errorJson(400, "bad_request", "Not a routed upgrade");
+		if (!user || index === null || index === 0)
+			return this.refuse(400, "bad_request", "Not a routed upgrade");
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
 		// most the joins in flight, rather than bouncing each of them along every full shard.
-		if (this.hub.size >= this.settings.roomShardCapacity) return shardFull(index + 1);
-		if (!(await this.attach(chatId, index, user))) return errorJson(404, "not_found", "No such chat");
+		if (this.hub.size >= this.settings.roomShardCapacity) {
+			this.events.refused("full", 503);
+			return shardFull(index + 1);
+		}
+		if (!(await this.attach(chatId, index, user))) return this.refuse(404, "not_found", "No such chat");
 		const chat = this.identity?.chat;
-		if (!chat) return errorJson(404, "not_found", "No such chat");
+		if (!chat) return this.refuse(404, "not_found", "No such chat");
 		const since = replayWanted(request);
 		const rev = since === null ? null : revWanted(request);
 
@@ -139,7 +153,7 @@ export class ChatShard extends DurableObject<Env> {
 			const greeted: SessionUser = { ...user, role };
 			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
 			const banned = this.bans.banOf(user.id, Date.now());
-			if (banned !== undefined) return errorJson(403, "banned", bannedMessage(banned));
+			if (banned !== undefined) return this.refuse(403, "banned", bannedMessage(banned));
 			const upto = this.inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			// Changes up to what this shard delivered; later ones reach the socket live.
@@ -163,6 +177,7 @@ export class ChatShard extends DurableObject<Env> {
 			});
 			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
 			for (const change of changes) sendFrame(server, changeFrameOf(change));
+			this.events.admitted(this.hub.size, replay?.summary ?? null);
 			return new Response(null, { status: 101, webSocket: client });
 		});
 	}
@@ -170,7 +185,7 @@ export class ChatShard extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream);
+			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -210,6 +225,11 @@ export class ChatShard extends DurableObject<Env> {
 				async (root): Promise<ReactionOutcome | PostRefused> => await root.reactFromShard(user, seq, emoji),
 			),
 	};
+
+	private refuse(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
+		this.events.refused(code, status);
+		return errorJson(status, code, message);
+	}
 
 	private rootStub: ReturnType<typeof rootObject> | null = null;
 
@@ -290,6 +310,7 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	private emit(events: FanoutEvent[]): void {
+		this.events.delivered(events.filter((event) => event.kind === "message").length, this.hub.size);
 		for (const event of events) {
 			switch (event.kind) {
 				case "message":

@@ -1,5 +1,5 @@
 import { ApiError } from "../http/api-error";
-import { errorFrameOf } from "../protocol";
+import { type ErrorCode, errorFrameOf, type ServerFrame } from "../protocol";
 import { sendFrame } from "./broadcast";
 import { parseClientFrame } from "./client-frames";
 import { effectOf, replyToChange, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
@@ -8,12 +8,18 @@ import { readAttachment, writeAttachment } from "./socket-attachment";
 /**
  * One frame from one socket, in the root or in a shard: parse it, decide its effect, let the
  * sequencer carry it out, answer the sender. Bad input gets an `error` frame and the socket stays.
+ * `onRefusal` hears the code of every `error` frame sent (the holder counts refusals by code).
  */
 export async function handleSocketMessage(
 	socket: WebSocket,
 	raw: string | ArrayBuffer,
 	upstream: Upstream,
+	onRefusal: (code: ErrorCode) => void = () => undefined,
 ): Promise<void> {
+	const answer = (frame: ServerFrame) => {
+		if (frame.type === "error") onRefusal(frame.code);
+		sendFrame(socket, frame);
+	};
 	const attachment = readAttachment(socket);
 	if (!attachment) {
 		socket.close(1011, "Session state lost; reconnect");
@@ -21,7 +27,7 @@ export async function handleSocketMessage(
 	}
 	const parsed = parseClientFrame(raw);
 	if (!parsed.ok) {
-		sendFrame(socket, parsed.error);
+		answer(parsed.error);
 		return;
 	}
 	const effect = effectOf(parsed.frame);
@@ -36,7 +42,7 @@ export async function handleSocketMessage(
 				writeAttachment(socket, { ...current, bucket: outcome.bucket });
 			}
 			const reply = replyToPost(outcome, effect.clientId);
-			if (reply) sendFrame(socket, reply);
+			if (reply) answer(reply);
 			return;
 		}
 		case "typing":
@@ -55,7 +61,7 @@ export async function handleSocketMessage(
 		}
 		case "delete": {
 			const reply = replyToDelete(await upstream.remove(user, effect.seq), effect.seq);
-			if (reply) sendFrame(socket, reply);
+			if (reply) answer(reply);
 			return;
 		}
 	}

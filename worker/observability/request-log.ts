@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import type { AppEnv } from "../http/access";
+import { logEvent } from "./log";
+import { Metrics } from "./metrics";
+
+/** A chat id in an API path; ids are public names of chats, unlike keys and tokens. */
+const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
+
+/**
+ * One `request` line per API request, written after the response is known: the route pattern
+ * (never the URL, whose query may still hold a legacy `?token=` or `?key=`), the status, the
+ * time taken, and for a refusal the error code from the body of the contract, which is also
+ * counted as a `refusal` metric.
+ */
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
+	const started = Date.now();
+	await next();
+	const status = c.res.status;
+	const chatId = chatPath.exec(c.req.path)?.[1];
+	const code = status >= 400 ? await errorCodeOf(c.res) : undefined;
+	logEvent(
+		"request",
+		{
+			method: c.req.method,
+			// The deepest handler that ran answered: its pattern, not the catch-all page route after it.
+			route: routePath(c) || "(no route)",
+			status,
+			durationMs: Date.now() - started,
+			...(chatId !== undefined && { chatId }),
+			...(code !== undefined && { code }),
+		},
+		status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+	);
+	if (code !== undefined) new Metrics(c.env).record({ metric: "refusal", chatId, detail: code });
+};
+
+/** The `error.code` of an error body, read from a copy so the client still gets the body. */
+async function errorCodeOf(response: Response): Promise<string | undefined> {
+	if (!response.headers.get("Content-Type")?.includes("application/json")) return undefined;
+	try {
+		const body: unknown = await response.clone().json();
+		if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
+		const error: unknown = body.error;
+		if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+		return typeof error.code === "string" ? error.code : undefined;
+	} catch {
+		return undefined;
+	}
+}
