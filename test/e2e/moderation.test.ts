@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+	aliceAndBobIn,
 	connectClient,
 	createChat,
+	dialog,
 	joinRoom,
 	messageLog,
 	newContext,
@@ -29,8 +31,14 @@ describe("running a chat", () => {
 
 		const bobsMessage = messageLog(mod).locator("li[data-seq]").filter({ hasText: "spam spam spam" });
 		await bobsMessage.getByLabel("Moderate Bob").click();
-		await bobsMessage.getByRole("button", { name: "Mute", exact: false }).click();
-		await bob.getByText(/Bob was muted .* by Mia/).waitFor();
+		await bobsMessage.getByRole("button", { name: "Mute", exact: true }).click();
+		// The note is part of the conversation, for everyone in it.
+		await messageLog(bob)
+			.getByText(/Bob was muted .* by Mia/)
+			.waitFor();
+		await messageLog(mod)
+			.getByText(/Bob was muted .* by Mia/)
+			.waitFor();
 		await sendFromPage(bob, "let me talk");
 		await messageLog(bob)
 			.getByText(/Not sent: You are muted/)
@@ -70,6 +78,44 @@ describe("running a chat", () => {
 		expect(await onBob.getByRole("button", { name: "Edit", exact: true }).count()).toBe(0);
 		await aliceContext.close();
 		await bobContext.close();
+	});
+
+	it("lets anyone delete their own message, after confirming in the dialog", async () => {
+		const { aliceContext, bobContext, alice, bob } = await aliceAndBobIn("Own deletes");
+		await sendFromPage(alice, "sent too soon");
+		await waitForMessage(bob, "sent too soon");
+		// Nobody else's message offers Delete to a member.
+		expect(await bob.getByRole("button", { name: "Delete", exact: true }).count()).toBe(0);
+		const own = messageLog(alice).locator("li[data-seq]").filter({ hasText: "sent too soon" });
+		await own.getByRole("button", { name: "Delete", exact: true }).click();
+		await dialog(alice)
+			.getByText("“sent too soon” will be removed for everyone.", { exact: false })
+			.waitFor();
+		await dialog(alice).getByRole("button", { name: "Delete", exact: true }).click();
+		for (const page of [alice, bob]) await messageLog(page).getByText("Message deleted").waitFor();
+		expect(await own.getByRole("button", { name: "Edit", exact: true }).count()).toBe(0);
+		await aliceContext.close();
+		await bobContext.close();
+	});
+
+	it("renames the chat for everyone from the owner's Chat settings", async () => {
+		const chat = await createChat({ name: unique("Before") });
+		const ownerContext = await newContext();
+		const guestContext = await newContext();
+		const owner = await ownerContext.newPage();
+		const guest = await guestContext.newPage();
+		await joinRoom(owner, `/c/${chat.id}?key=${chat.ownerKey}`, "Olga");
+		await joinRoom(guest, `/c/${chat.id}`, "Gus");
+		const renamed = unique("After");
+		await owner.getByText("Chat settings", { exact: true }).click();
+		await owner.getByLabel("Chat name", { exact: true }).fill(renamed);
+		await owner.getByRole("button", { name: "Save settings", exact: true }).click();
+		for (const page of [owner, guest]) {
+			await page.getByRole("heading", { level: 1, name: renamed, exact: true }).waitFor();
+			await expect.poll(() => page.title()).toBe(`${renamed} · edgechat`);
+		}
+		await ownerContext.close();
+		await guestContext.close();
 	});
 
 	it("lets the owner rotate the invite link: the old link stops working", async () => {

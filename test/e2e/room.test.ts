@@ -144,7 +144,7 @@ describe("room", () => {
 		await context.close();
 	});
 
-	it("lets the owner delete a message for everyone, after confirming", async () => {
+	it("lets the owner delete anyone's message for everyone, after confirming", async () => {
 		const chat = await createChat({ name: unique("Moderated") });
 		const ownerContext = await newContext();
 		const memberContext = await newContext();
@@ -155,10 +155,18 @@ describe("room", () => {
 		await sendFromPage(member, "something regrettable");
 		await waitForMessage(owner, "something regrettable");
 		await waitForMessage(member, "something regrettable");
-		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(0);
+		// Everyone may delete their own messages; the owner may delete anyone's.
+		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(1);
+		await sendFromPage(owner, "the owner's");
+		await waitForMessage(member, "the owner's");
+		expect(await member.getByRole("button", { name: "Delete", exact: true }).count()).toBe(1);
+		const regrettable = messageLog(owner)
+			.locator("li[data-seq]")
+			.filter({ hasText: "something regrettable" })
+			.getByRole("button", { name: "Delete", exact: true });
 
 		// Cancel keeps the message.
-		await owner.getByRole("button", { name: "Delete", exact: true }).click();
+		await regrettable.click();
 		await dialog(owner)
 			.getByText("“something regrettable” will be removed for everyone.", { exact: false })
 			.waitFor();
@@ -167,14 +175,17 @@ describe("room", () => {
 		await new Promise((done) => setTimeout(done, 500));
 		expect(await messageLog(member).getByText("Message deleted").count()).toBe(0);
 
-		await owner.getByRole("button", { name: "Delete", exact: true }).click();
+		await regrettable.click();
 		await dialog(owner).getByRole("button", { name: "Delete", exact: true }).click();
 		for (const page of [owner, member]) {
 			await messageLog(page).getByText("Message deleted").waitFor();
 			expect(await messageLog(page).getByText("something regrettable").count()).toBe(0);
 		}
 		const { messages } = await api.history(chat.id);
-		expect(messages).toEqual([expect.objectContaining({ text: "", deleted: true })]);
+		expect(messages).toEqual([
+			expect.objectContaining({ text: "", deleted: true }),
+			expect.objectContaining({ text: "the owner's" }),
+		]);
 		await ownerContext.close();
 		await memberContext.close();
 	});

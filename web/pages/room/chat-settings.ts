@@ -1,12 +1,13 @@
 import type { ChatSettings } from "../../../worker/protocol/index.ts";
 import type { ChatClient } from "../../client/index.ts";
+import { confirmAction } from "../dialog.ts";
 import { copyField, h, labelledCheckbox, labelledInput } from "../dom.ts";
 import { chatUrl } from "../embed-snippet.ts";
 import { rememberChatKeys } from "../storage.ts";
 
 /**
  * The owner's "Chat settings": name, private or public, slow mode, read-only, a new invite link
- * (the old one stops working at once), and deleting the chat, which asks to be confirmed.
+ * (the old one stops working at once), and deleting the chat, confirmed in the page's dialog.
  */
 export function chatSettingsPanel(
 	client: ChatClient,
@@ -73,27 +74,18 @@ export function chatSettingsPanel(
 		);
 	});
 
-	const confirmArea = h("div", { class: "confirm-delete" });
+	const deleteStatus = h("div", { class: "confirm-delete" });
 	const remove = h("button", { type: "button", class: "danger" }, "Delete chat");
-	remove.addEventListener("click", () => {
-		const yes = h("button", { type: "button", class: "danger" }, "Yes, delete this chat for everyone");
-		const no = h("button", { type: "button", class: "secondary" }, "Cancel");
-		no.addEventListener("click", () => confirmArea.replaceChildren());
-		yes.addEventListener("click", () => {
-			client.deleteChat().then(onDeleted, (error: unknown) => {
-				confirmArea.replaceChildren(h("p", { role: "alert" }, `Could not delete: ${describe(error)}`));
-			});
-		});
-		confirmArea.replaceChildren(
-			h(
-				"p",
-				{ role: "alert" },
-				"Delete this chat, its messages and everything in it? This cannot be undone.",
-			),
-			yes,
-			no,
+	remove.addEventListener("click", async () => {
+		const confirmed = await confirmAction(
+			"Delete this chat?",
+			"Its messages and everything in it go for everyone. This cannot be undone.",
+			"Delete",
 		);
-		yes.focus();
+		if (!confirmed) return;
+		client.deleteChat().then(onDeleted, (error: unknown) => {
+			deleteStatus.replaceChildren(h("p", { role: "alert" }, `Could not delete: ${describe(error)}`));
+		});
 	});
 
 	return h(
@@ -104,7 +96,7 @@ export function chatSettingsPanel(
 		rotate,
 		linkArea,
 		remove,
-		confirmArea,
+		deleteStatus,
 	);
 }
 

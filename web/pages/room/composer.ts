@@ -63,6 +63,12 @@ export class Composer {
 		this.#send.disabled = false;
 	}
 
+	/** The chat ended for this person (kicked, banned, deleted): nothing more can be sent. */
+	disable(): void {
+		this.#text.disabled = true;
+		this.#send.disabled = true;
+	}
+
 	focus(): void {
 		this.#text.focus();
 	}

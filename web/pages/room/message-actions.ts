@@ -9,6 +9,7 @@ export type PersonAction = "kick" | "mute" | "ban" | "promote";
 export interface MessageActions {
 	me: () => SessionUser | null;
 	edit: (message: ChatMessage) => void;
+	/** Delete pressed: the page asks to confirm before deleting. */
 	remove: (seq: number) => void;
 	react: (seq: number, emoji: string) => void;
 	person: (action: PersonAction, user: UserRef) => void;
@@ -61,10 +62,17 @@ export function decorateMessage(item: HTMLLIElement, message: ChatMessage, actio
 		toggle.setAttribute("aria-expanded", "false");
 		bar.append(toggle, choices);
 	}
-	item.append(bar);
+	// In the meta row (author, time): on a grouped message it shares the spot its time shows in.
+	(meta ?? item).append(bar);
 }
 
-/** Kick, Mute 10 minutes, Ban, and for the owner Make moderator: on a message's author or in the online list. */
+/** The menu on `person` for an owner or moderator (not on themselves); null for everyone else. */
+export function personControls(person: UserRef, actions: MessageActions): HTMLElement | null {
+	const me = actions.me();
+	return me && canModerate(me) && person.id !== me.id ? personMenu(person, me, actions) : null;
+}
+
+/** Kick, Mute (for 10 minutes), Ban, and for the owner Make moderator: on a message's author or in the online list. */
 export function personMenu(
 	person: UserRef,
 	me: SessionUser,
@@ -75,7 +83,10 @@ export function personMenu(
 		{ class: "person-menu" },
 		h("summary", { "aria-label": `Moderate ${person.name}` }, "⋯"),
 		button("Kick", () => actions.person("kick", person)),
-		button("Mute 10 minutes", () => actions.person("mute", person)),
+		withTitle(
+			button("Mute", () => actions.person("mute", person)),
+			"Mute for 10 minutes",
+		),
 		button("Ban", () => actions.person("ban", person)),
 		me.role === "owner" ? button("Make moderator", () => actions.person("promote", person)) : null,
 	);
@@ -91,6 +102,12 @@ function reactionRow(seq: number, reactions: ReactionCount[], actions: MessageAc
 			button(`${emoji} ${count}`, () => actions.react(seq, emoji), `${emoji} ${count}, toggle your reaction`),
 		),
 	);
+}
+
+/** A tooltip that is also the control's description for assistive technology. */
+function withTitle(element: HTMLButtonElement, title: string): HTMLButtonElement {
+	element.title = title;
+	return element;
 }
 
 function button(text: string, onClick: () => void, label?: string): HTMLButtonElement {

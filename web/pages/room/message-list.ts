@@ -1,18 +1,23 @@
 import type { ChatMessage, UserRef } from "../../../worker/protocol/index.ts";
 import type { PendingSend } from "../../client/index.ts";
 import { h } from "../dom.ts";
+import { linkify } from "../linkify.ts";
 import type { NameBook } from "../names.ts";
 import { continuesGroup, dayKey, dayLabel, type GroupingFacts } from "./grouping.ts";
 import { messageItem, setDivider } from "./message-item.ts";
+
+/** Extra controls a message loses when it is deleted (added by the `decorate` option). */
+const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form";
 
 /** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
 export const defaultMaxMessages = 1000;
 
 export interface MessageListOptions {
-	/** Whether this user may delete messages (owners). */
-	canDelete: () => boolean;
-	/** The owner pressed Delete on message `seq` (the page confirms before deleting). */
-	onDelete: (seq: number, text: string) => void;
+	/**
+	 * Adds a settled message's controls (Edit, Delete, React, the menu on its author) and shows
+	 * its edits and reactions; called again whenever the message or the user's role changes.
+	 */
+	decorate?: (item: HTMLLIElement, message: ChatMessage) => void;
 	names: NameBook;
 	maxMessages?: number;
 }
@@ -29,6 +34,8 @@ export class MessageList {
 	readonly #list: HTMLOListElement;
 	readonly #bySeq = new Map<number, HTMLLIElement>();
 	readonly #pending = new Map<string, HTMLLIElement>();
+	/** The latest state of each message on the page: what the controls act on. */
+	readonly #messages = new Map<number, ChatMessage>();
 	readonly #options: MessageListOptions;
 	readonly #maxMessages: number;
 	#lowestSeen = Number.POSITIVE_INFINITY;
@@ -50,9 +57,10 @@ export class MessageList {
 		if (this.#bySeq.has(message.seq)) return null;
 		const item = messageItem(message.user, message.ts, message.text, own, this.#options.names);
 		item.dataset.seq = String(message.seq);
-		if (message.deleted) this.#showDeleted(item);
-		else if (this.#options.canDelete()) this.#addDeleteButton(item, message.seq, message.text);
 		this.#bySeq.set(message.seq, item);
+		this.#messages.set(message.seq, message);
+		if (message.deleted) this.#showDeleted(item);
+		else this.#options.decorate?.(item, message);
 		this.#lowestSeen = Math.min(this.#lowestSeen, message.seq);
 		if (own && message.clientId !== undefined) this.#removePending(message.clientId);
 		this.#insertInOrder(item, message.seq);
@@ -82,22 +90,62 @@ export class MessageList {
 		if (note) note.textContent = `Not sent: ${reason}`;
 	}
 
+	/** The latest state of a message (an edit, new reactions, a deletion), wherever it is shown. */
+	update(message: ChatMessage): void {
+		const item = this.#bySeq.get(message.seq);
+		if (!item) return;
+		if (message.deleted) {
+			this.markDeleted(message.seq);
+			return;
+		}
+		this.#messages.set(message.seq, message);
+		item.querySelector(".text")?.replaceChildren(...linkify(message.text));
+		this.#options.decorate?.(item, message);
+	}
+
+	message(seq: number): ChatMessage | undefined {
+		return this.#messages.get(seq);
+	}
+
+	/** The newest message of this user still on the page and not deleted, for the Up arrow. */
+	lastOf(userId: string): ChatMessage | undefined {
+		let last: ChatMessage | undefined;
+		for (const message of this.#messages.values()) {
+			if (message.user.id !== userId || message.deleted) continue;
+			if (!last || message.seq > last.seq) last = message;
+		}
+		return last;
+	}
+
+	/** Runs the decorations again (the user's role became known or changed). */
+	redecorate(): void {
+		const decorate = this.#options.decorate;
+		if (!decorate) return;
+		for (const [seq, item] of this.#bySeq) {
+			const message = this.#messages.get(seq);
+			if (message && !message.deleted) decorate(item, message);
+		}
+	}
+
 	markDeleted(seq: number): void {
+		const held = this.#messages.get(seq);
+		if (held) this.#messages.set(seq, { ...held, text: "", deleted: true });
 		const item = this.#bySeq.get(seq);
 		if (!item || item.classList.contains("deleted")) return;
 		this.#showDeleted(item);
 	}
 
-	/** Shows or hides the Delete buttons when the user's role becomes known. */
-	refreshDeleteButtons(): void {
-		for (const [seq, item] of this.#bySeq) {
-			const button = item.querySelector(".delete");
-			if (this.#options.canDelete() && !button && !item.classList.contains("deleted")) {
-				this.#addDeleteButton(item, seq, item.querySelector(".text")?.textContent ?? "");
-			} else if (!this.#options.canDelete()) {
-				button?.remove();
-			}
-		}
+	/**
+	 * A line about the conversation ("Bob was muted by Mia") after the newest message shown now,
+	 * above the user's pending ones; it stays there whatever arrives later.
+	 */
+	addNote(note: HTMLElement): void {
+		const item = h("li", { class: "conversation-note" }, note);
+		item.dataset.after = String(this.#newestSeq());
+		item.dataset.ts = String(Date.now());
+		this.#list.insertBefore(item, this.#pending.values().next().value ?? null);
+		this.#regroup(item);
+		this.#regroup(nextItem(item));
 	}
 
 	/** Marks `item` as the first message the reader has not seen yet (one marker at a time). */
@@ -129,6 +177,9 @@ export class MessageList {
 			const oldest = this.#list.querySelector<HTMLLIElement>("li[data-seq]");
 			if (!oldest) break;
 			this.#bySeq.delete(Number(oldest.dataset.seq));
+			this.#messages.delete(Number(oldest.dataset.seq));
+			// Notes about what came before the oldest message go with it.
+			while (oldest.previousElementSibling) oldest.previousElementSibling.remove();
 			const next = nextItem(oldest);
 			oldest.remove();
 			this.#regroup(next);
@@ -164,14 +215,16 @@ export class MessageList {
 
 	#showDeleted(item: HTMLLIElement): void {
 		item.classList.add("deleted");
-		item.querySelector(".delete")?.remove();
-		item.querySelector(".text")?.replaceChildren("Message deleted");
+		for (const extra of item.querySelectorAll(extras)) extra.remove();
+		const text = item.querySelector(".text");
+		text?.removeAttribute("hidden");
+		text?.replaceChildren("Message deleted");
 	}
 
-	#addDeleteButton(item: HTMLLIElement, seq: number, text: string): void {
-		const button = h("button", { type: "button", class: "delete link-button" }, "Delete");
-		button.addEventListener("click", () => this.#options.onDelete(seq, text));
-		item.querySelector(".meta")?.append(button);
+	#newestSeq(): number {
+		let newest = 0;
+		for (const seq of this.#bySeq.keys()) newest = Math.max(newest, seq);
+		return newest;
 	}
 
 	/** Sets `item`'s day divider and whether it continues the previous message's group. */
@@ -191,7 +244,7 @@ export class MessageList {
 	#insertInOrder(item: HTMLLIElement, seq: number): void {
 		let before: Element | null = null;
 		for (let node = this.#list.lastElementChild; node; node = node.previousElementSibling) {
-			const nodeSeq = node instanceof HTMLElement ? Number(node.dataset.seq) : Number.NaN;
+			const nodeSeq = node instanceof HTMLElement ? orderKey(node) : Number.NaN;
 			if (Number.isNaN(nodeSeq) || nodeSeq > seq) {
 				before = node;
 				continue;
@@ -205,6 +258,13 @@ export class MessageList {
 function nextItem(item: HTMLLIElement): HTMLLIElement | null {
 	const next = item.nextElementSibling;
 	return next instanceof HTMLLIElement ? next : null;
+}
+
+/** Where an entry sorts: a message at its seq, a note just after the message it followed; pending ones have none. */
+function orderKey(node: HTMLElement): number {
+	if (node.dataset.seq !== undefined) return Number(node.dataset.seq);
+	if (node.dataset.after !== undefined) return Number(node.dataset.after) + 0.5;
+	return Number.NaN;
 }
 
 function groupingFacts(item: HTMLElement): GroupingFacts {

@@ -10,13 +10,13 @@ const said: Record<ModerationFrame["action"], string> = {
 	unbanned: "is no longer banned",
 };
 
-/** "bob was muted by olga": a line in the conversation, announced politely. */
+/** "Bob was muted by Olga": a line in the conversation (the log announces it politely). */
 export function moderationNote(frame: ModerationFrame): HTMLElement {
 	const until = frame.until ? ` until ${new Date(frame.until).toLocaleTimeString()}` : "";
 	const why = frame.reason ? ` (${frame.reason})` : "";
 	return h(
 		"p",
-		{ class: "moderation-note hint", role: "status" },
+		{ class: "moderation-note hint" },
 		`${frame.user.name} ${said[frame.action]}${until} by ${frame.by.name}${why}.`,
 	);
 }
@@ -35,9 +35,12 @@ export function startEditing(
 	const error = h("p", { class: "form-error", role: "alert" });
 	const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
 	const form = h("form", { class: "edit-form" }, box, h("button", { type: "submit" }, "Save"), cancel, error);
+	// Back to where the edit began (the composer, after the Up arrow), if that is still on the page.
+	const returnTo = document.activeElement;
 	const close = () => {
 		form.remove();
 		text.removeAttribute("hidden");
+		if (returnTo instanceof HTMLElement && returnTo.isConnected) returnTo.focus();
 	};
 	cancel.addEventListener("click", close);
 	box.addEventListener("keydown", (event) => {

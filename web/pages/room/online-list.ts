@@ -4,15 +4,20 @@ import { paintUser } from "../colour.ts";
 import { h, uniqueId } from "../dom.ts";
 import { type NameBook, personName } from "../names.ts";
 
+export type PersonControls = (person: UserRef) => HTMLElement | null;
+
 /** Who is online: a heading with the exact count and the listed names (the server caps the list). */
 export class OnlineList {
 	readonly element: HTMLElement;
 	readonly #count: HTMLSpanElement;
 	readonly #list: HTMLUListElement;
 	readonly #names: NameBook;
+	readonly #controls: PersonControls | undefined;
 
-	constructor(names: NameBook) {
+	/** `controls`: what the user may do to a listed person (the moderation menu), if anything. */
+	constructor(names: NameBook, controls?: PersonControls) {
 		this.#names = names;
+		this.#controls = controls;
 		const headingId = uniqueId("online");
 		this.#count = h("span", { class: "count" }, "0");
 		this.#list = h("ul", { class: "online-list" });
@@ -32,7 +37,15 @@ export class OnlineList {
 				const dot = h("span", { class: "dot", "aria-hidden": "true" });
 				paintUser(dot, person.id);
 				const you = person.id === me?.id ? h("span", { class: "hint" }, " (you)") : null;
-				return h("li", { "data-user": person.id }, dot, personName(person, this.#names, "person"), you);
+				const controls = this.#controls?.(person) ?? null;
+				return h(
+					"li",
+					{ "data-user": person.id },
+					dot,
+					personName(person, this.#names, "person"),
+					you,
+					controls,
+				);
 			}),
 		);
 		const unlisted = presence.count - people.length;

@@ -3,6 +3,8 @@ import { h } from "../dom.ts";
 
 export interface RoomHeader {
 	element: HTMLElement;
+	/** The chat's name, renamed when its settings change. */
+	title: HTMLHeadingElement;
 	/** "N online", shown in the compact header only (the full page has its sidebar). */
 	onlineCount: HTMLSpanElement;
 	/** The person's own controls; null in the compact embed, which has no room for them. */
@@ -19,20 +21,22 @@ export function roomHeader(chat: ChatSettings, status: HTMLElement, compact: boo
 			{ href: `/c/${encodeURIComponent(chat.id)}`, target: "_blank", rel: "noopener", class: "hint" },
 			"Open ↗",
 		);
-		const element = h("header", { class: "room-header" }, h("h1", {}, chat.name), onlineCount, status, open);
-		return { element, onlineCount, changeName: null, leave: null };
+		const title = h("h1", {}, chat.name);
+		const element = h("header", { class: "room-header" }, title, onlineCount, status, open);
+		return { element, title, onlineCount, changeName: null, leave: null };
 	}
 	const changeName = h("button", { type: "button", class: "secondary small" }, "Change name");
 	const leave = h("button", { type: "button", class: "secondary small" }, "Leave chat");
+	const title = h("h1", {}, chat.name);
 	const badge = chat.visibility === "private" ? h("span", { class: "badge" }, "Private") : null;
 	const element = h(
 		"header",
 		{ class: "room-header" },
 		h("a", { href: "/", class: "brand" }, "edgechat"),
-		h("h1", {}, chat.name),
+		title,
 		badge,
 		status,
 		h("div", { class: "own-controls" }, changeName, leave),
 	);
-	return { element, onlineCount, changeName, leave };
+	return { element, title, onlineCount, changeName, leave };
 }

@@ -1,15 +1,19 @@
 import type { ChatMessage, ChatWithConnections } from "../../../worker/protocol/index.ts";
 import { ChatClient } from "../../client/index.ts";
-import { askText, confirmAction } from "../dialog.ts";
+import { askText } from "../dialog.ts";
 import { h } from "../dom.ts";
 import { NameBook, revealTags } from "../names.ts";
 import { rememberName, savedOutbox, savedToken, saveOutbox, saveToken } from "../storage.ts";
+import { chatSettingsPanel } from "./chat-settings.ts";
 import { Composer } from "./composer.ts";
 import { ConnectionStatus } from "./connection-status.ts";
+import { decorateMessage, personControls } from "./message-actions.ts";
+import { messageControls } from "./message-controls.ts";
 import { MessageList } from "./message-list.ts";
 import { NewMessagesButton } from "./new-messages.ts";
 import { OnlineList } from "./online-list.ts";
 import { ownerTools } from "./owner-tools.ts";
+import { followChanges } from "./room-changes.ts";
 import { roomHeader } from "./room-header.ts";
 import { TitleCounter } from "./title-counter.ts";
 import { TypingIndicator } from "./typing-indicator.ts";
@@ -46,14 +50,20 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 
 	const names = new NameBook();
 	const status = new ConnectionStatus();
-	const online = new OnlineList(names);
+	const notice = h("p", { class: "notice", role: "alert" });
+	const actions = messageControls(
+		client,
+		() => list,
+		(what, error) => {
+			notice.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+		},
+	);
+	const online = new OnlineList(names, (person) => personControls(person, actions));
 	const typing = new TypingIndicator();
 	const title = new TitleCounter(`${chat.name} · edgechat`, signal);
-	const notice = h("p", { class: "notice", role: "alert" });
 	const list = new MessageList({
 		names,
-		canDelete: () => client.user?.role === "owner",
-		onDelete: (seq, text) => void confirmDelete(seq, text),
+		decorate: (item, message) => decorateMessage(item, message, actions),
 	});
 	const loadOlder = h(
 		"button",
@@ -83,6 +93,11 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 			return null;
 		},
 		onTyping: () => client.typing(),
+		onEditLast: () => {
+			const me = client.user;
+			const last = me ? list.lastOf(me.id) : undefined;
+			if (last) actions.edit(last);
+		},
 	});
 	const conversation = h(
 		"section",
@@ -120,6 +135,16 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	});
 	client.on("typing", (user) => typing.typing(user));
 	client.on("deleted", ({ seq }) => list.markDeleted(seq));
+	followChanges(client, {
+		list,
+		retitle: (name) => {
+			header.title.textContent = name;
+			title.rename(`${name} · edgechat`);
+		},
+		noted: () => {
+			if (nearEnd(scroller)) scrollToEnd(scroller);
+		},
+	});
 	client.on("rejected", ({ pending, message }) => {
 		keepOutbox();
 		list.markRejected(pending.clientId, message);
@@ -132,17 +157,30 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		if (error.code === "rate_limited")
 			notice.textContent = "You are sending quickly: your message will go out in a moment.";
 		else if (error.fatal && client.user === null) end(error.message, "");
-		else if (error.fatal) notice.textContent = `Disconnected: ${error.message}. Reload the page to rejoin.`;
+		else if (error.code === "kicked" || error.code === "banned" || error.code === "chat_deleted") {
+			// The chat ended for this person, with the reason the server gave.
+			composer.disable();
+			notice.textContent = `${error.message}.`;
+		} else if (error.fatal) notice.textContent = `Disconnected: ${error.message}. Reload the page to rejoin.`;
 	});
 	let joinedOnce = false;
 	client.on("ready", (ready) => {
 		notice.textContent = "";
-		list.refreshDeleteButtons();
+		// The role may be new (a promotion counts from the next join): the controls follow it.
+		list.redecorate();
 		if (joinedOnce) return;
 		joinedOnce = true;
 		composer.enable();
 		composer.focus();
-		if (ready.user.role === "owner" && !compact) sidebar.append(ownerTools(ready.chat));
+		if (ready.user.role === "owner" && !compact) {
+			sidebar.append(
+				ownerTools(ready.chat),
+				chatSettingsPanel(client, ready.chat, () => {
+					composer.disable();
+					notice.textContent = "The chat was deleted.";
+				}),
+			);
+		}
 		if (ready.chat.history) void showOlder(true);
 		else noHistory.hidden = false;
 	});
@@ -190,21 +228,6 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		const page = await client.api.history(chat.id, { before, limit: 50 }, client.token?.token);
 		for (const message of page.messages) show(message, message.user.id === client.user?.id, false);
 		return list.trimmed || client.hasOlder;
-	}
-
-	async function confirmDelete(seq: number, text: string): Promise<void> {
-		const excerpt = [...text].length > 80 ? `${[...text].slice(0, 80).join("")}…` : text;
-		const confirmed = await confirmAction(
-			"Delete this message?",
-			`“${excerpt}” will be removed for everyone. This cannot be undone.`,
-			"Delete",
-		);
-		if (!confirmed) return;
-		try {
-			await client.deleteMessage(seq);
-		} catch (error) {
-			notice.textContent = `Could not delete: ${error instanceof Error ? error.message : String(error)}`;
-		}
 	}
 
 	function end(refusal: string, note: string): void {

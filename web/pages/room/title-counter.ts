@@ -3,7 +3,7 @@
  * standup"), so they show on the tab strip; cleared as soon as the tab is visible again.
  */
 export class TitleCounter {
-	readonly #base: string;
+	#base: string;
 	#unseen = 0;
 
 	constructor(base: string, signal: AbortSignal) {
@@ -19,6 +19,12 @@ export class TitleCounter {
 		signal.addEventListener("abort", () => {
 			document.title = base;
 		});
+	}
+
+	/** The chat was renamed. */
+	rename(base: string): void {
+		this.#base = base;
+		this.#set(this.#unseen);
 	}
 
 	/** A message from someone else arrived. */
