@@ -235,4 +235,31 @@ describe("the OpenAPI document", () => {
 			).toBe(true);
 		}
 	});
+
+	it("moderates and deletes as the owner of every chat: a mute, a ban and a delete with the key alone", async () => {
+		const chat = await createChat();
+		const bob = await joinToken(chat, "bob");
+		const socket = await TestSocket.open(chat.id, bob.token);
+		const posted = await postJson(`/api/chats/${chat.id}/messages`, { text: "mine" }, bearer(bob.token));
+		expect(posted.status).toBe(201);
+
+		const mute = await postJson(`/api/chats/${chat.id}/mutes`, { userId: bob.user.id, seconds: 60 }, apiKey);
+		expect(mute.status).toBe(201);
+		socket.send({ type: "send", text: "still here?", clientId: "muted-1" });
+		expect(await socket.next("error")).toMatchObject({ code: "muted", clientId: "muted-1" });
+
+		const removed = await api(`/api/chats/${chat.id}/messages/1`, { method: "DELETE", headers: apiKey });
+		expect(removed.status).toBe(204);
+		await socket.next("deleted");
+
+		const ban = await postJson(`/api/chats/${chat.id}/bans`, { userId: bob.user.id }, apiKey);
+		expect(ban.status).toBe(201);
+		await socket.until(() => socket.closed !== null, "the banned user's socket closing");
+		expect(socket.closed?.code).toBe(4003);
+		await expectError(
+			await postJson(`/api/chats/${chat.id}/mutes`, { userId: bob.user.id }, wrongKey),
+			401,
+			"unauthorized",
+		);
+	});
 });
