@@ -14,6 +14,7 @@ import {
 	errorFrameOf,
 	type HistoryPage,
 	limits,
+	type ModerationFrame,
 	PING,
 	PONG,
 	type PresenceList,
@@ -38,7 +39,7 @@ import {
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
-import { closeCodes, disconnectionFor } from "../shard/moderation-effects";
+import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
@@ -645,15 +646,9 @@ export class ChatRoom extends DurableObject<Env> {
 		this.webhooks.occupancy(this.chatId, this.connections());
 	}
 
-	/** A kick or ban closes the user's sockets here; shards do the same with theirs. */
-	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
-		const disconnection = disconnectionFor(frame);
-		if (!disconnection) return;
-		const data = JSON.stringify(disconnection.error);
-		for (const socket of this.hub.socketsOf(disconnection.userId)) {
-			closeWith(socket, data, disconnection.code, disconnection.error.code);
-			this.depart(socket);
-		}
+	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
+	private disconnect(frame: ModerationFrame): void {
+		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
 	}
 
 	private depart(socket: WebSocket): void {

@@ -7,6 +7,7 @@ import {
 	errorBodyOf,
 	errorFrameOf,
 	limits,
+	type ModerationFrame,
 	PING,
 	PONG,
 	type SessionUser,
@@ -22,7 +23,7 @@ import { changeFrameOf } from "./change-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
-import { BanMirror, bannedMessage, closeCodes, disconnectionFor } from "./moderation-effects";
+import { BanMirror, bannedMessage, closeCodes, closeSocketsFor } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
@@ -386,14 +387,9 @@ export class ChatShard extends DurableObject<Env> {
 		if (rev !== undefined && rev > this.deliveredRev) this.deliveredRev = rev;
 	}
 
-	private disconnect(frame: Parameters<typeof disconnectionFor>[0]): void {
-		const disconnection = disconnectionFor(frame);
-		if (!disconnection) return;
-		const data = JSON.stringify(disconnection.error);
-		for (const socket of this.hub.socketsOf(disconnection.userId)) {
-			closeWith(socket, data, disconnection.code, disconnection.error.code);
-			this.depart(socket);
-		}
+	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
+	private disconnect(frame: ModerationFrame): void {
+		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
 	}
 
 	private depart(socket: WebSocket): void {

@@ -1,4 +1,5 @@
 import { type ErrorFrame, errorFrameOf, type ModerationFrame } from "../protocol";
+import { closeWith, type SocketHub } from "./socket-hub";
 
 /** Close codes of the moderation contract (4000-4999 is the range RFC 6455 leaves to applications). */
 export const closeCodes = { kicked: 4001, banned: 4003, chatDeleted: 4004 } as const;
@@ -74,4 +75,17 @@ export class BanMirror {
 		}
 		return until;
 	}
+}
+
+/**
+ * A kick or ban, on whichever object holds sockets: the user's sockets here get the error frame
+ * and close with its code. Returns them, for the object to count out of its presence.
+ */
+export function closeSocketsFor(hub: SocketHub, frame: ModerationFrame): WebSocket[] {
+	const disconnection = disconnectionFor(frame);
+	if (!disconnection) return [];
+	const data = JSON.stringify(disconnection.error);
+	const sockets = hub.socketsOf(disconnection.userId);
+	for (const socket of sockets) closeWith(socket, data, disconnection.code, disconnection.error.code);
+	return sockets;
 }
