@@ -3,8 +3,11 @@
  * and skipped over all test runs (read from their vitest JSON reports in dist/test-results).
  * Every step runs even when an earlier one failed, so the line covers the whole suite; the exit
  * code is non-zero if any step failed or any test did.
+ *
+ * Each step has a deadline: a step that hangs (a runtime that never exits, say) is killed with
+ * everything it started and counted as failed, so the whole command always ends, and says where.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -24,10 +27,31 @@ const steps = [
 // Reports of an earlier run must not be counted again.
 rmSync(reports, { recursive: true, force: true });
 
+/** Each step takes under 3 minutes on a 2-core machine; eight deadlines stay inside 90 minutes. */
+const stepDeadlineMs = 10 * 60_000;
+
+/** Runs one npm script in a process group of its own; resolves to why it failed, or null. */
+function runStep(step: string): Promise<string | null> {
+	return new Promise((done) => {
+		const child = spawn("npm", ["run", step], { cwd: repo, stdio: "inherit", detached: true });
+		let timedOut = false;
+		const deadline = setTimeout(() => {
+			timedOut = true;
+			console.error(`\n${step} ran past ${stepDeadlineMs / 60_000} minutes: stopping it`);
+			if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+		}, stepDeadlineMs);
+		child.on("exit", (code, signal) => {
+			clearTimeout(deadline);
+			if (timedOut) done(`${step} (timed out)`);
+			else done(code === 0 ? null : `${step} (exit ${code ?? signal})`);
+		});
+	});
+}
+
 const failedSteps: string[] = [];
 for (const step of steps) {
-	const run = spawnSync("npm", ["run", step], { cwd: repo, stdio: "inherit" });
-	if (run.status !== 0) failedSteps.push(`${step} (exit ${run.status ?? run.signal})`);
+	const failure = await runStep(step);
+	if (failure !== null) failedSteps.push(failure);
 }
 
 let passed = 0;

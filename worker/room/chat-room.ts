@@ -125,10 +125,13 @@ export class ChatRoom extends DurableObject<Env> {
 		this.settings = readSettings(env);
 		this.sequencer = new Sequencer(ctx.storage.sql, this.settings);
 		this.presence = new Presence(this.settings.presenceWindowMs, (frame) => {
+			// A window can close after the chat was deleted: its sockets are gone, nothing to say.
+			const chat = this.sequencer.info;
+			if (!chat) return;
 			this.broadcast(frame);
 			this.fanout.push({ kind: "presence", frame });
 			// member.joined / member.left are coalesced exactly as the frames are.
-			this.webhooks.presence(this.chatId, frame);
+			this.webhooks.presence(chat.id, frame);
 		});
 		this.webhooks = new RoomWebhooks(
 			ctx.storage.sql,
@@ -643,7 +646,7 @@ export class ChatRoom extends DurableObject<Env> {
 		for (const user of change.renamed) this.presence.rename(user);
 		if (change.joined.length > 0) this.events.roomSize(this.connections());
 		this.scheduleDirectoryReport();
-		this.webhooks.occupancy(this.chatId, this.connections());
+		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
 	}
 
 	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
