@@ -20,6 +20,7 @@ const steps = [
 	"test:spread",
 	"test:e2e",
 	"test:client-spread",
+	"test:chaos",
 	"test:bench",
 	"check:bundle",
 ];
