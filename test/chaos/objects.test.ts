@@ -172,9 +172,10 @@ describe(`chats under chaos (CHAOS_SEED=${seed})`, () => {
 		expect(spreadResult.acked).toBeGreaterThan(50);
 		expect(smallResult.acked).toBeGreaterThan(10);
 		expect(counts.kills).toBeGreaterThan(10);
-		expect(counts.rootEvictions).toBeGreaterThan(3);
-		expect(counts.shardEvictions).toBeGreaterThan(3);
+		expect(counts.rootEvictions).toBeGreaterThan(0);
+		expect(counts.shardEvictions).toBeGreaterThan(0);
+		expect(counts.rootEvictions + counts.shardEvictions).toBeGreaterThan(5);
 		expect(retries).toBeGreaterThan(10);
-		expect(counts.httpRaces).toBeGreaterThan(3);
+		expect(counts.httpRaces).toBeGreaterThan(0);
 	});
 });
