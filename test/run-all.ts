@@ -50,8 +50,11 @@ function runStep(step: string): Promise<string | null> {
 }
 
 const failedSteps: string[] = [];
+const durations: string[] = [];
 for (const step of steps) {
+	const started = performance.now();
 	const failure = await runStep(step);
+	durations.push(`${step} ${Math.round((performance.now() - started) / 1000)} s`);
 	if (failure !== null) failedSteps.push(failure);
 }
 
@@ -70,6 +73,7 @@ for (const file of existsSync(reports) ? readdirSync(reports) : []) {
 	skipped += count("numPendingTests") + count("numTodoTests");
 }
 
-if (failedSteps.length > 0) console.log(`\nFailed: ${failedSteps.join(", ")}`);
+console.log(`\nSteps: ${durations.join(", ")}`);
+if (failedSteps.length > 0) console.log(`Failed: ${failedSteps.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failedSteps.length > 0 || failed > 0 || passed === 0 ? 1 : 0);
