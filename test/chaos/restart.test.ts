@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
-import { freePort } from "../../bench/lib/ports.ts";
-import { Child } from "../../bench/servers/child.ts";
-import { bundleWorker } from "../../bench/servers/servers.ts";
+import { CrashableRuntime, jsonPost } from "../../bench/servers/crash-runtime.ts";
 import type { CreatedChat, HistoryPage, IssuedToken } from "../../worker/protocol";
-import { ChaosMember, type Connect } from "./member";
+import { ChaosMember } from "./member";
 import { chaosProblems, seededRandom, wholeHistory } from "./verdict";
 
 /**
@@ -25,93 +22,6 @@ const killAt = new Set([100, 200]);
 
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
-class Runtime {
-	private child: Child | null = null;
-	private starts = 0;
-
-	private readonly args: string[];
-	readonly origin: string;
-
-	private constructor(args: string[], origin: string) {
-		this.args = args;
-		this.origin = origin;
-	}
-
-	static async create(): Promise<Runtime> {
-		const bundle = await bundleWorker("wrangler.toml", { repoRoot: repo, dir: workspace });
-		const port = await freePort();
-		const vars = { ROOM_SHARD_CAPACITY: "2", ROOM_FANOUT_DIRECT_MAX: "2", PRESENCE_WINDOW_MS: "40" };
-		const state = join(workspace, "state");
-		const args = [
-			"bench/servers/direct-host.ts",
-			"wrangler.toml",
-			bundle,
-			String(port),
-			state,
-			JSON.stringify(vars),
-			"--api-only",
-		];
-		return new Runtime(args, `http://127.0.0.1:${port}`);
-	}
-
-	async start(): Promise<void> {
-		this.starts += 1;
-		const child = new Child(process.execPath, this.args, {
-			cwd: repo,
-			logPath: join(workspace, `runtime-${this.starts}.log`),
-		});
-		this.child = child;
-		const deadline = Date.now() + 60_000;
-		while (Date.now() < deadline) {
-			if (child.hasExited) throw new Error(`the runtime ${child.describeExit()}:\n${child.tail()}`);
-			try {
-				if ((await fetch(`${this.origin}/api/health`)).ok) return;
-			} catch {
-				// Not listening yet.
-			}
-			await new Promise((done) => setTimeout(done, 100));
-		}
-		throw new Error(`the runtime did not start within 60 s:\n${child.tail()}`);
-	}
-
-	/** SIGKILL to the runtime and everything it started: no shutdown, no flush, as a crash. */
-	async kill(): Promise<void> {
-		const child = this.child;
-		if (!child) return;
-		child.signalGroup("SIGKILL");
-		await child.stop(0);
-		this.child = null;
-	}
-
-	async api<T>(path: string, init: RequestInit = {}): Promise<T> {
-		const response = await fetch(`${this.origin}${path}`, init);
-		if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-		return response.json() as Promise<T>;
-	}
-
-	/** A member's sockets, the token as a subprotocol; refused while the runtime is down. */
-	sockets(chatId: string, token: string): Connect {
-		return (since, handlers) =>
-			new Promise((opened, failed) => {
-				const query = since === undefined ? "" : `?since=${since}`;
-				const url = `${this.origin.replace("http", "ws")}/api/chats/${chatId}/ws${query}`;
-				const socket = new WebSocket(url, ["edgechat.v1", `edgechat.token.${token}`]);
-				socket.on("message", (data) => handlers.frame(data.toString()));
-				socket.on("close", () => handlers.closed());
-				socket.on("error", failed);
-				socket.on("open", () =>
-					opened({ send: (frame) => socket.send(frame), kill: () => socket.terminate() }),
-				);
-			});
-	}
-}
-
-const post = (body: unknown): RequestInit => ({
-	method: "POST",
-	headers: { "Content-Type": "application/json" },
-	body: JSON.stringify(body),
-});
-
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	while (!check()) {
@@ -124,15 +34,22 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 describe(`a spread chat whose runtime is killed (CHAOS_SEED=${seed})`, () => {
 	it("keeps every acknowledged message with its seq and text, stores none twice, and goes on counting", async () => {
 		const random = seededRandom(seed);
-		const runtime = await Runtime.create();
+		const runtime = await CrashableRuntime.create(
+			{ repoRoot: repo, dir: workspace },
+			{
+				ROOM_SHARD_CAPACITY: "2",
+				ROOM_FANOUT_DIRECT_MAX: "2",
+				PRESENCE_WINDOW_MS: "40",
+			},
+		);
 		await runtime.start();
 		try {
-			const chat = await runtime.api<CreatedChat>("/api/chats", post({ name: "Chaos" }));
+			const chat = await runtime.api<CreatedChat>("/api/chats", jsonPost({ name: "Chaos" }));
 			const crowd: ChaosMember[] = [];
 			for (let index = 0; index < members; index++) {
 				const { token } = await runtime.api<IssuedToken>(
 					`/api/chats/${chat.id}/tokens`,
-					post({ name: `member${index}` }),
+					jsonPost({ name: `member${index}` }),
 				);
 				const member = new ChaosMember(`m${index}`, runtime.sockets(chat.id, token));
 				crowd.push(member);
