@@ -1,4 +1,4 @@
-import { type ChatMessage, serverFrame } from "../../worker/protocol";
+import type { ChatMessage, ServerFrame } from "../../worker/protocol/index.ts";
 
 /**
  * One member of a chat under chaos, as a careful client behaves: it sends messages with
@@ -52,6 +52,8 @@ export class ChaosMember {
 	private sent = 0;
 	private stopped = false;
 	private connecting: Promise<void> | null = null;
+	/** Which socket is this member's now; frames of an older one are ignored. */
+	private generation = 0;
 
 	readonly name: string;
 	private readonly connect: Connect;
@@ -99,6 +101,7 @@ export class ChaosMember {
 	kill(): void {
 		const link = this.link;
 		this.link = null;
+		this.generation += 1;
 		link?.kill();
 	}
 
@@ -110,9 +113,13 @@ export class ChaosMember {
 	private async openLink(): Promise<void> {
 		if (this.stopped || this.link) return;
 		const since = this.stats.sockets === 0 ? undefined : this.lastSeq;
+		const generation = ++this.generation;
 		let closed = false;
 		const link = await this.connect(since, {
-			frame: (data) => this.receive(data),
+			// A killed socket's frames still in flight are lost, as on a real network: none counts.
+			frame: (data) => {
+				if (generation === this.generation) this.receive(data);
+			},
 			closed: () => {
 				closed = true;
 				if (this.link === link) this.link = null;
@@ -120,7 +127,8 @@ export class ChaosMember {
 		});
 		this.stats.sockets += 1;
 		// A socket that closed while it opened is gone already; the next reconnect replaces it.
-		if (closed || this.stopped) return link.kill();
+		// So is one that was killed while it opened (its frames are being ignored).
+		if (closed || this.stopped || generation !== this.generation) return link.kill();
 		this.link = link;
 		for (const [clientId, text] of this.pending) {
 			this.stats.retries += 1;
@@ -134,7 +142,8 @@ export class ChaosMember {
 
 	private receive(data: string): void {
 		if (data === "pong") return;
-		const frame = serverFrame.parse(JSON.parse(data));
+		// Read as the contract types it; the Worker suites check every frame against its schema.
+		const frame = JSON.parse(data) as ServerFrame;
 		if (frame.type === "ready") this.userId = frame.user.id;
 		else if (frame.type === "message") this.take(frame.message);
 		else if (frame.type === "error") this.refused(frame.code, frame.clientId, frame.retryAfterMs);

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CrashableRuntime, jsonPost } from "../../bench/servers/crash-runtime.ts";
-import type { CreatedChat, HistoryPage, IssuedToken } from "../../worker/protocol";
-import { ChaosMember } from "./member";
-import { chaosProblems, seededRandom, wholeHistory } from "./verdict";
+import type { CreatedChat, HistoryPage, IssuedToken } from "../../worker/protocol/index.ts";
+import { ChaosMember } from "./member.ts";
+import { chaosProblems, seededRandom, wholeHistory } from "./verdict.ts";
 
 /**
  * The chaos suite's second half: the runtime itself (workerd, straight, no dev proxy) is killed

@@ -1,4 +1,4 @@
-import type { ChatMessage, HistoryPage } from "../../worker/protocol";
+import type { ChatMessage, HistoryPage } from "../../worker/protocol/index.ts";
 import type { ChaosMember } from "./member";
 
 /**

@@ -200,6 +200,21 @@ describe("a chat spread over many objects", () => {
 		watcher.close();
 	});
 
+	it("does not hand a socket again what it had on an object further on: a resume ahead of its shard", async () => {
+		// The fan-out reaches objects at slightly different moments: a client cut from a shard
+		// that had delivered seq 2 may resume on one still at 0. It has 1 and 2; it must get 3 alone.
+		const chat = await createChat();
+		const first = await TestSocket.open(chat.id, (await joinToken(chat, "first")).token);
+		const ahead = await TestSocket.open(chat.id, (await joinToken(chat, "ahead")).token, 2);
+		expect((await ahead.next("ready")).replay).toMatchObject({ since: 2, missed: 0, replayed: 0 });
+		await postMany(chat, 3);
+		await ahead.until(() => ahead.messages.length > 0 && ahead.messages.at(-1)?.seq === 3, "message 3");
+		await first.until(() => first.messages.length === 3, "all three messages");
+		expect(ahead.messages.map((message) => message.seq)).toEqual([3]);
+		first.close();
+		ahead.close();
+	});
+
 	it("greets a socket on a shard with everyone online on the other objects", async () => {
 		const chat = await createChat();
 		const early = await openMany(chat, 3);

@@ -1,9 +1,14 @@
 import type { ServerFrame } from "../protocol";
 
-/** Sends one frame, already serialised, to every socket but those of `exceptUser`. */
-export function broadcastData(sockets: Map<WebSocket, string>, data: string, exceptUser?: string): void {
+/** Sends one frame, already serialised, to every socket but those of `exceptUser` and `except`. */
+export function broadcastData(
+	sockets: Map<WebSocket, string>,
+	data: string,
+	exceptUser?: string,
+	except?: Set<WebSocket> | null,
+): void {
 	for (const [socket, userId] of sockets) {
-		if (userId === exceptUser) continue;
+		if (userId === exceptUser || except?.has(socket)) continue;
 		try {
 			socket.send(data);
 		} catch {

@@ -25,6 +25,7 @@ import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-e
 import { LocalPresence } from "./local-presence";
 import { BanMirror, bannedMessage, closeCodes, closeSocketsFor } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
+import { ResumeFloors } from "./resume-floors";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
 import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
@@ -46,6 +47,7 @@ interface ShardIdentity {
 export class ChatShard extends DurableObject<Env> {
 	private readonly settings: Settings;
 	private readonly hub: SocketHub;
+	private readonly resumeFloors = new ResumeFloors();
 	private readonly presence: LocalPresence;
 	private readonly inbox: FanoutInbox;
 	private readonly recent = new RecentMessages(recentHeld);
@@ -164,6 +166,7 @@ export class ChatShard extends DurableObject<Env> {
 					? await this.viaRoot((root) => root.changesForShard(rev, since, readyRev))
 					: [];
 			const { client, server } = this.hub.accept(greeted);
+			if (since !== null) this.resumeFloors.add(server, since, upto);
 			this.presence.join(user);
 			const local = this.presence.users();
 			sendFrame(server, {
@@ -319,6 +322,8 @@ export class ChatShard extends DurableObject<Env> {
 					this.advanceRev(event.rev);
 					this.hub.broadcast(
 						JSON.stringify({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) }),
+						undefined,
+						this.resumeFloors.holding(event.message.seq),
 					);
 					break;
 				case "deleted":
@@ -393,6 +398,7 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	private depart(socket: WebSocket): void {
+		this.resumeFloors.forget(socket);
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 	}

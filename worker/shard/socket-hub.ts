@@ -50,8 +50,8 @@ export class SocketHub {
 		return { client, server };
 	}
 
-	broadcast(data: string, exceptUser?: string): void {
-		broadcastData(this.sockets(), data, exceptUser);
+	broadcast(data: string, exceptUser?: string, except?: Set<WebSocket> | null): void {
+		broadcastData(this.sockets(), data, exceptUser, except);
 	}
 
 	/** Each open user once, with the number of sockets they hold here. */

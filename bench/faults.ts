@@ -1,0 +1,220 @@
+/**
+ * `npm run bench:faults` [-- --members N] [-- --out dir]: faults under load. A chat of N members
+ * (default 1,000) spread over objects of 100 sockets each, straight to the runtime (no dev proxy,
+ * no local tracing), takes a steady stream of messages while sockets are cut at random and the
+ * runtime is killed with SIGKILL twice and started again on the same state. Every member resumes
+ * with `since` and sends again what was not acknowledged, as ChatClient does.
+ *
+ * Required: 0 lost, 0 duplicated (every acknowledged message stored once with its seq and text,
+ * every member handed every message once, in order). Measured: how long the chat takes to have
+ * every member back and caught up after a crash, against the floor of the same run: how long the
+ * runtime itself takes to start on that state.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ChaosMember } from "../test/chaos/member.ts";
+import { chaosProblems, seededRandom, wholeHistory } from "../test/chaos/verdict.ts";
+import type { CreatedChat, HistoryPage, IssuedToken } from "../worker/protocol/index.ts";
+import { machineFacts } from "./lib/machine.ts";
+import { sleep } from "./lib/time.ts";
+import { CrashableRuntime, jsonPost } from "./servers/crash-runtime.ts";
+
+const { values: options } = parseArgs({
+	options: { members: { type: "string", default: "1000" }, out: { type: "string" } },
+});
+const repoRoot = resolve(import.meta.dirname, "..");
+const members = Number(options.members);
+const outDir = resolve(repoRoot, options.out ?? "docs/bench/faults");
+const capacity = 100;
+const durationMs = 30_000;
+const killsAtMs = [10_000, 20_000];
+const sendsPerSecond = 40;
+const socketCutsPerSecond = 2;
+const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
+
+interface Recovery {
+	/** SIGKILL to /api/health answering again: the runtime's own start on its state (the floor). */
+	runtimeStartMs: number;
+	/** SIGKILL to every member connected again. */
+	everyoneBackMs: number;
+	/** SIGKILL to every member handed every message stored before the kill. */
+	caughtUpMs: number;
+}
+
+const random = seededRandom(seed);
+const workspace = { repoRoot, dir: mkdtempSync(join(tmpdir(), "edgechat-faults-")) };
+const runtime = await CrashableRuntime.create(workspace, {
+	ROOM_SHARD_CAPACITY: String(capacity),
+	// A bench sender is faster than a person; thousands of tokens come from one address.
+	RATE_LIMIT_MESSAGES: "1000000000",
+	ADDRESS_TOKENS_PER_MINUTE: "1000000000",
+	ADDRESS_CHATS_PER_MINUTE: "1000000000",
+});
+const coldStarted = performance.now();
+await runtime.start();
+const coldStartMs = performance.now() - coldStarted;
+
+try {
+	const chat = await runtime.api<CreatedChat>("/api/chats", jsonPost({ name: "Faults" }));
+	const crowd: ChaosMember[] = [];
+	for (let index = 0; index < members; index++) {
+		const path = `/api/chats/${chat.id}/tokens`;
+		const { token } = await runtime.api<IssuedToken>(path, jsonPost({ name: `member${index}` }));
+		crowd.push(new ChaosMember(`m${index}`, runtime.sockets(chat.id, token)));
+	}
+	for (let first = 0; first < members; first += 50) {
+		await Promise.all(crowd.slice(first, first + 50).map((member) => member.reconnect()));
+	}
+	log(
+		`${members} members joined; load for ${durationMs / 1000} s, runtime killed at ${killsAtMs.join(" and ")} ms`,
+	);
+
+	const backoff = new Map<ChaosMember, { at: number; delayMs: number }>();
+	/** Members without a socket try again with growing, jittered delays, as ChatClient does. */
+	const rejoin = () => {
+		const now = performance.now();
+		for (const member of crowd) {
+			if (member.online) {
+				backoff.delete(member);
+				continue;
+			}
+			const next = backoff.get(member) ?? { at: now, delayMs: 100 };
+			if (now < next.at) continue;
+			backoff.set(member, {
+				at: now + next.delayMs * (0.5 + random()),
+				delayMs: Math.min(next.delayMs * 2, 2000),
+			});
+			void member.reconnect().catch(() => {});
+		}
+	};
+
+	const recoveries: Recovery[] = [];
+	const kills = [...killsAtMs];
+	const started = performance.now();
+	let sent = 0;
+	let cuts = 0;
+	while (performance.now() - started < durationMs) {
+		await sleep(1000 / sendsPerSecond);
+		const elapsed = performance.now() - started;
+		(crowd[Math.floor(random() * members)] as ChaosMember).send(random() < 0.1);
+		sent += 1;
+		if (random() < socketCutsPerSecond / sendsPerSecond) {
+			cuts += 1;
+			(crowd[Math.floor(random() * members)] as ChaosMember).kill();
+		}
+		if (kills[0] !== undefined && elapsed >= kills[0]) {
+			kills.shift();
+			recoveries.push(await crashAndRecover(chat, crowd, rejoin));
+		}
+		rejoin();
+	}
+
+	// The load is over: everyone back, everything acknowledged, everything seen.
+	const settleDeadline = performance.now() + 60_000;
+	while (crowd.some((member) => !member.online || member.unacknowledged > 0)) {
+		if (performance.now() > settleDeadline) break;
+		rejoin();
+		await sleep(50);
+	}
+	const history = await wholeHistory((query) =>
+		runtime.api<HistoryPage>(`/api/chats/${chat.id}/messages${query}`),
+	);
+	const stored = history.at(-1)?.seq ?? 0;
+	await until(() => crowd.every((member) => member.highestSeq >= stored), 30_000);
+	for (const member of crowd) member.stop();
+
+	const problems = chaosProblems(history, crowd);
+	const acknowledged = crowd.reduce((sum, member) => sum + member.acked.size, 0);
+	const unacknowledged = crowd.reduce((sum, member) => sum + member.unacknowledged, 0);
+	const lost = problems.filter(
+		(problem) => problem.includes("not stored") || problem.includes("never got"),
+	).length;
+	const duplicated = problems.filter((problem) => problem.includes("twice")).length;
+	const results = {
+		command: `npm run bench:faults${options.members === "1000" ? "" : ` -- --members ${members}`}`,
+		date: new Date().toISOString(),
+		machine: machineFacts(repoRoot),
+		transport: "straight to workerd (direct-host.ts): no dev proxy, no local tracing",
+		seed,
+		members,
+		objects: Math.ceil(members / capacity),
+		durationMs,
+		sent,
+		acknowledged,
+		unacknowledged,
+		stored,
+		socketCuts: cuts,
+		coldStartMs: Math.round(coldStartMs),
+		recoveries: recoveries.map((recovery) => ({
+			...recovery,
+			everyoneBackRatio: round(recovery.everyoneBackMs / recovery.runtimeStartMs),
+			caughtUpRatio: round(recovery.caughtUpMs / recovery.runtimeStartMs),
+		})),
+		lost,
+		duplicated,
+		problems: problems.slice(0, 50),
+	};
+	mkdirSync(outDir, { recursive: true });
+	writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, "\t")}\n`);
+	log(
+		`${acknowledged} acknowledged, ${stored} stored, ${unacknowledged} unacknowledged, ${lost} lost, ${duplicated} duplicated; results in ${outDir}`,
+	);
+	for (const [index, recovery] of results.recoveries.entries()) {
+		log(
+			`crash ${index + 1}: runtime up in ${recovery.runtimeStartMs} ms, everyone back in ${recovery.everyoneBackMs} ms (${recovery.everyoneBackRatio}x), caught up in ${recovery.caughtUpMs} ms (${recovery.caughtUpRatio}x)`,
+		);
+	}
+	process.exitCode = problems.length === 0 && unacknowledged === 0 ? 0 : 1;
+} finally {
+	await runtime.kill();
+}
+
+/** Kills the runtime mid-stream, starts it again, and times the chat's way back. */
+async function crashAndRecover(
+	chat: CreatedChat,
+	crowd: ChaosMember[],
+	rejoin: () => void,
+): Promise<Recovery> {
+	const { lastSeq } = await runtime.api<{ lastSeq: number }>(`/api/chats/${chat.id}/diagnostics`, {
+		headers: { "X-Chat-Key": chat.ownerKey },
+	});
+	const killed = performance.now();
+	await runtime.kill();
+	await runtime.start();
+	const runtimeStartMs = performance.now() - killed;
+	let everyoneBackMs = 0;
+	await until(() => {
+		rejoin();
+		if (everyoneBackMs === 0 && crowd.every((member) => member.online))
+			everyoneBackMs = performance.now() - killed;
+		return everyoneBackMs > 0 && crowd.every((member) => member.highestSeq >= lastSeq);
+	}, 60_000);
+	const caughtUpMs = performance.now() - killed;
+	log(
+		`crash: runtime up in ${Math.round(runtimeStartMs)} ms, everyone back in ${Math.round(everyoneBackMs)} ms`,
+	);
+	return {
+		runtimeStartMs: Math.round(runtimeStartMs),
+		everyoneBackMs: Math.round(everyoneBackMs),
+		caughtUpMs: Math.round(caughtUpMs),
+	};
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+	const deadline = performance.now() + timeoutMs;
+	while (!check()) {
+		if (performance.now() > deadline) return false;
+		await sleep(25);
+	}
+	return true;
+}
+
+function round(value: number): number {
+	return Math.round(value * 100) / 100;
+}
+
+function log(line: string): void {
+	process.stderr.write(`${line}\n`);
+}
