@@ -19,6 +19,7 @@ import { chaosProblems, seededRandom, wholeHistory } from "../test/chaos/verdict
 import type { CreatedChat, HistoryPage, IssuedToken } from "../worker/protocol/index.ts";
 import { machineFacts } from "./lib/machine.ts";
 import { sleep } from "./lib/time.ts";
+import { stopAllChildrenNow } from "./servers/child.ts";
 import { CrashableRuntime, jsonPost } from "./servers/crash-runtime.ts";
 
 const { values: options } = parseArgs({
@@ -42,6 +43,14 @@ interface Recovery {
 	/** SIGKILL to every member handed every message stored before the kill. */
 	caughtUpMs: number;
 }
+
+// However the run ends (an error, a signal, the deadline), the runtime it started goes with it.
+process.on("exit", stopAllChildrenNow);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+setTimeout(() => {
+	log("the run did not finish within 10 min; stopping");
+	process.exit(2);
+}, 10 * 60_000).unref();
 
 const random = seededRandom(seed);
 const workspace = { repoRoot, dir: mkdtempSync(join(tmpdir(), "edgechat-faults-")) };
@@ -72,6 +81,8 @@ try {
 	);
 
 	const backoff = new Map<ChaosMember, { at: number; delayMs: number }>();
+	/** Why reconnects failed, with how often: refused while the runtime was down, or by it. */
+	const failedJoins = new Map<string, number>();
 	/** Members without a socket try again with growing, jittered delays, as ChatClient does. */
 	const rejoin = () => {
 		const now = performance.now();
@@ -86,7 +97,10 @@ try {
 				at: now + next.delayMs * (0.5 + random()),
 				delayMs: Math.min(next.delayMs * 2, 2000),
 			});
-			void member.reconnect().catch(() => {});
+			void member.reconnect().catch((error: unknown) => {
+				const reason = String(error instanceof Error ? error.message : error);
+				failedJoins.set(reason, (failedJoins.get(reason) ?? 0) + 1);
+			});
 		}
 	};
 
@@ -95,9 +109,10 @@ try {
 	const started = performance.now();
 	let sent = 0;
 	let cuts = 0;
-	while (performance.now() - started < durationMs) {
+	let paused = 0;
+	while (performance.now() - started - paused < durationMs) {
 		await sleep(1000 / sendsPerSecond);
-		const elapsed = performance.now() - started;
+		const elapsed = performance.now() - started - paused;
 		(crowd[Math.floor(random() * members)] as ChaosMember).send(random() < 0.1);
 		sent += 1;
 		if (random() < socketCutsPerSecond / sendsPerSecond) {
@@ -106,7 +121,11 @@ try {
 		}
 		if (kills[0] !== undefined && elapsed >= kills[0]) {
 			kills.shift();
-			recoveries.push(await crashAndRecover(chat, crowd, rejoin));
+			log(`${Math.round(elapsed / 1000)} s in, ${sent} sent: killing the runtime`);
+			const crashed = performance.now();
+			recoveries.push(await crashAndRecover(crowd, rejoin));
+			// The load runs for its whole duration outside the recoveries.
+			paused += performance.now() - crashed;
 		}
 		rejoin();
 	}
@@ -152,6 +171,7 @@ try {
 			everyoneBackRatio: round(recovery.everyoneBackMs / recovery.runtimeStartMs),
 			caughtUpRatio: round(recovery.caughtUpMs / recovery.runtimeStartMs),
 		})),
+		failedJoins: Object.fromEntries(failedJoins),
 		lost,
 		duplicated,
 		problems: problems.slice(0, 50),
@@ -172,14 +192,9 @@ try {
 }
 
 /** Kills the runtime mid-stream, starts it again, and times the chat's way back. */
-async function crashAndRecover(
-	chat: CreatedChat,
-	crowd: ChaosMember[],
-	rejoin: () => void,
-): Promise<Recovery> {
-	const { lastSeq } = await runtime.api<{ lastSeq: number }>(`/api/chats/${chat.id}/diagnostics`, {
-		headers: { "X-Chat-Key": chat.ownerKey },
-	});
+async function crashAndRecover(crowd: ChaosMember[], rejoin: () => void): Promise<Recovery> {
+	// What any member had been handed when the runtime died: every member must get that far again.
+	const lastSeq = Math.max(...crowd.map((member) => member.highestSeq));
 	const killed = performance.now();
 	await runtime.kill();
 	await runtime.start();

@@ -81,7 +81,10 @@ export class CrashableRuntime {
 			new Promise((opened, failed) => {
 				const query = since === undefined ? "" : `?since=${since}`;
 				const url = `${this.origin.replace("http", "ws")}/api/chats/${chatId}/ws${query}`;
-				const socket = new WebSocket(url, ["edgechat.v1", `edgechat.token.${token}`]);
+				// A connection made while the runtime starts can hang; a client gives up and tries again.
+				const socket = new WebSocket(url, ["edgechat.v1", `edgechat.token.${token}`], {
+					handshakeTimeout: 10_000,
+				});
 				socket.on("message", (data) => handlers.frame(data.toString()));
 				socket.on("close", () => handlers.closed());
 				socket.on("error", failed);

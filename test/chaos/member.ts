@@ -115,7 +115,8 @@ export class ChaosMember {
 		const since = this.stats.sockets === 0 ? undefined : this.lastSeq;
 		const generation = ++this.generation;
 		let closed = false;
-		const link = await this.connect(since, {
+		let link: Link | null = null;
+		link = await this.connect(since, {
 			// A killed socket's frames still in flight are lost, as on a real network: none counts.
 			frame: (data) => {
 				if (generation === this.generation) this.receive(data);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { stopAllChildrenNow } from "../../bench/servers/child.ts";
 import { CrashableRuntime, jsonPost } from "../../bench/servers/crash-runtime.ts";
 import type { CreatedChat, HistoryPage, IssuedToken } from "../../worker/protocol/index.ts";
 import { ChaosMember } from "./member.ts";
@@ -20,7 +21,11 @@ const ticks = 300;
 const tickMs = 20;
 const killAt = new Set([100, 200]);
 
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterAll(() => {
+	// Whatever happened in the test, no runtime outlives it.
+	stopAllChildrenNow();
+	rmSync(workspace, { recursive: true, force: true });
+});
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
