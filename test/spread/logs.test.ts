@@ -27,4 +27,28 @@ describe("the log of a chat spread over shards", () => {
 		);
 		await logs.closeAll([first, second]);
 	});
+
+	it("attaches a shard to the root once for a storm of joins, not once per join", async () => {
+		const chat = await createChat();
+		const first = await TestSocket.open(chat.id, (await joinToken(chat, "first")).token);
+		const tokens = await Promise.all(
+			[1, 2, 3, 4, 5, 6].map(async (n) => (await joinToken(chat, `storm${n}`)).token),
+		);
+		// Joins that arrive together are all let into the first shard (capacity is a soft bound).
+		const storm = await Promise.all(tokens.map((token) => TestSocket.open(chat.id, token)));
+		await logs.until(
+			() => logs.events("socket.admitted").filter((line) => line.chatId === chat.id).length === 7,
+			"seven admitted lines",
+		);
+		const shards = new Set(
+			logs
+				.events("socket.admitted")
+				.filter((line) => line.chatId === chat.id && line.shard !== 0)
+				.map((line) => line.shard),
+		);
+		const attaches = logs.events("shard.attached").filter((line) => line.chatId === chat.id);
+		// One welcome per shard that took sockets: the joins behind the first waited for its attach.
+		expect(attaches.length).toBe(shards.size);
+		await logs.closeAll([first, ...storm]);
+	});
 });

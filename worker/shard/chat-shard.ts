@@ -60,6 +60,8 @@ export class ChatShard extends DurableObject<Env> {
 	private identity: ShardIdentity | null;
 	/** Whether this instance has told the root who it holds and learnt the chat's state. */
 	private attached: Promise<boolean> | null = null;
+	/** An attach made for a joining socket is on its way. */
+	private joinAttaching = false;
 	/** Whether the root counts sockets here, and so sends this shard its batches. */
 	private counted = false;
 	private readonly events = new RoomEvents(
@@ -268,7 +270,11 @@ export class ChatShard extends DurableObject<Env> {
 	 * messages. It runs in the fan-out's line, so batches wait for it.
 	 */
 	private attach(chatId: string, index: number, joining: UserRef | null): Promise<boolean> {
-		if (this.attached && (joining === null || this.counted)) return this.attached;
+		// Joins that arrive while a join's attach is on its way wait for that one: it makes the
+		// shard counted, and their users reach the root as presence. Each attaching again would
+		// cost the root a welcome per join, in line, and stall a join storm on a fresh shard.
+		if (this.attached && (joining === null || this.counted || this.joinAttaching)) return this.attached;
+		if (joining) this.joinAttaching = true;
 		this.attached = this.inbox
 			.run(async () => {
 				const held = this.presence.users();
@@ -297,6 +303,9 @@ export class ChatShard extends DurableObject<Env> {
 				this.attached = null;
 				this.dropRoot();
 				throw error;
+			})
+			.finally(() => {
+				if (joining) this.joinAttaching = false;
 			});
 		return this.attached;
 	}
