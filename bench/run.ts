@@ -1,8 +1,9 @@
 /**
  * `npm run bench` [-- --quick] [-- --only id,id] [-- --server text] [-- --out dir] [-- --profile] [-- --no-wait]
  * [-- --from results.json]
- * `npm run bench -- --soak` [-- --soak-minutes N | --soak-seconds N] [-- --out dir]: the soak alone
- * (bench/soak), 30 minutes by default, written to docs/bench/soak/.
+ * `npm run bench -- --soak` [-- --soak-minutes N | --soak-seconds N] [-- --soak-mix messages|sockets] [-- --out dir]: the soak alone
+ * (bench/soak), 30 minutes by default, written to docs/bench/soak/; with --from its results.json, its
+ * README.md redrawn.
  *
  * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
  * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
@@ -31,7 +32,8 @@ import { runRoom } from "./scenarios/room.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
 import { bundleWorker, label, type ServerSpec } from "./servers/servers.ts";
-import { soakMain } from "./soak/main.ts";
+import { redrawSoak, soakMain } from "./soak/main.ts";
+import { isMixName, mixes } from "./soak/mix.ts";
 
 const { values: options } = parseArgs({
 	options: {
@@ -53,9 +55,20 @@ const { values: options } = parseArgs({
 		"soak-minutes": { type: "string" },
 		/** For a smoke test of the soak itself. */
 		"soak-seconds": { type: "string" },
+		/**
+		 * `messages` or `sockets`: one half of the mix, at a higher rate, to tell which of the two a
+		 * memory growth follows (bench/soak/mix.ts, mixes). The default is the whole mix.
+		 */
+		"soak-mix": { type: "string" },
+		/** ROOM_SHARD_CAPACITY of the soak (50: the big chat spans several objects; 1000: one). */
+		"soak-shard-capacity": { type: "string" },
 	},
 });
 
+if (options.from !== undefined && options.soak === true) {
+	redrawSoak(resolve(options.from));
+	process.exit(0);
+}
 if (options.from !== undefined) {
 	const source = resolve(options.from);
 	const earlier: Results = JSON.parse(readFileSync(source, "utf8"));
@@ -120,11 +133,18 @@ if (soak) {
 		options["soak-seconds"] !== undefined
 			? `--soak-seconds ${soakSeconds}`
 			: `--soak-minutes ${soakSeconds / 60}`;
+	const mixName = options["soak-mix"] ?? "all";
+	const capacity = options["soak-shard-capacity"];
+	if (capacity !== undefined && !(Number(capacity) >= 1))
+		throw new Error("--soak-shard-capacity takes a number");
+	if (!isMixName(mixName)) throw new Error(`--soak-mix takes ${Object.keys(mixes).join(", ")}`);
 	const passed = await soakMain({
 		workspace: context.workspace,
 		progress,
 		seconds: soakSeconds,
-		command: `npm run bench -- --soak${soakSeconds === 1800 ? "" : ` ${minutes}`}`,
+		mix: mixName,
+		...(capacity !== undefined && { shardCapacity: Number(capacity) }),
+		command: `npm run bench -- --soak${soakSeconds === 1800 ? "" : ` ${minutes}`}${mixName === "all" ? "" : ` --soak-mix ${mixName}`}${capacity === undefined ? "" : ` --soak-shard-capacity ${capacity}`}`,
 		outDir,
 	});
 	clearTimeout(watchdog);

@@ -4,9 +4,9 @@ import { sleep } from "../lib/time.ts";
 import { startServer, stopServer, type Workspace } from "../servers/servers.ts";
 import { SoakApi, type SoakChat } from "./chats.ts";
 import { newCounters } from "./member.ts";
-import { defaultRates, Mix } from "./mix.ts";
+import { Mix, type MixName, mixes } from "./mix.ts";
 import { type SoakResults, soakFailures } from "./results.ts";
-import { fitGrowth, Sampler, type SoakSample } from "./samples.ts";
+import { growthOf, Sampler, type SoakSample } from "./samples.ts";
 import { verifyChats } from "./verify.ts";
 
 export interface SoakOptions {
@@ -15,6 +15,9 @@ export interface SoakOptions {
 	seconds: number;
 	command: string;
 	seed?: number;
+	mix?: MixName;
+	/** ROOM_SHARD_CAPACITY; above 200 the "spread" chat stays in its root, for comparison. */
+	shardCapacity?: number;
 }
 
 /** The spread chat: sockets over objects of `shardCapacity`; and the small chats beside it. */
@@ -33,6 +36,7 @@ export const serverNote =
 export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 	const { progress } = options;
 	const seed = options.seed ?? 15;
+	const rates = mixes[options.mix ?? "all"];
 	const sampleEverySeconds = Math.round(Math.min(30, Math.max(2, options.seconds / 12)));
 	progress.log(`soak: ${options.seconds} s, a sample every ${sampleEverySeconds} s; ${serverNote}`);
 	const spec = {
@@ -40,7 +44,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 		transport: "direct",
 		suffix: "soak",
 		// Tokens outlive the run, however long: a refresh is not what the soak measures.
-		vars: { ROOM_SHARD_CAPACITY: String(soakShape.shardCapacity), TOKEN_TTL_SECONDS: "172800" },
+		vars: {
+			ROOM_SHARD_CAPACITY: String(options.shardCapacity ?? soakShape.shardCapacity),
+			TOKEN_TTL_SECONDS: "172800",
+		},
 	} as const;
 	const server = await startServer(spec, options.workspace, { inspector: true });
 	const counters = newCounters();
@@ -59,7 +66,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 		const chats: SoakChat[] = [await api.createChat("soak spread", soakShape.spread)];
 		for (const [at, size] of soakShape.small.entries())
 			chats.push(await api.createChat(`soak small ${at + 1}`, size));
-		const mix = new Mix(api, chats, defaultRates, seed);
+		const mix = new Mix(api, chats, rates, seed);
 		await mix.fill();
 		progress.log(`soak: ${mix.sockets} sockets in ${chats.length} chats; mix running`);
 
@@ -89,11 +96,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 		await sleep(200);
 
 		const samples = sampler.samples;
-		const points = (read: (sample: SoakSample) => number | null) =>
-			samples.flatMap((sample) => {
-				const bytes = read(sample);
-				return bytes === null ? [] : [{ atSeconds: sample.atSeconds, bytes }];
-			});
 		const partial: Omit<SoakResults, "failures"> = {
 			meta: {
 				date: new Date().toISOString(),
@@ -103,17 +105,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 				sampleEverySeconds,
 				server: serverNote,
 				vars: spec.vars,
-				rates: defaultRates,
+				rates,
 				seed,
 				inspectorTargets,
 			},
 			chats: chats.map((chat, at) => ({ name: chat.name, sockets: chat.size, objects: objects[at] ?? null })),
 			samples,
-			growth: {
-				workerdRss: fitGrowth(points((sample) => sample.workerdRssBytes)),
-				treeRss: fitGrowth(points((sample) => sample.treeRssBytes)),
-				heapUsed: fitGrowth(points((sample) => sample.heapUsedBytes)),
-			},
+			growth: growthOf(samples),
 			counters,
 			mix: mix.counts,
 			history: { ...api.readLatency(), errors: api.historyErrors },

@@ -1,17 +1,21 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { machineFacts } from "../lib/machine.ts";
 import type { Progress } from "../lib/progress.ts";
 import type { Workspace } from "../servers/servers.ts";
 import { runSoak } from "./command.ts";
 import { describeGrowth, soakMarkdown } from "./markdown.ts";
-import { totals } from "./results.ts";
+import type { MixName } from "./mix.ts";
+import { type SoakResults, totals } from "./results.ts";
+import { growthOf } from "./samples.ts";
 
 /** Runs the soak and writes results.json and README.md to `outDir`; returns whether it passed. */
 export async function soakMain(options: {
 	workspace: Workspace;
 	progress: Progress;
 	seconds: number;
+	mix: MixName;
+	shardCapacity?: number;
 	command: string;
 	outDir: string;
 }): Promise<boolean> {
@@ -41,4 +45,16 @@ export async function soakMain(options: {
 		].join("\n"),
 	);
 	return results.failures.length === 0;
+}
+
+/**
+ * `--soak --from results.json`: the fits again from the run's own samples (a run made before a
+ * fit was added gets it), and README.md beside it rewritten. Nothing is run.
+ */
+export function redrawSoak(path: string): void {
+	const results: SoakResults = JSON.parse(readFileSync(path, "utf8"));
+	results.growth = growthOf(results.samples);
+	writeFileSync(path, `${JSON.stringify(results, null, "\t")}\n`);
+	writeFileSync(join(dirname(path), "README.md"), soakMarkdown(results));
+	process.stdout.write(`written: ${path}, ${join(dirname(path), "README.md")}\n`);
 }

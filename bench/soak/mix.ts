@@ -24,6 +24,24 @@ export const defaultRates: MixRates = {
 	historyReads: 0.5,
 };
 
+/**
+ * The whole mix, and its two halves at a higher rate: messages alone (no socket opened or closed
+ * after the start), and sockets alone (joins, leaves and reconnects, with a trickle of sends so
+ * that deliveries are still checked). A memory growth that follows one half and not the other
+ * says what it is made of.
+ */
+export const mixes = {
+	all: defaultRates,
+	messages: { sends: 8, retryShare: 0.1, typing: 2, reconnects: 0, churn: 0, historyReads: 0.5 },
+	sockets: { sends: 0.2, retryShare: 0.1, typing: 0, reconnects: 2, churn: 1, historyReads: 0.5 },
+} satisfies Record<string, MixRates>;
+
+export type MixName = keyof typeof mixes;
+
+export function isMixName(name: string): name is MixName {
+	return Object.hasOwn(mixes, name);
+}
+
 export interface MixCounts {
 	joins: number;
 	leaves: number;

@@ -23,7 +23,13 @@ export interface SoakResults {
 	};
 	chats: { name: string; sockets: number; objects: number | null }[];
 	samples: SoakSample[];
-	growth: { workerdRss: Growth | null; treeRss: Growth | null; heapUsed: Growth | null };
+	growth: {
+		workerdRss: Growth | null;
+		treeRss: Growth | null;
+		heapUsed: Growth | null;
+		/** workerd RSS less the isolate's committed heap (absent in runs before it was added). */
+		outsideHeap?: Growth | null;
+	};
 	counters: SoakCounters;
 	mix: MixCounts;
 	history: { p50: number; p99: number; reads: number; errors: number };

@@ -136,3 +136,23 @@ export function fitGrowth(points: { atSeconds: number; bytes: number }[], warmup
 		fromSeconds: used[0]?.atSeconds ?? 0,
 	};
 }
+
+/** The fits of a run's samples: the runtime's RSS, the server tree's, the isolate's heap, and native memory. */
+export function growthOf(samples: readonly SoakSample[]) {
+	const points = (read: (sample: SoakSample) => number | null) =>
+		samples.flatMap((sample) => {
+			const bytes = read(sample);
+			return bytes === null ? [] : [{ atSeconds: sample.atSeconds, bytes }];
+		});
+	return {
+		workerdRss: fitGrowth(points((sample) => sample.workerdRssBytes)),
+		treeRss: fitGrowth(points((sample) => sample.treeRssBytes)),
+		heapUsed: fitGrowth(points((sample) => sample.heapUsedBytes)),
+		// What V8 has not reserved for the heap: the runtime's native memory.
+		outsideHeap: fitGrowth(
+			points((sample) =>
+				sample.heapCommittedBytes === null ? null : sample.workerdRssBytes - sample.heapCommittedBytes,
+			),
+		),
+	};
+}
