@@ -51,6 +51,7 @@ export function soakMarkdown(results: SoakResults): string {
 		`| server tree RSS (workerd + Miniflare's Node host) | ${mib(first?.treeRssBytes)} → ${mib(last?.treeRssBytes)}; ${describeGrowth(growth.treeRss)} |`,
 		`| Worker isolate heap committed (what V8 holds from the OS) | ${mib(first?.heapCommittedBytes)} → ${mib(last?.heapCommittedBytes)} |`,
 		`| workerd RSS outside the committed heap (native memory) | ${mib(first && first.heapCommittedBytes !== null ? first.workerdRssBytes - first.heapCommittedBytes : null)} → ${mib(last && last.heapCommittedBytes !== null ? last.workerdRssBytes - last.heapCommittedBytes : null)}; ${describeGrowth(growth.outsideHeap ?? null)} |`,
+		`| native memory, second half of the run only | ${describeGrowth(growth.outsideHeapSecondHalf ?? null)} |`,
 		`| Worker isolate heap used (V8, garbage included) | ${mib(first?.heapUsedBytes)} → ${mib(last?.heapUsedBytes)}; ${describeGrowth(growth.heapUsed)} |`,
 		`| sends / retries / acknowledged | ${count(results.counters.sent)} / ${count(results.counters.retried)} / ${count(results.counters.acked)} |`,
 		`| deliveries owed / made (retry answers apart: ${count(all.retryAnswers)}) | ${count(all.owed)} / ${count(all.delivered)} |`,

@@ -29,6 +29,7 @@ export interface SoakResults {
 		heapUsed: Growth | null;
 		/** workerd RSS less the isolate's committed heap (absent in runs before it was added). */
 		outsideHeap?: Growth | null;
+		outsideHeapSecondHalf?: Growth | null;
 	};
 	counters: SoakCounters;
 	mix: MixCounts;

@@ -144,15 +144,16 @@ export function growthOf(samples: readonly SoakSample[]) {
 			const bytes = read(sample);
 			return bytes === null ? [] : [{ atSeconds: sample.atSeconds, bytes }];
 		});
+	const outsideHeap = points((sample) =>
+		sample.heapCommittedBytes === null ? null : sample.workerdRssBytes - sample.heapCommittedBytes,
+	);
 	return {
 		workerdRss: fitGrowth(points((sample) => sample.workerdRssBytes)),
 		treeRss: fitGrowth(points((sample) => sample.treeRssBytes)),
 		heapUsed: fitGrowth(points((sample) => sample.heapUsedBytes)),
 		// What V8 has not reserved for the heap: the runtime's native memory.
-		outsideHeap: fitGrowth(
-			points((sample) =>
-				sample.heapCommittedBytes === null ? null : sample.workerdRssBytes - sample.heapCommittedBytes,
-			),
-		),
+		outsideHeap: fitGrowth(outsideHeap),
+		// A short run is still warming up in its first minutes: its second half says more.
+		outsideHeapSecondHalf: fitGrowth(outsideHeap, 0.5),
 	};
 }
