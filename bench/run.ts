@@ -1,6 +1,9 @@
 /**
  * `npm run bench` [-- --quick] [-- --only id,id] [-- --server text] [-- --out dir] [-- --profile] [-- --no-wait]
  * [-- --from results.json]
+ * `npm run bench -- --soak` [-- --soak-minutes N | --soak-seconds N] [-- --soak-mix messages|sockets] [-- --out dir]: the soak alone
+ * (bench/soak), 30 minutes by default, written to docs/bench/soak/; with --from its results.json, its
+ * README.md redrawn.
  *
  * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
  * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
@@ -29,6 +32,8 @@ import { runRoom } from "./scenarios/room.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
 import { bundleWorker, label, type ServerSpec } from "./servers/servers.ts";
+import { redrawSoak, soakMain } from "./soak/main.ts";
+import { isMixName, mixes } from "./soak/mix.ts";
 
 const { values: options } = parseArgs({
 	options: {
@@ -45,9 +50,25 @@ const { values: options } = parseArgs({
 		"no-wait": { type: "boolean", default: false },
 		/** Redraw the chart and tables of an earlier run from its results.json, without running anything. */
 		from: { type: "string" },
+		/** The soak alone: a realistic mix against one runtime, memory over time, every delivery checked. */
+		soak: { type: "boolean", default: false },
+		"soak-minutes": { type: "string" },
+		/** For a smoke test of the soak itself. */
+		"soak-seconds": { type: "string" },
+		/**
+		 * `messages` or `sockets`: one half of the mix, at a higher rate, to tell which of the two a
+		 * memory growth follows (bench/soak/mix.ts, mixes). The default is the whole mix.
+		 */
+		"soak-mix": { type: "string" },
+		/** ROOM_SHARD_CAPACITY of the soak (50: the big chat spans several objects; 1000: one). */
+		"soak-shard-capacity": { type: "string" },
 	},
 });
 
+if (options.from !== undefined && options.soak === true) {
+	redrawSoak(resolve(options.from));
+	process.exit(0);
+}
 if (options.from !== undefined) {
 	const source = resolve(options.from);
 	const earlier: Results = JSON.parse(readFileSync(source, "utf8"));
@@ -64,7 +85,16 @@ const only = options.only?.split(",").map((id) => id.trim());
 const selected = (id: string) => only === undefined || only.includes(id);
 const serverFilter = options.server;
 const serverSelected = (spec: ServerSpec) => serverFilter === undefined || label(spec).includes(serverFilter);
-const outDir = resolve(repoRoot, options.out ?? (quick ? "bench/results" : "docs/bench"));
+const soak = options.soak === true;
+const soakSeconds =
+	options["soak-seconds"] !== undefined
+		? Number(options["soak-seconds"])
+		: Number(options["soak-minutes"] ?? "30") * 60;
+if (soak && !(soakSeconds > 0)) throw new Error("--soak-minutes and --soak-seconds take a positive number");
+const outDir = resolve(
+	repoRoot,
+	options.out ?? (soak ? "docs/bench/soak" : quick ? "bench/results" : "docs/bench"),
+);
 const progress = new Progress();
 const workspaceDir = mkdtempSync(join(tmpdir(), "edgechat-bench-"));
 const context: RunContext = {
@@ -75,7 +105,7 @@ const context: RunContext = {
 };
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.
-const runDeadlineMs = quick ? 120_000 : 45 * 60_000;
+const runDeadlineMs = soak ? soakSeconds * 1000 + 10 * 60_000 : quick ? 120_000 : 45 * 60_000;
 const watchdog = setTimeout(() => {
 	progress.log(`the run did not finish within ${runDeadlineMs / 60_000} min; stopping`);
 	stopAllChildrenNow();
@@ -97,6 +127,34 @@ async function quietMachine(): Promise<number> {
 	);
 }
 const backgroundLoad: number[] = [];
+
+if (soak) {
+	const minutes =
+		options["soak-seconds"] !== undefined
+			? `--soak-seconds ${soakSeconds}`
+			: `--soak-minutes ${soakSeconds / 60}`;
+	const mixName = options["soak-mix"] ?? "all";
+	const capacity = options["soak-shard-capacity"];
+	if (capacity !== undefined && !(Number(capacity) >= 1))
+		throw new Error("--soak-shard-capacity takes a number");
+	if (!isMixName(mixName)) throw new Error(`--soak-mix takes ${Object.keys(mixes).join(", ")}`);
+	const passed = await soakMain({
+		workspace: context.workspace,
+		progress,
+		seconds: soakSeconds,
+		mix: mixName,
+		...(capacity !== undefined && { shardCapacity: Number(capacity) }),
+		command: `npm run bench -- --soak${soakSeconds === 1800 ? "" : ` ${minutes}`}${mixName === "all" ? "" : ` --soak-mix ${mixName}`}${capacity === undefined ? "" : ` --soak-shard-capacity ${capacity}`}`,
+		outDir,
+	});
+	clearTimeout(watchdog);
+	if (!passed) {
+		process.stdout.write(`server logs: ${workspaceDir}\n`);
+		process.exit(1);
+	}
+	rmSync(workspaceDir, { recursive: true, force: true });
+	process.exit(0);
+}
 
 const started = performance.now();
 const date = new Date().toISOString();
