@@ -82,8 +82,11 @@ export class CrashableRuntime {
 				const query = since === undefined ? "" : `?since=${since}`;
 				const url = `${this.origin.replace("http", "ws")}/api/chats/${chatId}/ws${query}`;
 				// A connection made while the runtime starts can hang; a client gives up and tries again.
+				// No compression: inflating every frame of a thousand clients in one process would make
+				// the load generator, not the chat, what a run measures (as in bench/generator/room.ts).
 				const socket = new WebSocket(url, ["edgechat.v1", `edgechat.token.${token}`], {
 					handshakeTimeout: 10_000,
+					perMessageDeflate: false,
 				});
 				socket.on("message", (data) => handlers.frame(data.toString()));
 				socket.on("close", () => handlers.closed());
