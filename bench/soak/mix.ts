@@ -1,3 +1,4 @@
+import { seededRandom } from "../../test/chaos/verdict.ts";
 import { sleep } from "../lib/time.ts";
 import type { SoakApi, SoakChat } from "./chats.ts";
 import type { SoakMember } from "./member.ts";
@@ -49,18 +50,6 @@ export interface MixCounts {
 	/** Members whose socket the server or network closed, reconnected by the mix. */
 	recovered: number;
 	joinFailures: Record<string, number>;
-}
-
-/** Small, seeded PRNG (mulberry32): the same seed gives the same mix of actions. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const tickMs = 100;
