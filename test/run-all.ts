@@ -28,7 +28,7 @@ const steps = [
 // Reports of an earlier run must not be counted again.
 rmSync(reports, { recursive: true, force: true });
 
-/** Each step takes under 3 minutes on a 2-core machine; eight deadlines stay inside 90 minutes. */
+/** The longest step (the browser tests) takes under 4 minutes on a 2-core machine; nine deadlines stay inside 90. */
 const stepDeadlineMs = 10 * 60_000;
 
 /** Runs one npm script in a process group of its own; resolves to why it failed, or null. */
