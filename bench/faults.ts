@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ChaosMember } from "../test/chaos/member.ts";
-import { chaosProblems, seededRandom, wholeHistory } from "../test/chaos/verdict.ts";
+import { settle, until } from "../test/chaos/settle.ts";
+import { chaosProblems, seededRandom } from "../test/chaos/verdict.ts";
 import type { CreatedChat, HistoryPage, IssuedToken } from "../worker/protocol/index.ts";
 import { machineFacts } from "./lib/machine.ts";
 import { sleep } from "./lib/time.ts";
@@ -131,18 +132,12 @@ try {
 	}
 
 	// The load is over: everyone back, everything acknowledged, everything seen.
-	const settleDeadline = performance.now() + 60_000;
-	while (crowd.some((member) => !member.online || member.unacknowledged > 0)) {
-		if (performance.now() > settleDeadline) break;
-		rejoin();
-		await sleep(50);
-	}
-	const history = await wholeHistory((query) =>
-		runtime.api<HistoryPage>(`/api/chats/${chat.id}/messages${query}`),
+	const { history, stored } = await settle(
+		crowd,
+		(query) => runtime.api<HistoryPage>(`/api/chats/${chat.id}/messages?${query}`),
+		rejoin,
+		{ ackMs: 60_000, seenMs: 30_000 },
 	);
-	const stored = history.at(-1)?.seq ?? 0;
-	await until(() => crowd.every((member) => member.highestSeq >= stored), 30_000);
-	for (const member of crowd) member.stop();
 
 	const problems = chaosProblems(history, crowd);
 	const acknowledged = crowd.reduce((sum, member) => sum + member.acked.size, 0);
@@ -215,15 +210,6 @@ async function crashAndRecover(crowd: ChaosMember[], rejoin: () => void): Promis
 		everyoneBackMs: Math.round(everyoneBackMs),
 		caughtUpMs: Math.round(caughtUpMs),
 	};
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = performance.now() + timeoutMs;
-	while (!check()) {
-		if (performance.now() > deadline) return false;
-		await sleep(25);
-	}
-	return true;
 }
 
 function round(value: number): number {

@@ -1,3 +1,4 @@
+import { wholeHistory } from "../../test/chaos/settle.ts";
 import { HttpClient } from "../generator/http.ts";
 import { field } from "../generator/room.ts";
 import type { StoredMessage } from "./ledger.ts";
@@ -83,17 +84,8 @@ export class SoakApi {
 	}
 
 	/** The whole stored history of a chat, oldest first, paged forward 200 at a time (bounded). */
-	async wholeHistory(chatId: string, maxPages = 500): Promise<StoredMessage[]> {
-		const all: StoredMessage[] = [];
-		let after = 0;
-		for (let page = 0; page < maxPages; page++) {
-			const { messages, hasMore } = await this.getPage(chatId, `after=${after}&limit=200`);
-			all.push(...messages);
-			const last = messages.at(-1);
-			if (!hasMore || last === undefined) return all;
-			after = last.seq;
-		}
-		throw new Error(`history of ${chatId}: more than ${maxPages} pages`);
+	wholeHistory(chatId: string, maxPages = 500): Promise<StoredMessage[]> {
+		return wholeHistory((query) => this.getPage(chatId, query), maxPages);
 	}
 
 	private async getPage(

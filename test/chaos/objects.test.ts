@@ -6,7 +6,8 @@ import type { RoomDiagnostics } from "../../worker/room/chat-room";
 import { shardObject } from "../../worker/routing/shard-address";
 import { api, bearer, createChat, joinToken, postJson, roomStub, sleep } from "../worker/helpers";
 import { ChaosMember, type Connect } from "./member";
-import { chaosProblems, seededRandom, wholeHistory } from "./verdict";
+import { reconnectAll, settle } from "./settle";
+import { chaosProblems, seededRandom } from "./verdict";
 
 // This file runs with ROOM_SHARD_CAPACITY=2 (vitest.chaos.config.ts): the chat's sockets live in
 // its root and several shards, and each of them is evicted now and then while messages flow.
@@ -61,15 +62,6 @@ async function evict(stub: Parameters<typeof evictDurableObject>[0]): Promise<bo
 	}
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) return false;
-		await sleep(25);
-	}
-	return true;
-}
-
 interface Crowd {
 	chat: CreatedChat;
 	members: ChaosMember[];
@@ -89,22 +81,17 @@ async function crowdOf(size: number, prefix: string): Promise<Crowd> {
 	return crowd;
 }
 
-/** After the storm: everyone reconnects until all they sent is acknowledged and all is seen. */
-async function settle(
+/** After the storm: the crowd's whole log, and what must hold of it. */
+async function settleCrowd(
 	crowd: Crowd,
 ): Promise<{ problems: string[]; acked: number; stored: number; settled: boolean }> {
 	const { chat, members } = crowd;
-	const settled = await until(() => {
-		for (const member of members) if (!member.online) void member.reconnect().catch(() => {});
-		return members.every((member) => member.unacknowledged === 0);
-	}, 15_000);
-	const history = await wholeHistory(async (query) => {
-		const response = await api(`/api/chats/${chat.id}/messages${query}`);
-		return response.json<HistoryPage>();
-	});
-	const stored = history.at(-1)?.seq ?? 0;
-	await until(() => members.every((member) => member.highestSeq >= stored), 10_000);
-	for (const member of members) member.stop();
+	const { history, stored, settled } = await settle(
+		members,
+		async (query) => (await api(`/api/chats/${chat.id}/messages?${query}`)).json<HistoryPage>(),
+		() => reconnectAll(members),
+		{ ackMs: 15_000, seenMs: 10_000 },
+	);
 	const acked = members.reduce((sum, member) => sum + member.acked.size, 0);
 	return { problems: chaosProblems(history, members), acked, stored, settled };
 }
@@ -158,8 +145,8 @@ describe(`chats under chaos (CHAOS_SEED=${seed})`, () => {
 		}
 		await Promise.allSettled(inFlight);
 
-		const spreadResult = await settle(spread);
-		const smallResult = await settle(small);
+		const spreadResult = await settleCrowd(spread);
+		const smallResult = await settleCrowd(small);
 		const retries = everyone.reduce((sum, member) => sum + member.stats.raced + member.stats.retries, 0);
 		console.log(`chaos seed ${seed}:`, { spread: spreadResult, small: smallResult, retries, ...counts });
 		expect(spreadResult.problems).toEqual([]);

@@ -6,7 +6,8 @@ import { stopAllChildrenNow } from "../../bench/servers/child.ts";
 import { CrashableRuntime, jsonPost } from "../../bench/servers/crash-runtime.ts";
 import type { CreatedChat, HistoryPage, IssuedToken } from "../../worker/protocol/index.ts";
 import { ChaosMember } from "./member.ts";
-import { chaosProblems, seededRandom, wholeHistory } from "./verdict.ts";
+import { reconnectAll, settle } from "./settle.ts";
+import { chaosProblems, seededRandom } from "./verdict.ts";
 
 /**
  * The chaos suite's second half: the runtime itself (workerd, straight, no dev proxy) is killed
@@ -26,15 +27,6 @@ afterAll(() => {
 	stopAllChildrenNow();
 	rmSync(workspace, { recursive: true, force: true });
 });
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) return false;
-		await new Promise((done) => setTimeout(done, 25));
-	}
-	return true;
-}
 
 describe(`a spread chat whose runtime is killed (CHAOS_SEED=${seed})`, () => {
 	it("keeps every acknowledged message with its seq and text, stores none twice, and goes on counting", async () => {
@@ -82,16 +74,16 @@ describe(`a spread chat whose runtime is killed (CHAOS_SEED=${seed})`, () => {
 					if (!other.online && random() < 0.3) void other.reconnect().catch(() => {});
 			}
 
-			const settled = await until(() => {
-				for (const member of crowd) if (!member.online) void member.reconnect().catch(() => {});
-				return crowd.every((member) => member.unacknowledged === 0);
-			}, 20_000);
-			const history = await wholeHistory((query) =>
-				runtime.api<HistoryPage>(`/api/chats/${chat.id}/messages${query}`),
+			const {
+				history,
+				stored: lastSeq,
+				settled,
+			} = await settle(
+				crowd,
+				(query) => runtime.api<HistoryPage>(`/api/chats/${chat.id}/messages?${query}`),
+				() => reconnectAll(crowd),
+				{ ackMs: 20_000, seenMs: 10_000 },
 			);
-			const lastSeq = history.at(-1)?.seq ?? 0;
-			await until(() => crowd.every((member) => member.highestSeq >= lastSeq), 10_000);
-			for (const member of crowd) member.stop();
 
 			const acked = crowd.reduce((sum, member) => sum + member.acked.size, 0);
 			const retries = crowd.reduce((sum, member) => sum + member.stats.retries + member.stats.raced, 0);

@@ -1,4 +1,4 @@
-import type { ChatMessage, HistoryPage } from "../../worker/protocol/index.ts";
+import type { ChatMessage } from "../../worker/protocol/index.ts";
 import type { ChaosMember } from "./member";
 
 /**
@@ -44,18 +44,6 @@ export function chaosProblems(history: ChatMessage[], members: ChaosMember[]): s
 			);
 	}
 	return problems;
-}
-
-/** The whole stored log, oldest first, paged through `after` as any client would. */
-export async function wholeHistory(page: (query: string) => Promise<HistoryPage>): Promise<ChatMessage[]> {
-	const messages: ChatMessage[] = [];
-	for (let pages = 0; pages < 1000; pages++) {
-		const after = messages.at(-1)?.seq ?? 0;
-		const next = await page(`?after=${after}&limit=200`);
-		messages.push(...next.messages);
-		if (!next.hasMore) return messages;
-	}
-	throw new Error("the history did not end within 1,000 pages");
 }
 
 /** A seeded source of randomness, so that a failing run can be replayed with its seed. */
