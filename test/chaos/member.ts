@@ -41,8 +41,6 @@ export class ChaosMember {
 	readonly acked = new Map<string, Acked>();
 	/** A clientId acknowledged as two different messages: a retry stored twice. */
 	readonly conflicts: string[] = [];
-	/** Error codes the chat answered, with how often. */
-	readonly refusals = new Map<string, number>();
 	readonly stats = { sockets: 0, retries: 0, raced: 0 };
 	userId: string | undefined;
 
@@ -147,7 +145,7 @@ export class ChaosMember {
 		const frame = JSON.parse(data) as ServerFrame;
 		if (frame.type === "ready") this.userId = frame.user.id;
 		else if (frame.type === "message") this.take(frame.message);
-		else if (frame.type === "error") this.refused(frame.code, frame.clientId, frame.retryAfterMs);
+		else if (frame.type === "error") this.refused(frame.clientId, frame.retryAfterMs);
 	}
 
 	private take(message: ChatMessage): void {
@@ -166,12 +164,6 @@ export class ChaosMember {
 		this.lastSeq = Math.max(this.lastSeq, message.seq);
 	}
 
-	/** A message of ours not yet acknowledged, to send again another way (HTTP), if there is one. */
-	somePending(): { clientId: string; text: string } | undefined {
-		for (const [clientId, text] of this.pending) return { clientId, text };
-		return undefined;
-	}
-
 	/** An acknowledgement that came another way: the HTTP answer to a post. */
 	acknowledge(message: ChatMessage): void {
 		const clientId = message.clientId ?? "";
@@ -183,8 +175,7 @@ export class ChaosMember {
 		this.pending.delete(clientId);
 	}
 
-	private refused(code: string, clientId: string | undefined, retryAfterMs: number | undefined): void {
-		this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1);
+	private refused(clientId: string | undefined, retryAfterMs: number | undefined): void {
 		if (clientId === undefined) return;
 		const text = this.pending.get(clientId);
 		// A retryable refusal: the message is still ours to send, after the wait the chat named.
