@@ -13,6 +13,7 @@ export type MetricName =
 	| "message_stored"
 	| "delivery"
 	| "join"
+	| "token"
 	| "refusal"
 	| "rate_limited"
 	| "replay_gap"

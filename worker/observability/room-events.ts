@@ -68,6 +68,11 @@ export class RoomEvents {
 		}
 	}
 
+	/** This object admitted a token request (its detail says whether the root or a shard did). */
+	tokenAdmitted(): void {
+		this.count("token", this.kind());
+	}
+
 	/** An upgrade the object did not take: `code` is an ErrorCode, or `full` when it sent it on. */
 	refused(code: string, status: number): void {
 		logEvent("socket.refused", { ...this.where(), code, status }, code === "full" ? "info" : "warn");

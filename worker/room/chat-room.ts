@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type AdmissionRequest, accessOf, admitTokenRequest, type TokenAdmission } from "../auth/admission";
 import { hashKey } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
@@ -38,6 +39,7 @@ import {
 } from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
+import type { NotedUser, ShardDoor } from "../shard/door-mirror";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
 import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
@@ -45,14 +47,7 @@ import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
 import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
-import {
-	admitTokenRequest,
-	infoOf,
-	settingsOf,
-	syncDirectory,
-	type TokenAdmission,
-	type TokenRequest,
-} from "./chat-admin";
+import { infoOf, settingsOf, syncDirectory } from "./chat-admin";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
@@ -89,6 +84,8 @@ export interface ShardWelcome {
 	bans: Array<{ userId: string; until: number | null }>;
 	/** User ids of the chat's moderators, for the role sockets are greeted with. */
 	moderators: string[];
+	/** The chat's door, so the shard admits tokens itself. */
+	door: ShardDoor;
 }
 
 const trimBatch = 5000;
@@ -115,6 +112,8 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly startedAt = Date.now();
 	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
+	/** Orders the door's copies on the shards; the clock's start keeps it rising over restarts. */
+	private doorVersion = Date.now();
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
 		new Metrics(this.env),
@@ -171,12 +170,14 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	/**
-	 * The token route's one call: checks the key against the current digests (a rotated key stops
-	 * working at once, whatever the Worker cached), the bans, and which role the user gets.
+	 * The token route's one call, when no shard answers for it: checks the key against the
+	 * current digests (a rotated key stops working at once, whatever the Worker cached), the
+	 * bans, and which role the user gets.
 	 */
-	async admitToken(request: TokenRequest): Promise<TokenAdmission | null> {
+	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | null> {
 		const chat = this.sequencer.info;
 		if (!chat) return null;
+		this.events.tokenAdmitted();
 		return admitTokenRequest(chat, request, this.desk, Date.now());
 	}
 
@@ -187,6 +188,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
 		const after = this.sequencer.change(change);
 		this.publish({ kind: "chat", chat: settingsOf(after) });
+		if (after.visibility !== before.visibility) await this.changeDoor();
 		await syncDirectory(directoryStub(this.env), before, after);
 		return infoOf(after);
 	}
@@ -197,6 +199,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
 		const key = newSecretKey();
 		this.sequencer.change({}, { which, hash: await hashKey(key) });
+		await this.changeDoor();
 		return key;
 	}
 
@@ -229,15 +232,51 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.joinRefusal(actor.id, Date.now())) {
 			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
 		}
+		// A user a shard let in moments ago may not have been reported yet.
+		if (!this.desk.knows(request.userId)) await this.collectNotedUsers();
 		const outcome = this.desk.apply(actor, request, Date.now());
-		// Shards greet sockets with the role the chat's list gives, so they hear of every change.
-		if (
-			outcome.ok &&
-			(request.action === "promote" || request.action === "demote" || request.action === "ban")
-		) {
+		if (!outcome.ok) return outcome;
+		// Shards greet sockets and admit tokens with the role the chat's list gives, so they hear
+		// of every change, and of every ban's address; the answer waits until they all have.
+		if (request.action === "promote" || request.action === "demote" || request.action === "ban") {
 			this.publish({ kind: "moderators", ids: this.moderatorIds() });
 		}
+		if (request.action === "ban" || request.action === "unban") this.publish(this.changedDoor());
+		await this.fanout.flush();
 		return outcome;
+	}
+
+	/**
+	 * Tells every shard the chat's door changed, and returns once they all took it: a rotated key
+	 * or a private chat's invisibility must count at the shards' doors as at the root's.
+	 */
+	private async changeDoor(): Promise<void> {
+		this.publish(this.changedDoor());
+		await this.fanout.flush();
+	}
+
+	private changedDoor(): FanoutEvent {
+		this.doorVersion = Math.max(this.doorVersion + 1, Date.now());
+		return { kind: "door", door: this.door() };
+	}
+
+	private door(): ShardDoor {
+		const chat = this.sequencer.info;
+		if (!chat) throw new Error("the room was used before it was created");
+		return {
+			version: this.doorVersion,
+			access: accessOf(chat),
+			bannedAddresses: this.desk.bannedAddresses(Date.now()),
+		};
+	}
+
+	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
+	private async collectNotedUsers(): Promise<void> {
+		const chatId = this.chatId;
+		const taken = await Promise.allSettled(
+			this.shards.active().map((idx) => shardObject(this.env, chatId, idx).takeNotedUsers()),
+		);
+		for (const result of taken) if (result.status === "fulfilled") this.desk.noteAll(result.value);
 	}
 
 	private moderatorIds(): string[] {
@@ -373,7 +412,13 @@ export class ChatRoom extends DurableObject<Env> {
 			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
 			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
 			moderators: this.moderatorIds(),
+			door: this.door(),
 		};
+	}
+
+	/** Users a shard admitted tokens for, reported a few at a time. */
+	async noteUsers(noted: NotedUser[]): Promise<void> {
+		if (this.sequencer.info) this.desk.noteAll(noted);
 	}
 
 	async shardPresence(idx: number, joined: UserRef[], left: UserRef[], sockets: number): Promise<void> {

@@ -6,6 +6,7 @@ import type {
 	ReactionCount,
 	UserRef,
 } from "../protocol";
+import type { ShardDoor } from "../shard/door-mirror";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
@@ -20,7 +21,9 @@ export type FanoutEvent =
 	/** New settings: shards greet sockets with them from now on. */
 	| { kind: "chat"; chat: ChatSettings }
 	/** The chat's moderators now (ids): shards greet new sockets with the role it gives. */
-	| { kind: "moderators"; ids: string[] };
+	| { kind: "moderators"; ids: string[] }
+	/** The chat's door changed (a key, its visibility, a ban's address): shards admit tokens by it. */
+	| { kind: "door"; door: ShardDoor };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

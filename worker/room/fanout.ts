@@ -68,19 +68,25 @@ export class Fanout {
 		const wait = this.lastFlushAt + this.batchIntervalMs - Date.now();
 		// After a quiet spell a microtask ends with this turn: whatever the handler produced goes
 		// out together, and no timer is left armed (an idle root must be free to hibernate).
-		if (wait <= 0) queueMicrotask(() => this.flush());
-		else setTimeout(() => this.flush(), wait);
+		if (wait <= 0) queueMicrotask(() => void this.flush());
+		else setTimeout(() => void this.flush(), wait);
 	}
 
-	flush(): void {
+	/**
+	 * Sends what is pending now. Settles once every shard (and every shard its relays pass the
+	 * batch to) has applied it or been given up on: a change that must count at once everywhere
+	 * (a rotated key, a ban) waits for that before it is answered.
+	 */
+	async flush(): Promise<void> {
 		this.scheduled = false;
 		if (this.pending.length === 0) return;
 		this.lastFlushAt = Date.now();
 		const batch: FanoutBatch = { after: this.pendingAfter, through: this.lastSeq(), events: this.pending };
 		this.pending = [];
-		for (const [idx, relayTo] of fanoutPlan(this.shards(), this.directMax)) {
-			this.endpoints.send(idx, batch, relayTo, () => this.shards().includes(idx));
-		}
+		const sends = [...fanoutPlan(this.shards(), this.directMax)].map(([idx, relayTo]) =>
+			this.endpoints.send(idx, batch, relayTo, () => this.shards().includes(idx)),
+		);
+		await Promise.all(sends);
 	}
 }
 

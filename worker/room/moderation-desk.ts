@@ -1,3 +1,4 @@
+import type { Admission, DoorRules } from "../auth/admission";
 import type {
 	ErrorCode,
 	ModerationFrame,
@@ -8,7 +9,7 @@ import type {
 	UserRef,
 } from "../protocol";
 import { type ModerationState, type SanctionKind, sanctionEntryOf } from "../sequencer/moderation";
-import { bannedMessage, mutedMessage } from "../shard/moderation-effects";
+import { addressBannedMessage, bannedMessage, mutedMessage } from "../shard/moderation-effects";
 
 export type ModerationRequest =
 	| { action: "kick"; userId: string; reason?: string }
@@ -26,9 +27,6 @@ export interface Refusal {
 
 export type ModerationOutcome = { ok: true; sanction?: SanctionEntry } | ({ ok: false } & Refusal);
 
-/** What the root answers the Worker's token route: whether this user may have a token, and its role. */
-export type Admission = { kind: "admitted"; role: Role } | { kind: "banned"; message: string };
-
 const refuse = (status: Refusal["status"], code: ErrorCode, message: string): ModerationOutcome => ({
 	ok: false,
 	status,
@@ -41,7 +39,7 @@ const refuse = (status: Refusal["status"], code: ErrorCode, message: string): Mo
  * is announced goes out through `publish`, which reaches every socket on every object (and there
  * closes the sockets of a kicked or banned user).
  */
-export class ModerationDesk {
+export class ModerationDesk implements DoorRules {
 	/** When each member last posted, for slow mode (memory only: a restart forgives at most one wait). */
 	private readonly lastPost = new Map<string, number>();
 
@@ -62,6 +60,23 @@ export class ModerationDesk {
 		return this.state.activeBans(now).map(sanctionEntryOf);
 	}
 
+	/** The network-address digests of the users banned now: the shards refuse new identities from them. */
+	bannedAddresses(now: number): Array<{ address: string; until: number | null }> {
+		return this.state
+			.activeBans(now)
+			.flatMap(({ address, until }) => (address === null ? [] : [{ address, until }]));
+	}
+
+	/** Users a shard let in: remembered as if the root had, for moderation to find them by id. */
+	noteAll(noted: Array<{ user: SessionUser; address: string | null; at: number }>): void {
+		for (const { user, address, at } of noted) this.state.noteUser(user, address, at);
+	}
+
+	/** Whether the chat has let this user in (moderation can only name users it knows). */
+	knows(userId: string): boolean {
+		return this.state.knownUser(userId) !== null;
+	}
+
 	/**
 	 * A token for `user` (a refresh when `fresh` is false). A banned user is refused, and so is a
 	 * new identity from the address of someone banned; otherwise the user's name and address
@@ -73,7 +88,7 @@ export class ModerationDesk {
 		if (fresh && address !== null && user.role !== "owner") {
 			const sameAddress = this.state.banOfAddress(address, now);
 			if (sameAddress) {
-				return { kind: "banned", message: `${bannedMessage(sameAddress.until)} (from this network address)` };
+				return { kind: "banned", message: addressBannedMessage(sameAddress.until) };
 			}
 		}
 		this.state.noteUser(user, address, now);

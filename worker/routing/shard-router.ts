@@ -1,6 +1,15 @@
+import type { AdmissionRequest, TokenAdmission } from "../auth/admission";
 import { ApiError } from "../http/api-error";
 import type { SessionUser } from "../protocol";
-import { nextShardHeader, readShardIndex, shardHeader, socketHolder, userHeader } from "./shard-address";
+import {
+	nextShardHeader,
+	readShardIndex,
+	rootObject,
+	shardHeader,
+	shardObject,
+	socketHolder,
+	userHeader,
+} from "./shard-address";
 
 /**
  * The shard each chat's sockets go to first, per Worker isolate. A join never asks the root
@@ -34,6 +43,30 @@ export async function routeUpgrade(
 		remember(chatId, index);
 	}
 	throw new ApiError(503, "internal_error", "The chat is busy; try again in a moment");
+}
+
+/**
+ * A token is admitted where its socket is about to go: the shard this isolate sends the chat's
+ * joins to holds a copy of the chat's door and answers itself, so a join storm on a spread chat
+ * costs the root nothing. The root answers for a small chat, for an isolate that has not joined
+ * this chat yet, and whenever the shard cannot (it holds no sockets now, so its copy may be old).
+ */
+export async function admitToken(
+	env: Env,
+	chatId: string,
+	request: AdmissionRequest,
+): Promise<TokenAdmission | null> {
+	const index = firstChoice.get(chatId) ?? 0;
+	if (index !== 0) {
+		try {
+			const answer = await shardObject(env, chatId, index).admitToken(request);
+			if (answer !== "ask_root") return answer;
+		} catch (error) {
+			// The root decides alone as well, and a join must not fail because one shard did.
+			console.error("token admission at a shard failed", error);
+		}
+	}
+	return rootObject(env, chatId).admitToken(request);
 }
 
 function remember(chatId: string, index: number): void {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
 import { readSettings, type Settings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
@@ -20,6 +21,7 @@ import { RecentMessages } from "../sequencer/recent-messages";
 import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
 import { sendFrame } from "./broadcast";
 import { changeFrameOf } from "./change-frames";
+import { DoorMirror, type NotedUser } from "./door-mirror";
 import { FanoutInbox } from "./fanout-inbox";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
@@ -32,6 +34,9 @@ import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */
 const recentHeld = 256;
+/** How long users let in here wait to be reported to the root, and how many go at once at most. */
+const notedReportMs = 100;
+const notedBatchMax = 200;
 
 interface ShardIdentity {
 	chatId: string;
@@ -55,6 +60,12 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly bans = new BanMirror();
 	/** The chat's moderators, from the welcome and fan-out: the root's list, not the token, decides. */
 	private moderators = new Set<string>();
+	private readonly door = new DoorMirror(
+		this.bans,
+		() => this.moderators,
+		(pending) => this.scheduleNotedReport(pending),
+	);
+	private notedReport: ReturnType<typeof setTimeout> | null = null;
 	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
 	private deliveredRev = 0;
 	private identity: ShardIdentity | null;
@@ -116,6 +127,22 @@ export class ChatShard extends DurableObject<Env> {
 		await Promise.all([this.inbox.accept(batch), ...relayed]);
 	}
 
+	/**
+	 * A token for a join that this isolate's Worker will send here. Only a shard the root sends
+	 * batches to (it holds sockets) has a door that is up to date; any other leaves it to the root.
+	 */
+	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | "ask_root"> {
+		const access = this.door.access;
+		if (!this.counted || access === null || this.identity === null) return "ask_root";
+		this.events.tokenAdmitted();
+		return admitTokenRequest(access, request, this.door, Date.now());
+	}
+
+	/** The users let in here that the root has not heard of yet; the root notes them itself. */
+	async takeNotedUsers(): Promise<NotedUser[]> {
+		return this.door.takeNoted();
+	}
+
 	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
 	async closeChat(): Promise<void> {
 		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
@@ -126,6 +153,7 @@ export class ChatShard extends DurableObject<Env> {
 		this.identity = null;
 		this.attached = null;
 		this.counted = false;
+		this.door.forget();
 		await this.ctx.storage.deleteAll();
 	}
 
@@ -296,6 +324,7 @@ export class ChatShard extends DurableObject<Env> {
 				this.mirror.reset(welcome.online, welcome.onlineCount);
 				this.bans.reset(welcome.bans);
 				this.moderators = new Set(welcome.moderators);
+				this.door.take(welcome.door);
 				this.deliveredRev = welcome.rev;
 				return true;
 			})
@@ -364,6 +393,9 @@ export class ChatShard extends DurableObject<Env> {
 				case "moderators":
 					this.moderators = new Set(event.ids);
 					break;
+				case "door":
+					this.door.take(event.door);
+					break;
 				case "chat":
 					if (this.identity) {
 						this.identity = { ...this.identity, chat: event.chat };
@@ -395,6 +427,27 @@ export class ChatShard extends DurableObject<Env> {
 				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
 			},
 		);
+	}
+
+	/**
+	 * Users let in here reach the root's list of known users several at a time: a join storm
+	 * costs the root one call per interval, not one per token.
+	 */
+	private scheduleNotedReport(pending: number): void {
+		if (pending >= notedBatchMax) this.reportNoted();
+		else this.notedReport ??= setTimeout(() => this.reportNoted(), notedReportMs);
+	}
+
+	private reportNoted(): void {
+		if (this.notedReport !== null) clearTimeout(this.notedReport);
+		this.notedReport = null;
+		const noted = this.door.takeNoted();
+		// A deleted chat has no one to tell.
+		if (noted.length === 0 || this.identity === null) return;
+		this.viaRoot((root) => root.noteUsers(noted)).catch((error: unknown) => {
+			console.error("reporting noted users failed", error);
+			this.door.restore(noted);
+		});
 	}
 
 	private advanceRev(rev: number | undefined): void {

@@ -41,6 +41,11 @@ export function bannedMessage(until: number | null): string {
 		: `You are banned from this chat until ${new Date(until).toISOString()}`;
 }
 
+/** Why a new identity from the network address of a banned user gets no token. */
+export function addressBannedMessage(until: number | null): string {
+	return `${bannedMessage(until)} (from this network address)`;
+}
+
 export function mutedMessage(until: number | null): string {
 	return until === null
 		? "You are muted in this chat: you may read, not send"

@@ -4,11 +4,12 @@ import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { admitToken } from "../../routing/shard-router";
 import { type AppEnv, previousToken } from "../access";
 import { limitAddress } from "../address-limit";
 import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { roomStub } from "../room-stub";
+import { knownChatId } from "../room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,
@@ -49,7 +50,7 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		},
 	}),
 	async (c) => {
-		const { id } = c.req.valid("param");
+		const id = knownChatId(c.req.valid("param").id);
 		const body = c.req.valid("json");
 		// Without an API key, user and role are ignored like any unknown field (as they always were).
 		const backend = await hasApiKey(c);
@@ -58,9 +59,10 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		const key = backend ? undefined : presentedKey(c, body.key);
 		// A backend's own requests come from its servers: the per-address rules are for people.
 		const address = backend ? null : await limitAddress(c, "tokens");
-		// One call to the chat, where the key digests, bans and moderators live: a rotated key,
-		// a ban or a demotion counts at once, whatever any Worker cached.
-		const admission = await roomStub(c.env, id).admitToken({
+		// One call to the chat, where the key digests, bans and moderators live (the root, or the
+		// shard this join goes to): a rotated key, a ban or a demotion counts at once, whatever
+		// any Worker cached.
+		const admission = await admitToken(c.env, id, {
 			userId: named.id,
 			name: named.name,
 			previousRole: previous?.user.role ?? null,

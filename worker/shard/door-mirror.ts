@@ -1,0 +1,84 @@
+import type { Admission, ChatAccess, DoorRules } from "../auth/admission";
+import type { SessionUser } from "../protocol";
+import { addressBannedMessage, type BanMirror, bannedMessage } from "./moderation-effects";
+
+/**
+ * What a shard needs to admit tokens itself: the chat's key digests and visibility, and the
+ * address digests of its banned users. The root sends it whole, with a version, whenever any of
+ * it changes (a stale copy from a retried batch must not win).
+ */
+export interface ShardDoor {
+	version: number;
+	access: ChatAccess;
+	bannedAddresses: Array<{ address: string; until: number | null }>;
+}
+
+/** A user a shard let in, for the root's list of known users (which moderation targets need). */
+export interface NotedUser {
+	user: SessionUser;
+	address: string | null;
+	at: number;
+}
+
+/** Noted users kept for the root at most; past that the oldest are dropped. */
+const notedMax = 1000;
+
+/**
+ * A shard's copy of the chat's door, so a token for a spread chat is admitted where the joiner's
+ * socket will go, and not by the root's one thread. The root waits for every shard to take a
+ * change of the door (a rotated key, a ban, a demotion) before it answers, so the copy counts at once.
+ */
+export class DoorMirror implements DoorRules {
+	private door: ShardDoor | null = null;
+	private noted: NotedUser[] = [];
+
+	constructor(
+		private readonly bans: BanMirror,
+		private readonly moderators: () => ReadonlySet<string>,
+		/** Called when a user was noted: the shard sends them to the root soon, several at once. */
+		private readonly onNoted: (pending: number) => void,
+	) {}
+
+	/** The door as of the last welcome or batch, or null before the first. */
+	get access(): ChatAccess | null {
+		return this.door?.access ?? null;
+	}
+
+	take(door: ShardDoor): void {
+		if (this.door === null || door.version >= this.door.version) this.door = door;
+	}
+
+	forget(): void {
+		this.door = null;
+	}
+
+	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
+		const until = this.bans.banOf(user.id, now);
+		if (until !== undefined) return { kind: "banned", message: bannedMessage(until) };
+		if (fresh && address !== null && user.role !== "owner") {
+			const sameAddress = this.door?.bannedAddresses.find(
+				(ban) => ban.address === address && (ban.until === null || ban.until > now),
+			);
+			if (sameAddress) {
+				return { kind: "banned", message: addressBannedMessage(sameAddress.until) };
+			}
+		}
+		this.noted.push({ user, address, at: now });
+		if (this.noted.length > notedMax) this.noted.shift();
+		this.onNoted(this.noted.length);
+		const role = user.role === "owner" ? "owner" : this.moderators().has(user.id) ? "moderator" : "member";
+		return { kind: "admitted", role };
+	}
+
+	/** The users noted since the last call, for the root. */
+	takeNoted(): NotedUser[] {
+		const noted = this.noted;
+		this.noted = [];
+		return noted;
+	}
+
+	/** Puts back users the root could not be told of, ahead of newer ones. */
+	restore(noted: NotedUser[]): void {
+		this.noted = [...noted, ...this.noted].slice(-notedMax);
+	}
+}
