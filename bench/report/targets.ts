@@ -167,6 +167,26 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 		});
 	}
 
+	const storm = rooms.filter((run) => run.scenario === "spread-join-storm" && run.kind === "edgechat");
+	const stormSpread = storm.find((run) => (run.objects ?? 1) > 1);
+	const stormSingle = storm.find((run) => run.objects === 1);
+	if (stormSpread && stormSingle) {
+		const rootPerJoin = (run: RoomRun) => {
+			const samples = run.join.profile?.byObject;
+			if (!samples || run.join.joined === 0) return Number.NaN;
+			return (samples.root * samples.medianIntervalMicros) / 1000 / run.join.joined;
+		};
+		checks.push({
+			target:
+				"Join storm on a spread chat: joins faster than in one object, and the root's share of a join falls with the spread",
+			measured:
+				`spread over ${stormSpread.objects}: ${count(stormSpread.join.perSecond)} joins/s, root ${rootPerJoin(stormSpread).toFixed(3)} ms of CPU per join; ` +
+				`one object: ${count(stormSingle.join.perSecond)} joins/s, root ${rootPerJoin(stormSingle).toFixed(3)} ms per join ` +
+				`(${ratio(stormSpread.join.perSecond / stormSingle.join.perSecond)} the joins/s, every object on one thread here)`,
+			met: stormSpread.join.perSecond > stormSingle.join.perSecond,
+		});
+	}
+
 	const treeScenarios = new Set(rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")));
 	for (const scenario of treeScenarios) {
 		const steps = treeSteps(rooms, scenario);

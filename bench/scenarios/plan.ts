@@ -148,6 +148,19 @@ export function fullPlan(): Plan {
 				phases: [paced(1, 2, 15_000)],
 				deadlineMs: 240_000,
 			},
+			{
+				id: "spread-join-storm",
+				title:
+					"Join storm, 4,000 joins (128 in flight) straight to the runtime, API only: in one object, then " +
+					"spread over 16 (capacity 250); the joins' CPU profiled and given to the objects that spent it",
+				servers: [oneObject(direct.edgechatApiOnly), { ...direct.edgechatApiOnly, spreadOver: 16 }],
+				clients: 4000,
+				joinConcurrency: 128,
+				phases: [paced(1, 2, 5000)],
+				deadlineMs: 180_000,
+				// The root's share of each join is read from the profile (every object runs on one thread here).
+				profileAlways: true,
+			},
 		],
 		treeScale: {
 			id: "tree-scale",
