@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../worker/protocol";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
+import { DoorMirror, type ShardDoor } from "../../worker/shard/door-mirror";
 import { effectOf, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
 import { LocalPresence, type PresenceDelta } from "../../worker/shard/local-presence";
+import { BanMirror } from "../../worker/shard/moderation-effects";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
 import { sleep } from "./helpers";
 
@@ -111,5 +113,87 @@ describe("a shard's view of who is online", () => {
 		mirror.apply({ type: "presence", joined: [user("c")], left: [user("a")], online: 2 });
 		expect(mirror.list([], 10)).toEqual([user("b"), user("c")]);
 		expect(mirror.count([user("c")])).toBe(2);
+	});
+});
+
+describe("a shard's copy of the chat's door", () => {
+	const access = (inviteKeyHash: string) => ({
+		visibility: "private" as const,
+		ownerKeyHash: "o",
+		inviteKeyHash,
+	});
+	const door = (
+		version: number,
+		inviteKeyHash: string,
+		bannedAddresses: ShardDoor["bannedAddresses"] = [],
+	) => ({
+		version,
+		access: access(inviteKeyHash),
+		bannedAddresses,
+	});
+
+	function mirror(moderators: string[] = []) {
+		const bans = new BanMirror();
+		const noted: number[] = [];
+		const copy = new DoorMirror(
+			bans,
+			() => new Set(moderators),
+			(pending) => noted.push(pending),
+		);
+		return { bans, copy, noted };
+	}
+
+	it("keeps the newest door: a copy from a retried, older batch does not win", () => {
+		const { copy } = mirror();
+		expect(copy.access).toBeNull();
+		copy.take(door(2, "new"));
+		copy.take(door(1, "old"));
+		expect(copy.access?.inviteKeyHash).toBe("new");
+		copy.take(door(3, "newer"));
+		expect(copy.access?.inviteKeyHash).toBe("newer");
+		copy.forget();
+		expect(copy.access).toBeNull();
+	});
+
+	it("refuses banned users, and new identities from a banned address until the ban ends", () => {
+		const { bans, copy } = mirror();
+		copy.take(door(1, "k", [{ address: "digest-a", until: 1000 }]));
+		bans.reset([{ userId: "bob", until: null }]);
+		const member = (id: string) => ({ id, name: id, role: "member" as const });
+		expect(copy.admit(member("bob"), null, false, 0).kind).toBe("banned");
+		expect(copy.admit(member("bobby"), "digest-a", true, 500)).toEqual({
+			kind: "banned",
+			message: expect.stringContaining("from this network address"),
+		});
+		// A refresh is not a new identity; an owner is never refused by address; the ban ends.
+		expect(copy.admit(member("bobby"), "digest-a", false, 500).kind).toBe("admitted");
+		expect(copy.admit({ id: "olga", name: "olga", role: "owner" }, "digest-a", true, 500).kind).toBe(
+			"admitted",
+		);
+		expect(copy.admit(member("carl"), "digest-a", true, 1000).kind).toBe("admitted");
+	});
+
+	it("gives the role the chat's list gives, and notes whom it let in for the root", () => {
+		const { copy, noted } = mirror(["mia"]);
+		copy.take(door(1, "k"));
+		expect(copy.admit({ id: "mia", name: "Mia", role: "member" }, "d1", true, 7)).toEqual({
+			kind: "admitted",
+			role: "moderator",
+		});
+		expect(copy.admit({ id: "sam", name: "Sam", role: "member" }, null, true, 8)).toEqual({
+			kind: "admitted",
+			role: "member",
+		});
+		expect(noted).toEqual([1, 2]);
+		const taken = copy.takeNoted();
+		expect(taken.map((entry) => [entry.user.id, entry.address, entry.at])).toEqual([
+			["mia", "d1", 7],
+			["sam", null, 8],
+		]);
+		expect(copy.takeNoted()).toEqual([]);
+		// What the root could not be told goes back ahead of what came since.
+		copy.admit({ id: "zoe", name: "Zoe", role: "member" }, null, true, 9);
+		copy.restore(taken);
+		expect(copy.takeNoted().map((entry) => entry.user.id)).toEqual(["mia", "sam", "zoe"]);
 	});
 });
