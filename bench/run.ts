@@ -73,7 +73,7 @@ if (options.from !== undefined) {
 	const source = resolve(options.from);
 	const earlier: Results = JSON.parse(readFileSync(source, "utf8"));
 	const chart = join(dirname(source), "chart.svg");
-	writeFileSync(chart, renderChart(earlier));
+	writeFileSync(chart, await renderChart(earlier));
 	process.stdout.write(`${formatTables(earlier)}\n\nwritten: ${chart}\n`);
 	process.exit(0);
 }
@@ -253,7 +253,7 @@ writeFileSync(
 	join(outDir, "results.json"),
 	`${JSON.stringify({ ...results, exports: exportRuns }, null, "\t")}\n`,
 );
-writeFileSync(join(outDir, "chart.svg"), renderChart(results));
+writeFileSync(join(outDir, "chart.svg"), await renderChart(results));
 progress.clear();
 process.stdout.write(
 	`${formatTables(results)}\n\nwritten: ${join(outDir, "results.json")}, ${join(outDir, "chart.svg")}\n`,

@@ -1,12 +1,15 @@
+/// <reference path="./chrome-remote-interface.d.ts" />
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import WebSocket from "ws";
+import CDP from "chrome-remote-interface";
 import type { ObjectSamples } from "./attribution.ts";
 
 /**
  * A CPU profile of the Worker's isolate, taken through the V8 inspector (the Chrome DevTools
  * protocol) that `wrangler dev` and direct-host.ts open on --inspector-port. It answers what the
  * runtime's busy thread spends its time on: our code, JSON, WebSocket sends, the garbage collector.
+ * chrome-remote-interface lists the targets and carries the protocol's calls and events; what is
+ * ours is which isolate to pick, the calls the bench makes, and the profile's summary.
  */
 
 export interface ProfileSummary {
@@ -45,87 +48,49 @@ export interface Profile {
 }
 
 export class InspectorSession {
-	private readonly socket: WebSocket;
-	private nextId = 0;
-	private readonly pending = new Map<
-		number,
-		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
-	>();
+	private readonly client: CDP.Client;
 
-	/** Handlers of the protocol's events (messages with a method and no id), by method. */
-	private readonly listeners = new Map<string, ((params: unknown) => void)[]>();
-
-	private constructor(socket: WebSocket) {
-		this.socket = socket;
-		socket.on("message", (data: Buffer) => {
-			const message: unknown = JSON.parse(data.toString());
-			if (typeof message !== "object" || message === null) return;
-			const method: unknown = Reflect.get(message, "method");
-			// workerd's answers name their method too: only a message without an id is an event.
-			if (typeof method === "string" && !Reflect.has(message, "id")) {
-				for (const listener of this.listeners.get(method) ?? []) listener(Reflect.get(message, "params"));
-				return;
-			}
-			const id: unknown = Reflect.get(message, "id");
-			const waiter = typeof id === "number" ? this.pending.get(id) : undefined;
-			if (!waiter || typeof id !== "number") return;
-			this.pending.delete(id);
-			const error: unknown = Reflect.get(message, "error");
-			if (error) waiter.reject(new Error(JSON.stringify(error)));
-			else waiter.resolve(Reflect.get(message, "result"));
-		});
+	private constructor(client: CDP.Client) {
+		this.client = client;
 	}
 
 	/**
-	 * Connects to the user Worker's isolate among the targets at http://127.0.0.1:<port>/json.
-	 * The runtime started straight from Miniflare lists every isolate it runs (the static-assets
-	 * router, Miniflare's own helpers); the user Worker's id starts with `core:user:` there.
-	 * wrangler dev lists the user Worker first.
+	 * Connects to the user Worker's isolate among the targets the inspector lists at
+	 * http://127.0.0.1:<port>/json/list. The runtime started straight from Miniflare lists every
+	 * isolate it runs (the static-assets router, Miniflare's own helpers); the user Worker's id
+	 * starts with `core:user:` there. wrangler dev lists the user Worker first.
 	 */
 	static async open(port: number): Promise<InspectorSession> {
-		const response = await fetch(`http://127.0.0.1:${port}/json`, { signal: AbortSignal.timeout(5000) });
-		const listed: unknown = await response.json();
-		const targets: unknown[] = Array.isArray(listed) ? listed : [];
-		const idOf = (target: unknown) =>
-			typeof target === "object" && target !== null ? Reflect.get(target, "id") : undefined;
-		const userWorker = targets.find((target) => String(idOf(target)).startsWith("core:user:")) ?? targets[0];
-		const url: unknown =
-			typeof userWorker === "object" && userWorker !== null
-				? Reflect.get(userWorker, "webSocketDebuggerUrl")
-				: undefined;
-		if (typeof url !== "string") throw new Error("the inspector lists no target");
-		const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024 });
-		await new Promise<void>((resolve, reject) => {
-			socket.once("open", () => resolve());
-			socket.once("error", reject);
+		const client = await CDP({
+			host: "127.0.0.1",
+			port,
+			// workerd does not serve /json/protocol: use the protocol description the package ships.
+			local: true,
+			target: (targets) => {
+				const userWorker = targets.find((target) => target.id.startsWith("core:user:")) ?? targets[0];
+				if (!userWorker) throw new Error("the inspector lists no target");
+				return userWorker;
+			},
 		});
-		return new InspectorSession(socket);
+		return new InspectorSession(client);
 	}
 
 	/** Calls `listener` with the params of every `method` event from now on (e.g. Runtime.consoleAPICalled). */
 	on(method: string, listener: (params: unknown) => void): void {
-		this.listeners.set(method, [...(this.listeners.get(method) ?? []), listener]);
+		this.client.on(method, listener);
 	}
 
-	call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {
-		const id = ++this.nextId;
-		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
-				this.pending.delete(id);
-				reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
-			}, timeoutMs);
-			this.pending.set(id, {
-				resolve: (value) => {
-					clearTimeout(timer);
-					resolve(value);
-				},
-				reject: (error) => {
-					clearTimeout(timer);
-					reject(error);
-				},
-			});
-			this.socket.send(JSON.stringify({ id, method, params }));
+	/** One call of the protocol; it fails if the runtime does not answer within `timeoutMs`. */
+	async call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`${method}: no answer within ${timeoutMs} ms`)), timeoutMs);
 		});
+		try {
+			return await Promise.race([this.client.send(method, params), late]);
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	async startProfile(intervalMicros = 500): Promise<void> {
@@ -171,7 +136,7 @@ export class InspectorSession {
 	}
 
 	close(): void {
-		this.socket.close();
+		void this.client.close();
 	}
 }
 

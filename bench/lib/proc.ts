@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
  * CPU, memory and descriptors of a process tree, read from /proc. A server here is several
  * processes (wrangler's Node process, the dev proxy's workerd, the runtime's workerd), so every
  * figure is a sum over the tree rooted at the process the bench started.
+ * Not pidusage/pidtree: no kernel share, per-thread CPU or descriptors there, and pidtree spawns `ps`.
  */
 
 /** Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream kernel build. */

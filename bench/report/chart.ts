@@ -1,328 +1,200 @@
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
 import type { ServerKind } from "../servers/servers.ts";
 import { type Results, scenarioName } from "./results.ts";
 
 /**
  * docs/bench/chart.svg: per scenario and phase, fan-out latency (p50, p95, p99, log scale) and
  * deliveries per second, then joins per second per room; edgechat next to the bare Durable Object
- * room and the Node ws server. Plain SVG, no library: it is drawn from results.json alone.
+ * room and the Node ws server. A Vega-Lite spec drawn from results.json alone, rendered to SVG by
+ * Vega in Node (no canvas, no browser).
  */
 
 /** A server in the chart: its kind, and edgechat without its static-assets router apart. */
 type Series = ServerKind | "edgechat-api-only" | "edgechat-spread";
 
-const colors: Record<Series, string> = {
-	edgechat: "#e8710a",
-	"edgechat-api-only": "#f6b26b",
-	"edgechat-spread": "#a64d00",
-	"bare-room": "#3b6ea5",
-	"bare-room-stored": "#8fb3d9",
-	"bare-room-greeting": "#5b8db8",
-	"node-ws": "#7d7d7d",
-	"history-room": "#000000",
-};
-const names: Record<Series, string> = {
-	edgechat: "edgechat",
-	"edgechat-api-only": "edgechat, API only (no assets router)",
-	"edgechat-spread": "edgechat, chat spread over several objects",
-	"bare-room": "bare DO room (platform floor)",
-	"bare-room-stored": "bare DO room + SQLite write per frame",
-	"bare-room-greeting": "bare DO room + greeting frame",
-	"node-ws": "Node ws (machine ceiling)",
-	"history-room": "history room",
-};
-const serverOrder: Series[] = [
-	"edgechat",
-	"edgechat-api-only",
-	"edgechat-spread",
-	"bare-room",
-	"bare-room-stored",
-	"bare-room-greeting",
-	"node-ws",
+/** Every series in the order of its bars in a group, with its name and colour. */
+const series: [Series, string, string][] = [
+	["edgechat", "edgechat", "#e8710a"],
+	["edgechat-api-only", "edgechat, API only (no assets router)", "#f6b26b"],
+	["edgechat-spread", "edgechat, chat spread over several objects", "#a64d00"],
+	["bare-room", "bare DO room (platform floor)", "#3b6ea5"],
+	["bare-room-stored", "bare DO room + SQLite write per frame", "#8fb3d9"],
+	["bare-room-greeting", "bare DO room + greeting frame", "#5b8db8"],
+	["node-ws", "Node ws (machine ceiling)", "#7d7d7d"],
+	["history-room", "history room", "#000000"],
 ];
 
-function seriesOf(run: { kind: ServerKind; apiOnly?: boolean; objects?: number }): Series {
-	if (run.objects !== undefined && run.objects > 1) return "edgechat-spread";
-	return run.apiOnly ? "edgechat-api-only" : run.kind;
+function seriesOf(run: { kind: ServerKind; apiOnly?: boolean; objects?: number }): number {
+	let kind: Series = run.apiOnly ? "edgechat-api-only" : run.kind;
+	if (run.objects !== undefined && run.objects > 1) kind = "edgechat-spread";
+	return series.findIndex(([name]) => name === kind);
 }
 
-/** One server's values in a group; `values` has one entry per sub-bar (p50/p95/p99, or one). */
+/** One bar: `group` is its x-axis label (lines apart by "\n"), `bar` its place in the group. */
 interface Bar {
-	kind: Series;
+	group: string;
+	bar: string;
 	server: string;
-	values: number[];
+	value: number;
+	/** Opacity: p50, p95 and p99 of a server from light to full; one bar is full. */
+	shade: number;
+	/** The figure written above the bar: the p99 of a server's three, or its one bar's. */
+	top: string;
+	/** What the bar shows, in words (the SVG's aria-label). */
+	description: string;
 }
 
-interface Group {
-	/** First line bold, the rest small. */
-	lines: string[];
-	bars: Bar[];
-}
+/** A view inside the chart's column of panels. */
+type Panel = Extract<TopLevelSpec, { vconcat: unknown }>["vconcat"][number];
 
-interface Scale {
-	log: boolean;
-	format: (value: number) => string;
-}
+const ms = "datum.value >= 1000 ? format(datum.value / 1000, '~r') + ' s' : format(datum.value, '~r')";
+const counts = "format(datum.value, '~s')";
 
-/** Wide enough for every group's labels: a group needs about 150 px. */
-let width = 1280;
-const panelHeight = 250;
-/** Room under a panel for its group labels (three lines). */
-const labelHeight = 56;
-const margin = { left: 80, right: 20 };
-/** Widest a server's bars may be, so that a group of one does not fill its whole column. */
-const maxSlot = 78;
-const shades = [0.45, 0.7, 1];
-
-export function renderChart(results: Results): string {
-	const phases = phaseGroups(results);
-	const joins = joinGroups(results);
-	width = Math.max(1280, margin.left + margin.right + 155 * Math.max(phases.length, joins.length));
-	const parts: string[] = [];
-	let top = 118;
-	const latencyPanel = panel(
-		top,
-		"Fan-out latency, send to arrival at every client (ms, log scale): p50 · p95 · p99",
-		phases.map((group) => ({
-			...group,
-			bars: group.bars.map((bar) => ({ ...bar, values: bar.values.slice(0, 3) })),
-		})),
-		{ log: true, format: formatMs },
-	);
-	top += panelHeight + labelHeight + 50;
-	const throughputPanel = panel(
-		top,
-		"Deliveries per second (one message reaching one client)",
-		phases.map((group) => ({
-			...group,
-			bars: group.bars.map((bar) => ({ ...bar, values: bar.values.slice(3) })),
-		})),
-		{ log: false, format: formatCount },
-	);
-	top += panelHeight + labelHeight + 50;
-	const joinPanel = panel(
-		top,
-		"Joins per second while filling the room (log scale; edgechat: token, upgrade, ready)",
-		joins,
-		{
-			log: true,
-			format: formatCount,
-		},
-	);
-	const height = top + panelHeight + labelHeight + 40;
-
-	const heading = "edgechat under load, against the platform floor and the machine's ceiling";
-	parts.push(
-		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12" role="img" aria-labelledby="chart-title chart-description">`,
-	);
-	parts.push(`<title id="chart-title">${escapeXml(heading)}</title>`);
-	parts.push(
-		`<desc id="chart-description">${escapeXml(
-			"Fan-out latency percentiles, deliveries per second and joins per second per scenario, for edgechat, a bare Durable Object room and a plain Node ws server, measured in one run of npm run bench.",
-		)}</desc>`,
-	);
-	parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-	parts.push(text(margin.left, 28, heading, 17, "bold"));
-	const when = results.meta.date.slice(0, 16).replace("T", " ");
-	parts.push(
-		text(
-			margin.left,
-			48,
-			`${results.meta.command} · ${when} UTC · ${results.meta.cores} cores (${results.meta.cpuModel}) · commit ${results.meta.gitCommit}`,
-			12,
-			"normal",
-			"#555",
-		),
-	);
-	parts.push(legend(margin.left, 76, results));
-	parts.push(latencyPanel, throughputPanel, joinPanel);
-	parts.push(
-		text(
-			margin.left,
-			height - 16,
-			"Paced phases offer a fixed rate (latency is the figure); saturated phases offer more than any server here delivers (throughput is the figure). All figures: docs/bench/results.json",
-			11,
-			"normal",
-			"#555",
-		),
-	);
-	parts.push("</svg>");
-	return `${parts.join("\n")}\n`;
-}
-
-/** Bars per room scenario and phase: values are [p50, p95, p99, deliveries/s]. */
-function phaseGroups(results: Results): Group[] {
-	const groups = new Map<string, Group>();
-	for (const run of results.rooms) {
-		for (const phase of run.phases) {
-			const scenario = scenarioName(run);
-			const key = `${scenario} ${phase.name}`;
-			let group = groups.get(key);
-			if (!group) {
-				const senders = `${phase.senders} sender${phase.senders > 1 ? "s" : ""}`;
-				group = {
-					lines: [
-						scenario,
-						`${phase.name} · N=${count(phase.clients)}`,
-						`${senders} · ${phase.offeredPerSecond} msg/s`,
-					],
-					bars: [],
-				};
-				groups.set(key, group);
-			}
-			group.bars.push({
-				kind: seriesOf(run),
-				server: run.server,
-				values: [phase.latencyMs.p50, phase.latencyMs.p95, phase.latencyMs.p99, phase.deliveriesPerSecond],
-			});
-		}
-	}
-	return sorted(groups);
-}
-
-function joinGroups(results: Results): Group[] {
-	const groups = new Map<string, Group>();
+export async function renderChart(results: Results): Promise<string> {
+	const latency: Bar[] = [];
+	const deliveries: Bar[] = [];
+	const joins: Bar[] = [];
+	// A group is labelled after its first run, and groups keep the order the run measured them in.
+	const labels = new Map<string, string>();
+	const group = (key: string, lines: string[]) =>
+		labels.get(key) ?? labels.set(key, lines.join("\n")).get(key) ?? "";
 	for (const run of results.rooms) {
 		const scenario = scenarioName(run);
-		let group = groups.get(scenario);
-		if (!group) {
-			group = {
-				lines: [scenario, `N=${count(run.join.joined)}`, `${run.join.concurrency} in flight`],
-				bars: [],
-			};
-			groups.set(scenario, group);
+		const index = seriesOf(run);
+		const bar = (group: string, value: number, label: string, step?: string): Bar => ({
+			group,
+			bar: `${index} ${step ?? ""}`,
+			server: series[index]?.[1] ?? run.kind,
+			value,
+			shade: step === "p50" ? 0.45 : step === "p95" ? 0.7 : 1,
+			top: step === undefined || step === "p99" ? label : "",
+			description: `${run.server}, ${group.replaceAll("\n", ", ")}${step ? ` ${step}` : ""}: ${label}`,
+		});
+		for (const phase of run.phases) {
+			const senders = `${phase.senders} sender${phase.senders > 1 ? "s" : ""}`;
+			const lines = [
+				scenario,
+				`${phase.name} · N=${phase.clients.toLocaleString("en-US")}`,
+				`${senders} · ${phase.offeredPerSecond} msg/s`,
+			];
+			const at = group(`${scenario} ${phase.name}`, lines);
+			for (const step of ["p50", "p95", "p99"] as const) {
+				latency.push(bar(at, phase.latencyMs[step], formatMs(phase.latencyMs[step]), step));
+			}
+			deliveries.push(bar(at, phase.deliveriesPerSecond, formatCount(phase.deliveriesPerSecond)));
 		}
-		group.bars.push({ kind: seriesOf(run), server: run.server, values: [run.join.perSecond] });
+		const at = group(scenario, [
+			scenario,
+			`N=${run.join.joined.toLocaleString("en-US")}`,
+			`${run.join.concurrency} in flight`,
+		]);
+		joins.push(bar(at, run.join.perSecond, formatCount(run.join.perSecond)));
 	}
-	return sorted(groups);
+	const groups = (bars: Bar[]) => new Set(bars.map((bar) => bar.group)).size;
+	const width = Math.max(1180, 155 * Math.max(groups(latency), groups(joins)));
+	const when = results.meta.date.slice(0, 16).replace("T", " ");
+	const heading = "edgechat under load, against the platform floor and the machine's ceiling";
+	const spec: TopLevelSpec = {
+		description: `${heading}: fan-out latency percentiles, deliveries per second and joins per second per scenario, in one run of npm run bench.`,
+		background: "#ffffff",
+		padding: 20,
+		title: {
+			text: heading,
+			subtitle: [
+				`${results.meta.command} · ${when} UTC · ${results.meta.cores} cores (${results.meta.cpuModel}) · commit ${results.meta.gitCommit}`,
+				"Rooms are reached through wrangler dev, unless the scenario says direct. All figures: docs/bench/results.json",
+				"Paced phases offer a fixed rate (latency is the figure); saturated phases offer more than any server here delivers (throughput is the figure).",
+			],
+			anchor: "start",
+			fontSize: 17,
+			subtitleColor: "#555",
+			offset: 12,
+		},
+		vconcat: [
+			panel(
+				"Fan-out latency, send to arrival at every client (ms, log scale): p50 · p95 · p99",
+				latency,
+				"log",
+				ms,
+				width,
+			),
+			panel("Deliveries per second (one message reaching one client)", deliveries, "linear", counts, width),
+			panel(
+				"Joins per second while filling the room (log scale; edgechat: token, upgrade, ready)",
+				joins,
+				"log",
+				counts,
+				width,
+			),
+		],
+		spacing: 40,
+		// Each panel's bars share out its own groups: three per server for latency, one elsewhere.
+		resolve: { scale: { xOffset: "independent" } },
+		config: {
+			font: "system-ui, -apple-system, Segoe UI, sans-serif",
+			view: { stroke: null },
+			title: { anchor: "start", fontSize: 13 },
+			axis: { title: null, labelColor: "#555", gridColor: "#e3e3e3", domainColor: "#999", tickColor: "#999" },
+			axisX: { labelAngle: 0, labelLimit: 0, labelLineHeight: 14, ticks: false, labelPadding: 6 },
+			legend: {
+				title: null,
+				orient: "top",
+				columns: 4,
+				labelFontSize: 12,
+				symbolType: "square",
+				labelLimit: 0,
+			},
+		},
+	};
+	const view = new View(parse(compile(spec).spec), { renderer: "none" });
+	const svg = await view.toSVG();
+	view.finalize();
+	return `${svg}\n`;
 }
 
-/** Same order in every group: edgechat, then the floor, then the ceiling. */
-function sorted(groups: Map<string, Group>): Group[] {
-	for (const group of groups.values()) {
-		group.bars.sort((a, b) => serverOrder.indexOf(a.kind) - serverOrder.indexOf(b.kind));
-	}
-	return [...groups.values()];
-}
-
-function panel(top: number, title: string, groups: Group[], scale: Scale): string {
-	const parts: string[] = [text(margin.left, top - 12, title, 13, "bold")];
-	const values = groups
-		.flatMap((group) => group.bars.flatMap((bar) => bar.values))
-		.filter((value) => value > 0);
-	// A run of some scenarios (--only) may leave a panel empty; draw its axis all the same.
+/** One panel: a bar per server (three for latency, shaded p50 to p99) in each group, its figure on top. */
+function panel(title: string, bars: Bar[], scale: "log" | "linear", format: string, width: number): Panel {
+	const values = bars.map((bar) => bar.value).filter((value) => value > 0);
+	// A run of some scenarios (--only) may leave a panel empty; it gets its axis all the same.
 	if (values.length === 0) values.push(1);
-	const y = scale.log ? logScale(values, top) : linearScale(values, top);
-	for (const tick of y.ticks) {
-		parts.push(line(margin.left, y.at(tick), width - margin.right, y.at(tick), "#e3e3e3"));
-		parts.push(text(margin.left - 8, y.at(tick) + 4, scale.format(tick), 11, "normal", "#555", "end"));
-	}
-	const bottom = top + panelHeight;
-	const groupWidth = (width - margin.left - margin.right) / Math.max(groups.length, 1);
-	groups.forEach((group, index) => {
-		const x0 = margin.left + index * groupWidth;
-		const slot = Math.min((groupWidth - 20) / Math.max(group.bars.length, 1), maxSlot);
-		const inset = (groupWidth - slot * group.bars.length) / 2;
-		group.bars.forEach((bar, barIndex) => {
-			const sub = (slot * 0.84) / bar.values.length;
-			bar.values.forEach((value, step) => {
-				const x = x0 + inset + barIndex * slot + slot * 0.08 + step * sub;
-				const yTop = y.at(value);
-				const opacity = bar.values.length === 1 ? 1 : (shades[step] ?? 1);
-				parts.push(
-					`<rect x="${x.toFixed(1)}" y="${yTop.toFixed(1)}" width="${(sub - 1.5).toFixed(1)}" height="${(bottom - yTop).toFixed(1)}" fill="${colors[bar.kind]}" fill-opacity="${opacity}"><title>${escapeXml(`${bar.server}, ${group.lines.join(", ")}: ${scale.format(value)}`)}</title></rect>`,
-				);
-			});
-			const last = bar.values.at(-1) ?? 0;
-			parts.push(
-				text(
-					x0 + inset + barIndex * slot + slot / 2,
-					y.at(last) - 4,
-					scale.format(last),
-					10,
-					"normal",
-					"#333",
-					"middle",
-				),
-			);
-		});
-		group.lines.forEach((content, lineIndex) => {
-			parts.push(
-				text(
-					x0 + groupWidth / 2,
-					bottom + 17 + lineIndex * 14,
-					content,
-					lineIndex === 0 ? 12 : 11,
-					lineIndex === 0 ? "bold" : "normal",
-					lineIndex === 0 ? "#222" : "#555",
-					"middle",
-				),
-			);
-		});
-	});
-	parts.push(line(margin.left, bottom, width - margin.right, bottom, "#999"));
-	return parts.join("\n");
-}
-
-function logScale(values: number[], top: number): { at: (value: number) => number; ticks: number[] } {
+	// Log panels span whole decades, from the one below the smallest figure to the one above the largest.
 	const low = 10 ** Math.floor(Math.log10(Math.max(Math.min(...values), 0.01)));
 	const high = 10 ** Math.ceil(Math.log10(Math.max(...values, low * 10)));
-	const ticks: number[] = [];
-	for (let tick = low; tick <= high * 1.0001; tick *= 10) ticks.push(tick);
-	const at = (value: number) =>
-		top + panelHeight - (Math.log10(Math.max(value, low) / low) / Math.log10(high / low)) * panelHeight;
-	return { at, ticks };
-}
-
-function linearScale(values: number[], top: number): { at: (value: number) => number; ticks: number[] } {
-	const high = niceCeiling(Math.max(...values, 1));
-	const ticks = [0, 1, 2, 3, 4, 5].map((step) => (high / 5) * step);
-	return { at: (value: number) => top + panelHeight - (value / high) * panelHeight, ticks };
-}
-
-function legend(x: number, y: number, results: Results): string {
-	const kinds = serverOrder.filter((kind) => results.rooms.some((run) => seriesOf(run) === kind));
-	let offset = x;
-	const items: string[] = [];
-	for (const kind of kinds) {
-		items.push(`<rect x="${offset}" y="${y - 10}" width="12" height="12" fill="${colors[kind]}"/>`);
-		items.push(text(offset + 18, y, names[kind], 12, "normal", "#222"));
-		offset += 34 + names[kind].length * 6.6;
-	}
-	items.push(
-		text(
-			offset + 10,
-			y,
-			"rooms are reached through wrangler dev, unless the scenario says direct",
-			11,
-			"normal",
-			"#555",
-		),
-	);
-	return items.join("\n");
-}
-
-function text(
-	x: number,
-	y: number,
-	content: string,
-	size: number,
-	weight: string,
-	fill = "#222",
-	anchor = "start",
-): string {
-	return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${size}" font-weight="${weight}" fill="${fill}" text-anchor="${anchor}">${escapeXml(content)}</text>`;
-}
-
-function line(x1: number, y1: number, x2: number, y2: number, stroke: string): string {
-	return `<line x1="${x1.toFixed(1)}" y1="${y1.toFixed(1)}" x2="${x2.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}" stroke-width="1"/>`;
-}
-
-function escapeXml(value: string): string {
-	return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-function count(value: number): string {
-	return Math.round(value).toLocaleString("en-US");
+	const present = series.filter(([, name]) => bars.some((bar) => bar.server === name));
+	const decades: number[] = [];
+	for (let tick = low; tick <= high * 1.0001; tick *= 10) decades.push(tick);
+	return {
+		title,
+		width,
+		height: 250,
+		data: { values: bars },
+		encoding: {
+			x: { field: "group", type: "nominal", sort: null, axis: { labelExpr: "split(datum.label, '\\n')" } },
+			xOffset: { field: "bar", type: "nominal", sort: "ascending" },
+			y: {
+				field: "value",
+				type: "quantitative",
+				scale: scale === "log" ? { type: "log", domain: [low, high], clamp: true, nice: false } : {},
+				axis: { labelExpr: format, ...(scale === "log" && { values: decades }) },
+			},
+		},
+		layer: [
+			{
+				mark: "bar",
+				encoding: {
+					color: {
+						field: "server",
+						type: "nominal",
+						scale: { domain: present.map(([, name]) => name), range: present.map(([, , color]) => color) },
+					},
+					opacity: { field: "shade", type: "quantitative", scale: null },
+					description: { field: "description" },
+				},
+			},
+			{ mark: { type: "text", dy: -6, fontSize: 10, color: "#333" }, encoding: { text: { field: "top" } } },
+		],
+	};
 }
 
 function formatMs(value: number): string {
@@ -335,10 +207,4 @@ function formatCount(value: number): string {
 	if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(1)}M`;
 	if (value >= 1000) return `${(value / 1000).toFixed(value >= 10_000 ? 0 : 1)}k`;
 	return String(Math.round(value));
-}
-
-function niceCeiling(value: number): number {
-	const magnitude = 10 ** Math.floor(Math.log10(value));
-	for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
-	return 10 * magnitude;
 }
