@@ -19,7 +19,6 @@ import {
 	PING,
 	PONG,
 	type PresenceList,
-	type ServerFrame,
 	type SessionUser,
 	type UserRef,
 	type WebhookEventType,
@@ -40,6 +39,7 @@ import {
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
 import type { NotedUser, ShardDoor } from "../shard/door-mirror";
+import { frameOfEvent, senderOf } from "../shard/event-frames";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
 import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
@@ -127,8 +127,7 @@ export class ChatRoom extends DurableObject<Env> {
 			// A window can close after the chat was deleted: its sockets are gone, nothing to say.
 			const chat = this.sequencer.info;
 			if (!chat) return;
-			this.broadcast(frame);
-			this.fanout.push({ kind: "presence", frame });
+			this.publish({ kind: "presence", frame });
 			// member.joined / member.left are coalesced exactly as the frames are.
 			this.webhooks.presence(chat.id, frame);
 		});
@@ -633,34 +632,10 @@ export class ChatRoom extends DurableObject<Env> {
 
 	/** To the root's own sockets at once, and to every shard with the turn's batch. */
 	private publish(event: FanoutEvent, seqBefore?: number): void {
-		switch (event.kind) {
-			case "message":
-				this.broadcast({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) });
-				this.events.delivered(1, this.hub.size);
-				break;
-			case "deleted":
-				this.broadcast({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) });
-				break;
-			case "edited":
-				this.broadcast({ type: "edited", message: event.message, rev: event.rev });
-				break;
-			case "reactions":
-				this.broadcast({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev });
-				break;
-			case "typing":
-				this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
-				break;
-			case "presence":
-				this.broadcast(event.frame);
-				break;
-			case "moderation":
-				this.broadcast(event.frame);
-				this.disconnect(event.frame);
-				break;
-			case "chat":
-				this.broadcast({ type: "chat", chat: event.chat });
-				break;
-		}
+		const frame = frameOfEvent(event);
+		if (frame) this.hub.broadcast(JSON.stringify(frame), senderOf(event));
+		if (event.kind === "message") this.events.delivered(1, this.hub.size);
+		if (event.kind === "moderation") this.disconnect(event.frame);
 		this.fanout.push(event, seqBefore);
 	}
 
@@ -679,10 +654,6 @@ export class ChatRoom extends DurableObject<Env> {
 
 	private connections(): number {
 		return this.hub.size + this.shards.sockets;
-	}
-
-	private broadcast(frame: ServerFrame): void {
-		this.hub.broadcast(JSON.stringify(frame));
 	}
 
 	private applyMembership(change: MembershipChange): void {

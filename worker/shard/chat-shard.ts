@@ -22,6 +22,7 @@ import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
 import { sendFrame } from "./broadcast";
 import { changeFrameOf } from "./change-frames";
 import { DoorMirror, type NotedUser } from "./door-mirror";
+import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
@@ -354,61 +355,53 @@ export class ChatShard extends DurableObject<Env> {
 	private emit(events: FanoutEvent[]): void {
 		this.events.delivered(events.filter((event) => event.kind === "message").length, this.hub.size);
 		for (const event of events) {
-			switch (event.kind) {
-				case "message":
-					this.recent.add(event.message);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) }),
-						undefined,
-						this.resumeFloors.holding(event.message.seq),
-					);
-					break;
-				case "deleted":
-					this.recent.redact(event.seq);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) }),
-					);
-					break;
-				case "edited":
-					this.recent.update(event.message);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(JSON.stringify({ type: "edited", message: event.message, rev: event.rev }));
-					break;
-				case "reactions":
-					this.recent.setReactions(event.seq, event.reactions);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev }),
-					);
-					break;
-				case "presence":
-					this.mirror.apply(event.frame);
-					this.hub.broadcast(JSON.stringify(event.frame));
-					break;
-				case "typing":
-					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
-					break;
-				case "moderators":
-					this.moderators = new Set(event.ids);
-					break;
-				case "door":
-					this.door.take(event.door);
-					break;
-				case "chat":
-					if (this.identity) {
-						this.identity = { ...this.identity, chat: event.chat };
-						this.ctx.storage.kv.put("identity", this.identity);
-					}
-					this.hub.broadcast(JSON.stringify({ type: "chat", chat: event.chat }));
-					break;
-				case "moderation":
-					this.bans.apply(event.frame);
-					this.hub.broadcast(JSON.stringify(event.frame));
-					this.disconnect(event.frame);
-					break;
+			this.learn(event);
+			const frame = frameOfEvent(event);
+			if (frame) {
+				const holding = event.kind === "message" ? this.resumeFloors.holding(event.message.seq) : undefined;
+				this.hub.broadcast(JSON.stringify(frame), senderOf(event), holding);
 			}
+			if (event.kind === "moderation") this.disconnect(event.frame);
+		}
+	}
+
+	/** What an event changes in what this shard knows of the chat, before its sockets see it. */
+	private learn(event: FanoutEvent): void {
+		switch (event.kind) {
+			case "message":
+				this.recent.add(event.message);
+				this.advanceRev(event.rev);
+				break;
+			case "deleted":
+				this.recent.redact(event.seq);
+				this.advanceRev(event.rev);
+				break;
+			case "edited":
+				this.recent.update(event.message);
+				this.advanceRev(event.rev);
+				break;
+			case "reactions":
+				this.recent.setReactions(event.seq, event.reactions);
+				this.advanceRev(event.rev);
+				break;
+			case "presence":
+				this.mirror.apply(event.frame);
+				break;
+			case "moderators":
+				this.moderators = new Set(event.ids);
+				break;
+			case "door":
+				this.door.take(event.door);
+				break;
+			case "chat":
+				if (this.identity) {
+					this.identity = { ...this.identity, chat: event.chat };
+					this.ctx.storage.kv.put("identity", this.identity);
+				}
+				break;
+			case "moderation":
+				this.bans.apply(event.frame);
+				break;
 		}
 	}
 
