@@ -40,7 +40,7 @@ import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
 import type { NotedUser, ShardDoor } from "../shard/door-mirror";
 import { frameOfEvent, senderOf } from "../shard/event-frames";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
+import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
 import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
@@ -48,6 +48,7 @@ import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-reque
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { infoOf, settingsOf, syncDirectory } from "./chat-admin";
+import { ChatWrites } from "./chat-writes";
 import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
@@ -89,7 +90,6 @@ export interface ShardWelcome {
 }
 
 const trimBatch = 5000;
-const typingIntervalMs = 1500;
 /** Messages a new shard is handed, so that it answers most resumes without asking. */
 const recentForShards = 256;
 
@@ -109,8 +109,8 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly webhooks: RoomWebhooks;
 	private readonly moderation: ModerationState;
 	private readonly desk: ModerationDesk;
+	private readonly writes: ChatWrites;
 	private readonly startedAt = Date.now();
-	private readonly lastTyping = new Map<string, number>();
 	private alarmAt: number | null = null;
 	/** Orders the door's copies on the shards; the clock's start keeps it rising over restarts. */
 	private doorVersion = Date.now();
@@ -141,6 +141,15 @@ export class ChatRoom extends DurableObject<Env> {
 		this.moderation = new ModerationState(ctx.storage.sql);
 		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
 		this.shards = new ShardRegistry(ctx.storage.sql);
+		this.writes = new ChatWrites({
+			sequencer: this.sequencer,
+			desk: this.desk,
+			webhooks: this.webhooks,
+			events: this.events,
+			transaction: (write) => ctx.storage.transactionSync(write),
+			publish: (event, seqBefore) => this.publish(event, seqBefore),
+			trimSoon: () => this.scheduleAlarm(0),
+		});
 		this.fanout = new Fanout(
 			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
 			() => (this.sequencer.info ? this.shards.active() : []),
@@ -318,12 +327,12 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
 		if (!this.sequencer.info) return null;
-		const outcome = this.post({ id: user.id, name: user.name }, text, clientId);
+		const outcome = this.writes.post({ id: user.id, name: user.name }, text, clientId);
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
 	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.edit(user, seq, text) : null;
+		return this.sequencer.info ? this.writes.edit(user, seq, text) : null;
 	}
 
 	async reactToMessage(
@@ -332,12 +341,12 @@ export class ChatRoom extends DurableObject<Env> {
 		emoji: string,
 		on: boolean,
 	): Promise<ReactionOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.react(user, seq, emoji, on) : null;
+		return this.sequencer.info ? this.writes.react(user, seq, emoji, on) : null;
 	}
 
 	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
 		if (!this.sequencer.info) return null;
-		return this.remove(user, seq);
+		return this.writes.remove(user, seq);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
@@ -427,19 +436,19 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
-		return this.post(user, text, clientId, saved);
+		return this.writes.post(user, text, clientId, saved);
 	}
 
 	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
-		return this.remove(user, seq);
+		return this.writes.remove(user, seq);
 	}
 
 	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
-		return this.edit(user, seq, text);
+		return this.writes.edit(user, seq, text);
 	}
 
 	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
-		return this.react(user, seq, emoji);
+		return this.writes.react(user, seq, emoji);
 	}
 
 	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
@@ -448,7 +457,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async typingFromShard(user: UserRef): Promise<void> {
-		this.typing(user);
+		this.writes.typing(user);
 	}
 
 	async replayForShard(since: number, upto: number): Promise<Replay> {
@@ -510,7 +519,7 @@ export class ChatRoom extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
+			await handleSocketMessage(socket, raw, this.writes.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -539,96 +548,7 @@ export class ChatRoom extends DurableObject<Env> {
 		}
 	}
 
-	// --- The sequencer's work ---
-
-	/** The root's own sockets reach the sequencer in place; shards reach it over RPC. */
-	private readonly upstream: Upstream = {
-		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
-		remove: async (user, seq) => this.remove(user, seq),
-		typing: async (user) => this.typing(user),
-		edit: async (user, seq, text) => this.edit(user, seq, text),
-		react: async (user, seq, emoji) => this.react(user, seq, emoji),
-	};
-
-	private edit(user: UserRef, seq: number, text: string): EditOutcome | PostRefused {
-		const refusal = this.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		// The change and its webhook event are one transaction: both are stored, or neither.
-		const outcome = this.ctx.storage.transactionSync(() => {
-			const result = this.sequencer.edit(user, seq, text, Date.now());
-			if (result.kind === "edited") {
-				this.webhooks.record(this.chatId, "message.edited", { message: result.message });
-			}
-			return result;
-		});
-		if (outcome.kind === "edited")
-			this.publish({ kind: "edited", message: outcome.message, rev: outcome.rev });
-		return outcome;
-	}
-
-	private react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome | PostRefused {
-		const refusal = this.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		const outcome = this.sequencer.react(user, seq, emoji, on);
-		if (outcome.kind === "reactions" && outcome.changed) {
-			this.publish({ kind: "reactions", seq, reactions: outcome.reactions, rev: outcome.rev });
-		}
-		return outcome;
-	}
-
-	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
-		const now = Date.now();
-		const refusal =
-			this.desk.postRefusal(user, now) ?? this.desk.ruleRefusal(user.id, this.sequencer.info ?? {}, now);
-		if (refusal) {
-			const wait = refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs };
-			return { kind: "refused", code: refusal.code, message: refusal.message, ...wait };
-		}
-		// The message and its webhook event are one transaction: both are stored, or neither.
-		const outcome = this.ctx.storage.transactionSync(() => {
-			const result = this.sequencer.post(user, text, clientId, now, saved);
-			if (result.kind === "created") {
-				this.webhooks.record(this.chatId, "message.created", { message: result.message });
-			}
-			return result;
-		});
-		if (outcome.kind === "rate_limited") this.events.rateLimited();
-		if (outcome.kind === "created") {
-			this.events.stored(this.sequencer.info?.history ?? true);
-			this.desk.posted(user.id, now);
-			// Whoever posts has stopped typing: their next keystroke is news again.
-			this.lastTyping.delete(user.id);
-			this.publish(
-				{ kind: "message", message: outcome.message, rev: this.sequencer.rev },
-				outcome.message.seq - 1,
-			);
-			if (this.sequencer.needsTrim()) this.scheduleAlarm(0);
-		}
-		return outcome;
-	}
-
-	private remove(user: SessionUser, seq: number): DeleteOutcome {
-		const author = this.sequencer.authorOf(seq);
-		if (author === null) return "not_found";
-		// Everyone may delete their own messages; the owner and moderators anyone's.
-		if (author !== user.id && this.desk.roleOf(user) === "member") return "forbidden";
-		const rev = this.ctx.storage.transactionSync(() => {
-			const changed = this.sequencer.redact(seq);
-			if (changed !== null) this.webhooks.record(this.chatId, "message.deleted", { seq });
-			return changed;
-		});
-		if (rev === null) return "not_found";
-		this.publish({ kind: "deleted", seq, rev });
-		return "deleted";
-	}
-
-	private typing(user: UserRef): void {
-		const now = Date.now();
-		// Typing notices are hints; a few per user per second is plenty and bounds the fan-out.
-		if (now - (this.lastTyping.get(user.id) ?? 0) < typingIntervalMs) return;
-		this.lastTyping.set(user.id, now);
-		this.publish({ kind: "typing", user: { id: user.id, name: user.name } });
-	}
+	// --- Publishing, sockets and counts ---
 
 	/** To the root's own sockets at once, and to every shard with the turn's batch. */
 	private publish(event: FanoutEvent, seqBefore?: number): void {
@@ -638,8 +558,6 @@ export class ChatRoom extends DurableObject<Env> {
 		if (event.kind === "moderation") this.disconnect(event.frame);
 		this.fanout.push(event, seqBefore);
 	}
-
-	// --- Sockets and counts ---
 
 	private refuse(status: number, code: ErrorCode, message: string): Response {
 		this.events.refused(code, status);
