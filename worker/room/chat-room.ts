@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, accessOf, admitTokenRequest, type TokenAdmission } from "../auth/admission";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
 import { hashKey } from "../auth/keys";
 import { readSettings, type Settings } from "../config";
 import { directoryStub } from "../directory/chat-directory";
@@ -9,7 +9,6 @@ import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatInfo,
 	type ChatMessage,
-	type ChatSettings,
 	type ErrorCode,
 	errorBodyOf,
 	errorFrameOf,
@@ -38,7 +37,7 @@ import {
 } from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
-import type { NotedUser, ShardDoor } from "../shard/door-mirror";
+import type { NotedUser } from "../shard/door-mirror";
 import { frameOfEvent, senderOf } from "../shard/event-frames";
 import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
 import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
@@ -54,6 +53,7 @@ import type { FanoutEvent } from "./fanout-batch";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
 import { Presence } from "./presence";
 import { type MembershipChange, ShardRegistry } from "./shard-registry";
+import { ShardSync, type ShardWelcome } from "./shard-sync";
 
 export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
 
@@ -70,28 +70,7 @@ export interface RoomDiagnostics {
 	shards: number;
 }
 
-/** What a shard learns when it attaches: enough to greet sockets and resume them on its own. */
-export interface ShardWelcome {
-	chat: ChatSettings;
-	lastSeq: number;
-	/** The chat's change counter as of `lastSeq`. */
-	rev: number;
-	online: UserRef[];
-	onlineCount: number;
-	/** The newest messages, with every message after `recentAfter`. */
-	recent: ChatMessage[];
-	recentAfter: number;
-	/** Bans in force, so the shard refuses banned users' upgrades itself. */
-	bans: Array<{ userId: string; until: number | null }>;
-	/** User ids of the chat's moderators, for the role sockets are greeted with. */
-	moderators: string[];
-	/** The chat's door, so the shard admits tokens itself. */
-	door: ShardDoor;
-}
-
 const trimBatch = 5000;
-/** Messages a new shard is handed, so that it answers most resumes without asking. */
-const recentForShards = 256;
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
@@ -110,10 +89,9 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly moderation: ModerationState;
 	private readonly desk: ModerationDesk;
 	private readonly writes: ChatWrites;
+	private readonly shardSync: ShardSync;
 	private readonly startedAt = Date.now();
 	private alarmAt: number | null = null;
-	/** Orders the door's copies on the shards; the clock's start keeps it rising over restarts. */
-	private doorVersion = Date.now();
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
 		new Metrics(this.env),
@@ -149,6 +127,15 @@ export class ChatRoom extends DurableObject<Env> {
 			transaction: (write) => ctx.storage.transactionSync(write),
 			publish: (event, seqBefore) => this.publish(event, seqBefore),
 			trimSoon: () => this.scheduleAlarm(0),
+		});
+		this.shardSync = new ShardSync({
+			env,
+			sequencer: this.sequencer,
+			desk: this.desk,
+			presence: this.presence,
+			shards: this.shards,
+			publish: (event) => this.publish(event),
+			flush: () => this.fanout.flush(),
 		});
 		this.fanout = new Fanout(
 			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
@@ -196,7 +183,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
 		const after = this.sequencer.change(change);
 		this.publish({ kind: "chat", chat: settingsOf(after) });
-		if (after.visibility !== before.visibility) await this.changeDoor();
+		if (after.visibility !== before.visibility) await this.shardSync.changeDoor();
 		await syncDirectory(directoryStub(this.env), before, after);
 		return infoOf(after);
 	}
@@ -207,7 +194,7 @@ export class ChatRoom extends DurableObject<Env> {
 		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
 		const key = newSecretKey();
 		this.sequencer.change({}, { which, hash: await hashKey(key) });
-		await this.changeDoor();
+		await this.shardSync.changeDoor();
 		return key;
 	}
 
@@ -241,54 +228,11 @@ export class ChatRoom extends DurableObject<Env> {
 			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
 		}
 		// A user a shard let in moments ago may not have been reported yet.
-		if (!this.desk.knows(request.userId)) await this.collectNotedUsers();
+		if (!this.desk.knows(request.userId)) await this.shardSync.collectNotedUsers();
 		const outcome = this.desk.apply(actor, request, Date.now());
 		if (!outcome.ok) return outcome;
-		// Shards greet sockets and admit tokens with the role the chat's list gives, so they hear
-		// of every change, and of every ban's address; the answer waits until they all have.
-		if (request.action === "promote" || request.action === "demote" || request.action === "ban") {
-			this.publish({ kind: "moderators", ids: this.moderatorIds() });
-		}
-		if (request.action === "ban" || request.action === "unban") this.publish(this.changedDoor());
-		await this.fanout.flush();
+		await this.shardSync.moderated(request.action);
 		return outcome;
-	}
-
-	/**
-	 * Tells every shard the chat's door changed, and returns once they all took it: a rotated key
-	 * or a private chat's invisibility must count at the shards' doors as at the root's.
-	 */
-	private async changeDoor(): Promise<void> {
-		this.publish(this.changedDoor());
-		await this.fanout.flush();
-	}
-
-	private changedDoor(): FanoutEvent {
-		this.doorVersion = Math.max(this.doorVersion + 1, Date.now());
-		return { kind: "door", door: this.door() };
-	}
-
-	private door(): ShardDoor {
-		const chat = this.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
-		return {
-			version: this.doorVersion,
-			access: accessOf(chat),
-			bannedAddresses: this.desk.bannedAddresses(Date.now()),
-		};
-	}
-
-	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
-	private async collectNotedUsers(): Promise<void> {
-		const chatId = this.chatId;
-		const taken = await Promise.allSettled(
-			this.shards.active().map((idx) => shardObject(this.env, chatId, idx).takeNotedUsers()),
-		);
-		for (const result of taken) if (result.status === "fulfilled") this.desk.noteAll(result.value);
-	}
-
-	private moderatorIds(): string[] {
-		return this.desk.moderators().map((moderator) => moderator.userId);
 	}
 
 	async moderatorList(): Promise<ModeratorListing | null> {
@@ -408,20 +352,7 @@ export class ChatRoom extends DurableObject<Env> {
 		this.hub.sockets();
 		this.applyMembership(this.shards.replace(idx, users, sockets));
 		this.events.shardAttached(idx, sockets);
-		const recent = this.sequencer.newest(recentForShards);
-		const lastSeq = this.sequencer.newestSeq;
-		return {
-			chat: settingsOf(chat),
-			lastSeq,
-			rev: this.sequencer.rev,
-			online: this.presence.list(limits.onlineListMax),
-			onlineCount: this.presence.count,
-			recent,
-			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
-			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
-			moderators: this.moderatorIds(),
-			door: this.door(),
-		};
+		return this.shardSync.welcome(chat);
 	}
 
 	/** Users a shard admitted tokens for, reported a few at a time. */
