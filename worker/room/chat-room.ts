@@ -9,8 +9,6 @@ import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatInfo,
 	type ChatMessage,
-	type ErrorCode,
-	errorBodyOf,
 	errorFrameOf,
 	type HistoryPage,
 	limits,
@@ -23,7 +21,7 @@ import {
 	type WebhookEventType,
 	type WebhookStatus,
 } from "../protocol";
-import { shardFull, shardObject } from "../routing/shard-address";
+import { shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
 import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
@@ -35,15 +33,12 @@ import {
 	type Replay,
 	Sequencer,
 } from "../sequencer/sequencer";
-import { sendFrame } from "../shard/broadcast";
-import { changeFrameOf } from "../shard/change-frames";
 import type { NotedUser } from "../shard/door-mirror";
 import { frameOfEvent, senderOf } from "../shard/event-frames";
 import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
 import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
 import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
-import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { infoOf, settingsOf, syncDirectory } from "./chat-admin";
@@ -52,6 +47,7 @@ import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
 import { Presence } from "./presence";
+import { RootUpgrade } from "./root-upgrade";
 import { type MembershipChange, ShardRegistry } from "./shard-registry";
 import { ShardSync, type ShardWelcome } from "./shard-sync";
 
@@ -90,6 +86,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly desk: ModerationDesk;
 	private readonly writes: ChatWrites;
 	private readonly shardSync: ShardSync;
+	private readonly upgrade: RootUpgrade;
 	private readonly startedAt = Date.now();
 	private alarmAt: number | null = null;
 	private readonly events = new RoomEvents(
@@ -136,6 +133,17 @@ export class ChatRoom extends DurableObject<Env> {
 			shards: this.shards,
 			publish: (event) => this.publish(event),
 			flush: () => this.fanout.flush(),
+		});
+		this.upgrade = new RootUpgrade({
+			sequencer: this.sequencer,
+			desk: this.desk,
+			hub: this.hub,
+			presence: this.presence,
+			shards: this.shards,
+			events: this.events,
+			capacity: this.settings.roomShardCapacity,
+			connections: () => this.connections(),
+			occupancyChanged: () => this.occupancyChanged(),
 		});
 		this.fanout = new Fanout(
 			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
@@ -401,50 +409,8 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- Platform handlers ---
 
-	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
-		const chat = this.sequencer.info;
-		if (!chat) return this.refuse(404, "not_found", "No such chat");
-		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return this.refuse(426, "upgrade_required", "Expected a WebSocket upgrade");
-		}
-		const verified = readVerifiedUser(request);
-		if (!verified) return this.refuse(401, "unauthorized", "Missing verified user");
-		const banned = this.desk.joinRefusal(verified.id, Date.now());
-		if (banned) return this.refuse(banned.status, banned.code, banned.message);
-		// The chat's own list decides the role, not the token: demotions count at once.
-		const user = { ...verified, role: this.desk.roleOf(verified) };
-		if (this.hub.size >= this.settings.roomShardCapacity) {
-			this.events.refused("full", 503);
-			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
-		}
-
-		const { client, server } = this.hub.accept(user);
-		this.presence.join(user);
-		const since = replayWanted(request);
-		const replay = since === null ? null : this.sequencer.replay(since);
-		sendFrame(server, {
-			type: "ready",
-			user,
-			chat: settingsOf(chat),
-			online: this.presence.list(limits.onlineListMax),
-			onlineCount: this.presence.count,
-			lastSeq: this.sequencer.newestSeq,
-			rev: this.sequencer.rev,
-			...(replay && { replay: replay.summary }),
-		});
-		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
-		// live frame: this handler runs to completion before the room processes anything else.
-		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-		const rev = since === null ? null : revWanted(request);
-		if (since !== null && rev !== null) {
-			for (const change of this.sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
-		}
-		this.events.admitted(this.hub.size, replay?.summary ?? null);
-		this.events.roomSize(this.connections());
-		this.scheduleDirectoryReport();
-		this.webhooks.occupancy(chat.id, this.connections());
-		return new Response(null, { status: 101, webSocket: client });
+		return this.upgrade.accept(request);
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
@@ -490,11 +456,6 @@ export class ChatRoom extends DurableObject<Env> {
 		this.fanout.push(event, seqBefore);
 	}
 
-	private refuse(status: number, code: ErrorCode, message: string): Response {
-		this.events.refused(code, status);
-		return errorJson(status, code, message);
-	}
-
 	private get chatId(): string {
 		const chat = this.sequencer.info;
 		if (!chat) throw new Error("the room was used before it was created");
@@ -510,8 +471,7 @@ export class ChatRoom extends DurableObject<Env> {
 		for (const user of change.left) this.presence.leave(user);
 		for (const user of change.renamed) this.presence.rename(user);
 		if (change.joined.length > 0) this.events.roomSize(this.connections());
-		this.scheduleDirectoryReport();
-		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
+		this.occupancyChanged();
 	}
 
 	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
@@ -522,6 +482,11 @@ export class ChatRoom extends DurableObject<Env> {
 	private depart(socket: WebSocket): void {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
+		this.occupancyChanged();
+	}
+
+	/** The chat's count moved: a public chat's directory entry and the occupancy webhook follow. */
+	private occupancyChanged(): void {
 		this.scheduleDirectoryReport();
 		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
 	}
@@ -541,7 +506,3 @@ export class ChatRoom extends DurableObject<Env> {
 
 type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
 type ModerationListing = ReturnType<ModerationDesk["bans"]> | "forbidden";
-
-function errorJson(status: number, code: ErrorCode, message: string): Response {
-	return Response.json(errorBodyOf(code, message), { status });
-}

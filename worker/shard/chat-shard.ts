@@ -5,7 +5,7 @@ import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatSettings,
-	errorBodyOf,
+	type ErrorCode,
 	errorFrameOf,
 	limits,
 	type ModerationFrame,
@@ -31,7 +31,7 @@ import { OnlineMirror } from "./online-mirror";
 import { ResumeFloors } from "./resume-floors";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
-import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
+import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */
 const recentHeld = 256;
@@ -261,9 +261,8 @@ export class ChatShard extends DurableObject<Env> {
 			),
 	};
 
-	private refuse(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
-		this.events.refused(code, status);
-		return errorJson(status, code, message);
+	private refuse(status: number, code: ErrorCode, message: string): Response {
+		return refuseUpgrade(this.events, status, code, message);
 	}
 
 	private rootStub: ReturnType<typeof rootObject> | null = null;
@@ -457,8 +456,4 @@ export class ChatShard extends DurableObject<Env> {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 	}
-}
-
-function errorJson(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
-	return Response.json(errorBodyOf(code, message), { status });
 }
