@@ -47,6 +47,7 @@ import { Fanout } from "./fanout";
 import type { FanoutEvent } from "./fanout-batch";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
 import { Presence } from "./presence";
+import { RoomAlarm } from "./room-alarm";
 import { RootUpgrade } from "./root-upgrade";
 import { type MembershipChange, ShardRegistry } from "./shard-registry";
 import { ShardSync, type ShardWelcome } from "./shard-sync";
@@ -65,8 +66,6 @@ export interface RoomDiagnostics {
 	/** Objects holding this chat's sockets now: the root itself and its shards. */
 	shards: number;
 }
-
-const trimBatch = 5000;
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
@@ -87,8 +86,8 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly writes: ChatWrites;
 	private readonly shardSync: ShardSync;
 	private readonly upgrade: RootUpgrade;
+	private readonly roomAlarm: RoomAlarm;
 	private readonly startedAt = Date.now();
-	private alarmAt: number | null = null;
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
 		new Metrics(this.env),
@@ -110,8 +109,17 @@ export class ChatRoom extends DurableObject<Env> {
 			ctx.storage.sql,
 			env.WEBHOOK_QUEUE,
 			this.settings.webhookLeaseMs,
-			(delayMs) => this.scheduleAlarm(delayMs),
+			(delayMs) => this.roomAlarm.schedule(delayMs),
 		);
+		this.roomAlarm = new RoomAlarm({
+			env,
+			storage: ctx.storage,
+			settings: this.settings,
+			sequencer: this.sequencer,
+			webhooks: this.webhooks,
+			events: this.events,
+			connections: () => this.connections(),
+		});
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
 		this.moderation = new ModerationState(ctx.storage.sql);
 		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
@@ -123,7 +131,7 @@ export class ChatRoom extends DurableObject<Env> {
 			events: this.events,
 			transaction: (write) => ctx.storage.transactionSync(write),
 			publish: (event, seqBefore) => this.publish(event, seqBefore),
-			trimSoon: () => this.scheduleAlarm(0),
+			trimSoon: () => this.roomAlarm.schedule(0),
 		});
 		this.shardSync = new ShardSync({
 			env,
@@ -432,17 +440,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	override async alarm(): Promise<void> {
-		this.alarmAt = null;
-		const chat = this.sequencer.info;
-		if (!chat) return;
-		await this.webhooks.hand(chat.id);
-		const due = this.sequencer.needsTrim();
-		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
-		if (due) this.events.trimmed(this.sequencer.newestSeq - this.settings.messageRetention);
-		if (chat.visibility === "public") {
-			const { id, name, owner, createdAt } = chat;
-			await directoryStub(this.env).report(id, this.connections(), { id, name, owner, createdAt });
-		}
+		await this.roomAlarm.ring();
 	}
 
 	// --- Publishing, sockets and counts ---
@@ -487,20 +485,8 @@ export class ChatRoom extends DurableObject<Env> {
 
 	/** The chat's count moved: a public chat's directory entry and the occupancy webhook follow. */
 	private occupancyChanged(): void {
-		this.scheduleDirectoryReport();
+		this.roomAlarm.reportSoon();
 		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
-	}
-
-	private scheduleDirectoryReport(): void {
-		if (this.sequencer.info?.visibility === "public") this.scheduleAlarm(this.settings.directoryReportMs);
-	}
-
-	/** One alarm serves retention and directory reports; an earlier request wins, later ones wait for it. */
-	private scheduleAlarm(delayMs: number): void {
-		const at = Date.now() + delayMs;
-		if (this.alarmAt !== null && this.alarmAt <= at) return;
-		this.alarmAt = at;
-		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
 	}
 }
 
