@@ -3,6 +3,7 @@ import { directoryStub } from "../directory/chat-directory";
 import type { RoomEvents } from "../observability/room-events";
 import type { Sequencer } from "../sequencer/sequencer";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
+import type { RootSockets } from "./root-sockets";
 
 const trimBatch = 5000;
 
@@ -14,8 +15,7 @@ export interface AlarmParts {
 	sequencer: Sequencer;
 	webhooks: RoomWebhooks;
 	events: RoomEvents;
-	/** Open sockets of the whole chat, over every object. */
-	connections: () => number;
+	sockets: RootSockets;
 }
 
 /**
@@ -53,7 +53,7 @@ export class RoomAlarm {
 		if (due) events.trimmed(sequencer.newestSeq - settings.messageRetention);
 		if (chat.visibility === "public") {
 			const { id, name, owner, createdAt } = chat;
-			await directoryStub(env).report(id, this.parts.connections(), { id, name, owner, createdAt });
+			await directoryStub(env).report(id, this.parts.sockets.connections(), { id, name, owner, createdAt });
 		}
 	}
 }

@@ -4,27 +4,21 @@ import { shardFull } from "../routing/shard-address";
 import type { Sequencer } from "../sequencer/sequencer";
 import { sendFrame } from "../shard/broadcast";
 import { changeFrameOf } from "../shard/change-frames";
-import type { SocketHub } from "../shard/socket-hub";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../shard/socket-request";
 import { settingsOf } from "./chat-admin";
 import type { ModerationDesk } from "./moderation-desk";
-import type { Presence } from "./presence";
+import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 
 /** The root's parts a socket is let in with. */
 export interface UpgradeParts {
 	sequencer: Sequencer;
 	desk: ModerationDesk;
-	hub: SocketHub;
-	presence: Presence;
 	shards: ShardRegistry;
+	sockets: RootSockets;
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
-	/** Open sockets of the whole chat, over every object. */
-	connections: () => number;
-	/** The chat's count moved: the directory and the webhooks hear of it. */
-	occupancyChanged: () => void;
 }
 
 /**
@@ -36,7 +30,8 @@ export class RootUpgrade {
 
 	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	accept(request: Request): Response {
-		const { sequencer, desk, hub, presence, events } = this.room;
+		const { sequencer, desk, sockets, events } = this.room;
+		const { hub, presence } = sockets;
 		const chat = sequencer.info;
 		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
@@ -75,8 +70,8 @@ export class RootUpgrade {
 			for (const change of sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
 		}
 		events.admitted(hub.size, replay?.summary ?? null);
-		events.roomSize(this.room.connections());
-		this.room.occupancyChanged();
+		events.roomSize(sockets.connections());
+		sockets.occupancyChanged();
 		return new Response(null, { status: 101, webSocket: client });
 	}
 }

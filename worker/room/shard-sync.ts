@@ -7,7 +7,7 @@ import type { ShardDoor } from "../shard/door-mirror";
 import { settingsOf } from "./chat-admin";
 import type { FanoutEvent } from "./fanout-batch";
 import type { ModerationDesk, ModerationRequest } from "./moderation-desk";
-import type { Presence } from "./presence";
+import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 
 /** Messages a new shard is handed, so that it answers most resumes without asking. */
@@ -37,12 +37,8 @@ export interface SyncParts {
 	env: Env;
 	sequencer: Sequencer;
 	desk: ModerationDesk;
-	presence: Presence;
 	shards: ShardRegistry;
-	/** To the root's own sockets at once, and to every shard with the turn's batch. */
-	publish: (event: FanoutEvent) => void;
-	/** Sends what is pending to the shards now; settles once they all took it. */
-	flush: () => Promise<void>;
+	sockets: RootSockets;
 }
 
 /**
@@ -59,7 +55,8 @@ export class ShardSync {
 
 	/** The welcome of a shard that attaches to `chat`, once the root counted what it holds. */
 	welcome(chat: RoomInit): ShardWelcome {
-		const { sequencer, presence, desk } = this.parts;
+		const { sequencer, desk } = this.parts;
+		const { presence } = this.parts.sockets;
 		const recent = sequencer.newest(recentForShards);
 		const lastSeq = sequencer.newestSeq;
 		return {
@@ -81,8 +78,8 @@ export class ShardSync {
 	 * or a private chat's invisibility must count at the shards' doors as at the root's.
 	 */
 	async changeDoor(): Promise<void> {
-		this.parts.publish(this.changedDoor());
-		await this.parts.flush();
+		this.parts.sockets.publish(this.changedDoor());
+		await this.parts.sockets.fanout.flush();
 	}
 
 	/**
@@ -92,10 +89,10 @@ export class ShardSync {
 	 */
 	async moderated(action: ModerationRequest["action"]): Promise<void> {
 		if (action === "promote" || action === "demote" || action === "ban") {
-			this.parts.publish({ kind: "moderators", ids: this.moderatorIds() });
+			this.parts.sockets.publish({ kind: "moderators", ids: this.moderatorIds() });
 		}
-		if (action === "ban" || action === "unban") this.parts.publish(this.changedDoor());
-		await this.parts.flush();
+		if (action === "ban" || action === "unban") this.parts.sockets.publish(this.changedDoor());
+		await this.parts.sockets.fanout.flush();
 	}
 
 	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
