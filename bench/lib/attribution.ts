@@ -51,6 +51,8 @@ const owners: { prefix: string; owner: Owner }[] = [
 	{ prefix: "worker/shard/fanout-inbox.ts", owner: "shard" },
 	{ prefix: "worker/shard/local-presence.ts", owner: "shard" },
 	{ prefix: "worker/shard/online-mirror.ts", owner: "shard" },
+	{ prefix: "worker/shard/chat-copy.ts", owner: "shard" },
+	{ prefix: "worker/shard/root-link.ts", owner: "shard" },
 	{ prefix: "worker/http/", owner: "worker" },
 	{ prefix: "worker/routing/", owner: "worker" },
 	{ prefix: "worker/auth/", owner: "worker" },
