@@ -53,6 +53,8 @@ const owners: { prefix: string; owner: Owner }[] = [
 	{ prefix: "worker/shard/online-mirror.ts", owner: "shard" },
 	{ prefix: "worker/shard/chat-copy.ts", owner: "shard" },
 	{ prefix: "worker/shard/root-link.ts", owner: "shard" },
+	{ prefix: "worker/shard/root-attach.ts", owner: "shard" },
+	{ prefix: "worker/shard/noted-report.ts", owner: "shard" },
 	{ prefix: "worker/http/", owner: "worker" },
 	{ prefix: "worker/routing/", owner: "worker" },
 	{ prefix: "worker/auth/", owner: "worker" },

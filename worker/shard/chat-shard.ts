@@ -11,7 +11,6 @@ import {
 	PING,
 	PONG,
 	type SessionUser,
-	type UserRef,
 } from "../protocol";
 import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
@@ -24,15 +23,13 @@ import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import { LocalPresence } from "./local-presence";
 import { bannedMessage, closeCodes, closeSocketsFor } from "./moderation-effects";
+import { NotedReport } from "./noted-report";
 import { ResumeFloors } from "./resume-floors";
+import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
-
-/** How long users let in here wait to be reported to the root, and how many go at once at most. */
-const notedReportMs = 100;
-const notedBatchMax = 200;
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's
@@ -47,13 +44,8 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly inbox: FanoutInbox;
 	private readonly copy: ChatCopy;
 	private readonly link: RootLink;
-	private notedReport: ReturnType<typeof setTimeout> | null = null;
-	/** Whether this instance has told the root who it holds and learnt the chat's state. */
-	private attached: Promise<boolean> | null = null;
-	/** An attach made for a joining socket is on its way. */
-	private joinAttaching = false;
-	/** Whether the root counts sockets here, and so sends this shard its batches. */
-	private counted = false;
+	private readonly noted: NotedReport;
+	private readonly rootAttach: RootAttach;
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.copy.identity?.chatId, shard: this.copy.identity?.index ?? -1 }),
 		new Metrics(this.env),
@@ -62,12 +54,13 @@ export class ChatShard extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.settings = readSettings(env);
-		this.copy = new ChatCopy(ctx.storage.kv, (pending) => this.scheduleNotedReport(pending));
+		this.copy = new ChatCopy(ctx.storage.kv, (pending) => this.noted.schedule(pending));
 		this.link = new RootLink(env, () => this.copy.identity?.chatId);
+		this.noted = new NotedReport(this.copy, this.link);
 		const reported = ctx.storage.kv.get<number>("reportedSockets") ?? 0;
 		this.presence = new LocalPresence(
 			this.settings.presenceWindowMs,
-			(delta) => this.report(delta),
+			(delta) => this.rootAttach.report(delta),
 			reported,
 		);
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
@@ -81,13 +74,15 @@ export class ChatShard extends DurableObject<Env> {
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
 		);
+		const { presence, inbox, copy, link } = this;
+		this.rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
 		const identity = this.copy.identity;
 		if (identity) this.events.woke();
 		if (identity && this.hub.size !== reported) {
-			void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
+			void this.rootAttach.attach(identity.chatId, identity.index, null).catch(() => undefined);
 		}
 	}
 
@@ -113,7 +108,7 @@ export class ChatShard extends DurableObject<Env> {
 	 */
 	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | "ask_root"> {
 		const access = this.copy.door.access;
-		if (!this.counted || access === null || this.copy.identity === null) return "ask_root";
+		if (!this.rootAttach.counted || access === null || this.copy.identity === null) return "ask_root";
 		this.events.tokenAdmitted();
 		return admitTokenRequest(access, request, this.copy.door, Date.now());
 	}
@@ -131,8 +126,7 @@ export class ChatShard extends DurableObject<Env> {
 			this.depart(socket);
 		}
 		this.copy.forget();
-		this.attached = null;
-		this.counted = false;
+		this.rootAttach.forget();
 		await this.ctx.storage.deleteAll();
 	}
 
@@ -151,7 +145,8 @@ export class ChatShard extends DurableObject<Env> {
 			this.events.refused("full", 503);
 			return shardFull(index + 1);
 		}
-		if (!(await this.attach(chatId, index, user))) return this.refuse(404, "not_found", "No such chat");
+		if (!(await this.rootAttach.attach(chatId, index, user)))
+			return this.refuse(404, "not_found", "No such chat");
 		const chat = this.copy.identity?.chat;
 		if (!chat) return this.refuse(404, "not_found", "No such chat");
 		const since = replayWanted(request);
@@ -225,44 +220,6 @@ export class ChatShard extends DurableObject<Env> {
 		return refuseUpgrade(this.events, status, code, message);
 	}
 
-	/**
-	 * Once per instance, and again whenever a socket joins a shard the root no longer sends to:
-	 * tells the root every user held here (replacing what it knew, so a restart that lost sockets
-	 * cannot leave ghosts) and learns the chat, its last seq, who is online and the newest
-	 * messages. It runs in the fan-out's line, so batches wait for it.
-	 */
-	private attach(chatId: string, index: number, joining: UserRef | null): Promise<boolean> {
-		// Joins that arrive while a join's attach is on its way wait for that one: it makes the
-		// shard counted, and their users reach the root as presence. Each attaching again would
-		// cost the root a welcome per join, in line, and stall a join storm on a fresh shard.
-		if (this.attached && (joining === null || this.counted || this.joinAttaching)) return this.attached;
-		if (joining) this.joinAttaching = true;
-		this.attached = this.inbox
-			.run(async () => {
-				const held = this.presence.users();
-				if (joining && !held.some((user) => user.id === joining.id)) {
-					held.push({ id: joining.id, name: joining.name });
-				}
-				const sockets = this.presence.sockets + (joining ? 1 : 0);
-				const welcome = await this.link.root(chatId).attachShard(index, held, sockets);
-				if (!welcome) return false;
-				this.counted = sockets > 0;
-				this.presence.markReported(held);
-				this.copy.take(chatId, index, welcome);
-				this.inbox.advanceTo(welcome.lastSeq);
-				return true;
-			})
-			.catch((error: unknown) => {
-				this.attached = null;
-				this.link.drop();
-				throw error;
-			})
-			.finally(() => {
-				if (joining) this.joinAttaching = false;
-			});
-		return this.attached;
-	}
-
 	private async replay(since: number, upto: number, history: boolean) {
 		if (!history) return { summary: { since, missed: 0, replayed: 0, firstSeq: null }, messages: [] };
 		const held = this.copy.recent.between(since, upto);
@@ -286,46 +243,6 @@ export class ChatShard extends DurableObject<Env> {
 			}
 			if (event.kind === "moderation") this.disconnect(event.frame);
 		}
-	}
-
-	private report(delta: { joined: UserRef[]; left: UserRef[]; sockets: number }): void {
-		const identity = this.copy.identity;
-		if (!identity) return;
-		void this.ctx.storage.put("reportedSockets", delta.sockets, { allowUnconfirmed: true });
-		// A shard that empties is no longer sent batches, so the next socket here attaches afresh.
-		this.counted = delta.sockets > 0;
-		this.link
-			.call((root) => root.shardPresence(identity.index, delta.joined, delta.left, delta.sockets))
-			.catch((error: unknown) => {
-				// The delta is lost: attaching again replaces what the root knows with the whole truth.
-				console.error("presence report failed", error);
-				this.link.drop();
-				this.attached = null;
-				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
-			});
-	}
-
-	/**
-	 * Users let in here reach the root's list of known users several at a time: a join storm
-	 * costs the root one call per interval, not one per token.
-	 */
-	private scheduleNotedReport(pending: number): void {
-		if (pending >= notedBatchMax) this.reportNoted();
-		else this.notedReport ??= setTimeout(() => this.reportNoted(), notedReportMs);
-	}
-
-	private reportNoted(): void {
-		if (this.notedReport !== null) clearTimeout(this.notedReport);
-		this.notedReport = null;
-		const noted = this.copy.door.takeNoted();
-		// A deleted chat has no one to tell.
-		if (noted.length === 0 || this.copy.identity === null) return;
-		this.link
-			.call((root) => root.noteUsers(noted))
-			.catch((error: unknown) => {
-				console.error("reporting noted users failed", error);
-				this.copy.door.restore(noted);
-			});
 	}
 
 	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
