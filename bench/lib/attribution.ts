@@ -55,6 +55,7 @@ const owners: { prefix: string; owner: Owner }[] = [
 	{ prefix: "worker/shard/root-link.ts", owner: "shard" },
 	{ prefix: "worker/shard/root-attach.ts", owner: "shard" },
 	{ prefix: "worker/shard/noted-report.ts", owner: "shard" },
+	{ prefix: "worker/shard/shard-upgrade.ts", owner: "shard" },
 	{ prefix: "worker/http/", owner: "worker" },
 	{ prefix: "worker/routing/", owner: "worker" },
 	{ prefix: "worker/auth/", owner: "worker" },

@@ -1,35 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
-import { readSettings, type Settings } from "../config";
+import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
-import {
-	type ErrorCode,
-	errorFrameOf,
-	limits,
-	type ModerationFrame,
-	PING,
-	PONG,
-	type SessionUser,
-} from "../protocol";
+import { errorFrameOf, type ModerationFrame, PING, PONG } from "../protocol";
 import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
-import { readShardIndex, shardFull, shardHeader, shardObject } from "../routing/shard-address";
-import { sendFrame } from "./broadcast";
-import { changeFrameOf } from "./change-frames";
+import { shardObject } from "../routing/shard-address";
 import { ChatCopy } from "./chat-copy";
 import type { NotedUser } from "./door-mirror";
 import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import { LocalPresence } from "./local-presence";
-import { bannedMessage, closeCodes, closeSocketsFor } from "./moderation-effects";
+import { closeCodes, closeSocketsFor } from "./moderation-effects";
 import { NotedReport } from "./noted-report";
 import { ResumeFloors } from "./resume-floors";
 import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
+import { ShardUpgrade } from "./shard-upgrade";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's
@@ -37,7 +27,6 @@ import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./sock
  * alone orders and stores. Its own storage holds only who it is and the last seq it delivered.
  */
 export class ChatShard extends DurableObject<Env> {
-	private readonly settings: Settings;
 	private readonly hub: SocketHub;
 	private readonly resumeFloors = new ResumeFloors();
 	private readonly presence: LocalPresence;
@@ -46,6 +35,7 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly link: RootLink;
 	private readonly noted: NotedReport;
 	private readonly rootAttach: RootAttach;
+	private readonly upgrade: ShardUpgrade;
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.copy.identity?.chatId, shard: this.copy.identity?.index ?? -1 }),
 		new Metrics(this.env),
@@ -53,13 +43,13 @@ export class ChatShard extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.settings = readSettings(env);
+		const settings = readSettings(env);
 		this.copy = new ChatCopy(ctx.storage.kv, (pending) => this.noted.schedule(pending));
 		this.link = new RootLink(env, () => this.copy.identity?.chatId);
 		this.noted = new NotedReport(this.copy, this.link);
 		const reported = ctx.storage.kv.get<number>("reportedSockets") ?? 0;
 		this.presence = new LocalPresence(
-			this.settings.presenceWindowMs,
+			settings.presenceWindowMs,
 			(delta) => this.rootAttach.report(delta),
 			reported,
 		);
@@ -74,8 +64,21 @@ export class ChatShard extends DurableObject<Env> {
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
 		);
-		const { presence, inbox, copy, link } = this;
-		this.rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
+		const { hub, presence, inbox, copy, link, resumeFloors, events } = this;
+		const rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
+		const capacity = settings.roomShardCapacity;
+		this.rootAttach = rootAttach;
+		this.upgrade = new ShardUpgrade({
+			hub,
+			presence,
+			inbox,
+			copy,
+			link,
+			rootAttach,
+			resumeFloors,
+			events,
+			capacity,
+		});
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
@@ -132,61 +135,8 @@ export class ChatShard extends DurableObject<Env> {
 
 	// --- Platform handlers ---
 
-	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
-		const user = readVerifiedUser(request);
-		const index = readShardIndex(request.headers.get(shardHeader));
-		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0)
-			return this.refuse(400, "bad_request", "Not a routed upgrade");
-		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
-		// most the joins in flight, rather than bouncing each of them along every full shard.
-		if (this.hub.size >= this.settings.roomShardCapacity) {
-			this.events.refused("full", 503);
-			return shardFull(index + 1);
-		}
-		if (!(await this.rootAttach.attach(chatId, index, user)))
-			return this.refuse(404, "not_found", "No such chat");
-		const chat = this.copy.identity?.chat;
-		if (!chat) return this.refuse(404, "not_found", "No such chat");
-		const since = replayWanted(request);
-		const rev = since === null ? null : revWanted(request);
-
-		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
-		// shard has delivered: the replay ends there and live frames take over after it.
-		return this.inbox.run(async () => {
-			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
-			const greeted: SessionUser = { ...user, role: this.copy.roleOf(user) };
-			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
-			const banned = this.copy.bans.banOf(user.id, Date.now());
-			if (banned !== undefined) return this.refuse(403, "banned", bannedMessage(banned));
-			const upto = this.inbox.lastSeq;
-			const replay = since === null ? null : await this.replay(since, upto, chat.history);
-			// Changes up to what this shard delivered; later ones reach the socket live.
-			const readyRev = this.copy.rev;
-			const changes =
-				since !== null && rev !== null && rev < readyRev && chat.history
-					? await this.link.call((root) => root.changesForShard(rev, since, readyRev))
-					: [];
-			const { client, server } = this.hub.accept(greeted);
-			if (since !== null) this.resumeFloors.add(server, since, upto);
-			this.presence.join(user);
-			const local = this.presence.users();
-			sendFrame(server, {
-				type: "ready",
-				user: greeted,
-				chat,
-				online: this.copy.online.list(local, limits.onlineListMax),
-				onlineCount: this.copy.online.count(local),
-				lastSeq: upto,
-				rev: readyRev,
-				...(replay && { replay: replay.summary }),
-			});
-			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-			for (const change of changes) sendFrame(server, changeFrameOf(change));
-			this.events.admitted(this.hub.size, replay?.summary ?? null);
-			return new Response(null, { status: 101, webSocket: client });
-		});
+		return this.upgrade.accept(request);
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
@@ -214,22 +164,6 @@ export class ChatShard extends DurableObject<Env> {
 	private relays(chatId: string): Endpoints {
 		this.relayEndpoints ??= new Endpoints((idx) => shardObject(this.env, chatId, idx));
 		return this.relayEndpoints;
-	}
-
-	private refuse(status: number, code: ErrorCode, message: string): Response {
-		return refuseUpgrade(this.events, status, code, message);
-	}
-
-	private async replay(since: number, upto: number, history: boolean) {
-		if (!history) return { summary: { since, missed: 0, replayed: 0, firstSeq: null }, messages: [] };
-		const held = this.copy.recent.between(since, upto);
-		if (held && held.length <= limits.replayMax) {
-			return {
-				messages: held,
-				summary: { since, missed: held.length, replayed: held.length, firstSeq: held[0]?.seq ?? null },
-			};
-		}
-		return this.link.call((root) => root.replayForShard(since, upto));
 	}
 
 	private emit(events: FanoutEvent[]): void {
