@@ -7,7 +7,7 @@ import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
 import { closeCodes } from "../shard/moderation-effects";
 import { closeWith } from "../shard/socket-hub";
-import type { ModerationDesk } from "./moderation-desk";
+import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 import type { ShardSync } from "./shard-sync";
@@ -55,7 +55,7 @@ export interface AdminParts {
 	shardSync: ShardSync;
 }
 
-/** The owner's calls: the chat's settings, its keys, its deletion. */
+/** The calls that govern the chat: the owner's (its settings, its keys, its deletion) and moderation. */
 export class ChatAdmin {
 	constructor(private readonly parts: AdminParts) {}
 
@@ -104,5 +104,19 @@ export class ChatAdmin {
 		await storage.deleteAlarm();
 		await storage.deleteAll();
 		return "deleted";
+	}
+
+	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
+		const { sequencer, desk, shardSync } = this.parts;
+		if (!sequencer.info) return null;
+		if (desk.joinRefusal(actor.id, Date.now())) {
+			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
+		}
+		// A user a shard let in moments ago may not have been reported yet.
+		if (!desk.knows(request.userId)) await shardSync.collectNotedUsers();
+		const outcome = desk.apply(actor, request, Date.now());
+		if (!outcome.ok) return outcome;
+		await shardSync.moderated(request.action);
+		return outcome;
 	}
 }

@@ -145,16 +145,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
-		if (!this.sequencer.info) return null;
-		if (this.desk.joinRefusal(actor.id, Date.now())) {
-			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
-		}
-		// A user a shard let in moments ago may not have been reported yet.
-		if (!this.desk.knows(request.userId)) await this.shardSync.collectNotedUsers();
-		const outcome = this.desk.apply(actor, request, Date.now());
-		if (!outcome.ok) return outcome;
-		await this.shardSync.moderated(request.action);
-		return outcome;
+		return this.admin.moderate(actor, request);
 	}
 
 	async moderatorList(): Promise<ModeratorListing | null> {
