@@ -44,7 +44,7 @@ export async function syncDirectory(
 		await directory.rename(after.id, after.name);
 }
 
-/** The root's parts the owner's calls change. */
+/** The root's parts the calls that govern the chat use. */
 export interface AdminParts {
 	env: Env;
 	storage: DurableObjectStorage;

@@ -50,7 +50,7 @@ export class ChatWrites {
 		const outcome = this.parts.transaction(() => {
 			const result = sequencer.edit(user, seq, text, Date.now());
 			if (result.kind === "edited") {
-				webhooks.record(this.chatId, "message.edited", { message: result.message });
+				webhooks.record(sequencer.require().id, "message.edited", { message: result.message });
 			}
 			return result;
 		});
@@ -81,7 +81,7 @@ export class ChatWrites {
 		const outcome = this.parts.transaction(() => {
 			const result = sequencer.post(user, text, clientId, now, saved);
 			if (result.kind === "created") {
-				webhooks.record(this.chatId, "message.created", { message: result.message });
+				webhooks.record(sequencer.require().id, "message.created", { message: result.message });
 			}
 			return result;
 		});
@@ -108,7 +108,7 @@ export class ChatWrites {
 		if (author !== user.id && desk.roleOf(user) === "member") return "forbidden";
 		const rev = this.parts.transaction(() => {
 			const changed = sequencer.redact(seq);
-			if (changed !== null) webhooks.record(this.chatId, "message.deleted", { seq });
+			if (changed !== null) webhooks.record(sequencer.require().id, "message.deleted", { seq });
 			return changed;
 		});
 		if (rev === null) return "not_found";
@@ -122,11 +122,5 @@ export class ChatWrites {
 		if (now - (this.lastTyping.get(user.id) ?? 0) < typingIntervalMs) return;
 		this.lastTyping.set(user.id, now);
 		this.parts.publish({ kind: "typing", user: { id: user.id, name: user.name } });
-	}
-
-	private get chatId(): string {
-		const chat = this.parts.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
-		return chat.id;
 	}
 }

@@ -49,7 +49,7 @@ export class RootSockets {
 		this.fanout = new Fanout(
 			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
 			() => (sequencer.info ? shards.active() : []),
-			(idx) => shardObject(env, this.chatId, idx),
+			(idx) => shardObject(env, sequencer.require().id, idx),
 			() => sequencer.newestSeq,
 			settings.fanoutDirectMax,
 			settings.fanoutBatchMs,
@@ -88,17 +88,12 @@ export class RootSockets {
 	/** The chat's count moved: a public chat's directory entry and the occupancy webhook follow. */
 	occupancyChanged(): void {
 		this.parts.reportSoon();
-		if (this.parts.sequencer.info) this.parts.webhooks.occupancy(this.chatId, this.connections());
+		const chat = this.parts.sequencer.info;
+		if (chat) this.parts.webhooks.occupancy(chat.id, this.connections());
 	}
 
 	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
 	private disconnect(frame: ModerationFrame): void {
 		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
-	}
-
-	private get chatId(): string {
-		const chat = this.parts.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
-		return chat.id;
 	}
 }

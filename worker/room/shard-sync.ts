@@ -98,8 +98,7 @@ export class ShardSync {
 	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
 	async collectNotedUsers(): Promise<void> {
 		const { env, sequencer, shards, desk } = this.parts;
-		const chatId = sequencer.info?.id;
-		if (chatId === undefined) throw new Error("the room was used before it was created");
+		const chatId = sequencer.require().id;
 		const taken = await Promise.allSettled(
 			shards.active().map((idx) => shardObject(env, chatId, idx).takeNotedUsers()),
 		);
@@ -112,8 +111,7 @@ export class ShardSync {
 	}
 
 	private door(): ShardDoor {
-		const chat = this.parts.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
+		const chat = this.parts.sequencer.require();
 		return {
 			version: this.doorVersion,
 			access: accessOf(chat),
