@@ -46,6 +46,7 @@ import { ShardSync, type ShardWelcome } from "./shard-sync";
 export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
 
 export type { RoomDiagnostics } from "./diagnostics";
+export type { ShardWelcome } from "./shard-sync";
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first

@@ -11,7 +11,7 @@ import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 
 /** The root's parts a socket is let in with. */
-export interface UpgradeParts {
+export interface RootUpgradeParts {
 	sequencer: Sequencer;
 	desk: ModerationDesk;
 	shards: ShardRegistry;
@@ -26,7 +26,7 @@ export interface UpgradeParts {
  * the shard to try), or accepted and greeted with `ready`, what it missed, and what changed meanwhile.
  */
 export class RootUpgrade {
-	constructor(private readonly room: UpgradeParts) {}
+	constructor(private readonly room: RootUpgradeParts) {}
 
 	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	accept(request: Request): Response {

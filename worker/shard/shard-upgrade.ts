@@ -15,7 +15,7 @@ import type { SocketHub } from "./socket-hub";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
 
 /** The shard's parts a socket is let in with. */
-export interface UpgradeParts {
+export interface ShardUpgradeParts {
 	hub: SocketHub;
 	presence: LocalPresence;
 	inbox: FanoutInbox;
@@ -34,7 +34,7 @@ export interface UpgradeParts {
  * `ready`, what it missed (from the messages held here when it can) and what changed meanwhile.
  */
 export class ShardUpgrade {
-	constructor(private readonly shard: UpgradeParts) {}
+	constructor(private readonly shard: ShardUpgradeParts) {}
 
 	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	async accept(request: Request): Promise<Response> {
