@@ -1,6 +1,16 @@
-import type { ChatDirectory } from "../directory/chat-directory";
-import type { ChatInfo, ChatSettings } from "../protocol";
-import type { RoomInit } from "../sequencer/room-record";
+import { hashKey } from "../auth/keys";
+import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
+import { newSecretKey } from "../ids";
+import { type ChatInfo, type ChatSettings, errorFrameOf, type SessionUser } from "../protocol";
+import { shardObject } from "../routing/shard-address";
+import type { RoomInit, SettingsChange } from "../sequencer/room-record";
+import type { Sequencer } from "../sequencer/sequencer";
+import { closeCodes } from "../shard/moderation-effects";
+import { closeWith } from "../shard/socket-hub";
+import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
+import type { RootSockets } from "./root-sockets";
+import type { ShardRegistry } from "./shard-registry";
+import type { ShardSync } from "./shard-sync";
 
 /** The settings every socket sees (`ready.chat`, the `chat` frame): slow mode and read-only only when on. */
 export function settingsOf(chat: RoomInit): ChatSettings {
@@ -32,4 +42,81 @@ export async function syncDirectory(
 	}
 	if (after.visibility === "public" && after.name !== before.name)
 		await directory.rename(after.id, after.name);
+}
+
+/** The root's parts the calls that govern the chat use. */
+export interface AdminParts {
+	env: Env;
+	storage: DurableObjectStorage;
+	sequencer: Sequencer;
+	desk: ModerationDesk;
+	shards: ShardRegistry;
+	sockets: RootSockets;
+	shardSync: ShardSync;
+}
+
+/** The calls that govern the chat: the owner's (its settings, its keys, its deletion) and moderation. */
+export class ChatAdmin {
+	constructor(private readonly parts: AdminParts) {}
+
+	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
+	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {
+		const { env, sequencer, desk, sockets, shardSync } = this.parts;
+		const before = sequencer.info;
+		if (!before) return null;
+		if (desk.roleOf(actor) !== "owner") return "forbidden";
+		const after = sequencer.change(change);
+		sockets.publish({ kind: "chat", chat: settingsOf(after) });
+		if (after.visibility !== before.visibility) await shardSync.changeDoor();
+		await syncDirectory(directoryStub(env), before, after);
+		return infoOf(after);
+	}
+
+	/** Owner only: a new invite or owner key, returned once; the old one stops working at once. */
+	async rotateKey(actor: SessionUser, which: "invite" | "owner"): Promise<string | "forbidden" | null> {
+		const { sequencer, desk, shardSync } = this.parts;
+		if (!sequencer.info) return null;
+		if (desk.roleOf(actor) !== "owner") return "forbidden";
+		const key = newSecretKey();
+		sequencer.change({}, { which, hash: await hashKey(key) });
+		await shardSync.changeDoor();
+		return key;
+	}
+
+	/**
+	 * Owner only: every socket on every object gets `chat_deleted` and closes with 4004, every
+	 * object the root knows of erases its state, the directory drops the chat, and the root
+	 * erases its own storage, so the id answers 404 from then on.
+	 */
+	async deleteChat(actor: SessionUser): Promise<"deleted" | "forbidden" | null> {
+		const { env, storage, sequencer, desk, shards, sockets } = this.parts;
+		const chat = sequencer.info;
+		if (!chat) return null;
+		if (desk.roleOf(actor) !== "owner") return "forbidden";
+		sequencer.forget();
+		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+		for (const socket of sockets.hub.sockets().keys()) {
+			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+			sockets.depart(socket);
+		}
+		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));
+		await directoryStub(env).unregister(chat.id);
+		await storage.deleteAlarm();
+		await storage.deleteAll();
+		return "deleted";
+	}
+
+	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
+		const { sequencer, desk, shardSync } = this.parts;
+		if (!sequencer.info) return null;
+		if (desk.joinRefusal(actor.id, Date.now())) {
+			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
+		}
+		// A user a shard let in moments ago may not have been reported yet.
+		if (!desk.knows(request.userId)) await shardSync.collectNotedUsers();
+		const outcome = desk.apply(actor, request, Date.now());
+		if (!outcome.ok) return outcome;
+		await shardSync.moderated(request.action);
+		return outcome;
+	}
 }

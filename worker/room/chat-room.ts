@@ -1,31 +1,21 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, accessOf, admitTokenRequest, type TokenAdmission } from "../auth/admission";
-import { hashKey } from "../auth/keys";
-import { readSettings, type Settings } from "../config";
-import { directoryStub } from "../directory/chat-directory";
-import { newSecretKey } from "../ids";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
+import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
 	type ChatInfo,
 	type ChatMessage,
-	type ChatSettings,
-	type ErrorCode,
-	errorBodyOf,
-	errorFrameOf,
 	type HistoryPage,
 	limits,
-	type ModerationFrame,
 	PING,
 	PONG,
 	type PresenceList,
-	type ServerFrame,
 	type SessionUser,
 	type UserRef,
 	type WebhookEventType,
 	type WebhookStatus,
 } from "../protocol";
-import { shardFull, shardObject } from "../routing/shard-address";
 import type { PageQuery } from "../sequencer/message-log";
 import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
@@ -37,61 +27,26 @@ import {
 	type Replay,
 	Sequencer,
 } from "../sequencer/sequencer";
-import { sendFrame } from "../shard/broadcast";
-import { changeFrameOf } from "../shard/change-frames";
-import type { NotedUser, ShardDoor } from "../shard/door-mirror";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
-import { closeCodes, closeSocketsFor } from "../shard/moderation-effects";
-import { answerClose, closeWith, SocketHub } from "../shard/socket-hub";
+import type { NotedUser } from "../shard/door-mirror";
+import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
+import { answerClose } from "../shard/socket-hub";
 import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
-import { readVerifiedUser, replayWanted, revWanted } from "../shard/socket-request";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
-import { infoOf, settingsOf, syncDirectory } from "./chat-admin";
-import { Fanout } from "./fanout";
-import type { FanoutEvent } from "./fanout-batch";
+import { ChatAdmin } from "./chat-admin";
+import { ChatWrites } from "./chat-writes";
+import { diagnosticsOf, type RoomDiagnostics } from "./diagnostics";
 import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
-import { Presence } from "./presence";
-import { type MembershipChange, ShardRegistry } from "./shard-registry";
+import { RoomAlarm } from "./room-alarm";
+import { RootSockets } from "./root-sockets";
+import { RootUpgrade } from "./root-upgrade";
+import { ShardRegistry } from "./shard-registry";
+import { ShardSync, type ShardWelcome } from "./shard-sync";
 
 export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
 
-export interface RoomDiagnostics {
-	/** Open sockets of the whole chat, over every object that holds some. */
-	connections: number;
-	online: number;
-	lastSeq: number;
-	storedMessages: number;
-	/** How many times this room was constructed (woken) since it was created. */
-	wakes: number;
-	instanceStartedAt: number;
-	/** Objects holding this chat's sockets now: the root itself and its shards. */
-	shards: number;
-}
-
-/** What a shard learns when it attaches: enough to greet sockets and resume them on its own. */
-export interface ShardWelcome {
-	chat: ChatSettings;
-	lastSeq: number;
-	/** The chat's change counter as of `lastSeq`. */
-	rev: number;
-	online: UserRef[];
-	onlineCount: number;
-	/** The newest messages, with every message after `recentAfter`. */
-	recent: ChatMessage[];
-	recentAfter: number;
-	/** Bans in force, so the shard refuses banned users' upgrades itself. */
-	bans: Array<{ userId: string; until: number | null }>;
-	/** User ids of the chat's moderators, for the role sockets are greeted with. */
-	moderators: string[];
-	/** The chat's door, so the shard admits tokens itself. */
-	door: ShardDoor;
-}
-
-const trimBatch = 5000;
-const typingIntervalMs = 1500;
-/** Messages a new shard is handed, so that it answers most resumes without asking. */
-const recentForShards = 256;
+export type { RoomDiagnostics } from "./diagnostics";
+export type { ShardWelcome } from "./shard-sync";
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
@@ -100,20 +55,18 @@ const recentForShards = 256;
  * sends here and receive every change as one batch per flush (Fanout).
  */
 export class ChatRoom extends DurableObject<Env> {
-	private readonly settings: Settings;
 	private readonly sequencer: Sequencer;
-	private readonly presence: Presence;
-	private readonly hub: SocketHub;
 	private readonly shards: ShardRegistry;
-	private readonly fanout: Fanout;
 	private readonly webhooks: RoomWebhooks;
 	private readonly moderation: ModerationState;
 	private readonly desk: ModerationDesk;
+	private readonly sockets: RootSockets;
+	private readonly roomAlarm: RoomAlarm;
+	private readonly writes: ChatWrites;
+	private readonly shardSync: ShardSync;
+	private readonly admin: ChatAdmin;
+	private readonly upgrade: RootUpgrade;
 	private readonly startedAt = Date.now();
-	private readonly lastTyping = new Map<string, number>();
-	private alarmAt: number | null = null;
-	/** Orders the door's copies on the shards; the clock's start keeps it rising over restarts. */
-	private doorVersion = Date.now();
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
 		new Metrics(this.env),
@@ -121,42 +74,38 @@ export class ChatRoom extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.settings = readSettings(env);
-		this.sequencer = new Sequencer(ctx.storage.sql, this.settings);
-		this.presence = new Presence(this.settings.presenceWindowMs, (frame) => {
-			// A window can close after the chat was deleted: its sockets are gone, nothing to say.
-			const chat = this.sequencer.info;
-			if (!chat) return;
-			this.broadcast(frame);
-			this.fanout.push({ kind: "presence", frame });
-			// member.joined / member.left are coalesced exactly as the frames are.
-			this.webhooks.presence(chat.id, frame);
+		const settings = readSettings(env);
+		const { sql } = ctx.storage;
+		this.sequencer = new Sequencer(sql, settings);
+		this.shards = new ShardRegistry(sql);
+		this.moderation = new ModerationState(sql);
+		this.webhooks = new RoomWebhooks(sql, env.WEBHOOK_QUEUE, settings.webhookLeaseMs, (delayMs) =>
+			this.roomAlarm.schedule(delayMs),
+		);
+		const { sequencer, shards, webhooks, events } = this;
+		const base = { ctx, env, storage: ctx.storage, settings, sequencer, shards, webhooks, events };
+		this.sockets = new RootSockets({ ...base, reportSoon: () => this.roomAlarm.reportSoon() });
+		this.desk = new ModerationDesk(this.moderation, (frame) =>
+			this.sockets.publish({ kind: "moderation", frame }),
+		);
+		const parts = { ...base, desk: this.desk, sockets: this.sockets };
+		this.roomAlarm = new RoomAlarm(parts);
+		this.writes = new ChatWrites({
+			...parts,
+			transaction: (write) => ctx.storage.transactionSync(write),
+			publish: (event, seqBefore) => this.sockets.publish(event, seqBefore),
+			trimSoon: () => this.roomAlarm.schedule(0),
 		});
-		this.webhooks = new RoomWebhooks(
-			ctx.storage.sql,
-			env.WEBHOOK_QUEUE,
-			this.settings.webhookLeaseMs,
-			(delayMs) => this.scheduleAlarm(delayMs),
-		);
-		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
-		this.moderation = new ModerationState(ctx.storage.sql);
-		this.desk = new ModerationDesk(this.moderation, (frame) => this.publish({ kind: "moderation", frame }));
-		this.shards = new ShardRegistry(ctx.storage.sql);
-		this.fanout = new Fanout(
-			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
-			() => (this.sequencer.info ? this.shards.active() : []),
-			(idx) => shardObject(env, this.chatId, idx),
-			() => this.sequencer.newestSeq,
-			this.settings.fanoutDirectMax,
-			this.settings.fanoutBatchMs,
-		);
+		this.shardSync = new ShardSync(parts);
+		this.admin = new ChatAdmin({ ...parts, shardSync: this.shardSync });
+		this.upgrade = new RootUpgrade({ ...parts, capacity: settings.roomShardCapacity });
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
 			this.moderation.createSchema();
 			this.moderation.load();
 			this.events.woke(this.sequencer.record.read()?.wakes);
-			for (const user of this.shards.load()) this.presence.restore(user);
+			for (const user of this.shards.load()) this.sockets.presence.restore(user);
 			this.webhooks.load();
 		});
 	}
@@ -183,104 +132,21 @@ export class ChatRoom extends DurableObject<Env> {
 
 	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
 	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {
-		const before = this.sequencer.info;
-		if (!before) return null;
-		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
-		const after = this.sequencer.change(change);
-		this.publish({ kind: "chat", chat: settingsOf(after) });
-		if (after.visibility !== before.visibility) await this.changeDoor();
-		await syncDirectory(directoryStub(this.env), before, after);
-		return infoOf(after);
+		return this.admin.updateChat(actor, change);
 	}
 
 	/** Owner only: a new invite or owner key, returned once; the old one stops working at once. */
 	async rotateKey(actor: SessionUser, which: "invite" | "owner"): Promise<string | "forbidden" | null> {
-		if (!this.sequencer.info) return null;
-		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
-		const key = newSecretKey();
-		this.sequencer.change({}, { which, hash: await hashKey(key) });
-		await this.changeDoor();
-		return key;
+		return this.admin.rotateKey(actor, which);
 	}
 
-	/**
-	 * Owner only: every socket on every object gets `chat_deleted` and closes with 4004, every
-	 * object the root knows of erases its state, the directory drops the chat, and the root
-	 * erases its own storage, so the id answers 404 from then on.
-	 */
+	/** Owner only: every socket on every object closes with 4004, and every object erases the chat. */
 	async deleteChat(actor: SessionUser): Promise<"deleted" | "forbidden" | null> {
-		const chat = this.sequencer.info;
-		if (!chat) return null;
-		if (this.desk.roleOf(actor) !== "owner") return "forbidden";
-		this.sequencer.forget();
-		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
-		for (const socket of this.hub.sockets().keys()) {
-			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
-			this.depart(socket);
-		}
-		await Promise.allSettled(
-			this.shards.known().map((idx) => shardObject(this.env, chat.id, idx).closeChat()),
-		);
-		await directoryStub(this.env).unregister(chat.id);
-		await this.ctx.storage.deleteAlarm();
-		await this.ctx.storage.deleteAll();
-		return "deleted";
+		return this.admin.deleteChat(actor);
 	}
 
 	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
-		if (!this.sequencer.info) return null;
-		if (this.desk.joinRefusal(actor.id, Date.now())) {
-			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
-		}
-		// A user a shard let in moments ago may not have been reported yet.
-		if (!this.desk.knows(request.userId)) await this.collectNotedUsers();
-		const outcome = this.desk.apply(actor, request, Date.now());
-		if (!outcome.ok) return outcome;
-		// Shards greet sockets and admit tokens with the role the chat's list gives, so they hear
-		// of every change, and of every ban's address; the answer waits until they all have.
-		if (request.action === "promote" || request.action === "demote" || request.action === "ban") {
-			this.publish({ kind: "moderators", ids: this.moderatorIds() });
-		}
-		if (request.action === "ban" || request.action === "unban") this.publish(this.changedDoor());
-		await this.fanout.flush();
-		return outcome;
-	}
-
-	/**
-	 * Tells every shard the chat's door changed, and returns once they all took it: a rotated key
-	 * or a private chat's invisibility must count at the shards' doors as at the root's.
-	 */
-	private async changeDoor(): Promise<void> {
-		this.publish(this.changedDoor());
-		await this.fanout.flush();
-	}
-
-	private changedDoor(): FanoutEvent {
-		this.doorVersion = Math.max(this.doorVersion + 1, Date.now());
-		return { kind: "door", door: this.door() };
-	}
-
-	private door(): ShardDoor {
-		const chat = this.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
-		return {
-			version: this.doorVersion,
-			access: accessOf(chat),
-			bannedAddresses: this.desk.bannedAddresses(Date.now()),
-		};
-	}
-
-	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
-	private async collectNotedUsers(): Promise<void> {
-		const chatId = this.chatId;
-		const taken = await Promise.allSettled(
-			this.shards.active().map((idx) => shardObject(this.env, chatId, idx).takeNotedUsers()),
-		);
-		for (const result of taken) if (result.status === "fulfilled") this.desk.noteAll(result.value);
-	}
-
-	private moderatorIds(): string[] {
-		return this.desk.moderators().map((moderator) => moderator.userId);
+		return this.admin.moderate(actor, request);
 	}
 
 	async moderatorList(): Promise<ModeratorListing | null> {
@@ -299,7 +165,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async connectionCount(): Promise<number> {
-		return this.connections();
+		return this.sockets.connections();
 	}
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {
@@ -309,7 +175,7 @@ export class ChatRoom extends DurableObject<Env> {
 	/** The chat-wide online set: the root's own sockets' users and every shard's, as last reported. */
 	async onlinePresence(): Promise<PresenceList | null> {
 		if (!this.sequencer.info) return null;
-		return { online: this.presence.list(limits.presenceApiMax), count: this.presence.count };
+		return { online: this.sockets.presence.list(limits.presenceApiMax), count: this.sockets.presence.count };
 	}
 
 	/** A page of the log for an export: ascending after `after`, larger than a history page. */
@@ -319,12 +185,12 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
 		if (!this.sequencer.info) return null;
-		const outcome = this.post({ id: user.id, name: user.name }, text, clientId);
+		const outcome = this.writes.post({ id: user.id, name: user.name }, text, clientId);
 		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
 	}
 
 	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.edit(user, seq, text) : null;
+		return this.sequencer.info ? this.writes.edit(user, seq, text) : null;
 	}
 
 	async reactToMessage(
@@ -333,34 +199,25 @@ export class ChatRoom extends DurableObject<Env> {
 		emoji: string,
 		on: boolean,
 	): Promise<ReactionOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.react(user, seq, emoji, on) : null;
+		return this.sequencer.info ? this.writes.react(user, seq, emoji, on) : null;
 	}
 
 	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
 		if (!this.sequencer.info) return null;
-		return this.remove(user, seq);
+		return this.writes.remove(user, seq);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
-		if (!this.sequencer.info) return null;
-		// Read afresh: the wake counter moves on every construction, the loaded record does not.
-		const wakes = this.sequencer.record.read()?.wakes ?? 0;
-		return {
-			connections: this.connections(),
-			online: this.presence.count,
-			lastSeq: this.sequencer.newestSeq,
-			storedMessages: this.sequencer.log.count(),
-			wakes,
-			instanceStartedAt: this.startedAt,
-			shards: (this.hub.size > 0 ? 1 : 0) + this.shards.active().length,
-		};
+		return this.sequencer.info
+			? diagnosticsOf(this.sequencer, this.sockets, this.shards, this.startedAt)
+			: null;
 	}
 
 	// --- Webhooks: configured by the Worker, settled by the queue consumer ---
 
 	async setWebhook(url: string, events: WebhookEventType[]): Promise<string | null> {
 		if (!this.sequencer.info) return null;
-		return this.webhooks.configure(url, events, this.connections());
+		return this.webhooks.configure(url, events, this.sockets.connections());
 	}
 
 	async webhookStatus(): Promise<WebhookStatus | null> {
@@ -397,23 +254,10 @@ export class ChatRoom extends DurableObject<Env> {
 	async attachShard(idx: number, users: UserRef[], sockets: number): Promise<ShardWelcome | null> {
 		const chat = this.sequencer.info;
 		if (!chat) return null;
-		this.hub.sockets();
-		this.applyMembership(this.shards.replace(idx, users, sockets));
+		this.sockets.hub.sockets();
+		this.sockets.applyMembership(this.shards.replace(idx, users, sockets));
 		this.events.shardAttached(idx, sockets);
-		const recent = this.sequencer.newest(recentForShards);
-		const lastSeq = this.sequencer.newestSeq;
-		return {
-			chat: settingsOf(chat),
-			lastSeq,
-			rev: this.sequencer.rev,
-			online: this.presence.list(limits.onlineListMax),
-			onlineCount: this.presence.count,
-			recent,
-			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
-			bans: this.desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
-			moderators: this.moderatorIds(),
-			door: this.door(),
-		};
+		return this.shardSync.welcome(chat);
 	}
 
 	/** Users a shard admitted tokens for, reported a few at a time. */
@@ -423,24 +267,24 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async shardPresence(idx: number, joined: UserRef[], left: UserRef[], sockets: number): Promise<void> {
 		if (!this.sequencer.info) return;
-		this.hub.sockets();
-		this.applyMembership(this.shards.apply(idx, joined, left, sockets));
+		this.sockets.hub.sockets();
+		this.sockets.applyMembership(this.shards.apply(idx, joined, left, sockets));
 	}
 
 	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
-		return this.post(user, text, clientId, saved);
+		return this.writes.post(user, text, clientId, saved);
 	}
 
 	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
-		return this.remove(user, seq);
+		return this.writes.remove(user, seq);
 	}
 
 	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
-		return this.edit(user, seq, text);
+		return this.writes.edit(user, seq, text);
 	}
 
 	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
-		return this.react(user, seq, emoji);
+		return this.writes.react(user, seq, emoji);
 	}
 
 	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
@@ -449,7 +293,7 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	async typingFromShard(user: UserRef): Promise<void> {
-		this.typing(user);
+		this.writes.typing(user);
 	}
 
 	async replayForShard(since: number, upto: number): Promise<Replay> {
@@ -462,266 +306,32 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- Platform handlers ---
 
-	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
-		const chat = this.sequencer.info;
-		if (!chat) return this.refuse(404, "not_found", "No such chat");
-		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return this.refuse(426, "upgrade_required", "Expected a WebSocket upgrade");
-		}
-		const verified = readVerifiedUser(request);
-		if (!verified) return this.refuse(401, "unauthorized", "Missing verified user");
-		const banned = this.desk.joinRefusal(verified.id, Date.now());
-		if (banned) return this.refuse(banned.status, banned.code, banned.message);
-		// The chat's own list decides the role, not the token: demotions count at once.
-		const user = { ...verified, role: this.desk.roleOf(verified) };
-		if (this.hub.size >= this.settings.roomShardCapacity) {
-			this.events.refused("full", 503);
-			return shardFull(this.shards.suggest(this.settings.roomShardCapacity, 0));
-		}
-
-		const { client, server } = this.hub.accept(user);
-		this.presence.join(user);
-		const since = replayWanted(request);
-		const replay = since === null ? null : this.sequencer.replay(since);
-		sendFrame(server, {
-			type: "ready",
-			user,
-			chat: settingsOf(chat),
-			online: this.presence.list(limits.onlineListMax),
-			onlineCount: this.presence.count,
-			lastSeq: this.sequencer.newestSeq,
-			rev: this.sequencer.rev,
-			...(replay && { replay: replay.summary }),
-		});
-		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
-		// live frame: this handler runs to completion before the room processes anything else.
-		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-		const rev = since === null ? null : revWanted(request);
-		if (since !== null && rev !== null) {
-			for (const change of this.sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
-		}
-		this.events.admitted(this.hub.size, replay?.summary ?? null);
-		this.events.roomSize(this.connections());
-		this.scheduleDirectoryReport();
-		this.webhooks.occupancy(chat.id, this.connections());
-		return new Response(null, { status: 101, webSocket: client });
+		return this.upgrade.accept(request);
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		this.hub.sockets();
+		this.sockets.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
+			await handleSocketMessage(socket, raw, this.writes.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		this.depart(socket);
+		this.sockets.depart(socket);
 		answerClose(socket, code, reason);
 	}
 
 	override async webSocketError(socket: WebSocket): Promise<void> {
-		this.depart(socket);
+		this.sockets.depart(socket);
 	}
 
 	override async alarm(): Promise<void> {
-		this.alarmAt = null;
-		const chat = this.sequencer.info;
-		if (!chat) return;
-		await this.webhooks.hand(chat.id);
-		const due = this.sequencer.needsTrim();
-		if (this.sequencer.trim(trimBatch)) this.scheduleAlarm(0);
-		if (due) this.events.trimmed(this.sequencer.newestSeq - this.settings.messageRetention);
-		if (chat.visibility === "public") {
-			const { id, name, owner, createdAt } = chat;
-			await directoryStub(this.env).report(id, this.connections(), { id, name, owner, createdAt });
-		}
-	}
-
-	// --- The sequencer's work ---
-
-	/** The root's own sockets reach the sequencer in place; shards reach it over RPC. */
-	private readonly upstream: Upstream = {
-		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
-		remove: async (user, seq) => this.remove(user, seq),
-		typing: async (user) => this.typing(user),
-		edit: async (user, seq, text) => this.edit(user, seq, text),
-		react: async (user, seq, emoji) => this.react(user, seq, emoji),
-	};
-
-	private edit(user: UserRef, seq: number, text: string): EditOutcome | PostRefused {
-		const refusal = this.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		// The change and its webhook event are one transaction: both are stored, or neither.
-		const outcome = this.ctx.storage.transactionSync(() => {
-			const result = this.sequencer.edit(user, seq, text, Date.now());
-			if (result.kind === "edited") {
-				this.webhooks.record(this.chatId, "message.edited", { message: result.message });
-			}
-			return result;
-		});
-		if (outcome.kind === "edited")
-			this.publish({ kind: "edited", message: outcome.message, rev: outcome.rev });
-		return outcome;
-	}
-
-	private react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome | PostRefused {
-		const refusal = this.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		const outcome = this.sequencer.react(user, seq, emoji, on);
-		if (outcome.kind === "reactions" && outcome.changed) {
-			this.publish({ kind: "reactions", seq, reactions: outcome.reactions, rev: outcome.rev });
-		}
-		return outcome;
-	}
-
-	private post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
-		const now = Date.now();
-		const refusal =
-			this.desk.postRefusal(user, now) ?? this.desk.ruleRefusal(user.id, this.sequencer.info ?? {}, now);
-		if (refusal) {
-			const wait = refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs };
-			return { kind: "refused", code: refusal.code, message: refusal.message, ...wait };
-		}
-		// The message and its webhook event are one transaction: both are stored, or neither.
-		const outcome = this.ctx.storage.transactionSync(() => {
-			const result = this.sequencer.post(user, text, clientId, now, saved);
-			if (result.kind === "created") {
-				this.webhooks.record(this.chatId, "message.created", { message: result.message });
-			}
-			return result;
-		});
-		if (outcome.kind === "rate_limited") this.events.rateLimited();
-		if (outcome.kind === "created") {
-			this.events.stored(this.sequencer.info?.history ?? true);
-			this.desk.posted(user.id, now);
-			// Whoever posts has stopped typing: their next keystroke is news again.
-			this.lastTyping.delete(user.id);
-			this.publish(
-				{ kind: "message", message: outcome.message, rev: this.sequencer.rev },
-				outcome.message.seq - 1,
-			);
-			if (this.sequencer.needsTrim()) this.scheduleAlarm(0);
-		}
-		return outcome;
-	}
-
-	private remove(user: SessionUser, seq: number): DeleteOutcome {
-		const author = this.sequencer.authorOf(seq);
-		if (author === null) return "not_found";
-		// Everyone may delete their own messages; the owner and moderators anyone's.
-		if (author !== user.id && this.desk.roleOf(user) === "member") return "forbidden";
-		const rev = this.ctx.storage.transactionSync(() => {
-			const changed = this.sequencer.redact(seq);
-			if (changed !== null) this.webhooks.record(this.chatId, "message.deleted", { seq });
-			return changed;
-		});
-		if (rev === null) return "not_found";
-		this.publish({ kind: "deleted", seq, rev });
-		return "deleted";
-	}
-
-	private typing(user: UserRef): void {
-		const now = Date.now();
-		// Typing notices are hints; a few per user per second is plenty and bounds the fan-out.
-		if (now - (this.lastTyping.get(user.id) ?? 0) < typingIntervalMs) return;
-		this.lastTyping.set(user.id, now);
-		this.publish({ kind: "typing", user: { id: user.id, name: user.name } });
-	}
-
-	/** To the root's own sockets at once, and to every shard with the turn's batch. */
-	private publish(event: FanoutEvent, seqBefore?: number): void {
-		switch (event.kind) {
-			case "message":
-				this.broadcast({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) });
-				this.events.delivered(1, this.hub.size);
-				break;
-			case "deleted":
-				this.broadcast({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) });
-				break;
-			case "edited":
-				this.broadcast({ type: "edited", message: event.message, rev: event.rev });
-				break;
-			case "reactions":
-				this.broadcast({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev });
-				break;
-			case "typing":
-				this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
-				break;
-			case "presence":
-				this.broadcast(event.frame);
-				break;
-			case "moderation":
-				this.broadcast(event.frame);
-				this.disconnect(event.frame);
-				break;
-			case "chat":
-				this.broadcast({ type: "chat", chat: event.chat });
-				break;
-		}
-		this.fanout.push(event, seqBefore);
-	}
-
-	// --- Sockets and counts ---
-
-	private refuse(status: number, code: ErrorCode, message: string): Response {
-		this.events.refused(code, status);
-		return errorJson(status, code, message);
-	}
-
-	private get chatId(): string {
-		const chat = this.sequencer.info;
-		if (!chat) throw new Error("the room was used before it was created");
-		return chat.id;
-	}
-
-	private connections(): number {
-		return this.hub.size + this.shards.sockets;
-	}
-
-	private broadcast(frame: ServerFrame): void {
-		this.hub.broadcast(JSON.stringify(frame));
-	}
-
-	private applyMembership(change: MembershipChange): void {
-		for (const user of change.joined) this.presence.join(user);
-		for (const user of change.left) this.presence.leave(user);
-		for (const user of change.renamed) this.presence.rename(user);
-		if (change.joined.length > 0) this.events.roomSize(this.connections());
-		this.scheduleDirectoryReport();
-		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
-	}
-
-	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
-	private disconnect(frame: ModerationFrame): void {
-		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
-	}
-
-	private depart(socket: WebSocket): void {
-		const departure = this.hub.depart(socket);
-		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
-		this.scheduleDirectoryReport();
-		if (this.sequencer.info) this.webhooks.occupancy(this.chatId, this.connections());
-	}
-
-	private scheduleDirectoryReport(): void {
-		if (this.sequencer.info?.visibility === "public") this.scheduleAlarm(this.settings.directoryReportMs);
-	}
-
-	/** One alarm serves retention and directory reports; an earlier request wins, later ones wait for it. */
-	private scheduleAlarm(delayMs: number): void {
-		const at = Date.now() + delayMs;
-		if (this.alarmAt !== null && this.alarmAt <= at) return;
-		this.alarmAt = at;
-		this.ctx.storage.setAlarm(at).catch((error: unknown) => console.error("setAlarm failed", error));
+		await this.roomAlarm.ring();
 	}
 }
 
 type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
 type ModerationListing = ReturnType<ModerationDesk["bans"]> | "forbidden";
-
-function errorJson(status: number, code: ErrorCode, message: string): Response {
-	return Response.json(errorBodyOf(code, message), { status });
-}

@@ -290,7 +290,8 @@ export class Sequencer {
 		return more;
 	}
 
-	private require(): RoomInit {
+	/** The chat's record, for work that needs the chat to exist. */
+	require(): RoomInit {
 		if (!this.chat) throw new Error("the room was used before it was created");
 		return this.chat;
 	}

@@ -1,48 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
-import { readSettings, type Settings } from "../config";
+import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
-import {
-	type ChatSettings,
-	errorBodyOf,
-	errorFrameOf,
-	limits,
-	type ModerationFrame,
-	PING,
-	PONG,
-	type SessionUser,
-	type UserRef,
-} from "../protocol";
+import { errorFrameOf, type ModerationFrame, PING, PONG } from "../protocol";
 import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
-import { readShardIndex, rootObject, shardFull, shardHeader, shardObject } from "../routing/shard-address";
-import { RecentMessages } from "../sequencer/recent-messages";
-import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
-import { sendFrame } from "./broadcast";
-import { changeFrameOf } from "./change-frames";
-import { DoorMirror, type NotedUser } from "./door-mirror";
+import { shardObject } from "../routing/shard-address";
+import { ChatCopy } from "./chat-copy";
+import type { NotedUser } from "./door-mirror";
+import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
-import { BanMirror, bannedMessage, closeCodes, closeSocketsFor } from "./moderation-effects";
-import { OnlineMirror } from "./online-mirror";
+import { closeCodes, closeSocketsFor } from "./moderation-effects";
+import { NotedReport } from "./noted-report";
 import { ResumeFloors } from "./resume-floors";
+import { RootAttach } from "./root-attach";
+import { RootLink } from "./root-link";
+import { ShardUpgrade } from "./shard-upgrade";
 import { answerClose, closeWith, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
-import { readVerifiedUser, replayWanted, revWanted } from "./socket-request";
-
-/** Messages a shard keeps for resumes; older gaps are read from the root's log. */
-const recentHeld = 256;
-/** How long users let in here wait to be reported to the root, and how many go at once at most. */
-const notedReportMs = 100;
-const notedBatchMax = 200;
-
-interface ShardIdentity {
-	chatId: string;
-	index: number;
-	chat: ChatSettings;
-}
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's
@@ -50,44 +27,30 @@ interface ShardIdentity {
  * alone orders and stores. Its own storage holds only who it is and the last seq it delivered.
  */
 export class ChatShard extends DurableObject<Env> {
-	private readonly settings: Settings;
 	private readonly hub: SocketHub;
 	private readonly resumeFloors = new ResumeFloors();
 	private readonly presence: LocalPresence;
 	private readonly inbox: FanoutInbox;
-	private readonly recent = new RecentMessages(recentHeld);
-	private readonly mirror = new OnlineMirror();
-	private readonly bans = new BanMirror();
-	/** The chat's moderators, from the welcome and fan-out: the root's list, not the token, decides. */
-	private moderators = new Set<string>();
-	private readonly door = new DoorMirror(
-		this.bans,
-		() => this.moderators,
-		(pending) => this.scheduleNotedReport(pending),
-	);
-	private notedReport: ReturnType<typeof setTimeout> | null = null;
-	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
-	private deliveredRev = 0;
-	private identity: ShardIdentity | null;
-	/** Whether this instance has told the root who it holds and learnt the chat's state. */
-	private attached: Promise<boolean> | null = null;
-	/** An attach made for a joining socket is on its way. */
-	private joinAttaching = false;
-	/** Whether the root counts sockets here, and so sends this shard its batches. */
-	private counted = false;
+	private readonly copy: ChatCopy;
+	private readonly link: RootLink;
+	private readonly noted: NotedReport;
+	private readonly rootAttach: RootAttach;
+	private readonly upgrade: ShardUpgrade;
 	private readonly events = new RoomEvents(
-		() => ({ chatId: this.identity?.chatId, shard: this.identity?.index ?? -1 }),
+		() => ({ chatId: this.copy.identity?.chatId, shard: this.copy.identity?.index ?? -1 }),
 		new Metrics(this.env),
 	);
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.settings = readSettings(env);
-		this.identity = ctx.storage.kv.get<ShardIdentity>("identity") ?? null;
+		const settings = readSettings(env);
+		this.copy = new ChatCopy(ctx.storage.kv, (pending) => this.noted.schedule(pending));
+		this.link = new RootLink(env, () => this.copy.identity?.chatId);
+		this.noted = new NotedReport(this.copy, this.link);
 		const reported = ctx.storage.kv.get<number>("reportedSockets") ?? 0;
 		this.presence = new LocalPresence(
-			this.settings.presenceWindowMs,
-			(delta) => this.report(delta),
+			settings.presenceWindowMs,
+			(delta) => this.rootAttach.report(delta),
 			reported,
 		);
 		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
@@ -95,19 +58,34 @@ export class ChatShard extends DurableObject<Env> {
 			ctx.storage.kv.get<number>("delivered") ?? 0,
 			(after, upto) => {
 				this.events.fanoutGap(after, upto);
-				return this.viaRoot((root) => root.rangeForShard(after, upto));
+				return this.link.call((root) => root.rangeForShard(after, upto));
 			},
 			(events) => this.emit(events),
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
 		);
+		const { hub, presence, inbox, copy, link, resumeFloors, events } = this;
+		const rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
+		const capacity = settings.roomShardCapacity;
+		this.rootAttach = rootAttach;
+		this.upgrade = new ShardUpgrade({
+			hub,
+			presence,
+			inbox,
+			copy,
+			link,
+			rootAttach,
+			resumeFloors,
+			events,
+			capacity,
+		});
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
-		const identity = this.identity;
+		const identity = this.copy.identity;
 		if (identity) this.events.woke();
 		if (identity && this.hub.size !== reported) {
-			void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
+			void this.rootAttach.attach(identity.chatId, identity.index, null).catch(() => undefined);
 		}
 	}
 
@@ -119,7 +97,7 @@ export class ChatShard extends DurableObject<Env> {
 	 */
 	async deliver(batch: FanoutBatch, relayTo: number[] = []): Promise<void> {
 		this.hub.sockets();
-		const identity = this.identity;
+		const identity = this.copy.identity;
 		const relayed =
 			identity === null
 				? []
@@ -132,15 +110,15 @@ export class ChatShard extends DurableObject<Env> {
 	 * batches to (it holds sockets) has a door that is up to date; any other leaves it to the root.
 	 */
 	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | "ask_root"> {
-		const access = this.door.access;
-		if (!this.counted || access === null || this.identity === null) return "ask_root";
+		const access = this.copy.door.access;
+		if (!this.rootAttach.counted || access === null || this.copy.identity === null) return "ask_root";
 		this.events.tokenAdmitted();
-		return admitTokenRequest(access, request, this.door, Date.now());
+		return admitTokenRequest(access, request, this.copy.door, Date.now());
 	}
 
 	/** The users let in here that the root has not heard of yet; the root notes them itself. */
 	async takeNotedUsers(): Promise<NotedUser[]> {
-		return this.door.takeNoted();
+		return this.copy.door.takeNoted();
 	}
 
 	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
@@ -150,76 +128,21 @@ export class ChatShard extends DurableObject<Env> {
 			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
 			this.depart(socket);
 		}
-		this.identity = null;
-		this.attached = null;
-		this.counted = false;
-		this.door.forget();
+		this.copy.forget();
+		this.rootAttach.forget();
 		await this.ctx.storage.deleteAll();
 	}
 
 	// --- Platform handlers ---
 
-	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	override async fetch(request: Request): Promise<Response> {
-		const user = readVerifiedUser(request);
-		const index = readShardIndex(request.headers.get(shardHeader));
-		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0)
-			return this.refuse(400, "bad_request", "Not a routed upgrade");
-		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
-		// most the joins in flight, rather than bouncing each of them along every full shard.
-		if (this.hub.size >= this.settings.roomShardCapacity) {
-			this.events.refused("full", 503);
-			return shardFull(index + 1);
-		}
-		if (!(await this.attach(chatId, index, user))) return this.refuse(404, "not_found", "No such chat");
-		const chat = this.identity?.chat;
-		if (!chat) return this.refuse(404, "not_found", "No such chat");
-		const since = replayWanted(request);
-		const rev = since === null ? null : revWanted(request);
-
-		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
-		// shard has delivered: the replay ends there and live frames take over after it.
-		return this.inbox.run(async () => {
-			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
-			const role = user.role === "owner" ? "owner" : this.moderators.has(user.id) ? "moderator" : "member";
-			const greeted: SessionUser = { ...user, role };
-			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
-			const banned = this.bans.banOf(user.id, Date.now());
-			if (banned !== undefined) return this.refuse(403, "banned", bannedMessage(banned));
-			const upto = this.inbox.lastSeq;
-			const replay = since === null ? null : await this.replay(since, upto, chat.history);
-			// Changes up to what this shard delivered; later ones reach the socket live.
-			const readyRev = this.deliveredRev;
-			const changes =
-				since !== null && rev !== null && rev < readyRev && chat.history
-					? await this.viaRoot((root) => root.changesForShard(rev, since, readyRev))
-					: [];
-			const { client, server } = this.hub.accept(greeted);
-			if (since !== null) this.resumeFloors.add(server, since, upto);
-			this.presence.join(user);
-			const local = this.presence.users();
-			sendFrame(server, {
-				type: "ready",
-				user: greeted,
-				chat,
-				online: this.mirror.list(local, limits.onlineListMax),
-				onlineCount: this.mirror.count(local),
-				lastSeq: upto,
-				rev: readyRev,
-				...(replay && { replay: replay.summary }),
-			});
-			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-			for (const change of changes) sendFrame(server, changeFrameOf(change));
-			this.events.admitted(this.hub.size, replay?.summary ?? null);
-			return new Response(null, { status: 101, webSocket: client });
-		});
+		return this.upgrade.accept(request);
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
+			await handleSocketMessage(socket, raw, this.link.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}
@@ -243,215 +166,17 @@ export class ChatShard extends DurableObject<Env> {
 		return this.relayEndpoints;
 	}
 
-	private readonly upstream: Upstream = {
-		post: (user, text, clientId, saved) =>
-			this.viaRoot(
-				async (root): Promise<PostAnswer> => await root.postFromShard(user, text, clientId, saved),
-			),
-		remove: (user, seq) => this.viaRoot<DeleteOutcome>((root) => root.deleteFromShard(user, seq)),
-		typing: (user) => this.viaRoot((root) => root.typingFromShard(user)),
-		edit: (user, seq, text) =>
-			this.viaRoot(
-				async (root): Promise<EditOutcome | PostRefused> => await root.editFromShard(user, seq, text),
-			),
-		react: (user, seq, emoji) =>
-			this.viaRoot(
-				async (root): Promise<ReactionOutcome | PostRefused> => await root.reactFromShard(user, seq, emoji),
-			),
-	};
-
-	private refuse(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
-		this.events.refused(code, status);
-		return errorJson(status, code, message);
-	}
-
-	private rootStub: ReturnType<typeof rootObject> | null = null;
-
-	/**
-	 * One stub for every call to the root, so that they arrive in the order they were made (a
-	 * report that the shard emptied must not overtake the attach of the socket that came next).
-	 */
-	private root(chatId = this.identity?.chatId) {
-		if (chatId === undefined) throw new Error("a shard was used before it attached");
-		this.rootStub ??= rootObject(this.env, chatId);
-		return this.rootStub;
-	}
-
-	/** A stub that failed stays broken: the next call gets a new one. */
-	private dropRoot(): void {
-		this.rootStub = null;
-	}
-
-	private async viaRoot<T>(call: (root: ReturnType<typeof rootObject>) => Promise<T>): Promise<T> {
-		try {
-			return await call(this.root());
-		} catch (error) {
-			this.dropRoot();
-			throw error;
-		}
-	}
-
-	/**
-	 * Once per instance, and again whenever a socket joins a shard the root no longer sends to:
-	 * tells the root every user held here (replacing what it knew, so a restart that lost sockets
-	 * cannot leave ghosts) and learns the chat, its last seq, who is online and the newest
-	 * messages. It runs in the fan-out's line, so batches wait for it.
-	 */
-	private attach(chatId: string, index: number, joining: UserRef | null): Promise<boolean> {
-		// Joins that arrive while a join's attach is on its way wait for that one: it makes the
-		// shard counted, and their users reach the root as presence. Each attaching again would
-		// cost the root a welcome per join, in line, and stall a join storm on a fresh shard.
-		if (this.attached && (joining === null || this.counted || this.joinAttaching)) return this.attached;
-		if (joining) this.joinAttaching = true;
-		this.attached = this.inbox
-			.run(async () => {
-				const held = this.presence.users();
-				if (joining && !held.some((user) => user.id === joining.id)) {
-					held.push({ id: joining.id, name: joining.name });
-				}
-				const sockets = this.presence.sockets + (joining ? 1 : 0);
-				const welcome = await this.root(chatId).attachShard(index, held, sockets);
-				if (!welcome) return false;
-				this.counted = sockets > 0;
-				this.presence.markReported(held);
-				const identity = { chatId, index, chat: welcome.chat };
-				if (JSON.stringify(identity) !== JSON.stringify(this.identity)) {
-					this.identity = identity;
-					this.ctx.storage.kv.put("identity", identity);
-				}
-				this.inbox.advanceTo(welcome.lastSeq);
-				this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
-				this.mirror.reset(welcome.online, welcome.onlineCount);
-				this.bans.reset(welcome.bans);
-				this.moderators = new Set(welcome.moderators);
-				this.door.take(welcome.door);
-				this.deliveredRev = welcome.rev;
-				return true;
-			})
-			.catch((error: unknown) => {
-				this.attached = null;
-				this.dropRoot();
-				throw error;
-			})
-			.finally(() => {
-				if (joining) this.joinAttaching = false;
-			});
-		return this.attached;
-	}
-
-	private async replay(since: number, upto: number, history: boolean) {
-		if (!history) return { summary: { since, missed: 0, replayed: 0, firstSeq: null }, messages: [] };
-		const held = this.recent.between(since, upto);
-		if (held && held.length <= limits.replayMax) {
-			return {
-				messages: held,
-				summary: { since, missed: held.length, replayed: held.length, firstSeq: held[0]?.seq ?? null },
-			};
-		}
-		return this.viaRoot((root) => root.replayForShard(since, upto));
-	}
-
 	private emit(events: FanoutEvent[]): void {
 		this.events.delivered(events.filter((event) => event.kind === "message").length, this.hub.size);
 		for (const event of events) {
-			switch (event.kind) {
-				case "message":
-					this.recent.add(event.message);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "message", message: event.message, ...(event.rev && { rev: event.rev }) }),
-						undefined,
-						this.resumeFloors.holding(event.message.seq),
-					);
-					break;
-				case "deleted":
-					this.recent.redact(event.seq);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "deleted", seq: event.seq, ...(event.rev && { rev: event.rev }) }),
-					);
-					break;
-				case "edited":
-					this.recent.update(event.message);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(JSON.stringify({ type: "edited", message: event.message, rev: event.rev }));
-					break;
-				case "reactions":
-					this.recent.setReactions(event.seq, event.reactions);
-					this.advanceRev(event.rev);
-					this.hub.broadcast(
-						JSON.stringify({ type: "reactions", seq: event.seq, reactions: event.reactions, rev: event.rev }),
-					);
-					break;
-				case "presence":
-					this.mirror.apply(event.frame);
-					this.hub.broadcast(JSON.stringify(event.frame));
-					break;
-				case "typing":
-					this.hub.broadcast(JSON.stringify({ type: "typing", user: event.user }), event.user.id);
-					break;
-				case "moderators":
-					this.moderators = new Set(event.ids);
-					break;
-				case "door":
-					this.door.take(event.door);
-					break;
-				case "chat":
-					if (this.identity) {
-						this.identity = { ...this.identity, chat: event.chat };
-						this.ctx.storage.kv.put("identity", this.identity);
-					}
-					this.hub.broadcast(JSON.stringify({ type: "chat", chat: event.chat }));
-					break;
-				case "moderation":
-					this.bans.apply(event.frame);
-					this.hub.broadcast(JSON.stringify(event.frame));
-					this.disconnect(event.frame);
-					break;
+			this.copy.apply(event);
+			const frame = frameOfEvent(event);
+			if (frame) {
+				const holding = event.kind === "message" ? this.resumeFloors.holding(event.message.seq) : undefined;
+				this.hub.broadcast(JSON.stringify(frame), senderOf(event), holding);
 			}
+			if (event.kind === "moderation") this.disconnect(event.frame);
 		}
-	}
-
-	private report(delta: { joined: UserRef[]; left: UserRef[]; sockets: number }): void {
-		const identity = this.identity;
-		if (!identity) return;
-		void this.ctx.storage.put("reportedSockets", delta.sockets, { allowUnconfirmed: true });
-		// A shard that empties is no longer sent batches, so the next socket here attaches afresh.
-		this.counted = delta.sockets > 0;
-		this.viaRoot((root) => root.shardPresence(identity.index, delta.joined, delta.left, delta.sockets)).catch(
-			(error: unknown) => {
-				// The delta is lost: attaching again replaces what the root knows with the whole truth.
-				console.error("presence report failed", error);
-				this.dropRoot();
-				this.attached = null;
-				void this.attach(identity.chatId, identity.index, null).catch(() => undefined);
-			},
-		);
-	}
-
-	/**
-	 * Users let in here reach the root's list of known users several at a time: a join storm
-	 * costs the root one call per interval, not one per token.
-	 */
-	private scheduleNotedReport(pending: number): void {
-		if (pending >= notedBatchMax) this.reportNoted();
-		else this.notedReport ??= setTimeout(() => this.reportNoted(), notedReportMs);
-	}
-
-	private reportNoted(): void {
-		if (this.notedReport !== null) clearTimeout(this.notedReport);
-		this.notedReport = null;
-		const noted = this.door.takeNoted();
-		// A deleted chat has no one to tell.
-		if (noted.length === 0 || this.identity === null) return;
-		this.viaRoot((root) => root.noteUsers(noted)).catch((error: unknown) => {
-			console.error("reporting noted users failed", error);
-			this.door.restore(noted);
-		});
-	}
-
-	private advanceRev(rev: number | undefined): void {
-		if (rev !== undefined && rev > this.deliveredRev) this.deliveredRev = rev;
 	}
 
 	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
@@ -464,8 +189,4 @@ export class ChatShard extends DurableObject<Env> {
 		const departure = this.hub.depart(socket);
 		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 	}
-}
-
-function errorJson(status: number, code: Parameters<typeof errorBodyOf>[0], message: string): Response {
-	return Response.json(errorBodyOf(code, message), { status });
 }

@@ -1,4 +1,5 @@
-import { type SessionUser, sessionUser } from "../protocol";
+import type { RoomEvents } from "../observability/room-events";
+import { type ErrorCode, errorBodyOf, type SessionUser, sessionUser } from "../protocol";
 import { userHeader } from "../routing/shard-address";
 
 /** The user the Worker verified the token of; objects are reachable only through the Worker. */
@@ -25,4 +26,15 @@ export function revWanted(request: Request): number | null {
 	const rev = new URL(request.url).searchParams.get("rev");
 	if (rev === null || !/^\d{1,15}$/.test(rev)) return null;
 	return Number(rev);
+}
+
+/** An upgrade an object will not take: the JSON error body, its status, and the refusal counted. */
+export function refuseUpgrade(
+	events: RoomEvents,
+	status: number,
+	code: ErrorCode,
+	message: string,
+): Response {
+	events.refused(code, status);
+	return Response.json(errorBodyOf(code, message), { status });
 }

@@ -1,0 +1,77 @@
+import type { RoomEvents } from "../observability/room-events";
+import { limits } from "../protocol";
+import { shardFull } from "../routing/shard-address";
+import type { Sequencer } from "../sequencer/sequencer";
+import { sendFrame } from "../shard/broadcast";
+import { changeFrameOf } from "../shard/change-frames";
+import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../shard/socket-request";
+import { settingsOf } from "./chat-admin";
+import type { ModerationDesk } from "./moderation-desk";
+import type { RootSockets } from "./root-sockets";
+import type { ShardRegistry } from "./shard-registry";
+
+/** The root's parts a socket is let in with. */
+export interface RootUpgradeParts {
+	sequencer: Sequencer;
+	desk: ModerationDesk;
+	shards: ShardRegistry;
+	sockets: RootSockets;
+	events: RoomEvents;
+	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
+	capacity: number;
+}
+
+/**
+ * A socket's admission at the root: its upgrade is refused (no chat, a ban, a full root that names
+ * the shard to try), or accepted and greeted with `ready`, what it missed, and what changed meanwhile.
+ */
+export class RootUpgrade {
+	constructor(private readonly room: RootUpgradeParts) {}
+
+	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
+	accept(request: Request): Response {
+		const { sequencer, desk, sockets, events } = this.room;
+		const { hub, presence } = sockets;
+		const chat = sequencer.info;
+		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+			return refuseUpgrade(events, 426, "upgrade_required", "Expected a WebSocket upgrade");
+		}
+		const verified = readVerifiedUser(request);
+		if (!verified) return refuseUpgrade(events, 401, "unauthorized", "Missing verified user");
+		const banned = desk.joinRefusal(verified.id, Date.now());
+		if (banned) return refuseUpgrade(events, banned.status, banned.code, banned.message);
+		// The chat's own list decides the role, not the token: demotions count at once.
+		const user = { ...verified, role: desk.roleOf(verified) };
+		if (hub.size >= this.room.capacity) {
+			events.refused("full", 503);
+			return shardFull(this.room.shards.suggest(this.room.capacity, 0));
+		}
+
+		const { client, server } = hub.accept(user);
+		presence.join(user);
+		const since = replayWanted(request);
+		const replay = since === null ? null : sequencer.replay(since);
+		sendFrame(server, {
+			type: "ready",
+			user,
+			chat: settingsOf(chat),
+			online: presence.list(limits.onlineListMax),
+			onlineCount: presence.count,
+			lastSeq: sequencer.newestSeq,
+			rev: sequencer.rev,
+			...(replay && { replay: replay.summary }),
+		});
+		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
+		// live frame: this handler runs to completion before the room processes anything else.
+		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+		const rev = since === null ? null : revWanted(request);
+		if (since !== null && rev !== null) {
+			for (const change of sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
+		}
+		events.admitted(hub.size, replay?.summary ?? null);
+		events.roomSize(sockets.connections());
+		sockets.occupancyChanged();
+		return new Response(null, { status: 101, webSocket: client });
+	}
+}

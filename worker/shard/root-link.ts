@@ -1,0 +1,56 @@
+import { rootObject } from "../routing/shard-address";
+import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
+
+export type RootStub = ReturnType<typeof rootObject>;
+
+/**
+ * A shard's line to its chat's root. One stub for every call to the root, so that they arrive in
+ * the order they were made (a report that the shard emptied must not overtake the attach of the
+ * socket that came next).
+ */
+export class RootLink {
+	private stub: RootStub | null = null;
+
+	constructor(
+		private readonly env: Env,
+		/** The chat this shard attached to, once it has. */
+		private readonly chatId: () => string | undefined,
+	) {}
+
+	root(chatId = this.chatId()): RootStub {
+		if (chatId === undefined) throw new Error("a shard was used before it attached");
+		this.stub ??= rootObject(this.env, chatId);
+		return this.stub;
+	}
+
+	/** A stub that failed stays broken: the next call gets a new one. */
+	drop(): void {
+		this.stub = null;
+	}
+
+	async call<T>(call: (root: RootStub) => Promise<T>): Promise<T> {
+		try {
+			return await call(this.root());
+		} catch (error) {
+			this.drop();
+			throw error;
+		}
+	}
+
+	/** What this shard's sockets send goes to the root's sequencer over RPC. */
+	readonly upstream: Upstream = {
+		post: (user, text, clientId, saved) =>
+			this.call(async (root): Promise<PostAnswer> => await root.postFromShard(user, text, clientId, saved)),
+		remove: (user, seq) => this.call<DeleteOutcome>((root) => root.deleteFromShard(user, seq)),
+		typing: (user) => this.call((root) => root.typingFromShard(user)),
+		edit: (user, seq, text) =>
+			this.call(
+				async (root): Promise<EditOutcome | PostRefused> => await root.editFromShard(user, seq, text),
+			),
+		react: (user, seq, emoji) =>
+			this.call(
+				async (root): Promise<ReactionOutcome | PostRefused> => await root.reactFromShard(user, seq, emoji),
+			),
+	};
+}

@@ -1,0 +1,108 @@
+import type { RoomEvents } from "../observability/room-events";
+import { limits, type SessionUser } from "../protocol";
+import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
+import type { Replay } from "../sequencer/sequencer";
+import { sendFrame } from "./broadcast";
+import { changeFrameOf } from "./change-frames";
+import type { ChatCopy } from "./chat-copy";
+import type { FanoutInbox } from "./fanout-inbox";
+import type { LocalPresence } from "./local-presence";
+import { bannedMessage } from "./moderation-effects";
+import type { ResumeFloors } from "./resume-floors";
+import type { RootAttach } from "./root-attach";
+import type { RootLink } from "./root-link";
+import type { SocketHub } from "./socket-hub";
+import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
+
+/** The shard's parts a socket is let in with. */
+export interface ShardUpgradeParts {
+	hub: SocketHub;
+	presence: LocalPresence;
+	inbox: FanoutInbox;
+	copy: ChatCopy;
+	link: RootLink;
+	rootAttach: RootAttach;
+	resumeFloors: ResumeFloors;
+	events: RoomEvents;
+	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
+	capacity: number;
+}
+
+/**
+ * A socket's admission at a shard: its upgrade is refused (not routed, a full shard that names
+ * the next, no such chat, a ban), or accepted once the shard is attached, and greeted with
+ * `ready`, what it missed (from the messages held here when it can) and what changed meanwhile.
+ */
+export class ShardUpgrade {
+	constructor(private readonly shard: ShardUpgradeParts) {}
+
+	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
+	async accept(request: Request): Promise<Response> {
+		const { hub, presence, inbox, copy, link, resumeFloors, events } = this.shard;
+		const user = readVerifiedUser(request);
+		const index = readShardIndex(request.headers.get(shardHeader));
+		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
+		if (!user || index === null || index === 0)
+			return refuseUpgrade(events, 400, "bad_request", "Not a routed upgrade");
+		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
+		// most the joins in flight, rather than bouncing each of them along every full shard.
+		if (hub.size >= this.shard.capacity) {
+			events.refused("full", 503);
+			return shardFull(index + 1);
+		}
+		if (!(await this.shard.rootAttach.attach(chatId, index, user)))
+			return refuseUpgrade(events, 404, "not_found", "No such chat");
+		const chat = copy.identity?.chat;
+		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		const since = replayWanted(request);
+		const rev = since === null ? null : revWanted(request);
+
+		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
+		// shard has delivered: the replay ends there and live frames take over after it.
+		return inbox.run(async () => {
+			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
+			const greeted: SessionUser = { ...user, role: copy.roleOf(user) };
+			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
+			const banned = copy.bans.banOf(user.id, Date.now());
+			if (banned !== undefined) return refuseUpgrade(events, 403, "banned", bannedMessage(banned));
+			const upto = inbox.lastSeq;
+			const replay = since === null ? null : await this.replay(since, upto, chat.history);
+			// Changes up to what this shard delivered; later ones reach the socket live.
+			const readyRev = copy.rev;
+			const changes =
+				since !== null && rev !== null && rev < readyRev && chat.history
+					? await link.call((root) => root.changesForShard(rev, since, readyRev))
+					: [];
+			const { client, server } = hub.accept(greeted);
+			if (since !== null) resumeFloors.add(server, since, upto);
+			presence.join(user);
+			const local = presence.users();
+			sendFrame(server, {
+				type: "ready",
+				user: greeted,
+				chat,
+				online: copy.online.list(local, limits.onlineListMax),
+				onlineCount: copy.online.count(local),
+				lastSeq: upto,
+				rev: readyRev,
+				...(replay && { replay: replay.summary }),
+			});
+			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
+			for (const change of changes) sendFrame(server, changeFrameOf(change));
+			events.admitted(hub.size, replay?.summary ?? null);
+			return new Response(null, { status: 101, webSocket: client });
+		});
+	}
+
+	private async replay(since: number, upto: number, history: boolean): Promise<Replay> {
+		if (!history) return { summary: { since, missed: 0, replayed: 0, firstSeq: null }, messages: [] };
+		const held = this.shard.copy.recent.between(since, upto);
+		if (held && held.length <= limits.replayMax) {
+			return {
+				messages: held,
+				summary: { since, missed: held.length, replayed: held.length, firstSeq: held[0]?.seq ?? null },
+			};
+		}
+		return this.shard.link.call((root) => root.replayForShard(since, upto));
+	}
+}
