@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../worker/protocol";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
 import { DoorMirror, type ShardDoor } from "../../worker/shard/door-mirror";
-import { effectOf, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
+import { effectOf, inDeliveryOrder, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
 import { LocalPresence, type PresenceDelta } from "../../worker/shard/local-presence";
 import { BanMirror } from "../../worker/shard/moderation-effects";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
@@ -47,6 +47,21 @@ describe("frame effects", () => {
 		expect(replyToDelete("deleted", 2)).toBeNull();
 		expect(replyToDelete("forbidden", 2)).toMatchObject({ code: "forbidden" });
 		expect(replyToDelete("not_found", 2)).toMatchObject({ code: "not_found", message: "No message 2" });
+	});
+});
+
+describe("a retry's answer at a shard", () => {
+	it("is the original once the shard delivered it, and nothing before: its batch brings it in order", () => {
+		const duplicate = { kind: "duplicate" as const, message: message(7) };
+		expect(inDeliveryOrder(duplicate, 7)).toBe(duplicate);
+		expect(replyToPost(inDeliveryOrder(duplicate, 7), "c7")).toEqual({
+			type: "message",
+			message: message(7),
+		});
+		expect(inDeliveryOrder(duplicate, 6)).toEqual({ kind: "coming", seq: 7 });
+		expect(replyToPost(inDeliveryOrder(duplicate, 6), "c7")).toBeNull();
+		const limited = { kind: "rate_limited" as const, retryAfterMs: 900 };
+		expect(inDeliveryOrder(limited, 0)).toBe(limited);
 	});
 });
 

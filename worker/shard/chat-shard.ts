@@ -11,6 +11,7 @@ import { ChatCopy } from "./chat-copy";
 import type { NotedUser } from "./door-mirror";
 import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
+import { inDeliveryOrder, type Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
 import { closeCodes, closeSocketsFor } from "./moderation-effects";
 import { NotedReport } from "./noted-report";
@@ -139,10 +140,20 @@ export class ChatShard extends DurableObject<Env> {
 		return this.upgrade.accept(request);
 	}
 
+	/** The root's sequencer, with a retry's answer held to what this shard has delivered. */
+	private get upstream(): Upstream {
+		const root = this.link.upstream;
+		return {
+			...root,
+			post: async (user, text, clientId, saved) =>
+				inDeliveryOrder(await root.post(user, text, clientId, saved), this.inbox.lastSeq),
+		};
+	}
+
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.link.upstream, (code) => this.events.frameRefused(code));
+			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}

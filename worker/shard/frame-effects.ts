@@ -22,13 +22,20 @@ export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
 /** A send the chat refused for who sent it (muted, banned), with the words to show them. */
 export type PostRefused = { kind: "refused"; code: ErrorCode; message: string; retryAfterMs?: number };
 export type PostAnswer = PostOutcome | PostRefused;
+/** A retry's original that reaches its sender with the batch it belongs to, after the ones before it. */
+export type PostComing = { kind: "coming"; seq: number };
 
 /**
  * The chat's sequencer as a socket holder sees it: in the root it is called in place, from a shard
  * over RPC. Either way, what is stored and broadcast is decided there, where the state lives.
  */
 export interface Upstream {
-	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): Promise<PostAnswer>;
+	post(
+		user: UserRef,
+		text: string,
+		clientId: string | undefined,
+		saved?: Bucket,
+	): Promise<PostAnswer | PostComing>;
 	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
 	typing(user: UserRef): Promise<void>;
 	edit(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused>;
@@ -57,8 +64,10 @@ export function effectOf(frame: ClientFrame): FrameEffect {
  * the broadcast is the acknowledgement. A retry gets the original again; a refusal names the
  * clientId so the client can settle it.
  */
-export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame | null {
+export function replyToPost(outcome: PostAnswer | PostComing, clientId?: string): ServerFrame | null {
 	switch (outcome.kind) {
+		case "coming":
+			return null;
 		case "refused":
 			return {
 				...errorFrameOf(outcome.code, outcome.message, clientId),
@@ -78,6 +87,19 @@ export function replyToPost(outcome: PostAnswer, clientId?: string): ServerFrame
 				retryAfterMs: Math.ceil(outcome.retryAfterMs),
 			};
 	}
+}
+
+/**
+ * A retry's answer as a shard may give it. The root stored the original long enough ago to know
+ * it; the batch carrying it to this shard may still be on its way. Answered now, the socket would
+ * get that seq ahead of the messages before it, and a client that resumes from the highest seq it
+ * saw would skip them for good. So a shard answers only with what it has delivered (`through`);
+ * anything later reaches the sender with its batch, in order, which acknowledges it just as well.
+ */
+export function inDeliveryOrder(outcome: PostAnswer | PostComing, through: number): PostAnswer | PostComing {
+	return outcome.kind === "duplicate" && outcome.message.seq > through
+		? { kind: "coming", seq: outcome.message.seq }
+		: outcome;
 }
 
 /** A change's answer to its sender: nothing when it went out to everyone, else the refusal. */
