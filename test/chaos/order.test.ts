@@ -1,4 +1,7 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { shardObject } from "../../worker/routing/shard-address";
 import { createChat, joinToken, TestSocket } from "../worker/helpers";
 
 // This file runs with ROOM_SHARD_CAPACITY=2 and ROOM_FANOUT_BATCH_MS=150 (vitest.chaos.config.ts):
@@ -29,5 +32,30 @@ describe("a retry's answer on a shard", () => {
 		expect(seen.filter((seq, index) => seq !== seen[index - 1])).toEqual([1, 2, 3]);
 		expect(sam.of("error")).toEqual([]);
 		for (const socket of [alice, anna, sam]) socket.close();
+	});
+});
+
+describe("a shard that restarted with its sockets held", () => {
+	it("owes them every message up to what it learns when it attaches again", async () => {
+		const chat = await createChat();
+		const open = async (name: string) => TestSocket.open(chat.id, (await joinToken(chat, name)).token);
+		const alice = await open("alice");
+		const anna = await open("anna");
+		const sam = await open("sam");
+		const seqsOf = (socket: TestSocket) => socket.messages.map((message) => message.seq);
+		// Evicted, as the platform may: Sam's socket is hibernated, not closed.
+		await evictDurableObject(shardObject(env, chat.id, 1));
+
+		alice.send({ type: "send", text: "one", clientId: "a1" });
+		await sam.until(() => seqsOf(sam).includes(1), "seq 1 through the woken shard");
+		alice.send({ type: "send", text: "two", clientId: "a2" });
+		await alice.until(() => seqsOf(alice).includes(2), "seq 2 at the root");
+		// A join while seq 2's batch waits out the interval: the new instance attaches and learns of
+		// seq 2 from the root's welcome, before the batch that carries it arrives.
+		const sid = await open("sid");
+		await sam.until(() => seqsOf(sam).includes(2), "seq 2 at the socket held through the restart");
+		expect(seqsOf(sam)).toEqual([1, 2]);
+		expect(sid.of("ready")[0]?.lastSeq).toBe(2);
+		for (const socket of [alice, anna, sam, sid]) socket.close();
 	});
 });

@@ -39,23 +39,32 @@ export class FanoutInbox {
 		return this.run(() => this.apply(batch));
 	}
 
-	/** Moves the delivered mark forward (never back): what a socket-less shard learns on attaching. */
+	/** Moves the delivered mark forward (never back), skipping what is between: only for a shard with no sockets. */
 	advanceTo(seq: number): void {
 		if (seq > this.delivered) this.setDelivered(seq);
 	}
 
-	private async apply(batch: FanoutBatch): Promise<void> {
-		while (batch.after > this.delivered) {
-			const missing = await this.fetchRange(this.delivered, batch.after);
+	/**
+	 * Delivers every message after the delivered mark up to `upto`, read from the root: what a
+	 * batch that finds this shard behind needs first, and what a shard that attached again with
+	 * sockets still held (hibernated through an eviction) owes them. Call it from a task in the line.
+	 */
+	async catchUp(upto: number): Promise<void> {
+		while (upto > this.delivered) {
+			const missing = await this.fetchRange(this.delivered, upto);
 			const fresh = missing.filter((message) => message.seq > this.delivered);
 			if (fresh.length === 0) {
 				// Not stored and no longer held by the root (a chat without history): nothing to fill.
-				this.setDelivered(batch.after);
+				this.setDelivered(upto);
 				break;
 			}
 			this.emit(fresh.map((message) => ({ kind: "message", message })));
-			this.setDelivered(fresh.at(-1)?.seq ?? batch.after);
+			this.setDelivered(fresh.at(-1)?.seq ?? upto);
 		}
+	}
+
+	private async apply(batch: FanoutBatch): Promise<void> {
+		await this.catchUp(batch.after);
 		const events = batch.events.filter(
 			(event) => event.kind !== "message" || event.message.seq > this.delivered,
 		);

@@ -55,8 +55,11 @@ export class RootAttach {
 				if (!welcome) return false;
 				this.isCounted = sockets > 0;
 				presence.markReported(held);
+				// Sockets held through a restart (hibernated) are owed every message since the last
+				// one delivered to them; skipping ahead would leave them a gap they cannot see.
+				if (presence.sockets > 0) await inbox.catchUp(welcome.lastSeq);
+				else inbox.advanceTo(welcome.lastSeq);
 				copy.take(chatId, index, welcome);
-				inbox.advanceTo(welcome.lastSeq);
 				return true;
 			})
 			.catch((error: unknown) => {
