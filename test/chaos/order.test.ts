@@ -8,14 +8,18 @@ import { createChat, joinToken, TestSocket } from "../worker/helpers";
 // the third socket of a chat is on a shard, and a batch follows the one before it 150 ms later at
 // the earliest, so a shard is reliably behind its root for a moment.
 
+const seqsOf = (socket: TestSocket) => socket.messages.map((message) => message.seq);
+
+/** A chat whose root holds Alice and Anna (it is full) and whose shard 1 holds Sam. */
+async function rootFullAndOneShard() {
+	const chat = await createChat();
+	const open = async (name: string) => TestSocket.open(chat.id, (await joinToken(chat, name)).token);
+	return { chat, open, alice: await open("alice"), anna: await open("anna"), sam: await open("sam") };
+}
+
 describe("a retry's answer on a shard", () => {
 	it("never reaches its sender ahead of the messages before it", async () => {
-		const chat = await createChat();
-		const open = async (name: string) => TestSocket.open(chat.id, (await joinToken(chat, name)).token);
-		const alice = await open("alice");
-		const anna = await open("anna");
-		const sam = await open("sam");
-		const seqsOf = (socket: TestSocket) => socket.messages.map((message) => message.seq);
+		const { alice, anna, sam } = await rootFullAndOneShard();
 
 		alice.send({ type: "send", text: "one", clientId: "a1" });
 		await sam.until(() => seqsOf(sam).includes(1), "the first batch at the shard");
@@ -37,12 +41,7 @@ describe("a retry's answer on a shard", () => {
 
 describe("a shard that restarted with its sockets held", () => {
 	it("owes them every message up to what it learns when it attaches again", async () => {
-		const chat = await createChat();
-		const open = async (name: string) => TestSocket.open(chat.id, (await joinToken(chat, name)).token);
-		const alice = await open("alice");
-		const anna = await open("anna");
-		const sam = await open("sam");
-		const seqsOf = (socket: TestSocket) => socket.messages.map((message) => message.seq);
+		const { chat, open, alice, anna, sam } = await rootFullAndOneShard();
 		// Evicted, as the platform may: Sam's socket is hibernated, not closed.
 		await evictDurableObject(shardObject(env, chat.id, 1));
 

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { CreatedChat, IssuedToken } from "../../worker/protocol";
 import {
 	api,
-	bearer,
+	call,
 	createChat,
 	expectError,
 	joinToken,
 	postJson,
 	sleep,
 	TestSocket,
+	tokenFrom,
 } from "../worker/helpers";
 import { captureLogs } from "../worker/log-capture";
 
@@ -23,26 +24,6 @@ function admittedBy(chatId: string): { root: number; shard: number } {
 		root: lines.filter((line) => line.detail === "root").length,
 		shard: lines.filter((line) => line.detail === "shard").length,
 	};
-}
-
-function tokenFor(
-	chat: CreatedChat,
-	name: string,
-	options: { key?: string; address?: string; previous?: string } = {},
-): Promise<Response> {
-	const headers: Record<string, string> = {};
-	if (options.address) headers["CF-Connecting-IP"] = options.address;
-	if (options.previous) headers.Authorization = `Bearer ${options.previous}`;
-	const key = options.key ?? chat.inviteKey;
-	return postJson(`/api/chats/${chat.id}/tokens`, { name, ...(key !== undefined && { key }) }, headers);
-}
-
-function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-	return api(path, {
-		method,
-		headers: { ...bearer(token), ...(body !== undefined && { "Content-Type": "application/json" }) },
-		...(body !== undefined && { body: JSON.stringify(body) }),
-	});
 }
 
 async function diagnostics(chat: CreatedChat): Promise<{ shards: number }> {
@@ -87,18 +68,18 @@ describe("tokens of a spread chat", () => {
 	it("stop at a shard's door at once for a rotated invite key, and private stays invisible", async () => {
 		const { chat, owner, sockets } = await spreadChat({ visibility: "private" });
 		const shardBefore = admittedBy(chat.id).shard;
-		expect((await tokenFor(chat, "amy")).status).toBe(201);
+		expect((await tokenFrom(chat, "amy")).status).toBe(201);
 		expect(admittedBy(chat.id).shard).toBe(shardBefore + 1);
 
 		const rotated = await call("POST", `/api/chats/${chat.id}/keys`, owner.token, { which: "invite" });
 		expect(rotated.status).toBe(201);
 		const { key } = await rotated.json<{ key: string }>();
 		// The old key at the shard's door: the same 404 as a chat that does not exist.
-		const stale = await tokenFor(chat, "amy", { key: chat.inviteKey });
+		const stale = await tokenFrom(chat, "amy", { key: chat.inviteKey });
 		const absent = await postJson("/api/chats/AAAAAAAAAAAAAAAA/tokens", { name: "amy", key: chat.inviteKey });
 		expect(stale.status).toBe(404);
 		expect(await stale.json()).toEqual(await absent.json());
-		expect((await tokenFor(chat, "amy", { key })).status).toBe(201);
+		expect((await tokenFrom(chat, "amy", { key })).status).toBe(201);
 		expect(admittedBy(chat.id).shard).toBe(shardBefore + 3);
 		await logs.closeAll(sockets);
 	});
@@ -114,20 +95,20 @@ describe("tokens of a spread chat", () => {
 
 	it("refuse at a shard's door at once a banned user, and new identities from their address", async () => {
 		const { chat, owner, sockets } = await spreadChat();
-		const bob = await (await tokenFor(chat, "bob", { address: "203.0.113.9" })).json<IssuedToken>();
+		const bob = await (await tokenFrom(chat, "bob", { address: "203.0.113.9" })).json<IssuedToken>();
 		const shardBefore = admittedBy(chat.id).shard;
 		// Bob was let in by a shard a moment ago: the root still finds him to ban.
 		const ban = await call("POST", `/api/chats/${chat.id}/bans`, owner.token, { userId: bob.user.id });
 		expect(ban.status).toBe(201);
 
-		await expectError(await tokenFor(chat, "bob", { previous: bob.token }), 403, "banned");
-		await expectError(await tokenFor(chat, "bobby", { address: "203.0.113.9" }), 403, "banned");
-		expect((await tokenFor(chat, "carol", { address: "198.51.100.4" })).status).toBe(201);
+		await expectError(await tokenFrom(chat, "bob", { previous: bob.token }), 403, "banned");
+		await expectError(await tokenFrom(chat, "bobby", { address: "203.0.113.9" }), 403, "banned");
+		expect((await tokenFrom(chat, "carol", { address: "198.51.100.4" })).status).toBe(201);
 		expect(admittedBy(chat.id).shard).toBe(shardBefore + 3);
 
 		const lifted = await call("DELETE", `/api/chats/${chat.id}/bans/${bob.user.id}`, owner.token);
 		expect(lifted.status).toBe(204);
-		expect((await tokenFor(chat, "bobby", { address: "203.0.113.9" })).status).toBe(201);
+		expect((await tokenFrom(chat, "bobby", { address: "203.0.113.9" })).status).toBe(201);
 		await logs.closeAll(sockets);
 	});
 
@@ -136,10 +117,10 @@ describe("tokens of a spread chat", () => {
 		const mia = await joinToken(chat, "mia");
 		const moderators = `/api/chats/${chat.id}/moderators/${mia.user.id}`;
 		expect((await call("PUT", moderators, owner.token)).status).toBe(204);
-		const promoted = await (await tokenFor(chat, "mia", { previous: mia.token })).json<IssuedToken>();
+		const promoted = await (await tokenFrom(chat, "mia", { previous: mia.token })).json<IssuedToken>();
 		expect(promoted.user.role).toBe("moderator");
 		expect((await call("DELETE", moderators, owner.token)).status).toBe(204);
-		const demoted = await (await tokenFor(chat, "mia", { previous: mia.token })).json<IssuedToken>();
+		const demoted = await (await tokenFrom(chat, "mia", { previous: mia.token })).json<IssuedToken>();
 		expect(demoted.user.role).toBe("member");
 		await logs.closeAll(sockets);
 	});

@@ -1,24 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, HistoryPage, MessageReactions } from "../../worker/protocol";
-import {
-	api,
-	bearer,
-	createChat,
-	expectError,
-	joinToken,
-	postMessage,
-	roomStub,
-	TestSocket,
-} from "./helpers";
-
-function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-	return api(path, {
-		method,
-		headers: { ...bearer(token), ...(body !== undefined && { "Content-Type": "application/json" }) },
-		...(body !== undefined && { body: JSON.stringify(body) }),
-	});
-}
+import { api, call, createChat, expectError, joinToken, postMessage, roomStub, TestSocket } from "./helpers";
 
 async function history(chatId: string): Promise<ChatMessage[]> {
 	return (await (await api(`/api/chats/${chatId}/messages`)).json<HistoryPage>()).messages;

@@ -4,6 +4,7 @@ import type { ChatInfo, ChatList, RotatedKey } from "../../worker/protocol";
 import {
 	api,
 	bearer,
+	call,
 	createChat,
 	expectError,
 	joinToken,
@@ -12,14 +13,6 @@ import {
 	roomStub,
 	TestSocket,
 } from "./helpers";
-
-function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-	return api(path, {
-		method,
-		headers: { ...bearer(token), ...(body !== undefined && { "Content-Type": "application/json" }) },
-		...(body !== undefined && { body: JSON.stringify(body) }),
-	});
-}
 
 async function listed(chatId: string): Promise<boolean> {
 	const { chats } = await (await api("/api/chats")).json<ChatList>();

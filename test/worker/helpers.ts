@@ -32,6 +32,31 @@ export function postJson(
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** An API call as `token`'s user, with a JSON body when one is given. */
+export function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+	return api(path, {
+		method,
+		headers: { ...bearer(token), ...(body !== undefined && { "Content-Type": "application/json" }) },
+		...(body !== undefined && { body: JSON.stringify(body) }),
+	});
+}
+
+/**
+ * A token request as a client makes it: from a network address, as a refresh of a previous token,
+ * with a key (the chat's invite key unless another is given). The response, whatever its status.
+ */
+export function tokenFrom(
+	chat: CreatedChat,
+	name: string,
+	options: { address?: string; previous?: string; key?: string } = {},
+): Promise<Response> {
+	const headers: Record<string, string> = {};
+	if (options.address) headers["CF-Connecting-IP"] = options.address;
+	if (options.previous) headers.Authorization = `Bearer ${options.previous}`;
+	const key = options.key ?? chat.inviteKey;
+	return postJson(`/api/chats/${chat.id}/tokens`, { name, ...(key !== undefined && { key }) }, headers);
+}
+
 export async function createChat(body: Partial<CreateChatRequest> = {}): Promise<CreatedChat> {
 	const response = await postJson("/api/chats", { name: "Test chat", ...body });
 	expect(response.status).toBe(201);

@@ -4,6 +4,7 @@ import type { BanList, CreatedChat, IssuedToken, ModeratorList } from "../../wor
 import {
 	api,
 	bearer,
+	call,
 	createChat,
 	expectError,
 	joinToken,
@@ -12,30 +13,11 @@ import {
 	roomStub,
 	sleep,
 	TestSocket,
+	tokenFrom,
 } from "./helpers";
-
-async function tokenFrom(
-	chat: CreatedChat,
-	name: string,
-	options: { address?: string; previous?: string; key?: string } = {},
-): Promise<Response> {
-	const headers: Record<string, string> = {};
-	if (options.address) headers["CF-Connecting-IP"] = options.address;
-	if (options.previous) headers.Authorization = `Bearer ${options.previous}`;
-	const key = options.key ?? chat.inviteKey;
-	return postJson(`/api/chats/${chat.id}/tokens`, { name, ...(key && { key }) }, headers);
-}
 
 async function ownerOf(chat: CreatedChat): Promise<IssuedToken> {
 	return joinToken(chat, "olga", chat.ownerKey);
-}
-
-function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-	return api(path, {
-		method,
-		headers: { ...bearer(token), ...(body !== undefined && { "Content-Type": "application/json" }) },
-		...(body !== undefined && { body: JSON.stringify(body) }),
-	});
 }
 
 async function promote(chat: CreatedChat, owner: string, userId: string): Promise<void> {
