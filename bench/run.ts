@@ -31,7 +31,7 @@ import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
-import { bundleWorker, label, type ServerSpec } from "./servers/servers.ts";
+import { bundleWorker, label, localTracing, type ServerSpec } from "./servers/servers.ts";
 import { redrawSoak, soakMain } from "./soak/main.ts";
 import { isMixName, mixes } from "./soak/mix.ts";
 
@@ -239,6 +239,7 @@ const partial = {
 		durationSeconds: (performance.now() - started) / 1000,
 		backgroundCoresBeforeServers: backgroundLoad,
 		...machineFacts(repoRoot),
+		localTracing,
 	},
 	rooms,
 	idle,

@@ -31,6 +31,8 @@ export interface RunMeta {
 	cores: number;
 	memoryGiB: number;
 	openFileLimit: number;
+	/** Whether the local runtime traced every call, through wrangler dev and straight to it (absent in older results: on through dev, off direct). */
+	localTracing?: { wranglerDev: boolean; direct: boolean };
 }
 
 export interface CpuFigures {

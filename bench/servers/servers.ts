@@ -44,6 +44,17 @@ export interface ServerSpec {
 	spreadOver?: number;
 }
 
+/**
+ * Whether the local runtime traces every invocation (its local observability), which costs each
+ * call several times its own work. wrangler dev turns it on by default, as `npm start` users get
+ * it; `X_LOCAL_OBSERVABILITY=false npm run bench` turns it off there. The runtime started straight
+ * from Miniflare's API (direct-host.ts) never traces: those figures are our own code's.
+ */
+export const localTracing = {
+	wranglerDev: process.env.X_LOCAL_OBSERVABILITY !== "false",
+	direct: false,
+} as const;
+
 /** Whether the spec sets edgechat's shard capacity, so that a chat may spread over several objects. */
 export function isSpread(spec: ServerSpec): boolean {
 	return spec.spreadOver !== undefined || spec.vars?.ROOM_SHARD_CAPACITY !== undefined;
@@ -178,7 +189,13 @@ export async function startServer(
 		const worker = { spec, bundle, port, persist, vars, inspectorPort };
 		args = dev ? devArgs(worker, workspace) : directArgs(worker);
 	}
-	const child = new Child(process.execPath, args, { cwd: workspace.repoRoot, logPath });
+	const child = new Child(process.execPath, args, {
+		cwd: workspace.repoRoot,
+		logPath,
+		...(spec.transport === "wrangler-dev" && {
+			env: { X_LOCAL_OBSERVABILITY: String(localTracing.wranglerDev) },
+		}),
+	});
 	const origin = `http://127.0.0.1:${port}`;
 	try {
 		await waitForHttp(child, `${origin}${kinds[spec.kind].readyPath}`, 90_000);
