@@ -82,8 +82,7 @@ export class ModerationState {
 	 * promotion before the user's next token.
 	 */
 	roleOf(user: SessionUser): Role {
-		if (user.role === "owner") return "owner";
-		return this.moderators.has(user.id) ? "moderator" : "member";
+		return roleByList(user, this.moderators);
 	}
 
 	/** The role of someone known only by id (a moderation target). */
@@ -190,6 +189,15 @@ export class ModerationState {
 		this.sql.exec("DELETE FROM sanctions WHERE kind = ? AND user_id = ?", kind, userId);
 		return this.sanctions.delete(key(kind, userId));
 	}
+}
+
+/**
+ * The role that counts for a user: owner from the signed token (only the ownerKey mints it),
+ * moderator only from the chat's own list, wherever that list is held (the root, a shard's copy).
+ */
+export function roleByList(user: SessionUser, moderators: { has(userId: string): boolean }): Role {
+	if (user.role === "owner") return "owner";
+	return moderators.has(user.id) ? "moderator" : "member";
 }
 
 function key(kind: SanctionKind, userId: string): string {

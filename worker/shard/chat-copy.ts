@@ -1,6 +1,7 @@
 import type { ChatSettings, Role, SessionUser } from "../protocol";
 import type { FanoutEvent } from "../room/fanout-batch";
 import type { ShardWelcome } from "../room/shard-sync";
+import { roleByList } from "../sequencer/moderation";
 import { RecentMessages } from "../sequencer/recent-messages";
 import { DoorMirror } from "./door-mirror";
 import { BanMirror } from "./moderation-effects";
@@ -46,7 +47,7 @@ export class ChatCopy {
 
 	/** The role a socket is greeted with: the chat's list of moderators decides, not the token. */
 	roleOf(user: SessionUser): Role {
-		return user.role === "owner" ? "owner" : this.moderators.has(user.id) ? "moderator" : "member";
+		return roleByList(user, this.moderators);
 	}
 
 	/** The root's welcome, when this shard attached to chat `chatId` as shard `index`. */

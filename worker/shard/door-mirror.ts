@@ -1,5 +1,6 @@
 import type { Admission, ChatAccess, DoorRules } from "../auth/admission";
 import type { SessionUser } from "../protocol";
+import { roleByList } from "../sequencer/moderation";
 import { addressBannedMessage, type BanMirror, bannedMessage } from "./moderation-effects";
 
 /**
@@ -66,8 +67,7 @@ export class DoorMirror implements DoorRules {
 		this.noted.push({ user, address, at: now });
 		if (this.noted.length > notedMax) this.noted.shift();
 		this.onNoted(this.noted.length);
-		const role = user.role === "owner" ? "owner" : this.moderators().has(user.id) ? "moderator" : "member";
-		return { kind: "admitted", role };
+		return { kind: "admitted", role: roleByList(user, this.moderators()) };
 	}
 
 	/** The users noted since the last call, for the root. */
