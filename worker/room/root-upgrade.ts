@@ -1,9 +1,8 @@
 import type { RoomEvents } from "../observability/room-events";
-import { limits } from "../protocol";
+import { limits, type ReadyFrame } from "../protocol";
 import { shardFull } from "../routing/shard-address";
 import type { Sequencer } from "../sequencer/sequencer";
-import { sendFrame } from "../shard/broadcast";
-import { changeFrameOf } from "../shard/change-frames";
+import { greet } from "../shard/broadcast";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../shard/socket-request";
 import { settingsOf } from "./chat-admin";
 import type { ModerationDesk } from "./moderation-desk";
@@ -52,7 +51,8 @@ export class RootUpgrade {
 		presence.join(user);
 		const since = replayWanted(request);
 		const replay = since === null ? null : sequencer.replay(since);
-		sendFrame(server, {
+		const rev = since === null ? null : revWanted(request);
+		const ready: ReadyFrame = {
 			type: "ready",
 			user,
 			chat: settingsOf(chat),
@@ -61,14 +61,11 @@ export class RootUpgrade {
 			lastSeq: sequencer.newestSeq,
 			rev: sequencer.rev,
 			...(replay && { replay: replay.summary }),
-		});
-		// Missed messages, then messages changed meanwhile, go out after `ready` and before any
-		// live frame: this handler runs to completion before the room processes anything else.
-		for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-		const rev = since === null ? null : revWanted(request);
-		if (since !== null && rev !== null) {
-			for (const change of sequencer.changesSince(rev, since)) sendFrame(server, changeFrameOf(change));
-		}
+		};
+		// The greeting goes out before any live frame: this handler runs to completion before the
+		// room processes anything else.
+		const changes = since !== null && rev !== null ? sequencer.changesSince(rev, since) : [];
+		greet(server, ready, replay?.messages ?? [], changes);
 		events.admitted(hub.size, replay?.summary ?? null);
 		events.roomSize(sockets.connections());
 		sockets.occupancyChanged();

@@ -1,4 +1,6 @@
-import type { ServerFrame } from "../protocol";
+import type { ChatMessage, ReadyFrame, ServerFrame } from "../protocol";
+import type { Change } from "../sequencer/sequencer";
+import { changeFrameOf } from "./change-frames";
 
 /** Sends one frame, already serialised, to every socket but those of `exceptUser` and `except`. */
 export function broadcastData(
@@ -23,4 +25,14 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame): void {
 	} catch {
 		// Closing socket: nothing to deliver to.
 	}
+}
+
+/**
+ * A socket's first frames, on whichever object admits it: `ready`, then the messages it missed,
+ * then the changes to messages it had, all before any live frame.
+ */
+export function greet(socket: WebSocket, ready: ReadyFrame, missed: ChatMessage[], changes: Change[]): void {
+	sendFrame(socket, ready);
+	for (const message of missed) sendFrame(socket, { type: "message", message });
+	for (const change of changes) sendFrame(socket, changeFrameOf(change));
 }

@@ -1,9 +1,8 @@
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type SessionUser } from "../protocol";
+import { limits, type ReadyFrame, type SessionUser } from "../protocol";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
-import { sendFrame } from "./broadcast";
-import { changeFrameOf } from "./change-frames";
+import { greet } from "./broadcast";
 import type { ChatCopy } from "./chat-copy";
 import type { FanoutInbox } from "./fanout-inbox";
 import type { LocalPresence } from "./local-presence";
@@ -77,7 +76,7 @@ export class ShardUpgrade {
 			if (since !== null) resumeFloors.add(server, since, upto);
 			presence.join(user);
 			const local = presence.users();
-			sendFrame(server, {
+			const ready: ReadyFrame = {
 				type: "ready",
 				user: greeted,
 				chat,
@@ -86,9 +85,8 @@ export class ShardUpgrade {
 				lastSeq: upto,
 				rev: readyRev,
 				...(replay && { replay: replay.summary }),
-			});
-			for (const message of replay?.messages ?? []) sendFrame(server, { type: "message", message });
-			for (const change of changes) sendFrame(server, changeFrameOf(change));
+			};
+			greet(server, ready, replay?.messages ?? [], changes);
 			events.admitted(hub.size, replay?.summary ?? null);
 			return new Response(null, { status: 101, webSocket: client });
 		});
