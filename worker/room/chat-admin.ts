@@ -1,12 +1,12 @@
 import { hashKey } from "../auth/keys";
 import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
 import { newSecretKey } from "../ids";
-import { type ChatInfo, type ChatSettings, errorFrameOf, type SessionUser } from "../protocol";
+import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { closeCodes } from "../shard/moderation-effects";
-import { closeWith } from "../shard/socket-hub";
+import { closeForDeletedChat } from "../shard/moderation-effects";
+
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -94,11 +94,7 @@ export class ChatAdmin {
 		if (!chat) return null;
 		if (desk.roleOf(actor) !== "owner") return "forbidden";
 		sequencer.forget();
-		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
-		for (const socket of sockets.hub.sockets().keys()) {
-			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
-			sockets.depart(socket);
-		}
+		for (const socket of closeForDeletedChat(sockets.hub)) sockets.depart(socket);
 		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));
 		await directoryStub(env).unregister(chat.id);
 		await storage.deleteAlarm();

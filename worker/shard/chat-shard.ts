@@ -3,7 +3,7 @@ import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from ".
 import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
-import { errorFrameOf, type ModerationFrame, PING, PONG } from "../protocol";
+import { type ModerationFrame, PING, PONG } from "../protocol";
 import { Endpoints } from "../room/fanout";
 import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
 import { shardObject } from "../routing/shard-address";
@@ -13,13 +13,13 @@ import { frameOfEvent, senderOf } from "./event-frames";
 import { FanoutInbox } from "./fanout-inbox";
 import { inDeliveryOrder, type Upstream } from "./frame-effects";
 import { LocalPresence } from "./local-presence";
-import { closeCodes, closeSocketsFor } from "./moderation-effects";
+import { closeForDeletedChat, closeSocketsFor } from "./moderation-effects";
 import { NotedReport } from "./noted-report";
 import { ResumeFloors } from "./resume-floors";
 import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
 import { ShardUpgrade } from "./shard-upgrade";
-import { answerClose, closeWith, SocketHub } from "./socket-hub";
+import { answerClose, SocketHub } from "./socket-hub";
 import { answerFailure, handleSocketMessage } from "./socket-messages";
 
 /**
@@ -37,6 +37,8 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly noted: NotedReport;
 	private readonly rootAttach: RootAttach;
 	private readonly upgrade: ShardUpgrade;
+	/** The root's sequencer, with a retry's answer held to what this shard has delivered. */
+	private readonly upstream: Upstream;
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.copy.identity?.chatId, shard: this.copy.identity?.index ?? -1 }),
 		new Metrics(this.env),
@@ -65,6 +67,12 @@ export class ChatShard extends DurableObject<Env> {
 			// Unconfirmed: a restart that loses this write also dropped every socket it was for.
 			(seq) => void ctx.storage.put("delivered", seq, { allowUnconfirmed: true }),
 		);
+		const root = this.link.upstream;
+		this.upstream = {
+			...root,
+			post: async (user, text, clientId, saved) =>
+				inDeliveryOrder(await root.post(user, text, clientId, saved), this.inbox.lastSeq),
+		};
 		const { hub, presence, inbox, copy, link, resumeFloors, events } = this;
 		const rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
 		const capacity = settings.roomShardCapacity;
@@ -124,11 +132,7 @@ export class ChatShard extends DurableObject<Env> {
 
 	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
 	async closeChat(): Promise<void> {
-		const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
-		for (const socket of this.hub.sockets().keys()) {
-			closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
-			this.depart(socket);
-		}
+		for (const socket of closeForDeletedChat(this.hub)) this.depart(socket);
 		this.copy.forget();
 		this.rootAttach.forget();
 		await this.ctx.storage.deleteAll();
@@ -138,16 +142,6 @@ export class ChatShard extends DurableObject<Env> {
 
 	override async fetch(request: Request): Promise<Response> {
 		return this.upgrade.accept(request);
-	}
-
-	/** The root's sequencer, with a retry's answer held to what this shard has delivered. */
-	private get upstream(): Upstream {
-		const root = this.link.upstream;
-		return {
-			...root,
-			post: async (user, text, clientId, saved) =>
-				inDeliveryOrder(await root.post(user, text, clientId, saved), this.inbox.lastSeq),
-		};
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {

@@ -83,6 +83,17 @@ export class BanMirror {
 }
 
 /**
+ * The chat was deleted, on whichever object holds sockets: every socket here gets
+ * `chat_deleted` and closes with 4004. Returns them, for the object to count out of its presence.
+ */
+export function closeForDeletedChat(hub: SocketHub): WebSocket[] {
+	const farewell = JSON.stringify(errorFrameOf("chat_deleted", "This chat was deleted by its owner"));
+	const sockets = [...hub.sockets().keys()];
+	for (const socket of sockets) closeWith(socket, farewell, closeCodes.chatDeleted, "chat_deleted");
+	return sockets;
+}
+
+/**
  * A kick or ban, on whichever object holds sockets: the user's sockets here get the error frame
  * and close with its code. Returns them, for the object to count out of its presence.
  */
