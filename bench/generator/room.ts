@@ -12,6 +12,7 @@ import {
 	stamp,
 } from "./frames.ts";
 import { HttpClient } from "./http.ts";
+import { joined } from "./joined-socket.ts";
 import type { Phase } from "./phase.ts";
 
 /** One connected bench client. */
@@ -144,48 +145,25 @@ export class Room {
 	 */
 	async join(index: number, timeoutMs: number): Promise<BenchClient> {
 		const url = await this.socketUrl(index);
-		return new Promise((resolve, reject) => {
-			const socket = new WebSocket(url, {
-				perMessageDeflate: false,
-				localAddress: sourceAddress(index),
-				handshakeTimeout: timeoutMs,
-				skipUTF8Validation: true,
-			});
-			const client: BenchClient = { index, socket, lastSeq: 0, pongs: 0 };
-			let settled = false;
-			const timer = setTimeout(() => fail(new Error("no ready frame in time")), timeoutMs);
-			const finish = () => {
-				if (settled) return;
-				settled = true;
-				clearTimeout(timer);
-				resolve(client);
-			};
-			const fail = (error: Error) => {
-				if (settled) return;
-				settled = true;
-				clearTimeout(timer);
-				socket.terminate();
-				reject(error);
-			};
-			socket.on("message", (data: Buffer, isBinary: boolean) => {
-				if (!settled && this.isEdgechat && frameType(data) === "ready") finish();
-				this.onFrame(client, data, isBinary);
-			});
-			socket.once("open", () => {
-				if (!this.isEdgechat) finish();
-			});
-			socket.once("unexpected-response", (_request, response) =>
-				fail(new Error(`upgrade: HTTP ${response.statusCode}`)),
-			);
-			socket.on("error", (error: Error & { code?: string }) => {
-				if (!settled) fail(new Error(error.code ?? error.message));
-				else if (!this.closing) this.count(`socket-error:${error.code ?? error.message}`);
-			});
-			socket.once("close", (code: number) => {
-				if (!settled) fail(new Error(`closed ${code} before joining`));
-				else if (!this.closing) this.count(`closed:${code}`);
-			});
+		const socket = new WebSocket(url, {
+			perMessageDeflate: false,
+			localAddress: sourceAddress(index),
+			handshakeTimeout: timeoutMs,
+			skipUTF8Validation: true,
 		});
+		const client: BenchClient = { index, socket, lastSeq: 0, pongs: 0 };
+		socket.on("message", (data: Buffer, isBinary: boolean) => this.onFrame(client, data, isBinary));
+		await joined(socket, {
+			timeoutMs,
+			readyWhen: this.isEdgechat ? (data) => frameType(data) === "ready" : null,
+			onLateError: (error) => {
+				if (!this.closing) this.count(`socket-error:${error.code ?? error.message}`);
+			},
+			onLateClose: (code) => {
+				if (!this.closing) this.count(`closed:${code}`);
+			},
+		});
+		return client;
 	}
 
 	/** The frame client `sender` sends for message `message`, stamped now. */

@@ -1,5 +1,7 @@
 import WebSocket from "ws";
 import type { ServerFrame } from "../../worker/protocol/index.ts";
+import { frameType } from "../generator/frames.ts";
+import { joined } from "../generator/joined-socket.ts";
 import { sourceAddress } from "../generator/room.ts";
 import { MemberLedger } from "./ledger.ts";
 
@@ -71,35 +73,18 @@ export class SoakMember {
 		});
 		this.socket = socket;
 		this.closing = false;
-		return new Promise((resolve, reject) => {
-			let ready = false;
-			const timer = setTimeout(() => fail(new Error("no ready frame in time")), timeoutMs);
-			const fail = (error: Error) => {
-				if (ready) return;
-				ready = true;
-				clearTimeout(timer);
-				socket.terminate();
-				reject(error);
-			};
-			socket.on("message", (data: Buffer) => {
-				const frame: ServerFrame = JSON.parse(data.toString());
-				if (frame.type === "ready" && !ready) {
-					ready = true;
-					clearTimeout(timer);
-					this.ledger ??= new MemberLedger(frame.user.id, frame.lastSeq);
-					resolve();
-					return;
-				}
-				this.onFrame(frame);
-			});
-			socket.once("unexpected-response", (_request, response) =>
-				fail(new Error(`upgrade: HTTP ${response.statusCode}`)),
-			);
-			socket.on("error", (error: Error & { code?: string }) => fail(new Error(error.code ?? error.message)));
-			socket.once("close", (code: number) => {
-				if (!ready) fail(new Error(`closed ${code} before ready`));
-				else if (!this.closing && this.socket === socket) this.counters.unexpectedCloses++;
-			});
+		socket.on("message", (data: Buffer) => {
+			const frame: ServerFrame = JSON.parse(data.toString());
+			// The first socket's `ready` starts the ledger: the member is owed what follows it.
+			if (frame.type === "ready") this.ledger ??= new MemberLedger(frame.user.id, frame.lastSeq);
+			else this.onFrame(frame);
+		});
+		return joined(socket, {
+			timeoutMs,
+			readyWhen: (data) => frameType(data) === "ready",
+			onLateClose: () => {
+				if (!this.closing && this.socket === socket) this.counters.unexpectedCloses++;
+			},
 		});
 	}
 
