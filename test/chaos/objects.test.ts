@@ -2,9 +2,17 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, CreatedChat, HistoryPage } from "../../worker/protocol";
-import type { RoomDiagnostics } from "../../worker/room/chat-room";
 import { shardObject } from "../../worker/routing/shard-address";
-import { api, bearer, createChat, joinToken, postJson, roomStub, sleep } from "../worker/helpers";
+import {
+	api,
+	bearer,
+	createChat,
+	diagnostics,
+	joinToken,
+	postJson,
+	roomStub,
+	sleep,
+} from "../worker/helpers";
 import { ChaosMember, type Connect } from "./member";
 import { reconnectAll, settle } from "./settle";
 import { chaosProblems, seededRandom } from "./verdict";
@@ -45,10 +53,7 @@ function socketsOf(chatId: string, token: string): Connect {
 
 /** Objects holding the chat's sockets: its root and its shards. */
 async function objectCount(chat: CreatedChat): Promise<number> {
-	const response = await api(`/api/chats/${chat.id}/diagnostics`, {
-		headers: { "X-Chat-Key": chat.ownerKey },
-	});
-	return (await response.json<RoomDiagnostics>()).shards;
+	return (await diagnostics(chat)).shards;
 }
 
 /** Evicts an object as the platform may at any moment; false if it was not running (just evicted). */

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { CreatedChat, IssuedToken } from "../../worker/protocol";
+import type { IssuedToken } from "../../worker/protocol";
 import {
-	api,
 	call,
 	createChat,
+	diagnostics,
 	expectError,
 	joinToken,
 	postJson,
-	sleep,
 	TestSocket,
 	tokenFrom,
+	until,
 } from "../worker/helpers";
 import { captureLogs } from "../worker/log-capture";
 
@@ -24,22 +24,6 @@ function admittedBy(chatId: string): { root: number; shard: number } {
 		root: lines.filter((line) => line.detail === "root").length,
 		shard: lines.filter((line) => line.detail === "shard").length,
 	};
-}
-
-async function diagnostics(chat: CreatedChat): Promise<{ shards: number }> {
-	const response = await api(`/api/chats/${chat.id}/diagnostics`, {
-		headers: { "X-Chat-Key": chat.ownerKey },
-	});
-	expect(response.status).toBe(200);
-	return response.json();
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(20);
-	}
 }
 
 /** A chat whose root is full and whose joins now go to a shard that holds a socket. */

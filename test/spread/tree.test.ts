@@ -2,19 +2,22 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
-import type { RoomDiagnostics } from "../../worker/room/chat-room";
 import { fanoutPlan } from "../../worker/room/fanout";
 import { shardObject } from "../../worker/routing/shard-address";
-import { api, createChat, joinToken, postMessage, roomStub, sleep, TestSocket } from "../worker/helpers";
+import {
+	api,
+	createChat,
+	diagnostics,
+	joinToken,
+	postMessage,
+	roomStub,
+	sleep,
+	TestSocket,
+	until,
+} from "../worker/helpers";
 
 // This file runs with ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): every socket after a
 // chat's first lives in a shard of its own.
-
-async function diagnostics(chat: CreatedChat): Promise<RoomDiagnostics> {
-	const response = await api(`/api/chats/${chat.id}/diagnostics?key=${chat.ownerKey}`);
-	expect(response.status).toBe(200);
-	return response.json<RoomDiagnostics>();
-}
 
 async function openMany(chat: CreatedChat, count: number, prefix = "user"): Promise<TestSocket[]> {
 	const sockets: TestSocket[] = [];
@@ -41,14 +44,6 @@ async function postMany(chat: CreatedChat, count: number, after?: (n: number) =>
 		const { status } = await postMessage(chat.id, posters[n % posters.length] ?? "", `m${n}`);
 		expect(status).toBe(201);
 		await after?.(n);
-	}
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(20);
 	}
 }
 

@@ -9,7 +9,7 @@ import {
 	type ServerFrame,
 	serverFrame,
 } from "../../worker/protocol";
-import type { ChatRoom } from "../../worker/room/chat-room";
+import type { ChatRoom, RoomDiagnostics } from "../../worker/room/chat-room";
 import { MessageLog } from "../../worker/sequencer/message-log";
 
 export const origin = "http://edgechat.test";
@@ -173,6 +173,24 @@ export class TestSocket {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls an asynchronous check every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(20);
+	}
+}
+
+/** The chat's diagnostics, read with its owner key (in the header: keys stay out of URLs). */
+export async function diagnostics(chat: { id: string; ownerKey: string }): Promise<RoomDiagnostics> {
+	const response = await api(`/api/chats/${chat.id}/diagnostics`, {
+		headers: { "X-Chat-Key": chat.ownerKey },
+	});
+	expect(response.status).toBe(200);
+	return response.json<RoomDiagnostics>();
+}
 
 export function roomStub(chatId: string): DurableObjectStub<ChatRoom> {
 	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));

@@ -1,13 +1,6 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { RoomDiagnostics } from "../../worker/room/chat-room";
-import { api, createChat, joinToken, roomStub, sleep, TestSocket } from "./helpers";
-
-async function diagnostics(chatId: string, ownerKey: string): Promise<RoomDiagnostics> {
-	const response = await api(`/api/chats/${chatId}/diagnostics?key=${ownerKey}`);
-	expect(response.status).toBe(200);
-	return response.json<RoomDiagnostics>();
-}
+import { createChat, diagnostics, joinToken, roomStub, sleep, TestSocket } from "./helpers";
 
 describe("a room that hibernates", () => {
 	it("still knows who each socket is: the attachment, not memory, is the source of truth", async () => {
@@ -15,7 +8,7 @@ describe("a room that hibernates", () => {
 		const alice = await joinToken(chat, "alice");
 		const aliceSocket = await TestSocket.open(chat.id, alice.token);
 		const bobSocket = await TestSocket.open(chat.id, (await joinToken(chat, "bob")).token);
-		const before = await diagnostics(chat.id, chat.ownerKey);
+		const before = await diagnostics(chat);
 
 		await evictDurableObject(roomStub(chat.id));
 
@@ -26,7 +19,7 @@ describe("a room that hibernates", () => {
 			text: "after the nap",
 			user: { id: alice.user.id, name: "alice" },
 		});
-		const after = await diagnostics(chat.id, chat.ownerKey);
+		const after = await diagnostics(chat);
 		expect(after.instanceStartedAt).toBeGreaterThan(before.instanceStartedAt);
 		expect(after.wakes).toBe(before.wakes + 1);
 		expect(after.connections).toBe(2);
@@ -79,13 +72,13 @@ describe("a room that hibernates", () => {
 		// Private: a public room would also wake once for its directory report, which is not under test.
 		const chat = await createChat({ visibility: "private" });
 		const socket = await TestSocket.open(chat.id, (await joinToken(chat)).token);
-		const before = await diagnostics(chat.id, chat.ownerKey);
+		const before = await diagnostics(chat);
 		await evictDurableObject(roomStub(chat.id));
 		socket.send("ping");
 		await socket.until(() => socket.raw.includes("pong"), "pong");
 		await sleep(20);
 		const pongAt = Date.now();
-		const after = await diagnostics(chat.id, chat.ownerKey);
+		const after = await diagnostics(chat);
 		// Only the diagnostics request itself woke the room: it started after the pong arrived.
 		expect(after.wakes).toBe(before.wakes + 1);
 		expect(after.instanceStartedAt).toBeGreaterThanOrEqual(pongAt);
