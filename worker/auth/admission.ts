@@ -1,4 +1,5 @@
 import type { Role, SessionUser, Visibility } from "../protocol";
+import { addressBannedMessage, bannedMessage } from "../shard/moderation-effects";
 import { keyMatches } from "./keys";
 
 /** What the token route asks the chat: one call per token, to whichever object answers for it. */
@@ -29,10 +30,43 @@ export interface ChatAccess {
 /**
  * The chat's rules for a user at the door: bans (by user, and by address for new identities),
  * the role its moderator list gives, and noting who was let in. The root keeps them in its
- * storage; a shard keeps a copy fed by the fan-out.
+ * storage; a shard keeps a copy fed by the fan-out. Both decide with `admitAt`.
  */
 export interface DoorRules {
 	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission;
+}
+
+/** What a door looks up and records, wherever its state is held. */
+export interface DoorState {
+	/** When the ban in force on this user ends (null: until lifted); undefined when there is none. */
+	userBan(userId: string, now: number): number | null | undefined;
+	/** The same for a ban of anyone last seen at this network-address digest. */
+	addressBan(address: string, now: number): number | null | undefined;
+	roleOf(user: SessionUser): Role;
+	/** Remembers who was let in, with their address digest: a later ban of them needs it. */
+	note(user: SessionUser, address: string | null, now: number): void;
+}
+
+/**
+ * A token for `user` (a refresh when `fresh` is false): a banned user is refused, and so is a
+ * new identity from the address of someone banned (never the owner); otherwise the user is noted
+ * and gets the role the chat's list gives.
+ */
+export function admitAt(
+	door: DoorState,
+	user: SessionUser,
+	address: string | null,
+	fresh: boolean,
+	now: number,
+): Admission {
+	const until = door.userBan(user.id, now);
+	if (until !== undefined) return { kind: "banned", message: bannedMessage(until) };
+	if (fresh && address !== null && user.role !== "owner") {
+		const addressUntil = door.addressBan(address, now);
+		if (addressUntil !== undefined) return { kind: "banned", message: addressBannedMessage(addressUntil) };
+	}
+	door.note(user, address, now);
+	return { kind: "admitted", role: door.roleOf(user) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Admission, DoorRules } from "../auth/admission";
+import { type Admission, admitAt, type DoorRules, type DoorState } from "../auth/admission";
 import type {
 	ErrorCode,
 	ModerationFrame,
@@ -9,7 +9,7 @@ import type {
 	UserRef,
 } from "../protocol";
 import { type ModerationState, type SanctionKind, sanctionEntryOf } from "../sequencer/moderation";
-import { addressBannedMessage, bannedMessage, mutedMessage } from "../shard/moderation-effects";
+import { bannedMessage, mutedMessage } from "../shard/moderation-effects";
 
 export type ModerationRequest =
 	| { action: "kick"; userId: string; reason?: string }
@@ -39,7 +39,7 @@ const refuse = (status: Refusal["status"], code: ErrorCode, message: string): Mo
  * is announced goes out through `publish`, which reaches every socket on every object (and there
  * closes the sockets of a kicked or banned user).
  */
-export class ModerationDesk implements DoorRules {
+export class ModerationDesk implements DoorRules, DoorState {
 	/** When each member last posted, for slow mode (memory only: a restart forgives at most one wait). */
 	private readonly lastPost = new Map<string, number>();
 
@@ -77,22 +77,21 @@ export class ModerationDesk implements DoorRules {
 		return this.state.knownUser(userId) !== null;
 	}
 
-	/**
-	 * A token for `user` (a refresh when `fresh` is false). A banned user is refused, and so is a
-	 * new identity from the address of someone banned; otherwise the user's name and address
-	 * digest are noted, which a later ban of them needs.
-	 */
+	/** A token for `user` at the root's door (a refresh when `fresh` is false). */
 	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
-		const ban = this.state.active("ban", user.id, now);
-		if (ban) return { kind: "banned", message: bannedMessage(ban.until) };
-		if (fresh && address !== null && user.role !== "owner") {
-			const sameAddress = this.state.banOfAddress(address, now);
-			if (sameAddress) {
-				return { kind: "banned", message: addressBannedMessage(sameAddress.until) };
-			}
-		}
+		return admitAt(this, user, address, fresh, now);
+	}
+
+	userBan(userId: string, now: number): number | null | undefined {
+		return this.state.active("ban", userId, now)?.until;
+	}
+
+	addressBan(address: string, now: number): number | null | undefined {
+		return this.state.banOfAddress(address, now)?.until;
+	}
+
+	note(user: SessionUser, address: string | null, now: number): void {
 		this.state.noteUser(user, address, now);
-		return { kind: "admitted", role: this.state.roleOf(user) };
 	}
 
 	/** Why this user may not post now, or null. */

@@ -1,7 +1,7 @@
-import type { Admission, ChatAccess, DoorRules } from "../auth/admission";
-import type { SessionUser } from "../protocol";
+import { type Admission, admitAt, type ChatAccess, type DoorRules, type DoorState } from "../auth/admission";
+import type { Role, SessionUser } from "../protocol";
 import { roleByList } from "../sequencer/moderation";
-import { addressBannedMessage, type BanMirror, bannedMessage } from "./moderation-effects";
+import type { BanMirror } from "./moderation-effects";
 
 /**
  * What a shard needs to admit tokens itself: the chat's key digests and visibility, and the
@@ -29,7 +29,7 @@ const notedMax = 1000;
  * socket will go, and not by the root's one thread. The root waits for every shard to take a
  * change of the door (a rotated key, a ban, a demotion) before it answers, so the copy counts at once.
  */
-export class DoorMirror implements DoorRules {
+export class DoorMirror implements DoorRules, DoorState {
 	private door: ShardDoor | null = null;
 	private noted: NotedUser[] = [];
 
@@ -53,21 +53,29 @@ export class DoorMirror implements DoorRules {
 		this.door = null;
 	}
 
+	/** A token for `user` at this shard's door (a refresh when `fresh` is false). */
 	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
-		const until = this.bans.banOf(user.id, now);
-		if (until !== undefined) return { kind: "banned", message: bannedMessage(until) };
-		if (fresh && address !== null && user.role !== "owner") {
-			const sameAddress = this.door?.bannedAddresses.find(
-				(ban) => ban.address === address && (ban.until === null || ban.until > now),
-			);
-			if (sameAddress) {
-				return { kind: "banned", message: addressBannedMessage(sameAddress.until) };
-			}
-		}
+		return admitAt(this, user, address, fresh, now);
+	}
+
+	userBan(userId: string, now: number): number | null | undefined {
+		return this.bans.banOf(userId, now);
+	}
+
+	addressBan(address: string, now: number): number | null | undefined {
+		return this.door?.bannedAddresses.find(
+			(ban) => ban.address === address && (ban.until === null || ban.until > now),
+		)?.until;
+	}
+
+	roleOf(user: SessionUser): Role {
+		return roleByList(user, this.moderators());
+	}
+
+	note(user: SessionUser, address: string | null, now: number): void {
 		this.noted.push({ user, address, at: now });
 		if (this.noted.length > notedMax) this.noted.shift();
 		this.onNoted(this.noted.length);
-		return { kind: "admitted", role: roleByList(user, this.moderators()) };
 	}
 
 	/** The users noted since the last call, for the root. */
