@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
-import { baseUrl, connectClient, createChat, unique } from "./helpers.ts";
+import { baseUrl, connectClient, createChat, unique, until } from "./helpers.ts";
 
 /** API_KEYS in .dev.vars, which `wrangler dev` reads. */
 const apiKey = { "X-API-Key": "local-development-api-key" };
@@ -98,14 +98,6 @@ async function readBody(request: IncomingMessage): Promise<string> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of request) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks).toString("utf8");
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((done) => setTimeout(done, 100));
-	}
 }
 
 async function status(chatId: string): Promise<WebhookStatus> {
