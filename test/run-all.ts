@@ -18,6 +18,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { processTree } from "../bench/lib/proc.ts";
 
 const repo = resolve(import.meta.dirname, "..");
 const reports = join(repo, "dist/test-results");
@@ -37,6 +38,29 @@ const stepDeadlineMs = 8 * 60_000;
 /** Tells the suites against `wrangler dev` that dist/web is built already (test/e2e/global-setup.ts). */
 const environment = { ...process.env, EDGECHAT_WEB_BUILT: "1" };
 
+/**
+ * Stops a step with everything it started: its process group, and the processes below it that
+ * made groups of their own (the suites' `wrangler dev`, so that their global teardown can stop it).
+ */
+function stopStep(group: number): void {
+	for (const pid of [-group, ...processTree(group)]) {
+		try {
+			process.kill(pid, "SIGKILL");
+		} catch {
+			// Gone already.
+		}
+	}
+}
+
+/** Process groups of the steps running now: stopped with this command, however it ends. */
+const running = new Set<number>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.on(signal, () => {
+		for (const group of running) stopStep(group);
+		process.exit(130);
+	});
+}
+
 /** Runs one npm script in a process group of its own; resolves to why it failed, or null. */
 function runStep(step: string): Promise<string | null> {
 	return new Promise((done) => {
@@ -46,6 +70,8 @@ function runStep(step: string): Promise<string | null> {
 			stdio: ["ignore", "pipe", "pipe"],
 			detached: true,
 		});
+		const group = child.pid;
+		if (group !== undefined) running.add(group);
 		const output: Buffer[] = [];
 		child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
 		child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
@@ -53,10 +79,11 @@ function runStep(step: string): Promise<string | null> {
 		const deadline = setTimeout(() => {
 			timedOut = true;
 			output.push(Buffer.from(`\n${step} ran past ${stepDeadlineMs / 60_000} minutes: stopping it\n`));
-			if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+			if (group !== undefined) stopStep(group);
 		}, stepDeadlineMs);
 		child.on("close", (code, signal) => {
 			clearTimeout(deadline);
+			if (group !== undefined) running.delete(group);
 			process.stdout.write(`\n──── ${step} ────\n${Buffer.concat(output).toString()}`);
 			if (timedOut) done(`${step} (timed out)`);
 			else done(code === 0 ? null : `${step} (exit ${code ?? signal})`);
