@@ -2,7 +2,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
-import { fanoutPlan } from "../../worker/room/fanout";
+import { fanoutPlan } from "../../worker/fanout/fanout";
 import { shardObject } from "../../worker/routing/shard-address";
 import {
 	api,

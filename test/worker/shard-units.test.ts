@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../worker/protocol";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
-import { DoorMirror, type ShardDoor } from "../../worker/shard/door-mirror";
-import { effectOf, inDeliveryOrder, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
-import { LocalPresence, type PresenceDelta } from "../../worker/shard/local-presence";
-import { BanMirror } from "../../worker/shard/moderation-effects";
+import { DoorMirror, type ShardDoor } from "../../worker/door/door-copy";
+import { effectOf, inDeliveryOrder, replyToDelete, replyToPost } from "../../worker/sockets/frame-effects";
+import { LocalPresence, type PresenceDelta } from "../../worker/sockets/local-presence";
+import { BanMirror } from "../../worker/sockets/closing";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
 import { sleep } from "./helpers";
 

@@ -7,7 +7,7 @@ import type { RoomInit } from "../sequencer/room-record";
 import { ApiError, chatNotFound } from "./api-error";
 import { presentedKey } from "./chat-key";
 import { chatRecord, roleForKey } from "./chat-records";
-import { roomStub } from "./room-stub";
+import { roomStub } from "../routing/room-stub";
 
 export type AppEnv = { Bindings: Env };
 type AppContext = Context<AppEnv>;

@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
-import { requestLog } from "../observability/request-log";
+import { requestLog } from "./request-log";
 import type { ErrorBody, ErrorCode } from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
 import type { AppEnv } from "./access";

@@ -5,7 +5,7 @@ import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { closeForDeletedChat } from "../shard/moderation-effects";
+import { closeForDeletedChat } from "../sockets/closing";
 
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";

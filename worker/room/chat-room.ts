@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
@@ -27,10 +27,10 @@ import {
 	type Replay,
 	Sequencer,
 } from "../sequencer/sequencer";
-import type { NotedUser } from "../shard/door-mirror";
-import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
-import { answerClose } from "../shard/socket-hub";
-import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
+import type { NotedUser } from "../door/door-copy";
+import type { DeleteOutcome, PostAnswer, PostRefused } from "../sockets/frame-effects";
+import { answerClose } from "../sockets/socket-hub";
+import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { ChatAdmin } from "./chat-admin";

@@ -2,9 +2,9 @@ import type { RoomEvents } from "../observability/room-events";
 import type { SessionUser, UserRef } from "../protocol";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { EditOutcome, ReactionOutcome, Sequencer } from "../sequencer/sequencer";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../sockets/frame-effects";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
-import type { FanoutEvent } from "./fanout-batch";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { ModerationDesk } from "./moderation-desk";
 
 const typingIntervalMs = 1500;

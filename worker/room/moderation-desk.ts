@@ -1,4 +1,4 @@
-import { type Admission, admitAt, type DoorRules, type DoorState } from "../auth/admission";
+import { type Admission, admitAt, type DoorRules, type DoorState } from "../door/admission";
 import type {
 	ErrorCode,
 	ModerationFrame,
@@ -9,7 +9,7 @@ import type {
 	UserRef,
 } from "../protocol";
 import { type ModerationState, type SanctionKind, sanctionEntryOf } from "../sequencer/moderation";
-import { bannedMessage, mutedMessage } from "../shard/moderation-effects";
+import { bannedMessage, mutedMessage } from "../sockets/closing";
 
 export type ModerationRequest =
 	| { action: "kick"; userId: string; reason?: string }

@@ -1,11 +1,11 @@
-import { accessOf } from "../auth/admission";
+import { accessOf } from "../door/admission";
 import { type ChatMessage, type ChatSettings, limits, type UserRef } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import type { RoomInit } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import type { ShardDoor } from "../shard/door-mirror";
+import type { ShardDoor } from "../door/door-copy";
 import { settingsOf } from "./chat-admin";
-import type { FanoutEvent } from "./fanout-batch";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { ModerationDesk, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";

@@ -1,4 +1,4 @@
-import type { AdmissionRequest, TokenAdmission } from "../auth/admission";
+import type { AdmissionRequest, TokenAdmission } from "../door/admission";
 import { ApiError } from "../http/api-error";
 import type { SessionUser } from "../protocol";
 import {

@@ -1,10 +1,10 @@
 import type { ChatSettings, Role, SessionUser } from "../protocol";
-import type { FanoutEvent } from "../room/fanout-batch";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { ShardWelcome } from "../room/shard-sync";
 import { roleByList } from "../sequencer/moderation";
 import { RecentMessages } from "../sequencer/recent-messages";
-import { DoorMirror } from "./door-mirror";
-import { BanMirror } from "./moderation-effects";
+import { DoorMirror } from "../door/door-copy";
+import { BanMirror } from "../sockets/closing";
 import { OnlineMirror } from "./online-mirror";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */

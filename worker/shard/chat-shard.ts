@@ -1,26 +1,26 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import { readSettings } from "../config";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import { type ModerationFrame, PING, PONG } from "../protocol";
-import { Endpoints } from "../room/fanout";
-import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
+import { Endpoints } from "../fanout/fanout";
+import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
 import { shardObject } from "../routing/shard-address";
 import { ChatCopy } from "./chat-copy";
-import type { NotedUser } from "./door-mirror";
-import { frameOfEvent, senderOf } from "./event-frames";
-import { FanoutInbox } from "./fanout-inbox";
-import { inDeliveryOrder, type Upstream } from "./frame-effects";
-import { LocalPresence } from "./local-presence";
-import { closeForDeletedChat, closeSocketsFor } from "./moderation-effects";
+import type { NotedUser } from "../door/door-copy";
+import { frameOfEvent, senderOf } from "../sockets/event-frames";
+import { FanoutInbox } from "../fanout/fanout-inbox";
+import { inDeliveryOrder, type Upstream } from "../sockets/frame-effects";
+import { LocalPresence } from "../sockets/local-presence";
+import { closeForDeletedChat, closeSocketsFor } from "../sockets/closing";
 import { NotedReport } from "./noted-report";
-import { ResumeFloors } from "./resume-floors";
+import { ResumeFloors } from "../sockets/resume-floors";
 import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
 import { ShardUpgrade } from "./shard-upgrade";
-import { answerClose, SocketHub } from "./socket-hub";
-import { answerFailure, handleSocketMessage } from "./socket-messages";
+import { answerClose, SocketHub } from "../sockets/socket-hub";
+import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's

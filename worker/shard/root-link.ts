@@ -1,6 +1,6 @@
 import { rootObject } from "../routing/shard-address";
 import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
+import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../sockets/frame-effects";
 
 export type RootStub = ReturnType<typeof rootObject>;
 

@@ -2,16 +2,16 @@ import type { RoomEvents } from "../observability/room-events";
 import { limits, type ReadyFrame, type SessionUser } from "../protocol";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
-import { greet } from "./broadcast";
+import { greet } from "../sockets/broadcast";
 import type { ChatCopy } from "./chat-copy";
-import type { FanoutInbox } from "./fanout-inbox";
-import type { LocalPresence } from "./local-presence";
-import { bannedMessage } from "./moderation-effects";
-import type { ResumeFloors } from "./resume-floors";
+import type { FanoutInbox } from "../fanout/fanout-inbox";
+import type { LocalPresence } from "../sockets/local-presence";
+import { bannedMessage } from "../sockets/closing";
+import type { ResumeFloors } from "../sockets/resume-floors";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";
-import type { SocketHub } from "./socket-hub";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
+import type { SocketHub } from "../sockets/socket-hub";
+import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 
 /** The shard's parts a socket is let in with. */
 export interface ShardUpgradeParts {

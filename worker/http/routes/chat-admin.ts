@@ -3,7 +3,7 @@ import { chatInfo, rotatedKey, rotateKeyBody, updateChatBody } from "../../proto
 import { type AppEnv, actingUser } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
 import { forgetChat } from "../chat-records";
-import { roomStub } from "../room-stub";
+import { roomStub } from "../../routing/room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const ownerOnly = () => new ApiError(403, "forbidden", "Only the chat's owner may do this");

@@ -2,10 +2,10 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { editMessageBody, emoji, messageReactions, postedMessage } from "../../protocol";
 import type { ChangeRefused } from "../../sequencer/sequencer";
-import type { PostRefused } from "../../shard/frame-effects";
+import type { PostRefused } from "../../sockets/frame-effects";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { roomStub } from "../room-stub";
+import { roomStub } from "../../routing/room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const seqParam = chatIdParam.extend({

@@ -4,7 +4,7 @@ import { banList, issuedBan, issuedMute, kickBody, moderatorList, sanctionBody }
 import type { ModerationRequest } from "../../room/moderation-desk";
 import { type AppEnv, actingUser, bearerToken, requireToken } from "../access";
 import { ApiError, chatNotFound } from "../api-error";
-import { roomStub } from "../room-stub";
+import { roomStub } from "../../routing/room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const userParam = chatIdParam.extend({

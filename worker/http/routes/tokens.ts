@@ -9,7 +9,7 @@ import { type AppEnv, previousToken } from "../access";
 import { limitAddress } from "../address-limit";
 import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { knownChatId } from "../room-stub";
+import { knownChatId } from "../../routing/room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,

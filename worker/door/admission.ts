@@ -1,6 +1,6 @@
 import type { Role, SessionUser, Visibility } from "../protocol";
-import { addressBannedMessage, bannedMessage } from "../shard/moderation-effects";
-import { keyMatches } from "./keys";
+import { addressBannedMessage, bannedMessage } from "../sockets/closing";
+import { keyMatches } from "../auth/keys";
 
 /** What the token route asks the chat: one call per token, to whichever object answers for it. */
 export interface AdmissionRequest {

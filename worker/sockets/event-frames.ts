@@ -1,5 +1,5 @@
 import type { ServerFrame } from "../protocol";
-import type { FanoutEvent } from "../room/fanout-batch";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 
 /**
  * The frame a fan-out event shows sockets, the same on the root and on every shard; null for

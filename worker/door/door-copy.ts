@@ -1,7 +1,7 @@
-import { type Admission, admitAt, type ChatAccess, type DoorRules, type DoorState } from "../auth/admission";
+import { type Admission, admitAt, type ChatAccess, type DoorRules, type DoorState } from "./admission";
 import type { Role, SessionUser } from "../protocol";
 import { roleByList } from "../sequencer/moderation";
-import type { BanMirror } from "./moderation-effects";
+import type { BanMirror } from "../sockets/closing";
 
 /**
  * What a shard needs to admit tokens itself: the chat's key digests and visibility, and the

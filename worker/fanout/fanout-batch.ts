@@ -6,7 +6,7 @@ import type {
 	ReactionCount,
 	UserRef,
 } from "../protocol";
-import type { ShardDoor } from "../shard/door-mirror";
+import type { ShardDoor } from "../door/door-copy";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
