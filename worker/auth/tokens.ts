@@ -1,6 +1,5 @@
 import { sign, verify } from "hono/jwt";
-import { ApiError } from "../http/api-error";
-import { isRole, type SessionUser } from "../protocol";
+import { ApiError, isRole, type SessionUser } from "../protocol";
 
 /** What a join token proves: this user, with this role, in this chat, until `expiresAt`. */
 export interface TokenClaims {

@@ -1,8 +1,15 @@
-import type { Role, SessionUser, Visibility } from "../protocol";
-import { addressBannedMessage, bannedMessage } from "../sockets/closing";
 import { keyMatches } from "../auth/keys";
+import type { Refusal, Refused, Role, SessionUser } from "../protocol";
+import { refusals } from "../refusals";
+import type { ChatAccess, DoorLookups } from "./door-state";
 
-/** What the token route asks the chat: one call per token, to whichever object answers for it. */
+/**
+ * The chat's one door. Every decision about who gets in or may write is taken here, at the root
+ * and at every shard alike, over whichever state the object holds (DoorLookups): a token, a
+ * socket, a write. A ban is enforced in this file and nowhere else.
+ */
+
+/** What the token route (or a join that carries its name and key) asks the chat. */
 export interface AdmissionRequest {
 	userId: string;
 	name: string;
@@ -15,36 +22,12 @@ export interface AdmissionRequest {
 	address: string | null;
 }
 
-/** Whether this user may have a token, and its role. */
-export type Admission = { kind: "admitted"; role: Role } | { kind: "banned"; message: string };
+export type TokenAdmission = { kind: "admitted"; role: Role } | Refused;
 
-export type TokenAdmission = Admission | { kind: "not_found" } | { kind: "wrong_key" };
-
-/** What guards a chat's door: its visibility and key digests. */
-export interface ChatAccess {
-	visibility: Visibility;
-	ownerKeyHash: string;
-	inviteKeyHash: string | null;
-}
-
-/**
- * The chat's rules for a user at the door: bans (by user, and by address for new identities),
- * the role its moderator list gives, and noting who was let in. The root keeps them in its
- * storage; a shard keeps a copy fed by the fan-out. Both decide with `admitAt`.
- */
-export interface DoorRules {
-	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission;
-}
-
-/** What a door looks up and records, wherever its state is held. */
-export interface DoorState {
-	/** When the ban in force on this user ends (null: until lifted); undefined when there is none. */
-	userBan(userId: string, now: number): number | null | undefined;
-	/** The same for a ban of anyone last seen at this network-address digest. */
-	addressBan(address: string, now: number): number | null | undefined;
-	roleOf(user: SessionUser): Role;
-	/** Remembers who was let in, with their address digest: a later ban of them needs it. */
-	note(user: SessionUser, address: string | null, now: number): void;
+/** The role the chat's own list gives: an owner by token, a moderator by the list, else a member. */
+export function roleAt(door: DoorLookups, user: SessionUser): Role {
+	if (user.role === "owner") return "owner";
+	return door.isModerator(user.id) ? "moderator" : "member";
 }
 
 /**
@@ -52,21 +35,21 @@ export interface DoorState {
  * new identity from the address of someone banned (never the owner); otherwise the user is noted
  * and gets the role the chat's list gives.
  */
-export function admitAt(
-	door: DoorState,
+export function admitUser(
+	door: DoorLookups,
 	user: SessionUser,
 	address: string | null,
 	fresh: boolean,
 	now: number,
-): Admission {
+): TokenAdmission {
 	const until = door.userBan(user.id, now);
-	if (until !== undefined) return { kind: "banned", message: bannedMessage(until) };
+	if (until !== undefined) return { kind: "refused", ...refusals.banned(until) };
 	if (fresh && address !== null && user.role !== "owner") {
 		const addressUntil = door.addressBan(address, now);
-		if (addressUntil !== undefined) return { kind: "banned", message: addressBannedMessage(addressUntil) };
+		if (addressUntil !== undefined) return { kind: "refused", ...refusals.addressBanned(addressUntil) };
 	}
 	door.note(user, address, now);
-	return { kind: "admitted", role: door.roleOf(user) };
+	return { kind: "admitted", role: roleAt(door, user) };
 }
 
 /**
@@ -77,40 +60,53 @@ export function admitAt(
 export async function admitTokenRequest(
 	access: ChatAccess,
 	request: AdmissionRequest,
-	rules: DoorRules,
+	door: DoorLookups,
 	now: number,
 ): Promise<TokenAdmission> {
 	if (request.backendRole !== undefined) {
 		// The backend acts as the chat's owner; the chat still refuses its banned users, and a
 		// moderator's role still comes from the chat's own list.
-		return rules.admit(
-			{ id: request.userId, name: request.name, role: request.backendRole },
-			null,
-			false,
-			now,
-		);
+		const user = { id: request.userId, name: request.name, role: request.backendRole };
+		return admitUser(door, user, null, false, now);
 	}
 	let keyRole: "owner" | "member" | null = null;
 	if (request.key !== undefined) {
 		if (await keyMatches(request.key, access.ownerKeyHash)) keyRole = "owner";
 		else if (await keyMatches(request.key, access.inviteKeyHash)) keyRole = "member";
-		else return { kind: access.visibility === "private" ? "not_found" : "wrong_key" };
+		else {
+			const wrong = access.visibility === "private" ? refusals.chatNotFound() : refusals.wrongKey();
+			return { kind: "refused", ...wrong };
+		}
 	}
 	// Whoever held a token for a private chat was let in with its key; a refresh need not ask again.
 	if (access.visibility === "private" && keyRole === null && request.previousRole === null) {
-		return { kind: "not_found" };
+		return { kind: "refused", ...refusals.chatNotFound() };
 	}
-	const role = keyRole === "owner" || request.previousRole === "owner" ? "owner" : "member";
-	return rules.admit(
-		{ id: request.userId, name: request.name, role },
-		request.address,
-		request.previousRole === null,
-		now,
-	);
+	const role: Role = keyRole === "owner" || request.previousRole === "owner" ? "owner" : "member";
+	const user = { id: request.userId, name: request.name, role };
+	return admitUser(door, user, request.address, request.previousRole === null, now);
 }
 
-/** The door's state as the root hands it to its shards. */
-export function accessOf(chat: ChatAccess): ChatAccess {
-	const { visibility, ownerKeyHash, inviteKeyHash } = chat;
-	return { visibility, ownerKeyHash, inviteKeyHash };
+/** A socket of a verified user: refused while they are banned, else greeted with the role the list gives. */
+export function admitSocket(
+	door: DoorLookups,
+	verified: SessionUser,
+	now: number,
+): { kind: "admitted"; user: SessionUser } | Refused {
+	const until = door.userBan(verified.id, now);
+	if (until !== undefined) return { kind: "refused", ...refusals.banned(until) };
+	return { kind: "admitted", user: { ...verified, role: roleAt(door, verified) } };
+}
+
+/** Why this user may not write (post, edit, react) now: a ban or a mute; null when they may. */
+export function writeRefusal(
+	door: DoorLookups & { userMute(userId: string, now: number): number | null | undefined },
+	userId: string,
+	now: number,
+): Refusal | null {
+	const ban = door.userBan(userId, now);
+	if (ban !== undefined) return refusals.banned(ban);
+	const mute = door.userMute(userId, now);
+	if (mute !== undefined) return refusals.muted(mute);
+	return null;
 }

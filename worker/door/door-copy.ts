@@ -1,18 +1,5 @@
-import { type Admission, admitAt, type ChatAccess, type DoorRules, type DoorState } from "./admission";
-import type { Role, SessionUser } from "../protocol";
-import { roleByList } from "../sequencer/moderation";
-import type { BanMirror } from "../sockets/closing";
-
-/**
- * What a shard needs to admit tokens itself: the chat's key digests and visibility, and the
- * address digests of its banned users. The root sends it whole, with a version, whenever any of
- * it changes (a stale copy from a retried batch must not win).
- */
-export interface ShardDoor {
-	version: number;
-	access: ChatAccess;
-	bannedAddresses: Array<{ address: string; until: number | null }>;
-}
+import type { SessionUser } from "../protocol";
+import type { ChatAccess, DoorLookups, DoorState } from "./door-state";
 
 /** A user a shard let in, for the root's list of known users (which moderation targets need). */
 export interface NotedUser {
@@ -25,51 +12,47 @@ export interface NotedUser {
 const notedMax = 1000;
 
 /**
- * A shard's copy of the chat's door, so a token for a spread chat is admitted where the joiner's
- * socket will go, and not by the root's one thread. The root waits for every shard to take a
- * change of the door (a rotated key, a ban, a demotion) before it answers, so the copy counts at once.
+ * A shard's copy of the chat's door, so a spread chat's tokens and sockets are admitted where
+ * the joiner's socket goes, not by the root's one thread. The root waits for every shard to take
+ * a change of the door (a rotated key, a ban, a demotion) before it answers, so the copy counts
+ * at once. The users let in here are noted for the root, which needs them to moderate.
  */
-export class DoorMirror implements DoorRules, DoorState {
-	private door: ShardDoor | null = null;
+export class DoorCopy implements DoorLookups {
+	private state: DoorState | null = null;
+	private moderators = new Set<string>();
 	private noted: NotedUser[] = [];
 
 	constructor(
-		private readonly bans: BanMirror,
-		private readonly moderators: () => ReadonlySet<string>,
 		/** Called when a user was noted: the shard sends them to the root soon, several at once. */
 		private readonly onNoted: (pending: number) => void,
 	) {}
 
 	/** The door as of the last welcome or batch, or null before the first. */
 	get access(): ChatAccess | null {
-		return this.door?.access ?? null;
+		return this.state?.access ?? null;
 	}
 
-	take(door: ShardDoor): void {
-		if (this.door === null || door.version >= this.door.version) this.door = door;
+	take(door: DoorState): void {
+		if (this.state !== null && door.version < this.state.version) return;
+		this.state = door;
+		this.moderators = new Set(door.moderators);
 	}
 
 	forget(): void {
-		this.door = null;
-	}
-
-	/** A token for `user` at this shard's door (a refresh when `fresh` is false). */
-	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
-		return admitAt(this, user, address, fresh, now);
+		this.state = null;
+		this.moderators = new Set();
 	}
 
 	userBan(userId: string, now: number): number | null | undefined {
-		return this.bans.banOf(userId, now);
+		return this.state?.bans.find((ban) => ban.userId === userId && inForce(ban.until, now))?.until;
 	}
 
 	addressBan(address: string, now: number): number | null | undefined {
-		return this.door?.bannedAddresses.find(
-			(ban) => ban.address === address && (ban.until === null || ban.until > now),
-		)?.until;
+		return this.state?.bans.find((ban) => ban.address === address && inForce(ban.until, now))?.until;
 	}
 
-	roleOf(user: SessionUser): Role {
-		return roleByList(user, this.moderators());
+	isModerator(userId: string): boolean {
+		return this.moderators.has(userId);
 	}
 
 	note(user: SessionUser, address: string | null, now: number): void {
@@ -89,4 +72,8 @@ export class DoorMirror implements DoorRules, DoorState {
 	restore(noted: NotedUser[]): void {
 		this.noted = [...noted, ...this.noted].slice(-notedMax);
 	}
+}
+
+function inForce(until: number | null, now: number): boolean {
+	return until === null || until > now;
 }

@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import type { AddressAction } from "../abuse/address-limits";
 import { addressDigest, addressHeader } from "../auth/address";
 import { readSettings } from "../config";
+import { ApiError } from "../protocol";
 import type { AppEnv } from "./access";
-import { ApiError } from "./api-error";
 
 /**
  * Refuses with 429 (and Retry-After) an address over its limit for `action`. The address is

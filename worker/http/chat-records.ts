@@ -1,7 +1,7 @@
 import { keyMatches } from "../auth/keys";
 import type { Role } from "../protocol";
-import type { RoomInit } from "../sequencer/room-record";
 import { roomStub } from "../routing/room-stub";
+import type { RoomInit } from "../sequencer/room-record";
 
 /**
  * Chats this Worker isolate has seen exist. Settings, key digests and bans change (and a chat can

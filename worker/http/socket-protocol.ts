@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error";
+import { ApiError } from "../protocol";
 
 /**
  * Browsers cannot set headers on a WebSocket, and a token in the URL ends up in logs and

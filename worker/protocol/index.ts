@@ -9,6 +9,7 @@ export * from "./frames";
 export * from "./limits";
 export * from "./models";
 export * from "./moderation";
+export * from "./refusal";
 export * from "./server-frames";
 export * from "./text";
 export * from "./webhooks";

@@ -2,6 +2,7 @@ import { hashKey } from "../auth/keys";
 import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
 import { newSecretKey } from "../ids";
 import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
+import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
@@ -105,9 +106,8 @@ export class ChatAdmin {
 	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
 		const { sequencer, desk, shardSync } = this.parts;
 		if (!sequencer.info) return null;
-		if (desk.joinRefusal(actor.id, Date.now())) {
-			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
-		}
+		const banned = desk.userBan(actor.id, Date.now());
+		if (banned !== undefined) return { ok: false, ...refusals.banned(banned) };
 		// A user a shard let in moments ago may not have been reported yet.
 		if (!desk.knows(request.userId)) await shardSync.collectNotedUsers();
 		const outcome = desk.apply(actor, request, Date.now());

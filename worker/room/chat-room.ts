@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import { readSettings } from "../config";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
+import type { NotedUser } from "../door/door-copy";
+import type { ShardWelcome } from "../fanout/shard-welcome";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
@@ -16,21 +18,15 @@ import {
 	type WebhookEventType,
 	type WebhookStatus,
 } from "../protocol";
+import { refusals } from "../refusals";
 import type { PageQuery } from "../sequencer/message-log";
 import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
-import {
-	type Change,
-	type EditOutcome,
-	type ReactionOutcome,
-	type Replay,
-	Sequencer,
-} from "../sequencer/sequencer";
-import type { NotedUser } from "../door/door-copy";
-import type { DeleteOutcome, PostAnswer, PostRefused } from "../sockets/frame-effects";
+import { type Change, type Replay, Sequencer } from "../sequencer/sequencer";
 import { answerClose } from "../sockets/socket-hub";
 import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
+import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { ChatAdmin } from "./chat-admin";
@@ -41,12 +37,10 @@ import { RoomAlarm } from "./room-alarm";
 import { RootSockets } from "./root-sockets";
 import { RootUpgrade } from "./root-upgrade";
 import { ShardRegistry } from "./shard-registry";
-import { ShardSync, type ShardWelcome } from "./shard-sync";
+import { ShardSync } from "./shard-sync";
 
-export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
-
+export type { ShardWelcome } from "../fanout/shard-welcome";
 export type { RoomDiagnostics } from "./diagnostics";
-export type { ShardWelcome } from "./shard-sync";
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
@@ -123,9 +117,9 @@ export class ChatRoom extends DurableObject<Env> {
 	 * current digests (a rotated key stops working at once, whatever the Worker cached), the
 	 * bans, and which role the user gets.
 	 */
-	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | null> {
+	async admitToken(request: AdmissionRequest): Promise<TokenAdmission> {
 		const chat = this.sequencer.info;
-		if (!chat) return null;
+		if (!chat) return { kind: "refused", ...refusals.chatNotFound() };
 		this.events.tokenAdmitted();
 		return admitTokenRequest(chat, request, this.desk, Date.now());
 	}
@@ -183,28 +177,26 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.sequencer.info ? this.sequencer.history({ after, limit }) : null;
 	}
 
-	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
-		if (!this.sequencer.info) return null;
-		const outcome = this.writes.post({ id: user.id, name: user.name }, text, clientId);
-		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
+	// --- The chat's one write face: the Worker's routes and the shards' sockets alike ---
+
+	async post(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
+		return this.writes.post({ id: user.id, name: user.name }, text, clientId, saved);
 	}
 
-	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.writes.edit(user, seq, text) : null;
+	async edit(user: UserRef, seq: number, text: string): Promise<EditAnswer> {
+		return this.writes.edit(user, seq, text);
 	}
 
-	async reactToMessage(
-		user: UserRef,
-		seq: number,
-		emoji: string,
-		on: boolean,
-	): Promise<ReactionOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.writes.react(user, seq, emoji, on) : null;
+	async react(user: UserRef, seq: number, emoji: string, on?: boolean): Promise<ReactAnswer> {
+		return this.writes.react(user, seq, emoji, on);
 	}
 
-	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
-		if (!this.sequencer.info) return null;
+	async remove(user: SessionUser, seq: number): Promise<DeleteAnswer> {
 		return this.writes.remove(user, seq);
+	}
+
+	async typing(user: UserRef): Promise<void> {
+		return this.writes.typing(user);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
@@ -271,29 +263,9 @@ export class ChatRoom extends DurableObject<Env> {
 		this.sockets.applyMembership(this.shards.apply(idx, joined, left, sockets));
 	}
 
-	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
-		return this.writes.post(user, text, clientId, saved);
-	}
-
-	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
-		return this.writes.remove(user, seq);
-	}
-
-	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
-		return this.writes.edit(user, seq, text);
-	}
-
-	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
-		return this.writes.react(user, seq, emoji);
-	}
-
 	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
 	async changesForShard(after: number, through: number, upto: number): Promise<Change[]> {
 		return this.sequencer.info ? this.sequencer.changesSince(after, through, upto) : [];
-	}
-
-	async typingFromShard(user: UserRef): Promise<void> {
-		this.writes.typing(user);
 	}
 
 	async replayForShard(since: number, upto: number): Promise<Replay> {
@@ -313,7 +285,7 @@ export class ChatRoom extends DurableObject<Env> {
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		this.sockets.hub.sockets();
 		try {
-			await handleSocketMessage(socket, raw, this.writes.upstream, (code) => this.events.frameRefused(code));
+			await handleSocketMessage(socket, raw, this.writes, (code) => this.events.frameRefused(code));
 		} catch (error) {
 			answerFailure(socket, error);
 		}

@@ -1,14 +1,14 @@
 import type { Settings } from "../config";
+import { Fanout } from "../fanout/fanout";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { RoomEvents } from "../observability/room-events";
 import type { ModerationFrame } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import type { Sequencer } from "../sequencer/sequencer";
-import { frameOfEvent, senderOf } from "../sockets/event-frames";
 import { closeSocketsFor } from "../sockets/closing";
+import { frameOfEvent, senderOf } from "../sockets/event-frames";
 import { SocketHub } from "../sockets/socket-hub";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
-import { Fanout } from "../fanout/fanout";
-import type { FanoutEvent } from "../fanout/fanout-batch";
 import { Presence } from "./presence";
 import type { MembershipChange, ShardRegistry } from "./shard-registry";
 

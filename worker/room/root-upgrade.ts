@@ -1,5 +1,7 @@
+import { admitSocket } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame } from "../protocol";
+import { limits, type ReadyFrame, refusal } from "../protocol";
+import { refusals } from "../refusals";
 import { shardFull } from "../routing/shard-address";
 import type { Sequencer } from "../sequencer/sequencer";
 import { greet } from "../sockets/broadcast";
@@ -32,16 +34,15 @@ export class RootUpgrade {
 		const { sequencer, desk, sockets, events } = this.room;
 		const { hub, presence } = sockets;
 		const chat = sequencer.info;
-		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return refuseUpgrade(events, 426, "upgrade_required", "Expected a WebSocket upgrade");
+			return refuseUpgrade(events, refusal(426, "upgrade_required", "Expected a WebSocket upgrade"));
 		}
 		const verified = readVerifiedUser(request);
-		if (!verified) return refuseUpgrade(events, 401, "unauthorized", "Missing verified user");
-		const banned = desk.joinRefusal(verified.id, Date.now());
-		if (banned) return refuseUpgrade(events, banned.status, banned.code, banned.message);
-		// The chat's own list decides the role, not the token: demotions count at once.
-		const user = { ...verified, role: desk.roleOf(verified) };
+		if (!verified) return refuseUpgrade(events, refusal(401, "unauthorized", "Missing verified user"));
+		const admitted = admitSocket(desk, verified, Date.now());
+		if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
+		const { user } = admitted;
 		if (hub.size >= this.room.capacity) {
 			events.refused("full", 503);
 			return shardFull(this.room.shards.suggest(this.room.capacity, 0));

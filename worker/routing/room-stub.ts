@@ -1,6 +1,6 @@
 import { chatId } from "../protocol";
+import { chatNotFound } from "../refusals";
 import type { ChatRoom } from "../room/chat-room";
-import { chatNotFound } from "../http/api-error";
 
 /** A chat id as given; malformed ids are simply unknown chats. */
 export function knownChatId(id: string): string {

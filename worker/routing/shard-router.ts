@@ -1,6 +1,6 @@
 import type { AdmissionRequest, TokenAdmission } from "../door/admission";
-import { ApiError } from "../http/api-error";
 import type { SessionUser } from "../protocol";
+import { ApiError } from "../protocol";
 import {
 	nextShardHeader,
 	readShardIndex,
@@ -55,7 +55,7 @@ export async function admitToken(
 	env: Env,
 	chatId: string,
 	request: AdmissionRequest,
-): Promise<TokenAdmission | null> {
+): Promise<TokenAdmission> {
 	const index = firstChoice.get(chatId) ?? 0;
 	if (index !== 0) {
 		try {

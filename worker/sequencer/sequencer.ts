@@ -2,13 +2,15 @@ import type { Settings } from "../config";
 import { newMessageId } from "../ids";
 import {
 	type ChatMessage,
-	type ErrorCode,
 	type HistoryPage,
 	limits,
 	type ReactionCount,
+	type Refused,
 	type ReplaySummary,
+	refused,
 	type UserRef,
 } from "../protocol";
+import { refusals } from "../refusals";
 import type { PageQuery } from "./message-log";
 import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
@@ -24,25 +26,16 @@ export type PostOutcome =
 /** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
 const recentHeld = 256;
 
-/** A change the sequencer refused, with the HTTP status and words to answer with. */
-export type ChangeRefused = { kind: "refused"; status: 400 | 403 | 404; code: ErrorCode; message: string };
-export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | ChangeRefused;
+export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | Refused;
 export type ReactionOutcome =
 	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number; changed: boolean }
-	| ChangeRefused;
+	| Refused;
 
 /** A message changed after some rev, in its latest state, with the rev of that change. */
 export interface Change {
 	message: ChatMessage;
 	rev: number;
 }
-
-const refused = (status: ChangeRefused["status"], code: ErrorCode, message: string): ChangeRefused => ({
-	kind: "refused",
-	status,
-	code,
-	message,
-});
 
 export interface Replay {
 	summary: ReplaySummary;
@@ -224,12 +217,12 @@ export class Sequencer {
 		return this.log.changedAfter(after, through, limits.replayMax, upto);
 	}
 
-	private changeable(seq: number): ChatMessage | ChangeRefused {
+	private changeable(seq: number): ChatMessage | Refused {
 		if (!this.require().history) {
 			return refused(400, "bad_request", "This chat keeps no history: its messages cannot be changed");
 		}
 		const message = this.log.get(seq);
-		if (!message) return refused(404, "not_found", `No message ${seq} in this chat`);
+		if (!message) return { kind: "refused", ...refusals.noMessage(seq) };
 		if (message.deleted) return refused(400, "bad_request", `Message ${seq} was deleted`);
 		return message;
 	}

@@ -1,26 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import { readSettings } from "../config";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
+import type { NotedUser } from "../door/door-copy";
+import { Endpoints } from "../fanout/fanout";
+import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
+import { FanoutInbox } from "../fanout/fanout-inbox";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import { type ModerationFrame, PING, PONG } from "../protocol";
-import { Endpoints } from "../fanout/fanout";
-import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
 import { shardObject } from "../routing/shard-address";
-import { ChatCopy } from "./chat-copy";
-import type { NotedUser } from "../door/door-copy";
-import { frameOfEvent, senderOf } from "../sockets/event-frames";
-import { FanoutInbox } from "../fanout/fanout-inbox";
-import { inDeliveryOrder, type Upstream } from "../sockets/frame-effects";
-import { LocalPresence } from "../sockets/local-presence";
 import { closeForDeletedChat, closeSocketsFor } from "../sockets/closing";
-import { NotedReport } from "./noted-report";
+import { frameOfEvent, senderOf } from "../sockets/event-frames";
+import { inDeliveryOrder } from "../sockets/frame-effects";
+import { LocalPresence } from "../sockets/local-presence";
 import { ResumeFloors } from "../sockets/resume-floors";
+import { answerClose, SocketHub } from "../sockets/socket-hub";
+import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
+import type { Upstream } from "../sockets/upstream";
+import { ChatCopy } from "./chat-copy";
+import { NotedReport } from "./noted-report";
 import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
 import { ShardUpgrade } from "./shard-upgrade";
-import { answerClose, SocketHub } from "../sockets/socket-hub";
-import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's

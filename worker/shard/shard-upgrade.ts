@@ -1,17 +1,18 @@
+import { admitSocket } from "../door/admission";
+import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame, type SessionUser } from "../protocol";
+import { limits, type ReadyFrame, refusal } from "../protocol";
+import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
 import { greet } from "../sockets/broadcast";
-import type { ChatCopy } from "./chat-copy";
-import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { LocalPresence } from "../sockets/local-presence";
-import { bannedMessage } from "../sockets/closing";
 import type { ResumeFloors } from "../sockets/resume-floors";
-import type { RootAttach } from "./root-attach";
-import type { RootLink } from "./root-link";
 import type { SocketHub } from "../sockets/socket-hub";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import type { ChatCopy } from "./chat-copy";
+import type { RootAttach } from "./root-attach";
+import type { RootLink } from "./root-link";
 
 /** The shard's parts a socket is let in with. */
 export interface ShardUpgradeParts {
@@ -42,7 +43,7 @@ export class ShardUpgrade {
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
 		if (!user || index === null || index === 0)
-			return refuseUpgrade(events, 400, "bad_request", "Not a routed upgrade");
+			return refuseUpgrade(events, refusal(400, "bad_request", "Not a routed upgrade"));
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
 		// most the joins in flight, rather than bouncing each of them along every full shard.
 		if (hub.size >= this.shard.capacity) {
@@ -50,20 +51,19 @@ export class ShardUpgrade {
 			return shardFull(index + 1);
 		}
 		if (!(await this.shard.rootAttach.attach(chatId, index, user)))
-			return refuseUpgrade(events, 404, "not_found", "No such chat");
+			return refuseUpgrade(events, refusals.chatNotFound());
 		const chat = copy.identity?.chat;
-		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
 		const since = replayWanted(request);
 		const rev = since === null ? null : revWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return inbox.run(async () => {
-			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
-			const greeted: SessionUser = { ...user, role: copy.roleOf(user) };
-			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
-			const banned = copy.bans.banOf(user.id, Date.now());
-			if (banned !== undefined) return refuseUpgrade(events, 403, "banned", bannedMessage(banned));
+			// The door's copy comes with the fan-out, which this runs in line with: no ban is missed here.
+			const admitted = admitSocket(copy.door, user, Date.now());
+			if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
+			const greeted = admitted.user;
 			const upto = inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			// Changes up to what this shard delivered; later ones reach the socket live.

@@ -1,13 +1,5 @@
-import {
-	type ClientFrame,
-	type ErrorCode,
-	errorFrameOf,
-	type ServerFrame,
-	type SessionUser,
-	type UserRef,
-} from "../protocol";
-import type { Bucket } from "../sequencer/rate-limiter";
-import type { EditOutcome, PostOutcome, ReactionOutcome } from "../sequencer/sequencer";
+import { type ClientFrame, errorFrameOfRefusal, type ServerFrame } from "../protocol";
+import type { DeleteAnswer, EditAnswer, PostAnswer, PostComing, ReactAnswer } from "./upstream";
 
 /** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
 export type FrameEffect =
@@ -16,31 +8,6 @@ export type FrameEffect =
 	| { kind: "delete"; seq: number }
 	| { kind: "edit"; seq: number; text: string }
 	| { kind: "react"; seq: number; emoji: string };
-
-export type DeleteOutcome = "deleted" | "forbidden" | "not_found";
-
-/** A send the chat refused for who sent it (muted, banned), with the words to show them. */
-export type PostRefused = { kind: "refused"; code: ErrorCode; message: string; retryAfterMs?: number };
-export type PostAnswer = PostOutcome | PostRefused;
-/** A retry's original that reaches its sender with the batch it belongs to, after the ones before it. */
-export type PostComing = { kind: "coming"; seq: number };
-
-/**
- * The chat's sequencer as a socket holder sees it: in the root it is called in place, from a shard
- * over RPC. Either way, what is stored and broadcast is decided there, where the state lives.
- */
-export interface Upstream {
-	post(
-		user: UserRef,
-		text: string,
-		clientId: string | undefined,
-		saved?: Bucket,
-	): Promise<PostAnswer | PostComing>;
-	remove(user: SessionUser, seq: number): Promise<DeleteOutcome>;
-	typing(user: UserRef): Promise<void>;
-	edit(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused>;
-	react(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused>;
-}
 
 export function effectOf(frame: ClientFrame): FrameEffect {
 	switch (frame.type) {
@@ -67,25 +34,12 @@ export function effectOf(frame: ClientFrame): FrameEffect {
 export function replyToPost(outcome: PostAnswer | PostComing, clientId?: string): ServerFrame | null {
 	switch (outcome.kind) {
 		case "coming":
-			return null;
-		case "refused":
-			return {
-				...errorFrameOf(outcome.code, outcome.message, clientId),
-				...(outcome.retryAfterMs !== undefined && { retryAfterMs: Math.ceil(outcome.retryAfterMs) }),
-			};
 		case "created":
 			return null;
+		case "refused":
+			return errorFrameOfRefusal(outcome, clientId);
 		case "duplicate":
 			return { type: "message", message: outcome.message };
-		case "rate_limited":
-			return {
-				...errorFrameOf(
-					"rate_limited",
-					`Too many messages; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
-					clientId,
-				),
-				retryAfterMs: Math.ceil(outcome.retryAfterMs),
-			};
 	}
 }
 
@@ -103,17 +57,6 @@ export function inDeliveryOrder(outcome: PostAnswer | PostComing, through: numbe
 }
 
 /** A change's answer to its sender: nothing when it went out to everyone, else the refusal. */
-export function replyToChange(outcome: EditOutcome | ReactionOutcome | PostRefused): ServerFrame | null {
-	return outcome.kind === "refused" ? errorFrameOf(outcome.code, outcome.message) : null;
-}
-
-export function replyToDelete(outcome: DeleteOutcome, seq: number): ServerFrame | null {
-	switch (outcome) {
-		case "deleted":
-			return null;
-		case "forbidden":
-			return errorFrameOf("forbidden", "Only the chat's owner and moderators may delete others' messages");
-		case "not_found":
-			return errorFrameOf("not_found", `No message ${seq}`);
-	}
+export function replyToChange(outcome: EditAnswer | ReactAnswer | DeleteAnswer): ServerFrame | null {
+	return outcome.kind === "refused" ? errorFrameOfRefusal(outcome) : null;
 }

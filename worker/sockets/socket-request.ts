@@ -1,5 +1,5 @@
 import type { RoomEvents } from "../observability/room-events";
-import { type ErrorCode, errorBodyOf, type SessionUser, sessionUser } from "../protocol";
+import { errorBodyOfRefusal, type Refusal, type SessionUser, sessionUser } from "../protocol";
 import { userHeader } from "../routing/shard-address";
 
 /** The user the Worker verified the token of; objects are reachable only through the Worker. */
@@ -28,13 +28,8 @@ export function revWanted(request: Request): number | null {
 	return Number(rev);
 }
 
-/** An upgrade an object will not take: the JSON error body, its status, and the refusal counted. */
-export function refuseUpgrade(
-	events: RoomEvents,
-	status: number,
-	code: ErrorCode,
-	message: string,
-): Response {
-	events.refused(code, status);
-	return Response.json(errorBodyOf(code, message), { status });
+/** An upgrade an object will not take: the refusal's body and status, and the refusal counted. */
+export function refuseUpgrade(events: RoomEvents, refused: Refusal): Response {
+	events.refused(refused.code, refused.status);
+	return Response.json(errorBodyOfRefusal(refused), { status: refused.status });
 }

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { ApiError } from "../../protocol";
+import { chatNotFound } from "../../refusals";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
 import { chatKnown } from "../chat-records";
 import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
 

@@ -3,13 +3,13 @@ import { hasApiKey } from "../../auth/api-keys";
 import { issueToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
-import { issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { ApiError, issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { chatNotFound } from "../../refusals";
+import { knownChatId } from "../../routing/room-stub";
 import { admitToken } from "../../routing/shard-router";
 import { type AppEnv, previousToken } from "../access";
 import { limitAddress } from "../address-limit";
-import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { knownChatId } from "../../routing/room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,
@@ -70,10 +70,7 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 			...(named.backendRole !== undefined && { backendRole: named.backendRole }),
 			address,
 		});
-		if (!admission || admission.kind === "not_found") throw chatNotFound();
-		if (admission.kind === "wrong_key")
-			throw new ApiError(403, "forbidden", "The key does not match this chat");
-		if (admission.kind === "banned") throw new ApiError(403, "banned", admission.message);
+		if (admission.kind === "refused") throw ApiError.of(admission);
 		const user = { id: named.id, name: named.name, role: admission.role };
 		const settings = readSettings(c.env);
 		const now = Date.now();
