@@ -4,7 +4,7 @@ import { newSecretKey } from "../ids";
 import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
-import type { RoomInit, SettingsChange } from "../sequencer/room-record";
+import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
 import { closeForDeletedChat } from "../sockets/closing";
 
@@ -12,23 +12,6 @@ import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./mod
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 import type { ShardSync } from "./shard-sync";
-
-/** The settings every socket sees (`ready.chat`, the `chat` frame): slow mode and read-only only when on. */
-export function settingsOf(chat: RoomInit): ChatSettings {
-	const { id, name, visibility, history, slowModeSeconds, readOnly } = chat;
-	return {
-		id,
-		name,
-		visibility,
-		history,
-		...(slowModeSeconds !== undefined && { slowModeSeconds }),
-		...(readOnly && { readOnly }),
-	};
-}
-
-export function infoOf(chat: RoomInit): ChatInfo {
-	return { ...settingsOf(chat), owner: chat.owner, createdAt: chat.createdAt };
-}
 
 /** A public chat is listed under its name; one made private leaves the list at once. */
 export async function syncDirectory(

@@ -1,7 +1,5 @@
-import { rootObject } from "../routing/shard-address";
+import { type RootStub, rootObject } from "../routing/shard-address";
 import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer, WriteFace } from "../sockets/upstream";
-
-export type RootStub = ReturnType<typeof rootObject>;
 
 /**
  * A shard's line to its chat's root. One stub for every call to the root, so that they arrive in
