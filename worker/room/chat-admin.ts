@@ -6,7 +6,6 @@ import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
 import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { closeForDeletedChat } from "../sockets/closing";
 
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
@@ -78,7 +77,7 @@ export class ChatAdmin {
 		if (!chat) return null;
 		if (desk.roleOf(actor) !== "owner") return "forbidden";
 		sequencer.forget();
-		for (const socket of closeForDeletedChat(sockets.hub)) sockets.depart(socket);
+		sockets.holder.closeAll();
 		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));
 		await directoryStub(env).unregister(chat.id);
 		await storage.deleteAlarm();

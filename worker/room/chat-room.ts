@@ -24,8 +24,6 @@ import { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import { type Change, type Replay, Sequencer } from "../sequencer/sequencer";
-import { answerClose } from "../sockets/socket-hub";
-import { answerFailure, handleSocketMessage } from "../sockets/socket-messages";
 import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
@@ -246,7 +244,7 @@ export class ChatRoom extends DurableObject<Env> {
 	async attachShard(idx: number, users: UserRef[], sockets: number): Promise<ShardWelcome | null> {
 		const chat = this.sequencer.info;
 		if (!chat) return null;
-		this.sockets.hub.sockets();
+		this.sockets.holder.wake();
 		this.sockets.applyMembership(this.shards.replace(idx, users, sockets));
 		this.events.shardAttached(idx, sockets);
 		return this.shardSync.welcome(chat);
@@ -259,7 +257,7 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async shardPresence(idx: number, joined: UserRef[], left: UserRef[], sockets: number): Promise<void> {
 		if (!this.sequencer.info) return;
-		this.sockets.hub.sockets();
+		this.sockets.holder.wake();
 		this.sockets.applyMembership(this.shards.apply(idx, joined, left, sockets));
 	}
 
@@ -283,21 +281,15 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		this.sockets.hub.sockets();
-		try {
-			await handleSocketMessage(socket, raw, this.writes, (code) => this.events.frameRefused(code));
-		} catch (error) {
-			answerFailure(socket, error);
-		}
+		await this.sockets.holder.message(socket, raw, this.writes);
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		this.sockets.depart(socket);
-		answerClose(socket, code, reason);
+		this.sockets.holder.closed(socket, code, reason);
 	}
 
 	override async webSocketError(socket: WebSocket): Promise<void> {
-		this.sockets.depart(socket);
+		this.sockets.holder.closed(socket);
 	}
 
 	override async alarm(): Promise<void> {

@@ -5,7 +5,6 @@ import { refusals } from "../refusals";
 import { shardFull } from "../routing/shard-address";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { greet } from "../sockets/broadcast";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
@@ -32,7 +31,7 @@ export class RootUpgrade {
 	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
 	accept(request: Request): Response {
 		const { sequencer, desk, sockets, events } = this.room;
-		const { hub, presence } = sockets;
+		const { holder, presence } = sockets;
 		const chat = sequencer.info;
 		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
@@ -43,33 +42,30 @@ export class RootUpgrade {
 		const admitted = admitSocket(desk, verified, Date.now());
 		if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
 		const { user } = admitted;
-		if (hub.size >= this.room.capacity) {
+		if (holder.size >= this.room.capacity) {
 			events.refused("full", 503);
 			return shardFull(this.room.shards.suggest(this.room.capacity, 0));
 		}
 
-		const { client, server } = hub.accept(user);
-		presence.join(user);
 		const since = replayWanted(request);
-		const replay = since === null ? null : sequencer.replay(since);
 		const rev = since === null ? null : revWanted(request);
-		const ready: ReadyFrame = {
-			type: "ready",
-			user,
-			chat: settingsOf(chat),
-			online: presence.list(limits.onlineListMax),
-			onlineCount: presence.count,
-			lastSeq: sequencer.newestSeq,
-			rev: sequencer.rev,
-			...(replay && { replay: replay.summary }),
-		};
-		// The greeting goes out before any live frame: this handler runs to completion before the
-		// room processes anything else.
+		const replay = since === null ? null : sequencer.replay(since);
 		const changes = since !== null && rev !== null ? sequencer.changesSince(rev, since) : [];
-		greet(server, ready, replay?.messages ?? [], changes);
-		events.admitted(hub.size, replay?.summary ?? null);
-		events.roomSize(sockets.connections());
-		sockets.occupancyChanged();
-		return new Response(null, { status: 101, webSocket: client });
+		// The root has sent its own sockets everything it stored: its delivered seq is its newest.
+		const response = holder.admit(user, since, sequencer.newestSeq, () => {
+			const ready: ReadyFrame = {
+				type: "ready",
+				user,
+				chat: settingsOf(chat),
+				online: presence.list(limits.onlineListMax),
+				onlineCount: presence.count,
+				lastSeq: sequencer.newestSeq,
+				rev: sequencer.rev,
+				...(replay && { replay: replay.summary }),
+			};
+			return { ready, missed: replay?.messages ?? [], changes };
+		});
+		events.admitted(holder.size, replay?.summary ?? null);
+		return response;
 	}
 }

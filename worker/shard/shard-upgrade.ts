@@ -5,10 +5,7 @@ import { limits, type ReadyFrame, refusal } from "../protocol";
 import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
-import { greet } from "../sockets/broadcast";
-import type { LocalPresence } from "../sockets/local-presence";
-import type { ResumeFloors } from "../sockets/resume-floors";
-import type { SocketHub } from "../sockets/socket-hub";
+import type { SocketHolder } from "../sockets/socket-holder";
 import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
 import type { RootAttach } from "./root-attach";
@@ -16,13 +13,11 @@ import type { RootLink } from "./root-link";
 
 /** The shard's parts a socket is let in with. */
 export interface ShardUpgradeParts {
-	hub: SocketHub;
-	presence: LocalPresence;
+	holder: SocketHolder;
 	inbox: FanoutInbox;
 	copy: ChatCopy;
 	link: RootLink;
 	rootAttach: RootAttach;
-	resumeFloors: ResumeFloors;
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
@@ -38,7 +33,7 @@ export class ShardUpgrade {
 
 	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	async accept(request: Request): Promise<Response> {
-		const { hub, presence, inbox, copy, link, resumeFloors, events } = this.shard;
+		const { holder, inbox, copy, link, events } = this.shard;
 		const user = readVerifiedUser(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
@@ -46,7 +41,7 @@ export class ShardUpgrade {
 			return refuseUpgrade(events, refusal(400, "bad_request", "Not a routed upgrade"));
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
 		// most the joins in flight, rather than bouncing each of them along every full shard.
-		if (hub.size >= this.shard.capacity) {
+		if (holder.size >= this.shard.capacity) {
 			events.refused("full", 503);
 			return shardFull(index + 1);
 		}
@@ -72,23 +67,22 @@ export class ShardUpgrade {
 				since !== null && rev !== null && rev < readyRev && chat.history
 					? await link.call((root) => root.changesForShard(rev, since, readyRev))
 					: [];
-			const { client, server } = hub.accept(greeted);
-			if (since !== null) resumeFloors.add(server, since, upto);
-			presence.join(user);
-			const local = presence.users();
-			const ready: ReadyFrame = {
-				type: "ready",
-				user: greeted,
-				chat,
-				online: copy.online.list(local, limits.onlineListMax),
-				onlineCount: copy.online.count(local),
-				lastSeq: upto,
-				rev: readyRev,
-				...(replay && { replay: replay.summary }),
-			};
-			greet(server, ready, replay?.messages ?? [], changes);
-			events.admitted(hub.size, replay?.summary ?? null);
-			return new Response(null, { status: 101, webSocket: client });
+			const response = holder.admit(greeted, since, upto, () => {
+				const local = holder.presence.users();
+				const ready: ReadyFrame = {
+					type: "ready",
+					user: greeted,
+					chat,
+					online: copy.online.list(local, limits.onlineListMax),
+					onlineCount: copy.online.count(local),
+					lastSeq: upto,
+					rev: readyRev,
+					...(replay && { replay: replay.summary }),
+				};
+				return { ready, missed: replay?.messages ?? [], changes };
+			});
+			events.admitted(holder.size, replay?.summary ?? null);
+			return response;
 		});
 	}
 
