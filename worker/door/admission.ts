@@ -98,6 +98,33 @@ export function admitSocket(
 	return { kind: "admitted", user: { ...verified, role: roleAt(door, verified) } };
 }
 
+export type SocketAdmission = { kind: "admitted"; user: SessionUser; joined: boolean } | Refused;
+
+/**
+ * An upgrade: a verified token's user is let in unless banned, with the role the chat's list
+ * gives; a join that carries a name (and key) is decided exactly as its token request would be,
+ * and `joined` says the object is to issue its token.
+ */
+export async function admitJoiner(
+	joiner: { kind: "verified"; user: SessionUser } | { kind: "join"; request: AdmissionRequest },
+	access: ChatAccess,
+	door: DoorLookups,
+	now: number,
+): Promise<SocketAdmission> {
+	if (joiner.kind === "verified") {
+		const admitted = admitSocket(door, joiner.user, now);
+		return admitted.kind === "refused" ? admitted : { ...admitted, joined: false };
+	}
+	const { request } = joiner;
+	const admission = await admitTokenRequest(access, request, door, now);
+	if (admission.kind === "refused") return admission;
+	return {
+		kind: "admitted",
+		user: { id: request.userId, name: request.name, role: admission.role },
+		joined: true,
+	};
+}
+
 /** Why this user may not write (post, edit, react) now: a ban or a mute; null when they may. */
 export function writeRefusal(
 	door: DoorLookups & { userMute(userId: string, now: number): number | null | undefined },

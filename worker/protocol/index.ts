@@ -11,5 +11,6 @@ export * from "./models";
 export * from "./moderation";
 export * from "./refusal";
 export * from "./server-frames";
+export * from "./subprotocols";
 export * from "./text";
 export * from "./webhooks";

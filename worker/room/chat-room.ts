@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { issueSessionToken } from "../auth/tokens";
 import { readSettings } from "../config";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import type { NotedUser } from "../door/door-copy";
@@ -90,7 +91,14 @@ export class ChatRoom extends DurableObject<Env> {
 		});
 		this.shardSync = new ShardSync(parts);
 		this.admin = new ChatAdmin({ ...parts, shardSync: this.shardSync });
-		this.upgrade = new RootUpgrade({ ...parts, capacity: settings.roomShardCapacity });
+		this.upgrade = new RootUpgrade({
+			...parts,
+			capacity: settings.roomShardCapacity,
+			issue: (chatId, user) => {
+				this.events.tokenAdmitted();
+				return issueSessionToken(env.TOKEN_SECRET, chatId, user, settings);
+			},
+		});
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;

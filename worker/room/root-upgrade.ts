@@ -1,11 +1,11 @@
-import { admitSocket } from "../door/admission";
+import { admitJoiner } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame, refusal } from "../protocol";
+import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { shardFull } from "../routing/shard-address";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -19,6 +19,8 @@ export interface RootUpgradeParts {
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
+	/** Signs the token of a socket that joined by name. */
+	issue: (chatId: string, user: SessionUser) => Promise<IssuedToken>;
 }
 
 /**
@@ -28,8 +30,8 @@ export interface RootUpgradeParts {
 export class RootUpgrade {
 	constructor(private readonly room: RootUpgradeParts) {}
 
-	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
-	accept(request: Request): Response {
+	/** Only WebSocket upgrades arrive here, authenticated (or a join by name) and routed by the Worker. */
+	async accept(request: Request): Promise<Response> {
 		const { sequencer, desk, sockets, events } = this.room;
 		const { holder, presence } = sockets;
 		const chat = sequencer.info;
@@ -37,15 +39,16 @@ export class RootUpgrade {
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
 			return refuseUpgrade(events, refusal(426, "upgrade_required", "Expected a WebSocket upgrade"));
 		}
-		const verified = readVerifiedUser(request);
-		if (!verified) return refuseUpgrade(events, refusal(401, "unauthorized", "Missing verified user"));
-		const admitted = admitSocket(desk, verified, Date.now());
+		const joiner = readJoiner(request);
+		if (!joiner) return refuseUpgrade(events, refusal(401, "unauthorized", "Missing verified user"));
+		const admitted = await admitJoiner(joiner, chat, desk, Date.now());
 		if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
 		const { user } = admitted;
 		if (holder.size >= this.room.capacity) {
 			events.refused("full", 503);
 			return shardFull(this.room.shards.suggest(this.room.capacity, 0));
 		}
+		const token = admitted.joined ? await this.room.issue(chat.id, user) : undefined;
 
 		const since = replayWanted(request);
 		const rev = since === null ? null : revWanted(request);
@@ -62,6 +65,7 @@ export class RootUpgrade {
 				lastSeq: sequencer.newestSeq,
 				rev: sequencer.rev,
 				...(replay && { replay: replay.summary }),
+				...(token && { token }),
 			};
 			return { ready, missed: replay?.messages ?? [], changes };
 		});

@@ -1,5 +1,7 @@
 /** Headers between the Worker and a chat's objects; the objects are reachable only through the Worker. */
 export const userHeader = "x-edgechat-user";
+/** A join without a token: what a token request would carry (door/admission.ts's AdmissionRequest). */
+export const joinHeader = "x-edgechat-join";
 /** Which shard of the chat the receiving object is (0: the root, which is its own first shard). */
 export const shardHeader = "x-edgechat-shard";
 /** A full object's answer: the shard to try instead. */

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { issueSessionToken } from "../auth/tokens";
 import { readSettings } from "../config";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import type { NotedUser } from "../door/door-copy";
@@ -7,7 +8,7 @@ import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
 import { FanoutInbox } from "../fanout/fanout-inbox";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
-import { PING, PONG } from "../protocol";
+import { PING, PONG, type SessionUser } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import { inDeliveryOrder } from "../sockets/frame-effects";
 import { SocketHolder } from "../sockets/socket-holder";
@@ -71,7 +72,11 @@ export class ChatShard extends DurableObject<Env> {
 		const rootAttach = new RootAttach({ storage: ctx.storage, presence: holder.presence, inbox, copy, link });
 		const capacity = settings.roomShardCapacity;
 		this.rootAttach = rootAttach;
-		this.upgrade = new ShardUpgrade({ holder, inbox, copy, link, rootAttach, events, capacity });
+		const issue = (chatId: string, user: SessionUser) => {
+			events.tokenAdmitted();
+			return issueSessionToken(env.TOKEN_SECRET, chatId, user, settings);
+		};
+		this.upgrade = new ShardUpgrade({ holder, inbox, copy, link, rootAttach, events, capacity, issue });
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.

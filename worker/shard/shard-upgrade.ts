@@ -1,12 +1,12 @@
-import { admitSocket } from "../door/admission";
+import { admitJoiner } from "../door/admission";
 import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame, refusal } from "../protocol";
+import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
 import type { SocketHolder } from "../sockets/socket-holder";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";
@@ -21,6 +21,8 @@ export interface ShardUpgradeParts {
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
+	/** Signs the token of a socket that joined by name. */
+	issue: (chatId: string, user: SessionUser) => Promise<IssuedToken>;
 }
 
 /**
@@ -34,10 +36,10 @@ export class ShardUpgrade {
 	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	async accept(request: Request): Promise<Response> {
 		const { holder, inbox, copy, link, events } = this.shard;
-		const user = readVerifiedUser(request);
+		const joiner = readJoiner(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0)
+		if (!joiner || index === null || index === 0)
 			return refuseUpgrade(events, refusal(400, "bad_request", "Not a routed upgrade"));
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
 		// most the joins in flight, rather than bouncing each of them along every full shard.
@@ -45,7 +47,9 @@ export class ShardUpgrade {
 			events.refused("full", 503);
 			return shardFull(index + 1);
 		}
-		if (!(await this.shard.rootAttach.attach(chatId, index, user)))
+		const joining =
+			joiner.kind === "verified" ? joiner.user : { id: joiner.request.userId, name: joiner.request.name };
+		if (!(await this.shard.rootAttach.attach(chatId, index, joining)))
 			return refuseUpgrade(events, refusals.chatNotFound());
 		const chat = copy.identity?.chat;
 		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
@@ -56,9 +60,12 @@ export class ShardUpgrade {
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return inbox.run(async () => {
 			// The door's copy comes with the fan-out, which this runs in line with: no ban is missed here.
-			const admitted = admitSocket(copy.door, user, Date.now());
+			const access = copy.door.access;
+			if (access === null) return refuseUpgrade(events, refusals.chatNotFound());
+			const admitted = await admitJoiner(joiner, access, copy.door, Date.now());
 			if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
 			const greeted = admitted.user;
+			const token = admitted.joined ? await this.shard.issue(chatId, greeted) : undefined;
 			const upto = inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			// Changes up to what this shard delivered; later ones reach the socket live.
@@ -78,6 +85,7 @@ export class ShardUpgrade {
 					lastSeq: upto,
 					rev: readyRev,
 					...(replay && { replay: replay.summary }),
+					...(token && { token }),
 				};
 				return { ready, missed: replay?.messages ?? [], changes };
 			});

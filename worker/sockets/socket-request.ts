@@ -1,6 +1,8 @@
+import { z } from "zod";
+import type { AdmissionRequest } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
 import { errorBodyOfRefusal, type Refusal, type SessionUser, sessionUser } from "../protocol";
-import { userHeader } from "../routing/shard-address";
+import { joinHeader, userHeader } from "../routing/shard-address";
 
 /** The user the Worker verified the token of; objects are reachable only through the Worker. */
 export function readVerifiedUser(request: Request): SessionUser | null {
@@ -9,6 +11,36 @@ export function readVerifiedUser(request: Request): SessionUser | null {
 	try {
 		const parsed = sessionUser.safeParse(JSON.parse(value));
 		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Who asks to be let in: a user whose token the Worker verified, or a join by name (and key). */
+export type Joiner = { kind: "verified"; user: SessionUser } | { kind: "join"; request: AdmissionRequest };
+
+export function readJoiner(request: Request): Joiner | null {
+	const user = readVerifiedUser(request);
+	if (user) return { kind: "verified", user };
+	const join = readJoinRequest(request.headers.get(joinHeader));
+	return join ? { kind: "join", request: join } : null;
+}
+
+/** A join's request as the Worker wrote it. */
+const joinRequest = z.object({
+	userId: z.string(),
+	name: z.string(),
+	key: z.string().optional(),
+	address: z.string().nullable(),
+});
+
+function readJoinRequest(value: string | null): AdmissionRequest | null {
+	if (value === null) return null;
+	try {
+		const parsed = joinRequest.safeParse(JSON.parse(value));
+		if (!parsed.success) return null;
+		const { userId, name, key, address } = parsed.data;
+		return { userId, name, previousRole: null, address, ...(key !== undefined && { key }) };
 	} catch {
 		return null;
 	}

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { hasApiKey } from "../../auth/api-keys";
-import { issueToken } from "../../auth/tokens";
+import { issueSessionToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { ApiError, issuedToken, type TokenRequest, tokenBody } from "../../protocol";
@@ -72,13 +72,14 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		});
 		if (admission.kind === "refused") throw ApiError.of(admission);
 		const user = { id: named.id, name: named.name, role: admission.role };
-		const settings = readSettings(c.env);
-		const now = Date.now();
-		const sessionStartedAt = previous?.sessionStartedAt ?? now;
-		// No token outlives its session: the last one of a chain expires when the session does.
-		const expiresAt = Math.min(now + settings.tokenTtlMs, sessionStartedAt + settings.sessionMaxAgeMs);
-		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt, sessionStartedAt });
-		return c.json({ token, expiresAt, user }, 201);
+		const issued = await issueSessionToken(
+			c.env.TOKEN_SECRET,
+			id,
+			user,
+			readSettings(c.env),
+			previous?.sessionStartedAt,
+		);
+		return c.json(issued, 201);
 	},
 );
 
