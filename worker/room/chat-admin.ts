@@ -1,12 +1,12 @@
 import { hashKey } from "../auth/keys";
 import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
+import type { ShardWelcome } from "../fanout/shard-welcome";
 import { newSecretKey } from "../ids";
 import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
 import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -41,6 +41,11 @@ export interface AdminParts {
 /** The calls that govern the chat: the owner's (its settings, its keys, its deletion) and moderation. */
 export class ChatAdmin {
 	constructor(private readonly parts: AdminParts) {}
+
+	/** What a shard that attaches learns of the chat (room/shard-sync.ts). */
+	welcome(chat: RoomInit): ShardWelcome {
+		return this.parts.shardSync.welcome(chat);
+	}
 
 	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
 	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {

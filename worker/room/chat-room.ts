@@ -1,6 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { issueSessionToken } from "../auth/tokens";
-import { readSettings } from "../config";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import type { NotedUser } from "../door/door-copy";
 import type { ShardWelcome } from "../fanout/shard-welcome";
@@ -21,22 +19,22 @@ import {
 } from "../protocol";
 import { refusals } from "../refusals";
 import type { PageQuery } from "../sequencer/message-log";
-import { ModerationState } from "../sequencer/moderation";
+import type { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
-import { type Change, type Replay, Sequencer } from "../sequencer/sequencer";
+import type { Change, Replay, Sequencer } from "../sequencer/sequencer";
 import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
-import { RoomWebhooks } from "../webhooks/room-webhooks";
-import { ChatAdmin } from "./chat-admin";
-import { ChatWrites } from "./chat-writes";
+import type { RoomWebhooks } from "../webhooks/room-webhooks";
+import type { ChatAdmin } from "./chat-admin";
+import type { ChatWrites } from "./chat-writes";
 import { diagnosticsOf, type RoomDiagnostics } from "./diagnostics";
-import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
-import { RoomAlarm } from "./room-alarm";
-import { RootSockets } from "./root-sockets";
-import { RootUpgrade } from "./root-upgrade";
-import { ShardRegistry } from "./shard-registry";
-import { ShardSync } from "./shard-sync";
+import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
+import type { RoomAlarm } from "./room-alarm";
+import { assembleRoot } from "./root-parts";
+import type { RootSockets } from "./root-sockets";
+import type { RootUpgrade } from "./root-upgrade";
+import type { ShardRegistry } from "./shard-registry";
 
 export type { ShardWelcome } from "../fanout/shard-welcome";
 export type { RoomDiagnostics } from "./diagnostics";
@@ -56,7 +54,6 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly sockets: RootSockets;
 	private readonly roomAlarm: RoomAlarm;
 	private readonly writes: ChatWrites;
-	private readonly shardSync: ShardSync;
 	private readonly admin: ChatAdmin;
 	private readonly upgrade: RootUpgrade;
 	private readonly startedAt = Date.now();
@@ -67,38 +64,17 @@ export class ChatRoom extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		const settings = readSettings(env);
-		const { sql } = ctx.storage;
-		this.sequencer = new Sequencer(sql, settings);
-		this.shards = new ShardRegistry(sql);
-		this.moderation = new ModerationState(sql);
-		this.webhooks = new RoomWebhooks(sql, env.WEBHOOK_QUEUE, settings.webhookLeaseMs, (delayMs) =>
-			this.roomAlarm.schedule(delayMs),
-		);
-		const { sequencer, shards, webhooks, events } = this;
-		const base = { ctx, env, storage: ctx.storage, settings, sequencer, shards, webhooks, events };
-		this.sockets = new RootSockets({ ...base, reportSoon: () => this.roomAlarm.reportSoon() });
-		this.desk = new ModerationDesk(this.moderation, (frame) =>
-			this.sockets.publish({ kind: "moderation", frame }),
-		);
-		const parts = { ...base, desk: this.desk, sockets: this.sockets };
-		this.roomAlarm = new RoomAlarm(parts);
-		this.writes = new ChatWrites({
-			...parts,
-			transaction: (write) => ctx.storage.transactionSync(write),
-			publish: (event, seqBefore) => this.sockets.publish(event, seqBefore),
-			trimSoon: () => this.roomAlarm.schedule(0),
-		});
-		this.shardSync = new ShardSync(parts);
-		this.admin = new ChatAdmin({ ...parts, shardSync: this.shardSync });
-		this.upgrade = new RootUpgrade({
-			...parts,
-			capacity: settings.roomShardCapacity,
-			issue: (chatId, user) => {
-				this.events.tokenAdmitted();
-				return issueSessionToken(env.TOKEN_SECRET, chatId, user, settings);
-			},
-		});
+		const root = assembleRoot(ctx, env, this.events);
+		this.sequencer = root.sequencer;
+		this.shards = root.shards;
+		this.webhooks = root.webhooks;
+		this.moderation = root.moderation;
+		this.desk = root.desk;
+		this.sockets = root.sockets;
+		this.roomAlarm = root.roomAlarm;
+		this.writes = root.writes;
+		this.admin = root.admin;
+		this.upgrade = root.upgrade;
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
@@ -255,7 +231,7 @@ export class ChatRoom extends DurableObject<Env> {
 		this.sockets.holder.wake();
 		this.sockets.applyMembership(this.shards.replace(idx, users, sockets));
 		this.events.shardAttached(idx, sockets);
-		return this.shardSync.welcome(chat);
+		return this.admin.welcome(chat);
 	}
 
 	/** Users a shard admitted tokens for, reported a few at a time. */

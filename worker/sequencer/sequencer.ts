@@ -16,6 +16,7 @@ import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
+import { RelayedSends } from "./relayed-sends";
 import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 
 export type PostOutcome =
@@ -42,9 +43,6 @@ export interface Replay {
 	messages: ChatMessage[];
 }
 
-/** Client ids remembered per relay-only room, where the log cannot answer "seen this before?". */
-const relayMemory = 10_000;
-
 /**
  * The chat's sequencer, and its only writer: idempotency by (user, clientId), the one total order
  * (seq), rate limits per user, the log and its retention. It knows nothing of sockets or of the
@@ -61,7 +59,7 @@ export class Sequencer {
 	private revision = 0;
 	/** Highest seq retention has already dealt with in this instance's lifetime. */
 	private trimmedThrough = 0;
-	private readonly relayed = new Map<string, ChatMessage>();
+	private readonly relayed = new RelayedSends();
 	private readonly recent = new RecentMessages(recentHeld);
 
 	constructor(
@@ -138,7 +136,7 @@ export class Sequencer {
 		if (clientId !== undefined) {
 			const original = chat.history
 				? this.log.findByClientId(user.id, clientId)
-				: (this.relayed.get(relayKey(user.id, clientId)) ?? null);
+				: this.relayed.find(user.id, clientId);
 			// A retry must not spend the sender's rate limit, nor store or broadcast anything.
 			if (original) return { kind: "duplicate", message: original };
 		}
@@ -151,7 +149,7 @@ export class Sequencer {
 		if (chat.history) this.log.append({ ...message, rev });
 		else {
 			this.record.saveLastSeq(message.seq, rev);
-			if (clientId !== undefined) this.rememberRelayed(relayKey(user.id, clientId), message);
+			if (clientId !== undefined) this.relayed.remember(user.id, clientId, message);
 		}
 		this.lastSeq = message.seq;
 		this.revision = rev;
@@ -288,16 +286,4 @@ export class Sequencer {
 		if (!this.chat) throw new Error("the room was used before it was created");
 		return this.chat;
 	}
-
-	private rememberRelayed(key: string, message: ChatMessage): void {
-		this.relayed.set(key, message);
-		if (this.relayed.size > relayMemory) {
-			const oldest = this.relayed.keys().next().value;
-			if (oldest !== undefined) this.relayed.delete(oldest);
-		}
-	}
-}
-
-function relayKey(userId: string, clientId: string): string {
-	return `${userId}\u0000${clientId}`;
 }
