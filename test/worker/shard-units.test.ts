@@ -23,10 +23,10 @@ describe("frame effects", () => {
 	it("turns each client frame into what it asks of the sequencer", () => {
 		expect(effectOf({ type: "send", text: "hi", clientId: "c1" })).toEqual({
 			kind: "post",
-			text: "hi",
+			draft: { text: "hi", clientId: "c1" },
 			clientId: "c1",
 		});
-		expect(effectOf({ type: "send", text: "hi" })).toEqual({ kind: "post", text: "hi" });
+		expect(effectOf({ type: "send", text: "hi" })).toEqual({ kind: "post", draft: { text: "hi" } });
 		expect(effectOf({ type: "typing" })).toEqual({ kind: "typing" });
 		expect(effectOf({ type: "delete", seq: 3 })).toEqual({ kind: "delete", seq: 3 });
 	});

@@ -23,7 +23,7 @@ import type { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
 import type { Change, Replay, Sequencer } from "../sequencer/sequencer";
-import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
+import type { DeleteAnswer, Draft, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
 import type { ChatAdmin } from "./chat-admin";
@@ -161,8 +161,8 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- The chat's one write face: the Worker's routes and the shards' sockets alike ---
 
-	async post(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
-		return this.writes.post({ id: user.id, name: user.name }, text, clientId, saved);
+	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
+		return this.writes.post({ id: user.id, name: user.name }, draft, saved);
 	}
 
 	async edit(user: UserRef, seq: number, text: string): Promise<EditAnswer> {

@@ -5,7 +5,14 @@ import type { Refused, SessionUser, UserRef } from "../protocol";
 import { refusals } from "../refusals";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { Sequencer } from "../sequencer/sequencer";
-import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer, WriteFace } from "../sockets/upstream";
+import type {
+	DeleteAnswer,
+	Draft,
+	EditAnswer,
+	PostAnswer,
+	ReactAnswer,
+	WriteFace,
+} from "../sockets/upstream";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
 import type { ModerationDesk } from "./moderation-desk";
 
@@ -67,7 +74,7 @@ export class ChatWrites implements WriteFace {
 		return outcome;
 	}
 
-	async post(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
+	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
 		const { sequencer, desk, webhooks, events } = this.parts;
 		const chat = sequencer.info;
 		if (!chat) return noChat();
@@ -76,7 +83,7 @@ export class ChatWrites implements WriteFace {
 		if (refusal) return { kind: "refused", ...refusal };
 		// The message and its webhook event are one transaction: both are stored, or neither.
 		const outcome = this.parts.transaction(() => {
-			const result = sequencer.post(user, text, clientId, now, saved);
+			const result = sequencer.post(user, draft, now, saved);
 			if (result.kind === "created") {
 				webhooks.record(chat.id, "message.created", { message: result.message });
 			}

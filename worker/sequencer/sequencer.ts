@@ -17,6 +17,16 @@ import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
 import { RelayedSends } from "./relayed-sends";
+
+/**
+ * What a sender asks the chat to post, from a socket's `send` frame or the HTTP body alike.
+ * Whatever a message may carry besides its text is added here, once, for every path.
+ */
+export interface Draft {
+	text: string;
+	clientId?: string;
+}
+
 import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 
 export type PostOutcome =
@@ -131,8 +141,9 @@ export class Sequencer {
 		return this.revision;
 	}
 
-	post(user: UserRef, text: string, clientId: string | undefined, now: number, saved?: Bucket): PostOutcome {
+	post(user: UserRef, draft: Draft, now: number, saved?: Bucket): PostOutcome {
 		const chat = this.require();
+		const { text, clientId } = draft;
 		if (clientId !== undefined) {
 			const original = chat.history
 				? this.log.findByClientId(user.id, clientId)

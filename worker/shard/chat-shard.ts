@@ -65,8 +65,8 @@ export class ChatShard extends DurableObject<Env> {
 		const root = this.link.upstream;
 		this.upstream = {
 			...root,
-			post: async (user, text, clientId, saved) =>
-				inDeliveryOrder(await root.post(user, text, clientId, saved), this.inbox.lastSeq),
+			post: async (user, draft, saved) =>
+				inDeliveryOrder(await root.post(user, draft, saved), this.inbox.lastSeq),
 		};
 		const { holder, inbox, copy, link, events } = this;
 		const rootAttach = new RootAttach({ storage: ctx.storage, presence: holder.presence, inbox, copy, link });

@@ -38,8 +38,8 @@ export class RootLink {
 	/** What this shard's sockets send goes to the root's write face over RPC. */
 	readonly upstream: WriteFace = {
 		// Each answer is awaited inside: an RPC promise of a union is not itself a promise of that union.
-		post: (user, text, clientId, saved) =>
-			this.call(async (root): Promise<PostAnswer> => await root.post(user, text, clientId, saved)),
+		post: (user, draft, saved) =>
+			this.call(async (root): Promise<PostAnswer> => await root.post(user, draft, saved)),
 		edit: (user, seq, text) =>
 			this.call(async (root): Promise<EditAnswer> => await root.edit(user, seq, text)),
 		react: (user, seq, emoji, on) =>

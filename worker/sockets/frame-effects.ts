@@ -1,9 +1,9 @@
 import { type ClientFrame, errorFrameOfRefusal, type ServerFrame } from "../protocol";
-import type { DeleteAnswer, EditAnswer, PostAnswer, PostComing, ReactAnswer } from "./upstream";
+import type { DeleteAnswer, Draft, EditAnswer, PostAnswer, PostComing, ReactAnswer } from "./upstream";
 
 /** What a client frame asks for. Deciding it needs no socket, so it is tested as a plain function. */
 export type FrameEffect =
-	| { kind: "post"; text: string; clientId?: string }
+	| { kind: "post"; draft: Draft; clientId?: string }
 	| { kind: "typing" }
 	| { kind: "delete"; seq: number }
 	| { kind: "edit"; seq: number; text: string }
@@ -13,8 +13,8 @@ export function effectOf(frame: ClientFrame): FrameEffect {
 	switch (frame.type) {
 		case "send":
 			return frame.clientId === undefined
-				? { kind: "post", text: frame.text }
-				: { kind: "post", text: frame.text, clientId: frame.clientId };
+				? { kind: "post", draft: { text: frame.text } }
+				: { kind: "post", draft: { text: frame.text, clientId: frame.clientId }, clientId: frame.clientId };
 		case "typing":
 			return { kind: "typing" };
 		case "delete":

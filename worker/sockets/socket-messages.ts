@@ -35,7 +35,7 @@ export async function handleSocketMessage(
 	switch (effect.kind) {
 		case "post": {
 			const sender = { id: user.id, name: user.name };
-			const outcome = await upstream.post(sender, effect.text, effect.clientId, attachment.bucket);
+			const outcome = await upstream.post(sender, effect.draft, attachment.bucket);
 			// Read the attachment again: other frames of this socket may have moved it meanwhile.
 			if (outcome.kind === "created") {
 				const current = readAttachment(socket) ?? attachment;

@@ -1,6 +1,8 @@
 import type { ChatMessage, Refused, SessionUser, UserRef } from "../protocol";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
+import type { Draft, EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
+
+export type { Draft } from "../sequencer/sequencer";
 
 /** A post's answer from the root: stored, the original of a retry, or refused (with the words to show). */
 export type PostAnswer =
@@ -20,7 +22,7 @@ export type PostComing = { kind: "coming"; seq: number };
  * broadcast is decided there, where the state lives; a refusal comes back as data, never thrown.
  */
 export interface WriteFace {
-	post(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer>;
+	post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer>;
 	edit(user: UserRef, seq: number, text: string): Promise<EditAnswer>;
 	react(user: UserRef, seq: number, emoji: string, on?: boolean): Promise<ReactAnswer>;
 	remove(user: SessionUser, seq: number): Promise<DeleteAnswer>;
@@ -29,5 +31,5 @@ export interface WriteFace {
 
 /** The write face as a socket holder reaches it: a shard may answer a retry with "coming" (inDeliveryOrder). */
 export interface Upstream extends Omit<WriteFace, "post"> {
-	post(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer | PostComing>;
+	post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer | PostComing>;
 }

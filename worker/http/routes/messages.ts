@@ -90,7 +90,10 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { text, clientId, user: named } = c.req.valid("json");
 			const user = await poster(c, id, named);
-			const result = await roomStub(c.env, id).post(user, text, clientId);
+			const result = await roomStub(c.env, id).post(user, {
+				text,
+				...(clientId !== undefined && { clientId }),
+			});
 			if (result.kind === "refused") throw ApiError.of(result);
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},
