@@ -39,7 +39,10 @@ const { values: options } = parseArgs({
 	options: {
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
-		/** Only the servers whose label contains this text (e.g. "spread"), in the scenarios run. */
+		/**
+		 * Only the servers whose label contains this text (e.g. "spread"), in the scenarios run; a
+		 * room scenario's bare DO room runs too, the reference of edgechat's join cost.
+		 */
 		server: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
@@ -175,7 +178,8 @@ for (const room of plan.rooms.filter(
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
-		for (const spec of servers.filter(serverSelected)) {
+		// The bare room runs whatever --server says: edgechat's join cost is reported against it.
+		for (const spec of servers.filter((entry) => serverSelected(entry) || entry.kind === "bare-room")) {
 			if (clients === "ceiling" && spec.spreadOver !== undefined) {
 				// Sized from the room the first server found; that server measured nothing.
 				skipped.push(`${room.id} · ${label(spec)}: not run, no server before it found the room's size`);

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
 import { Child } from "./child.ts";
+import { edgechatConfig } from "./edgechat-config.ts";
 
 /**
  * Variants of the bare room: `bare-room-stored` writes each frame to SQLite first (the durability
@@ -113,13 +114,11 @@ const kinds: Record<ServerKind, KindTraits> = {
 
 /**
  * The bench's senders are machines that send far faster than a person; the per-user rate limit
- * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
+ * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults (the
+ * per-address limits never count the loopback addresses the clients come from).
  */
 const benchVars: Record<string, string> = {
 	RATE_LIMIT_MESSAGES: "1000000000",
-	// Thousands of joins come from a few hundred loopback addresses: the abuse limits would refuse them.
-	ADDRESS_TOKENS_PER_MINUTE: "1000000000",
-	ADDRESS_CHATS_PER_MINUTE: "1000000000",
 };
 
 function workerConfig(kind: ServerKind): string {
@@ -186,8 +185,8 @@ export async function startServer(
 		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
 		const dev = spec.transport === "wrangler-dev";
 		if (dev || options.inspector) inspectorPort = await freePort();
-		const worker = { spec, bundle, port, persist, vars, inspectorPort };
-		args = dev ? devArgs(worker, workspace) : directArgs(worker);
+		const worker = { spec, bundle, port, persist, vars, config: configFor(spec, workspace), inspectorPort };
+		args = dev ? devArgs(worker) : directArgs(worker);
 	}
 	const child = new Child(process.execPath, args, {
 		cwd: workspace.repoRoot,
@@ -218,18 +217,20 @@ interface WorkerLaunch {
 	port: number;
 	persist: string;
 	vars: Record<string, string>;
+	/** The wrangler config it runs with (configFor). */
+	config: string;
 	inspectorPort: number | undefined;
 }
 
-function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+function devArgs(worker: WorkerLaunch): string[] {
+	const { bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"node_modules/wrangler/bin/wrangler.js",
 		"dev",
 		bundle,
 		"--no-bundle",
 		"--config",
-		spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind),
+		config,
 		"--ip",
 		"127.0.0.1",
 		"--port",
@@ -246,10 +247,10 @@ function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
 }
 
 function directArgs(worker: WorkerLaunch): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+	const { spec, bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"bench/servers/direct-host.ts",
-		workerConfig(spec.kind),
+		config,
 		bundle,
 		String(port),
 		persist,
@@ -263,20 +264,11 @@ export async function stopServer(server: Server): Promise<void> {
 	await server.child.stop();
 }
 
-/**
- * wrangler.toml without its `[assets]` section, written into the run's workspace with the
- * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
- */
-function apiOnlyConfig(workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, workerConfig("edgechat")), "utf8");
-	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]"))
-		throw new Error(`${workerConfig("edgechat")}: could not remove [assets]`);
-	const config = join(workspace.dir, "wrangler.api-only.toml");
-	writeFileSync(config, withoutAssets);
-	const devVars = join(workspace.repoRoot, ".dev.vars");
-	if (existsSync(devVars)) copyFileSync(devVars, join(workspace.dir, ".dev.vars"));
-	return config;
+/** The wrangler config a server runs with: its kind's, or for edgechat the run's own (edgechatConfig). */
+function configFor(spec: ServerSpec, workspace: Workspace): string {
+	return spec.kind === "edgechat"
+		? edgechatConfig(workspace, workerConfig("edgechat"), spec.apiOnly === true)
+		: workerConfig(spec.kind);
 }
 
 /** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
