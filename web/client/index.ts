@@ -9,6 +9,7 @@ export type {
 	ChatClientOptions,
 	ClientError,
 	ConnectionState,
+	NewSession,
 	PresenceChange,
 	ReceivedMessage,
 	RejectedSend,
