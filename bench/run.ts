@@ -26,8 +26,9 @@ import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
+import { bundleWorker } from "./servers/bundle.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
-import { bundleWorker, label, localTracing, type ServerSpec } from "./servers/servers.ts";
+import { label, localTracing, type ServerSpec } from "./servers/servers.ts";
 import { redrawSoak, soakMain } from "./soak/main.ts";
 import { isMixName, mixes } from "./soak/mix.ts";
 

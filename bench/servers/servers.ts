@@ -1,9 +1,8 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
+import { apiOnlyConfig, bundleWorker } from "./bundle.ts";
 import { Child } from "./child.ts";
 
 /**
@@ -165,11 +164,26 @@ export interface StartOptions {
 	inspector?: boolean;
 }
 
+/** How often a server is started on fresh ports when a port it was given was taken meanwhile. */
+const portAttempts = 3;
+
 export async function startServer(
 	spec: ServerSpec,
 	workspace: Workspace,
 	options: StartOptions = {},
 ): Promise<Server> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startOnce(spec, workspace, options);
+		} catch (error) {
+			// A port is found free and handed to the server, which binds it a moment later; another
+			// process may take it in between. That is no fault of the run: pick new ports.
+			if (!(error instanceof PortTaken) || attempt >= portAttempts) throw error;
+		}
+	}
+}
+
+async function startOnce(spec: ServerSpec, workspace: Workspace, options: StartOptions): Promise<Server> {
 	const port = await freePort();
 	const name = `${++serial}-${spec.kind}-${spec.transport}${spec.suffix ? `-${fileSafe(spec.suffix)}` : ""}`;
 	const logPath = join(workspace.dir, `${name}.log`);
@@ -229,7 +243,7 @@ function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
 		bundle,
 		"--no-bundle",
 		"--config",
-		spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind),
+		spec.apiOnly ? apiOnlyConfig(workerConfig("edgechat"), workspace) : workerConfig(spec.kind),
 		"--ip",
 		"127.0.0.1",
 		"--port",
@@ -263,67 +277,19 @@ export async function stopServer(server: Server): Promise<void> {
 	await server.child.stop();
 }
 
-/**
- * wrangler.toml without its `[assets]` section, written into the run's workspace with the
- * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
- */
-function apiOnlyConfig(workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, workerConfig("edgechat")), "utf8");
-	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]"))
-		throw new Error(`${workerConfig("edgechat")}: could not remove [assets]`);
-	const config = join(workspace.dir, "wrangler.api-only.toml");
-	writeFileSync(config, withoutAssets);
-	const devVars = join(workspace.repoRoot, ".dev.vars");
-	if (existsSync(devVars)) copyFileSync(devVars, join(workspace.dir, ".dev.vars"));
-	return config;
-}
+/** The server could not bind a port it was given: another process took it after it was found free. */
+class PortTaken extends Error {}
 
-/** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
-function ensureAssetsDirectory(repoRoot: string): void {
-	const assets = join(repoRoot, "dist", "web");
-	if (!existsSync(assets)) mkdirSync(assets, { recursive: true });
-}
-
-const bundles = new Map<string, Promise<string>>();
-const run = promisify(execFile);
-
-/** wrangler's own build (esbuild), as `wrangler deploy` would ship it; once per config and run. */
-export function bundleWorker(config: string, workspace: Workspace): Promise<string> {
-	let bundle = bundles.get(config);
-	if (!bundle) {
-		bundle = (async () => {
-			ensureAssetsDirectory(workspace.repoRoot);
-			const outdir = mkdtempSync(join(workspace.dir, "bundle-"));
-			await run(
-				process.execPath,
-				[
-					"node_modules/wrangler/bin/wrangler.js",
-					"deploy",
-					"--dry-run",
-					"--config",
-					config,
-					"--outdir",
-					outdir,
-				],
-				{
-					cwd: workspace.repoRoot,
-					env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-					timeout: 120_000,
-				},
-			);
-			return join(outdir, "index.js");
-		})();
-		bundles.set(config, bundle);
-	}
-	return bundle;
-}
+/** How Node, Miniflare and workerd say that a port is taken. */
+const portTakenPattern = /EADDRINUSE|ERR_ADDRESS_IN_USE|Address already in use/;
 
 async function waitForHttp(child: Child, url: string, ms: number): Promise<void> {
 	const end = performance.now() + ms;
 	while (performance.now() < end) {
-		if (child.hasExited)
-			throw new Error(`server ${child.describeExit()} before it was ready:\n${child.tail()}`);
+		if (child.hasExited) {
+			const message = `server ${child.describeExit()} before it was ready:\n${child.tail()}`;
+			throw portTakenPattern.test(child.tail(50)) ? new PortTaken(message) : new Error(message);
+		}
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
 			await response.arrayBuffer();
