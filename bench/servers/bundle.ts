@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Workspace } from "./servers.ts";
+import type { Workspace } from "./workspace.ts";
 
 /** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
 function ensureAssetsDirectory(repoRoot: string): void {

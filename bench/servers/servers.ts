@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
 import { bundleWorker } from "./bundle.ts";
+import type { Workspace } from "./workspace.ts";
+
+export type { Workspace } from "./workspace.ts";
+
 import { Child } from "./child.ts";
 import { edgechatConfig } from "./edgechat-config.ts";
 
@@ -81,12 +85,6 @@ export interface Server extends ServerSpec {
 	child: Child;
 	/** V8 inspector of the Worker's isolate (wrangler dev only), for --profile. */
 	inspectorPort?: number;
-}
-
-export interface Workspace {
-	repoRoot: string;
-	/** Temporary directory of this run: logs, persisted state, bundles. */
-	dir: string;
 }
 
 /** What the bench knows of each kind of server: its name, its Worker config, how to see it is up. */
