@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Workspace } from "./servers.ts";
+import type { Workspace } from "./workspace.ts";
 
 /** The server API key of every bench server (X-API-Key), as `wrangler secret put API_KEYS` sets one. */
 export const benchApiKey = "bench-api-key";

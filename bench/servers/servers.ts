@@ -1,9 +1,12 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
+import { bundleWorker } from "./bundle.ts";
+import type { Workspace } from "./workspace.ts";
+
+export type { Workspace } from "./workspace.ts";
+
 import { Child } from "./child.ts";
 import { edgechatConfig } from "./edgechat-config.ts";
 
@@ -84,12 +87,6 @@ export interface Server extends ServerSpec {
 	inspectorPort?: number;
 }
 
-export interface Workspace {
-	repoRoot: string;
-	/** Temporary directory of this run: logs, persisted state, bundles. */
-	dir: string;
-}
-
 /** What the bench knows of each kind of server: its name, its Worker config, how to see it is up. */
 interface KindTraits {
 	name: string;
@@ -164,11 +161,26 @@ export interface StartOptions {
 	inspector?: boolean;
 }
 
+/** How often a server is started on fresh ports when a port it was given was taken meanwhile. */
+const portAttempts = 3;
+
 export async function startServer(
 	spec: ServerSpec,
 	workspace: Workspace,
 	options: StartOptions = {},
 ): Promise<Server> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startOnce(spec, workspace, options);
+		} catch (error) {
+			// A port is found free and handed to the server, which binds it a moment later; another
+			// process may take it in between. That is no fault of the run: pick new ports.
+			if (!(error instanceof PortTaken) || attempt >= portAttempts) throw error;
+		}
+	}
+}
+
+async function startOnce(spec: ServerSpec, workspace: Workspace, options: StartOptions): Promise<Server> {
 	const port = await freePort();
 	const name = `${++serial}-${spec.kind}-${spec.transport}${spec.suffix ? `-${fileSafe(spec.suffix)}` : ""}`;
 	const logPath = join(workspace.dir, `${name}.log`);
@@ -271,51 +283,19 @@ function configFor(spec: ServerSpec, workspace: Workspace): string {
 		: workerConfig(spec.kind);
 }
 
-/** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
-function ensureAssetsDirectory(repoRoot: string): void {
-	const assets = join(repoRoot, "dist", "web");
-	if (!existsSync(assets)) mkdirSync(assets, { recursive: true });
-}
+/** The server could not bind a port it was given: another process took it after it was found free. */
+class PortTaken extends Error {}
 
-const bundles = new Map<string, Promise<string>>();
-const run = promisify(execFile);
-
-/** wrangler's own build (esbuild), as `wrangler deploy` would ship it; once per config and run. */
-export function bundleWorker(config: string, workspace: Workspace): Promise<string> {
-	let bundle = bundles.get(config);
-	if (!bundle) {
-		bundle = (async () => {
-			ensureAssetsDirectory(workspace.repoRoot);
-			const outdir = mkdtempSync(join(workspace.dir, "bundle-"));
-			await run(
-				process.execPath,
-				[
-					"node_modules/wrangler/bin/wrangler.js",
-					"deploy",
-					"--dry-run",
-					"--config",
-					config,
-					"--outdir",
-					outdir,
-				],
-				{
-					cwd: workspace.repoRoot,
-					env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-					timeout: 120_000,
-				},
-			);
-			return join(outdir, "index.js");
-		})();
-		bundles.set(config, bundle);
-	}
-	return bundle;
-}
+/** How Node, Miniflare and workerd say that a port is taken. */
+const portTakenPattern = /EADDRINUSE|ERR_ADDRESS_IN_USE|Address already in use/;
 
 async function waitForHttp(child: Child, url: string, ms: number): Promise<void> {
 	const end = performance.now() + ms;
 	while (performance.now() < end) {
-		if (child.hasExited)
-			throw new Error(`server ${child.describeExit()} before it was ready:\n${child.tail()}`);
+		if (child.hasExited) {
+			const message = `server ${child.describeExit()} before it was ready:\n${child.tail()}`;
+			throw portTakenPattern.test(child.tail(50)) ? new PortTaken(message) : new Error(message);
+		}
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
 			await response.arrayBuffer();

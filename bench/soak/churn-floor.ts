@@ -9,14 +9,23 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
+import { parseCommandLine } from "../lib/command-line.ts";
 import { processTree, sampleTree } from "../lib/proc.ts";
 import { sleep } from "../lib/time.ts";
 import { stopAllChildrenNow } from "../servers/child.ts";
 import { type Server, startServer, stopServer } from "../servers/servers.ts";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "180" } } });
+const usage = `
+usage: npm run bench:churn [-- --seconds N]
+
+Opens and closes sockets against edgechat and the bare room at once, straight to workerd, and
+prints each one's workerd memory growth per socket churned: the floor for the soak's growth.
+
+  --seconds N   how long to churn (default 180)
+  -h, --help    this text
+`;
+const { values } = parseCommandLine(usage, { options: { seconds: { type: "string", default: "180" } } });
 const durationMs = Number(values.seconds) * 1000;
 const steadySockets = 50;
 /** Sockets opened and closed each second: each is held half a second. */

@@ -3,8 +3,8 @@ import { takeAddressAllowance } from "../abuse/address-allowance";
 import type { AddressAction } from "../abuse/address-limits";
 import { addressDigest, addressHeader, isLoopback } from "../auth/address";
 import { readSettings } from "../config";
+import { ApiError } from "../protocol";
 import type { AppEnv } from "./access";
-import { ApiError } from "./api-error";
 
 /**
  * Refuses with 429 (and Retry-After) an address over its limit for `action`. The address is

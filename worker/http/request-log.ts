@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { AppEnv } from "../http/access";
-import { logEvent } from "./log";
-import { Metrics } from "./metrics";
+import { logEvent } from "../observability/log";
+import { Metrics } from "../observability/metrics";
+import type { AppEnv } from "./access";
 
 /** A chat id in an API path; ids are public names of chats, unlike keys and tokens. */
 const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
