@@ -1,5 +1,6 @@
 import WebSocket from "ws";
-import { type ErrorFrame, nameProtocolPrefix, socketProtocol } from "../../worker/protocol/index.ts";
+import type { ErrorFrame } from "../../worker/protocol/index.ts";
+import { nameProtocolPrefix, socketProtocol } from "../../worker/protocol/subprotocols.ts";
 import type { Server } from "../servers/servers.ts";
 import {
 	baselineSend,

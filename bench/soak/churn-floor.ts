@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
-import { nameProtocolPrefix, socketProtocol } from "../../worker/protocol/index.ts";
+import { nameProtocolPrefix, socketProtocol } from "../../worker/protocol/subprotocols.ts";
 import { parseCommandLine } from "../lib/command-line.ts";
 import { processTree, sampleTree } from "../lib/proc.ts";
 import { sleep } from "../lib/time.ts";
