@@ -8,6 +8,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
 import { baseUrl, connectClient, createChat, unique } from "./helpers.ts";
+import { freePort } from "./ports.ts";
 
 /** API_KEYS in .dev.vars, which `wrangler dev` reads. */
 const apiKey = { "X-API-Key": "local-development-api-key" };
@@ -352,15 +353,4 @@ async function stopDev(child: ChildProcess): Promise<void> {
 		if (signal === "SIGTERM") await Promise.race([exited, new Promise((done) => setTimeout(done, 8000))]);
 	}
 	await exited;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once("error", fail);
-		probe.listen(0, "127.0.0.1", () => {
-			const { port } = probe.address() as AddressInfo;
-			probe.close(() => done(port));
-		});
-	});
 }
