@@ -48,7 +48,8 @@ delivery. Exits 1 if a delivery was lost or duplicated, or a scenario failed.
                          -8000), spread-room, spread-join-storm, tree-scale, history-1m,
                          idle-1000, export-1m (with --quick: room-200, largest-room-direct-300,
                          spread-room-300, tree-scale-4, history-20k, idle-100, export-10k)
-  --server text          only the servers whose label contains this text (e.g. spread)
+  --server text          only the servers whose label contains this text (e.g. spread);
+                         a room scenario's bare DO room runs too (the join reference)
   --out dir              where results.json and chart.svg go
   --profile              a CPU profile of the Worker's isolate per step of each room
   --no-wait              start each server at once, not after up to a minute of quiet
@@ -66,7 +67,10 @@ const { values: options } = parseCommandLine(usage, {
 	options: {
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
-		/** Only the servers whose label contains this text (e.g. "spread"), in the scenarios run. */
+		/**
+		 * Only the servers whose label contains this text (e.g. "spread"), in the scenarios run; a
+		 * room scenario's bare DO room runs too, the reference of edgechat's join cost.
+		 */
 		server: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
@@ -202,7 +206,8 @@ for (const room of plan.rooms.filter(
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
-		for (const spec of servers.filter(serverSelected)) {
+		// The bare room runs whatever --server says: edgechat's join cost is reported against it.
+		for (const spec of servers.filter((entry) => serverSelected(entry) || entry.kind === "bare-room")) {
 			if (clients === "ceiling" && spec.spreadOver !== undefined) {
 				// Sized from the room the first server found; that server measured nothing.
 				skipped.push(`${room.id} · ${label(spec)}: not run, no server before it found the room's size`);

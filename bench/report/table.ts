@@ -1,4 +1,5 @@
 import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
+import { joinCostHeader, joinCostNote, joinCostRows } from "./join-cost.ts";
 import { formatProjection, project } from "./projection.ts";
 import { cpuPerMessageMs, type Results, scenarioName, type TargetCheck } from "./results.ts";
 
@@ -99,6 +100,8 @@ export function formatTables(results: Results): string {
 		"kernel: share of the server's CPU time spent in system calls and loopback TCP rather than in user code.",
 	);
 	out.push("");
+	const joinCost = joinCostRows(results);
+	if (joinCost.length > 0) out.push(table(joinCostHeader, joinCost), joinCostNote, "");
 	const treeScenarios = new Set(
 		results.rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")),
 	);

@@ -1,5 +1,6 @@
 import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
+import { joinBudgetChecks } from "./join-cost.ts";
 import { cpuPerMessageMs, type Results, type RoomRun, type TargetCheck } from "./results.ts";
 
 /** workers-chat-demo on this kind of machine, as the issue quotes it. */
@@ -126,6 +127,8 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 			fullRunOnly: true,
 		});
 	}
+
+	checks.push(...joinBudgetChecks(results));
 
 	const largest = rooms.find((run) => run.scenario.startsWith("largest") && run.kind === "edgechat");
 	if (largest) {

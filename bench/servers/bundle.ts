@@ -1,23 +1,8 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Workspace } from "./servers.ts";
-
-/**
- * wrangler.toml without its `[assets]` section, written into the run's workspace with the
- * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
- */
-export function apiOnlyConfig(edgechatConfig: string, workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, edgechatConfig), "utf8");
-	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]")) throw new Error(`${edgechatConfig}: could not remove [assets]`);
-	const config = join(workspace.dir, "wrangler.api-only.toml");
-	writeFileSync(config, withoutAssets);
-	const devVars = join(workspace.repoRoot, ".dev.vars");
-	if (existsSync(devVars)) copyFileSync(devVars, join(workspace.dir, ".dev.vars"));
-	return config;
-}
+import type { Workspace } from "./workspace.ts";
 
 /** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
 function ensureAssetsDirectory(repoRoot: string): void {

@@ -4,7 +4,7 @@ import type { Connect } from "../../test/chaos/member.ts";
 import { freePort } from "../lib/ports.ts";
 import { bundleWorker } from "./bundle.ts";
 import { Child } from "./child.ts";
-import type { Workspace } from "./servers.ts";
+import type { Workspace } from "./workspace.ts";
 
 /**
  * edgechat's bundled Worker straight in workerd (direct-host.ts, no dev proxy, no local tracing)

@@ -2,8 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
-import { apiOnlyConfig, bundleWorker } from "./bundle.ts";
+import { bundleWorker } from "./bundle.ts";
+import type { Workspace } from "./workspace.ts";
+
+export type { Workspace } from "./workspace.ts";
+
 import { Child } from "./child.ts";
+import { edgechatConfig } from "./edgechat-config.ts";
 
 /**
  * Variants of the bare room: `bare-room-stored` writes each frame to SQLite first (the durability
@@ -82,12 +87,6 @@ export interface Server extends ServerSpec {
 	inspectorPort?: number;
 }
 
-export interface Workspace {
-	repoRoot: string;
-	/** Temporary directory of this run: logs, persisted state, bundles. */
-	dir: string;
-}
-
 /** What the bench knows of each kind of server: its name, its Worker config, how to see it is up. */
 interface KindTraits {
 	name: string;
@@ -112,13 +111,11 @@ const kinds: Record<ServerKind, KindTraits> = {
 
 /**
  * The bench's senders are machines that send far faster than a person; the per-user rate limit
- * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
+ * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults (the
+ * per-address limits never count the loopback addresses the clients come from).
  */
 const benchVars: Record<string, string> = {
 	RATE_LIMIT_MESSAGES: "1000000000",
-	// Thousands of joins come from a few hundred loopback addresses: the abuse limits would refuse them.
-	ADDRESS_TOKENS_PER_MINUTE: "1000000000",
-	ADDRESS_CHATS_PER_MINUTE: "1000000000",
 };
 
 function workerConfig(kind: ServerKind): string {
@@ -200,8 +197,8 @@ async function startOnce(spec: ServerSpec, workspace: Workspace, options: StartO
 		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
 		const dev = spec.transport === "wrangler-dev";
 		if (dev || options.inspector) inspectorPort = await freePort();
-		const worker = { spec, bundle, port, persist, vars, inspectorPort };
-		args = dev ? devArgs(worker, workspace) : directArgs(worker);
+		const worker = { spec, bundle, port, persist, vars, config: configFor(spec, workspace), inspectorPort };
+		args = dev ? devArgs(worker) : directArgs(worker);
 	}
 	const child = new Child(process.execPath, args, {
 		cwd: workspace.repoRoot,
@@ -232,18 +229,20 @@ interface WorkerLaunch {
 	port: number;
 	persist: string;
 	vars: Record<string, string>;
+	/** The wrangler config it runs with (configFor). */
+	config: string;
 	inspectorPort: number | undefined;
 }
 
-function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+function devArgs(worker: WorkerLaunch): string[] {
+	const { bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"node_modules/wrangler/bin/wrangler.js",
 		"dev",
 		bundle,
 		"--no-bundle",
 		"--config",
-		spec.apiOnly ? apiOnlyConfig(workerConfig("edgechat"), workspace) : workerConfig(spec.kind),
+		config,
 		"--ip",
 		"127.0.0.1",
 		"--port",
@@ -260,10 +259,10 @@ function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
 }
 
 function directArgs(worker: WorkerLaunch): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+	const { spec, bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"bench/servers/direct-host.ts",
-		workerConfig(spec.kind),
+		config,
 		bundle,
 		String(port),
 		persist,
@@ -275,6 +274,13 @@ function directArgs(worker: WorkerLaunch): string[] {
 
 export async function stopServer(server: Server): Promise<void> {
 	await server.child.stop();
+}
+
+/** The wrangler config a server runs with: its kind's, or for edgechat the run's own (edgechatConfig). */
+function configFor(spec: ServerSpec, workspace: Workspace): string {
+	return spec.kind === "edgechat"
+		? edgechatConfig(workspace, workerConfig("edgechat"), spec.apiOnly === true)
+		: workerConfig(spec.kind);
 }
 
 /** The server could not bind a port it was given: another process took it after it was found free. */

@@ -50,11 +50,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			// The directory's counts may lag by this much; shorter keeps the lobby test quick.
 			"--var",
 			"DIRECTORY_REPORT_MS:500",
-			// Every test's browser and client comes from 127.0.0.1; the abuse limits are tested in workerd.
-			"--var",
-			"ADDRESS_CHATS_PER_MINUTE:100000",
-			"--var",
-			"ADDRESS_TOKENS_PER_MINUTE:100000",
 			// Set by the spread runs: a tiny capacity spreads every chat over many objects.
 			...(process.env.EDGECHAT_ROOM_SHARD_CAPACITY
 				? ["--var", `ROOM_SHARD_CAPACITY:${process.env.EDGECHAT_ROOM_SHARD_CAPACITY}`]

@@ -313,8 +313,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#setState(this.#everLive ? "reconnecting" : "connecting");
 		let token: IssuedToken;
 		try {
-			const { token: current, issued } = await this.#tokens.ensure();
+			const { token: current, issued, newSession } = await this.#tokens.ensure();
 			token = current;
+			if (newSession) {
+				const { previous, reason } = newSession;
+				this.emit("session", { previousUserId: previous.user.id, user: current.user, reason });
+			}
 			if (issued) this.emit("token", current);
 		} catch (error) {
 			if (generation === this.#generation) this.#connectFailed(error);

@@ -6,6 +6,7 @@ import type {
 	ModerationFrame,
 	ReactionCount,
 	ReadyFrame,
+	SessionUser,
 	UserRef,
 } from "../../worker/protocol/index.ts";
 import type { BackoffOptions } from "./backoff.ts";
@@ -43,6 +44,15 @@ export interface PresenceChange {
 	left: UserRef[];
 }
 
+export interface NewSession {
+	/** Who the saved token said we were. */
+	previousUserId: string;
+	/** Who we are now. */
+	user: SessionUser;
+	/** The server's words for the refusal. */
+	reason: string;
+}
+
 export interface ClientError {
 	code: ErrorCode | "network";
 	message: string;
@@ -62,6 +72,11 @@ export interface ChatClientEvents {
 	ready: ReadyFrame;
 	/** A token was issued or refreshed: persist it to keep the same identity next time. */
 	token: IssuedToken;
+	/**
+	 * The saved token's session was over (its refresh was refused with 401, e.g. it began more than
+	 * SESSION_MAX_AGE_SECONDS ago): the client began a new session without it, under a new user id.
+	 */
+	session: NewSession;
 	message: ReceivedMessage;
 	deleted: { seq: number };
 	/** A message's new text (its latest state), live or caught up on after a reconnect. */

@@ -11,6 +11,7 @@ export type {
 	ClientError,
 	ClientSocket,
 	ConnectionState,
+	NewSession,
 	PresenceChange,
 	ReceivedMessage,
 	RejectedSend,

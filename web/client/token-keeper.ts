@@ -1,6 +1,17 @@
 import type { IssuedToken } from "../../worker/protocol/index.ts";
 import { ApiError, type ChatApi } from "./http-api.ts";
 
+/** What `ensure()` found: a token fit to connect with, and whether it is new (to persist). */
+export interface EnsuredToken {
+	token: IssuedToken;
+	issued: boolean;
+	/**
+	 * The previous token's session was over (its refresh answered 401: too old, or signed with a
+	 * rotated secret), so this token begins a new session, under a new user id; `reason` is the server's.
+	 */
+	newSession?: { previous: IssuedToken; reason: string };
+}
+
 /** How long before its expiry a token is refreshed rather than used. */
 const refreshMarginMs = 60_000;
 
@@ -47,8 +58,8 @@ export class TokenKeeper {
 		this.#stale = true;
 	}
 
-	/** A token fit to connect with; `issued` tells whether it is a new one (to persist). */
-	async ensure(): Promise<{ token: IssuedToken; issued: boolean }> {
+	/** A token fit to connect with: the current one, a refresh of it, or the first of a new session. */
+	async ensure(): Promise<EnsuredToken> {
 		const current = this.#current;
 		const usable =
 			current !== null &&
@@ -57,18 +68,18 @@ export class TokenKeeper {
 			current.expiresAt - Date.now() > refreshMarginMs;
 		if (usable) return { token: current, issued: false };
 		const request = this.#key ? { name: this.#name, key: this.#key } : { name: this.#name };
-		let issued: IssuedToken;
-		if (current) {
-			try {
-				issued = await this.#api.issueToken(this.#chatId, request, current.token);
-			} catch (error) {
-				// Too old to vouch for the identity (or signed with a rotated secret): start afresh.
-				if (!(error instanceof ApiError && error.status === 401)) throw error;
-				issued = await this.#api.issueToken(this.#chatId, request);
-			}
-		} else {
-			issued = await this.#api.issueToken(this.#chatId, request);
+		if (!current) return this.#keep(await this.#api.issueToken(this.#chatId, request));
+		try {
+			return this.#keep(await this.#api.issueToken(this.#chatId, request, current.token));
+		} catch (error) {
+			// Too old to vouch for the identity (or signed with a rotated secret): start afresh, without it.
+			if (!(error instanceof ApiError && error.status === 401)) throw error;
+			const issued = await this.#api.issueToken(this.#chatId, request);
+			return { ...this.#keep(issued), newSession: { previous: current, reason: error.message } };
 		}
+	}
+
+	#keep(issued: IssuedToken): EnsuredToken {
 		this.#current = issued;
 		this.#stale = false;
 		return { token: issued, issued: true };
