@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../bench/lib/ports.ts";
 import { baseUrl } from "./helpers.ts";
-import { freePort } from "./ports.ts";
 
 /**
  * The shell snippets of the README and docs/API.md that call the app (every ```sh block with a

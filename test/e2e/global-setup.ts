@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort } from "./ports.ts";
+import { freePort } from "../../bench/lib/ports.ts";
 
 declare module "vitest" {
 	export interface ProvidedContext {

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/lib/ports.ts";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
 import { baseUrl, connectClient, createChat, unique, until } from "./helpers.ts";
-import { freePort } from "./ports.ts";
 
 /** API_KEYS in .dev.vars, which `wrangler dev` reads. */
 const apiKey = { "X-API-Key": "local-development-api-key" };
