@@ -16,21 +16,25 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { field } from "./generator/room.ts";
+import { parseCommandLine } from "./lib/command-line.ts";
 import { intervalUse, snapshot } from "./lib/proc.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
 import { startServer, stopServer } from "./servers/servers.ts";
 
-const { values: options } = parseArgs({
-	options: { tokens: { type: "string", default: "3000" }, help: { type: "boolean", default: false } },
+const usage = `
+usage: npm run bench:address-limits [-- --tokens N]
+
+What the per-address limits cost a token request, straight to the runtime: tokens/s and the
+runtime's CPU per token with Cloudflare's Rate Limiting binding, with the AddressLimits object,
+and with no limit (loopback), each on a fresh server, in two rounds.
+
+  --tokens N   token requests per way and round (default 3000)
+  -h, --help   this text
+`;
+const { values: options } = parseCommandLine(usage, {
+	options: { tokens: { type: "string", default: "3000" } },
 });
-if (options.help) {
-	process.stdout.write(
-		"npm run bench:address-limits [-- --tokens N]: tokens/s and CPU per token, binding vs object\n",
-	);
-	process.exit(0);
-}
 const tokens = Number(options.tokens);
 if (!(tokens >= 1)) throw new Error("--tokens takes a positive number");
 const concurrency = 32;

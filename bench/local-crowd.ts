@@ -12,29 +12,32 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { frameType } from "./generator/frames.ts";
 import { joined } from "./generator/joined-socket.ts";
 import { field } from "./generator/room.ts";
+import { parseCommandLine } from "./lib/command-line.ts";
 import { freePort } from "./lib/ports.ts";
 import { sleep } from "./lib/time.ts";
 import { Child, stopAllChildrenNow } from "./servers/child.ts";
 
-const { values: options } = parseArgs({
+const usage = `
+usage: npm run bench:local-crowd [-- --sockets N] [-- --url http://127.0.0.1:PORT]
+
+N clients of this machine join one chat through wrangler dev (its own, or the one at --url), each
+with a token and a WebSocket; any 429 fails the run. Then a client that says it is
+CF-Connecting-IP 203.0.113.9 must be refused its 61st token in the minute.
+
+  --sockets N   clients that join (default 500)
+  --url origin  an edgechat already running (default: start wrangler dev on a port of its own)
+  -h, --help    this text
+`;
+const { values: options } = parseCommandLine(usage, {
 	options: {
 		sockets: { type: "string", default: "500" },
 		url: { type: "string" },
-		help: { type: "boolean", default: false },
 	},
 });
-if (options.help) {
-	process.stdout.write(
-		"npm run bench:local-crowd [-- --sockets N] [-- --url http://127.0.0.1:PORT]\n" +
-			"  N clients (500) join one chat through wrangler dev (its own, or the one at --url); any 429 fails.\n",
-	);
-	process.exit(0);
-}
 const sockets = Number(options.sockets);
 if (!(sockets >= 1)) throw new Error("--sockets takes a positive number");
 const concurrency = 32;

@@ -48,7 +48,8 @@ delivery. Exits 1 if a delivery was lost or duplicated, or a scenario failed.
                          -8000), spread-room, spread-join-storm, tree-scale, history-1m,
                          idle-1000, export-1m (with --quick: room-200, largest-room-direct-300,
                          spread-room-300, tree-scale-4, history-20k, idle-100, export-10k)
-  --server text          only the servers whose label contains this text (e.g. spread)
+  --server text          only the servers whose label contains this text (e.g. spread);
+                         a room scenario's bare DO room runs too (the join reference)
   --out dir              where results.json and chart.svg go
   --profile              a CPU profile of the Worker's isolate per step of each room
   --no-wait              start each server at once, not after up to a minute of quiet
