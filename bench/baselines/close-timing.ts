@@ -8,9 +8,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import type { CreatedChat, IssuedToken } from "../../worker/protocol/index.ts";
+import { parseCommandLine } from "../lib/command-line.ts";
 import { sleep } from "../lib/time.ts";
 import { stopAllChildrenNow } from "../servers/child.ts";
 import { type Server, startServer, stopServer } from "../servers/servers.ts";
@@ -26,14 +26,18 @@ interface Timings {
 /** `ws`'s own limit: a client that answered the close frame waits this long for the server's FIN. */
 const wsCloseTimeoutMs = 30_000;
 
-if (parseArgs({ options: { help: { type: "boolean" } } }).values.help) {
-	console.log(
-		"npm run bench:close: starts edgechat and the bare room under wrangler dev, closes a socket of each\n" +
-			"from the server, and prints when a `ws` client sees the last frame, the close frame, the end of\n" +
-			"the TCP connection and its close event. About a minute; no options.",
-	);
-	process.exit(0);
-}
+parseCommandLine(
+	`
+usage: npm run bench:close
+
+Starts edgechat and the bare room under wrangler dev, closes a socket of each from the server, and
+prints when a ws client sees the last frame, the close frame, the end of the TCP connection and its
+close event. About a minute; no options.
+
+  -h, --help   this text
+`,
+	{ options: {} },
+);
 
 process.on("exit", stopAllChildrenNow);
 const repoRoot = resolve(import.meta.dirname, "../..");

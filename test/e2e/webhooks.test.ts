@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/lib/ports.ts";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
 import { baseUrl, connectClient, createChat, unique, until } from "./helpers.ts";
 
@@ -425,15 +426,4 @@ async function stopDev(child: ChildProcess): Promise<void> {
 		if (signal === "SIGTERM") await Promise.race([exited, new Promise((done) => setTimeout(done, 8000))]);
 	}
 	await exited;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once("error", fail);
-		probe.listen(0, "127.0.0.1", () => {
-			const { port } = probe.address() as AddressInfo;
-			probe.close(() => done(port));
-		});
-	});
 }

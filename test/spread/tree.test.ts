@@ -1,8 +1,8 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { fanoutPlan } from "../../worker/fanout/fanout";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
-import { fanoutPlan } from "../../worker/room/fanout";
 import { shardObject } from "../../worker/routing/shard-address";
 import {
 	api,

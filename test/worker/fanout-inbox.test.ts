@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { FanoutEvent } from "../../worker/fanout/fanout-batch";
+import { FanoutInbox } from "../../worker/fanout/fanout-inbox";
 import type { ChatMessage } from "../../worker/protocol";
-import type { FanoutEvent } from "../../worker/room/fanout-batch";
-import { FanoutInbox } from "../../worker/shard/fanout-inbox";
 import { createChat, joinToken, postMessage, roomStub } from "./helpers";
 
 /** A shard's inbox reading gaps from a real chat root, and what it would send its sockets. */

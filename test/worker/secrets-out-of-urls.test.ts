@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutTokenProtocol } from "../../worker/http/socket-protocol";
+import { withoutCredentialProtocols } from "../../worker/http/socket-protocol";
 import type { ChatWithConnections, HistoryPage, IssuedToken } from "../../worker/protocol";
 import { api, createChat, expectError, joinToken, postJson, TestSocket } from "./helpers";
 
@@ -69,9 +69,9 @@ describe("the WebSocket token as a subprotocol", () => {
 
 	it("forwards every subprotocol to the room except the token", () => {
 		const headers = new Headers({ "Sec-WebSocket-Protocol": "edgechat.v1, edgechat.token.secret.jwt.sig" });
-		expect(withoutTokenProtocol(headers).get("Sec-WebSocket-Protocol")).toBe("edgechat.v1");
+		expect(withoutCredentialProtocols(headers).get("Sec-WebSocket-Protocol")).toBe("edgechat.v1");
 		const only = new Headers({ "Sec-WebSocket-Protocol": "edgechat.token.secret" });
-		expect(withoutTokenProtocol(only).has("Sec-WebSocket-Protocol")).toBe(false);
+		expect(withoutCredentialProtocols(only).has("Sec-WebSocket-Protocol")).toBe(false);
 	});
 });
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { admitSocket, admitUser } from "../../worker/door/admission";
+import { DoorCopy } from "../../worker/door/door-copy";
+import type { DoorBan } from "../../worker/door/door-state";
 import type { ChatMessage } from "../../worker/protocol";
+import { refusals } from "../../worker/refusals";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
-import { DoorMirror, type ShardDoor } from "../../worker/shard/door-mirror";
-import { effectOf, inDeliveryOrder, replyToDelete, replyToPost } from "../../worker/shard/frame-effects";
-import { LocalPresence, type PresenceDelta } from "../../worker/shard/local-presence";
-import { BanMirror } from "../../worker/shard/moderation-effects";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
+import { effectOf, inDeliveryOrder, replyToChange, replyToPost } from "../../worker/sockets/frame-effects";
+import { LocalPresence, type PresenceDelta } from "../../worker/sockets/local-presence";
 import { sleep } from "./helpers";
 
 const user = (id: string, name = id) => ({ id, name });
@@ -21,10 +23,10 @@ describe("frame effects", () => {
 	it("turns each client frame into what it asks of the sequencer", () => {
 		expect(effectOf({ type: "send", text: "hi", clientId: "c1" })).toEqual({
 			kind: "post",
-			text: "hi",
+			draft: { text: "hi", clientId: "c1" },
 			clientId: "c1",
 		});
-		expect(effectOf({ type: "send", text: "hi" })).toEqual({ kind: "post", text: "hi" });
+		expect(effectOf({ type: "send", text: "hi" })).toEqual({ kind: "post", draft: { text: "hi" } });
 		expect(effectOf({ type: "typing" })).toEqual({ kind: "typing" });
 		expect(effectOf({ type: "delete", seq: 3 })).toEqual({ kind: "delete", seq: 3 });
 	});
@@ -38,15 +40,20 @@ describe("frame effects", () => {
 			type: "message",
 			message: stored,
 		});
-		expect(replyToPost({ kind: "rate_limited", retryAfterMs: 1234.5 }, "c")).toMatchObject({
+		expect(replyToPost({ kind: "refused", ...refusals.rateLimited(1234.5) }, "c")).toMatchObject({
 			type: "error",
 			code: "rate_limited",
 			clientId: "c",
 			retryAfterMs: 1235,
 		});
-		expect(replyToDelete("deleted", 2)).toBeNull();
-		expect(replyToDelete("forbidden", 2)).toMatchObject({ code: "forbidden" });
-		expect(replyToDelete("not_found", 2)).toMatchObject({ code: "not_found", message: "No message 2" });
+		expect(replyToChange({ kind: "deleted" })).toBeNull();
+		expect(replyToChange({ kind: "refused", ...refusals.notYourMessageToDelete() })).toMatchObject({
+			code: "forbidden",
+		});
+		expect(replyToChange({ kind: "refused", ...refusals.noMessage(2) })).toMatchObject({
+			code: "not_found",
+			message: "No message 2 in this chat",
+		});
 	});
 });
 
@@ -60,7 +67,7 @@ describe("a retry's answer at a shard", () => {
 		});
 		expect(inDeliveryOrder(duplicate, 6)).toEqual({ kind: "coming", seq: 7 });
 		expect(replyToPost(inDeliveryOrder(duplicate, 6), "c7")).toBeNull();
-		const limited = { kind: "rate_limited" as const, retryAfterMs: 900 };
+		const limited = { kind: "refused" as const, ...refusals.rateLimited(900) };
 		expect(inDeliveryOrder(limited, 0)).toBe(limited);
 	});
 });
@@ -137,25 +144,17 @@ describe("a shard's copy of the chat's door", () => {
 		ownerKeyHash: "o",
 		inviteKeyHash,
 	});
-	const door = (
-		version: number,
-		inviteKeyHash: string,
-		bannedAddresses: ShardDoor["bannedAddresses"] = [],
-	) => ({
+	const door = (version: number, inviteKeyHash: string, bans: DoorBan[] = [], moderators: string[] = []) => ({
 		version,
 		access: access(inviteKeyHash),
-		bannedAddresses,
+		bans,
+		moderators,
 	});
 
-	function mirror(moderators: string[] = []) {
-		const bans = new BanMirror();
+	function mirror() {
 		const noted: number[] = [];
-		const copy = new DoorMirror(
-			bans,
-			() => new Set(moderators),
-			(pending) => noted.push(pending),
-		);
-		return { bans, copy, noted };
+		const copy = new DoorCopy((pending) => noted.push(pending));
+		return { copy, noted };
 	}
 
 	it("keeps the newest door: a copy from a retried, older batch does not win", () => {
@@ -171,31 +170,41 @@ describe("a shard's copy of the chat's door", () => {
 	});
 
 	it("refuses banned users, and new identities from a banned address until the ban ends", () => {
-		const { bans, copy } = mirror();
-		copy.take(door(1, "k", [{ address: "digest-a", until: 1000 }]));
-		bans.reset([{ userId: "bob", until: null }]);
+		const { copy } = mirror();
+		copy.take(
+			door(1, "k", [
+				{ userId: "bob", until: null, address: null },
+				{ userId: "ann", until: 1000, address: "digest-a" },
+			]),
+		);
 		const member = (id: string) => ({ id, name: id, role: "member" as const });
-		expect(copy.admit(member("bob"), null, false, 0).kind).toBe("banned");
-		expect(copy.admit(member("bobby"), "digest-a", true, 500)).toEqual({
-			kind: "banned",
+		expect(admitUser(copy, member("bob"), null, false, 0)).toMatchObject({ kind: "refused", code: "banned" });
+		expect(admitSocket(copy, member("bob"), 0)).toMatchObject({
+			kind: "refused",
+			status: 403,
+			code: "banned",
+		});
+		expect(admitUser(copy, member("bobby"), "digest-a", true, 500)).toMatchObject({
+			kind: "refused",
+			code: "banned",
 			message: expect.stringContaining("from this network address"),
 		});
 		// A refresh is not a new identity; an owner is never refused by address; the ban ends.
-		expect(copy.admit(member("bobby"), "digest-a", false, 500).kind).toBe("admitted");
-		expect(copy.admit({ id: "olga", name: "olga", role: "owner" }, "digest-a", true, 500).kind).toBe(
-			"admitted",
-		);
-		expect(copy.admit(member("carl"), "digest-a", true, 1000).kind).toBe("admitted");
+		expect(admitUser(copy, member("bobby"), "digest-a", false, 500).kind).toBe("admitted");
+		const owner = { id: "olga", name: "olga", role: "owner" as const };
+		expect(admitUser(copy, owner, "digest-a", true, 500).kind).toBe("admitted");
+		expect(admitUser(copy, member("carl"), "digest-a", true, 1000).kind).toBe("admitted");
+		expect(admitSocket(copy, member("ann"), 1000).kind).toBe("admitted");
 	});
 
 	it("gives the role the chat's list gives, and notes whom it let in for the root", () => {
-		const { copy, noted } = mirror(["mia"]);
-		copy.take(door(1, "k"));
-		expect(copy.admit({ id: "mia", name: "Mia", role: "member" }, "d1", true, 7)).toEqual({
+		const { copy, noted } = mirror();
+		copy.take(door(1, "k", [], ["mia"]));
+		expect(admitUser(copy, { id: "mia", name: "Mia", role: "member" }, "d1", true, 7)).toEqual({
 			kind: "admitted",
 			role: "moderator",
 		});
-		expect(copy.admit({ id: "sam", name: "Sam", role: "member" }, null, true, 8)).toEqual({
+		expect(admitUser(copy, { id: "sam", name: "Sam", role: "member" }, null, true, 8)).toEqual({
 			kind: "admitted",
 			role: "member",
 		});
@@ -207,7 +216,7 @@ describe("a shard's copy of the chat's door", () => {
 		]);
 		expect(copy.takeNoted()).toEqual([]);
 		// What the root could not be told goes back ahead of what came since.
-		copy.admit({ id: "zoe", name: "Zoe", role: "member" }, null, true, 9);
+		admitUser(copy, { id: "zoe", name: "Zoe", role: "member" }, null, true, 9);
 		copy.restore(taken);
 		expect(copy.takeNoted().map((entry) => entry.user.id)).toEqual(["mia", "sam", "zoe"]);
 	});

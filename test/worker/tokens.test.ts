@@ -2,9 +2,9 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken, requireSecret, verifyToken } from "../../worker/auth/tokens";
-import { ApiError } from "../../worker/http/api-error";
 import { app } from "../../worker/http/app";
 import type { IssuedToken } from "../../worker/protocol";
+import { ApiError } from "../../worker/protocol";
 import { bearer, createChat, expectError, joinToken, postJson } from "./helpers";
 
 const tokenPath = (id: string) => `/api/chats/${id}/tokens`;

@@ -3,7 +3,7 @@ import { readSettings } from "../../worker/config";
 import { characterCount, limits, type PresenceFrame } from "../../worker/protocol";
 import { Presence } from "../../worker/room/presence";
 import { takeToken } from "../../worker/sequencer/rate-limiter";
-import { parseClientFrame } from "../../worker/shard/client-frames";
+import { parseClientFrame } from "../../worker/sockets/client-frames";
 import { sleep } from "./helpers";
 
 describe("takeToken", () => {

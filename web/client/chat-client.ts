@@ -20,8 +20,10 @@ import type {
 	ChatClientEvents,
 	ChatClientOptions,
 	ClientError,
+	ClientSocket,
 	ConnectionState,
 	ReceivedMessage,
+	WebSocketClass,
 } from "./client-types.ts";
 import { Emitter } from "./emitter.ts";
 import { encodeClientFrame, newClientId, parseServerFrame } from "./frames.ts";
@@ -36,6 +38,12 @@ const tickMs = 1000;
 /** Upper bound on HTTP pages fetched to fill a replay gap (200 messages each). */
 const gapPagesMax = 500;
 
+const noWebSocket =
+	"ChatClient needs a WebSocket, and this runtime has no global one (Node.js before 22). " +
+	"Run it with Node.js 22 or newer, or pass an implementation in the `WebSocket` option, " +
+	'e.g. the ws package: `import WebSocket from "ws"` (npm install ws), then ' +
+	"`new ChatClient({ baseUrl, chatId, name, WebSocket })`.";
+
 /**
  * A connection to one chat: joins with a token, keeps a WebSocket open (reconnecting with
  * jittered backoff and resuming from the last seq seen), delivers every message exactly once
@@ -48,7 +56,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly api: ChatApi;
 
 	readonly #tokens: TokenKeeper;
-	readonly #WebSocket: typeof WebSocket;
+	readonly #WebSocket: WebSocketClass;
 	readonly #backoff: BackoffOptions;
 	readonly #random: () => number;
 	readonly #heartbeatMs: number;
@@ -57,7 +65,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly #typingIntervalMs: number;
 
 	#state: ConnectionState = "idle";
-	#socket: WebSocket | null = null;
+	#socket: ClientSocket | null = null;
 	/** Bumped whenever the current connection attempt must be abandoned. */
 	#generation = 0;
 	#attempt = 0;
@@ -99,6 +107,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 			options.token,
 		);
 		this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
+		// Node before 22 has no global WebSocket; without this check the first connect would fail
+		// later, far from the cause, with "this[#WebSocket] is not a constructor".
+		if (typeof this.#WebSocket !== "function") throw new TypeError(noWebSocket);
 		this.#backoff = options.backoff ?? defaultBackoff;
 		this.#random = options.random ?? Math.random;
 		this.#heartbeatMs = options.heartbeatMs ?? 20_000;
@@ -315,7 +326,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		}
 		if (generation !== this.#generation) return;
 
-		let socket: WebSocket;
+		let socket: ClientSocket;
 		try {
 			socket = new this.#WebSocket(this.#socketUrl(), socketProtocols(token.token));
 		} catch (error) {
@@ -328,12 +339,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		socket.onopen = () => {
 			this.#lastReceivedAt = Date.now();
 		};
-		socket.onmessage = (event: MessageEvent) => {
+		socket.onmessage = (event) => {
 			if (this.#socket !== socket || typeof event.data !== "string") return;
 			this.#lastReceivedAt = Date.now();
 			if (this.#onText(event.data)) readyOnThisSocket = true;
 		};
-		socket.onclose = (event: CloseEvent) => {
+		socket.onclose = (event) => {
 			if (this.#socket !== socket) return;
 			this.#socket = null;
 			// Kicked (4001), banned (4003), chat deleted (4004): reconnecting would undo a kick and
@@ -623,7 +634,7 @@ function socketProtocols(token: string): string[] {
 	return ["edgechat.v1", `edgechat.token.${token}`];
 }
 
-function detach(socket: WebSocket): void {
+function detach(socket: ClientSocket): void {
 	socket.onopen = null;
 	socket.onmessage = null;
 	socket.onclose = null;

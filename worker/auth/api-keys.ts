@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError } from "../http/api-error";
+import { ApiError } from "../protocol";
 
 /** Header that carries a server API key: a backend acting as the owner of every chat. */
 export const apiKeyHeader = "X-API-Key";

@@ -1,6 +1,5 @@
 import { sign, verify } from "hono/jwt";
-import { ApiError } from "../http/api-error";
-import { isRole, type SessionUser } from "../protocol";
+import { ApiError, type IssuedToken, isRole, type SessionUser } from "../protocol";
 
 /** What a join token proves: this user, with this role, in this chat, until `expiresAt`. */
 export interface TokenClaims {
@@ -76,6 +75,22 @@ export async function issueToken(secret: string, claims: NewTokenClaims): Promis
 		await signingKey(requireSecret(secret)),
 		"HS256",
 	);
+}
+
+/**
+ * A token of a session, as the token route and a join by name hand it out: it expires after the
+ * token's lifetime, and never after its session's end (`sessionStartedAt`, now for a new session).
+ */
+export async function issueSessionToken(
+	secret: string,
+	chatId: string,
+	user: SessionUser,
+	lifetimes: { tokenTtlMs: number; sessionMaxAgeMs: number },
+	sessionStartedAt = Date.now(),
+): Promise<IssuedToken> {
+	const expiresAt = Math.min(Date.now() + lifetimes.tokenTtlMs, sessionStartedAt + lifetimes.sessionMaxAgeMs);
+	const token = await issueToken(secret, { chatId, user, expiresAt, sessionStartedAt });
+	return { token, expiresAt, user };
 }
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: "invalid" | "expired" };

@@ -3,11 +3,12 @@ import { hasApiKey } from "../auth/api-keys";
 import { refreshGraceMs, type TokenClaims, verifyToken } from "../auth/tokens";
 import { readSettings } from "../config";
 import type { Role, SessionUser } from "../protocol";
+import { ApiError } from "../protocol";
+import { chatNotFound } from "../refusals";
+import { roomStub } from "../routing/room-stub";
 import type { RoomInit } from "../sequencer/room-record";
-import { ApiError, chatNotFound } from "./api-error";
 import { presentedKey } from "./chat-key";
 import { chatRecord, roleForKey } from "./chat-records";
-import { roomStub } from "./room-stub";
 
 export type AppEnv = { Bindings: Env };
 type AppContext = Context<AppEnv>;

@@ -6,14 +6,22 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
-import { requestLog } from "../observability/request-log";
-import type { ErrorBody, ErrorCode } from "../protocol";
+import {
+	ApiError,
+	type ErrorBody,
+	type ErrorCode,
+	errorBodyOfRefusal,
+	isRefusalStatus,
+	type Refusal,
+	type RefusalStatus,
+	refusal,
+} from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
 import type { AppEnv } from "./access";
-import { ApiError } from "./api-error";
 import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
 import { servePage } from "./pages";
+import { requestLog } from "./request-log";
 import { chatAdmin } from "./routes/chat-admin";
 import { chats } from "./routes/chats";
 import { exportRoute } from "./routes/export";
@@ -31,18 +39,13 @@ function describe(error: ZodError): string {
 	return readableIssue(error.issues[0]);
 }
 
-function errorJson(
-	c: Context,
-	status: ApiError["status"],
-	code: ErrorCode,
-	message: string,
-	retryAfterMs?: number,
-) {
-	if (retryAfterMs === undefined) return c.json({ error: { code, message } } satisfies ErrorBody, status);
-	const wait = Math.ceil(retryAfterMs);
+/** The one way an error becomes a response: the refusal's status and body. */
+function errorJson(c: Context, refused: Refusal) {
+	const body: ErrorBody = errorBodyOfRefusal(refused);
 	// Retry-After (whole seconds) for generic HTTP clients; retryAfterMs for ours, which can be precise.
-	c.header("Retry-After", String(Math.ceil(wait / 1000)));
-	return c.json({ error: { code, message, retryAfterMs: wait } } satisfies ErrorBody, status);
+	if (body.error.retryAfterMs !== undefined)
+		c.header("Retry-After", String(Math.ceil(body.error.retryAfterMs / 1000)));
+	return c.json(body, refused.status);
 }
 
 const api = new OpenAPIHono<AppEnv>({
@@ -113,16 +116,21 @@ api.doc31("/openapi.json", {
 	servers: [{ url: "/api" }],
 });
 
+/** The statuses Hono's own exceptions carry here (body limits, validation); anything else is a 400 or 500. */
+function refusalStatus(status: number): RefusalStatus {
+	if (isRefusalStatus(status)) return status;
+	return status < 500 ? 400 : 500;
+}
+
 export const app = new OpenAPIHono<AppEnv>();
 app.use("/api/*", requestLog);
 app.route("/api", api);
 app.get("*", servePage);
 
-app.notFound((c) => errorJson(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
+app.notFound((c) => errorJson(c, refusal(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)));
 
 app.onError((error, c) => {
-	if (error instanceof ApiError)
-		return errorJson(c, error.status, error.code, error.message, error.retryAfterMs);
+	if (error instanceof ApiError) return errorJson(c, error.refusal);
 	if (error instanceof HTTPException) {
 		const status = error.status;
 		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";
@@ -131,9 +139,9 @@ app.onError((error, c) => {
 			status === 415
 				? "Send the body as JSON, with the header Content-Type: application/json"
 				: error.message;
-		return errorJson(c, status, code, message || "Bad request");
+		return errorJson(c, { status: refusalStatus(status), code, message: message || "Bad request" });
 	}
 	// Unknown errors are ours: log them, and tell the client nothing about our internals.
 	console.error(error);
-	return errorJson(c, 500, "internal_error", "Something went wrong on our side");
+	return errorJson(c, refusal(500, "internal_error", "Something went wrong on our side"));
 });

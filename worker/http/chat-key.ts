@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError } from "./api-error";
+import { ApiError } from "../protocol";
 
 /** Header that carries a chat's invite or owner key, so the key need not sit in a URL. */
 export const chatKeyHeader = "X-Chat-Key";

@@ -1,7 +1,7 @@
 import { keyMatches } from "../auth/keys";
 import type { Role } from "../protocol";
+import { roomStub } from "../routing/room-stub";
 import type { RoomInit } from "../sequencer/room-record";
-import { roomStub } from "./room-stub";
 
 /**
  * Chats this Worker isolate has seen exist. Settings, key digests and bans change (and a chat can

@@ -9,6 +9,8 @@ export * from "./frames";
 export * from "./limits";
 export * from "./models";
 export * from "./moderation";
+export * from "./refusal";
 export * from "./server-frames";
+export * from "./subprotocols";
 export * from "./text";
 export * from "./webhooks";

@@ -55,6 +55,11 @@ export const readyFrame = z.object({
 	 */
 	rev: z.int(),
 	replay: z.optional(replaySummary),
+	/**
+	 * Only for a socket that joined by name (subprotocol `edgechat.name.…`, no token): the token it
+	 * was issued, shaped as the token request's answer. Reconnect and refresh with it.
+	 */
+	token: z.optional(z.object({ token: z.string(), expiresAt: z.int(), user: sessionUser })),
 });
 
 /** `rev`: the chat's change counter after this change (absent on replayed missed messages). */

@@ -1,33 +1,16 @@
 import { hashKey } from "../auth/keys";
 import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
+import type { ShardWelcome } from "../fanout/shard-welcome";
 import { newSecretKey } from "../ids";
-import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
+import type { ChatInfo, SessionUser } from "../protocol";
+import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
-import type { RoomInit, SettingsChange } from "../sequencer/room-record";
+import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { closeForDeletedChat } from "../shard/moderation-effects";
-
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 import type { ShardSync } from "./shard-sync";
-
-/** The settings every socket sees (`ready.chat`, the `chat` frame): slow mode and read-only only when on. */
-export function settingsOf(chat: RoomInit): ChatSettings {
-	const { id, name, visibility, history, slowModeSeconds, readOnly } = chat;
-	return {
-		id,
-		name,
-		visibility,
-		history,
-		...(slowModeSeconds !== undefined && { slowModeSeconds }),
-		...(readOnly && { readOnly }),
-	};
-}
-
-export function infoOf(chat: RoomInit): ChatInfo {
-	return { ...settingsOf(chat), owner: chat.owner, createdAt: chat.createdAt };
-}
 
 /** A public chat is listed under its name; one made private leaves the list at once. */
 export async function syncDirectory(
@@ -58,6 +41,11 @@ export interface AdminParts {
 /** The calls that govern the chat: the owner's (its settings, its keys, its deletion) and moderation. */
 export class ChatAdmin {
 	constructor(private readonly parts: AdminParts) {}
+
+	/** What a shard that attaches learns of the chat (room/shard-sync.ts). */
+	welcome(chat: RoomInit): ShardWelcome {
+		return this.parts.shardSync.welcome(chat);
+	}
 
 	/** Owner only: name, visibility, slow mode, read-only. Every socket gets a `chat` frame. */
 	async updateChat(actor: SessionUser, change: SettingsChange): Promise<ChatInfo | "forbidden" | null> {
@@ -94,7 +82,7 @@ export class ChatAdmin {
 		if (!chat) return null;
 		if (desk.roleOf(actor) !== "owner") return "forbidden";
 		sequencer.forget();
-		for (const socket of closeForDeletedChat(sockets.hub)) sockets.depart(socket);
+		sockets.holder.closeAll();
 		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));
 		await directoryStub(env).unregister(chat.id);
 		await storage.deleteAlarm();
@@ -105,9 +93,8 @@ export class ChatAdmin {
 	async moderate(actor: SessionUser, request: ModerationRequest): Promise<ModerationOutcome | null> {
 		const { sequencer, desk, shardSync } = this.parts;
 		if (!sequencer.info) return null;
-		if (desk.joinRefusal(actor.id, Date.now())) {
-			return { ok: false, status: 403, code: "banned", message: "You are banned from this chat" };
-		}
+		const banned = desk.userBan(actor.id, Date.now());
+		if (banned !== undefined) return { ok: false, ...refusals.banned(banned) };
 		// A user a shard let in moments ago may not have been reported yet.
 		if (!desk.knows(request.userId)) await shardSync.collectNotedUsers();
 		const outcome = desk.apply(actor, request, Date.now());

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
-import { readSettings } from "../config";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
+import type { NotedUser } from "../door/door-copy";
+import type { ShardWelcome } from "../fanout/shard-welcome";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
@@ -16,37 +17,27 @@ import {
 	type WebhookEventType,
 	type WebhookStatus,
 } from "../protocol";
+import { refusals } from "../refusals";
 import type { PageQuery } from "../sequencer/message-log";
-import { ModerationState } from "../sequencer/moderation";
+import type { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
-import {
-	type Change,
-	type EditOutcome,
-	type ReactionOutcome,
-	type Replay,
-	Sequencer,
-} from "../sequencer/sequencer";
-import type { NotedUser } from "../shard/door-mirror";
-import type { DeleteOutcome, PostAnswer, PostRefused } from "../shard/frame-effects";
-import { answerClose } from "../shard/socket-hub";
-import { answerFailure, handleSocketMessage } from "../shard/socket-messages";
+import type { Change, Replay, Sequencer } from "../sequencer/sequencer";
+import type { DeleteAnswer, Draft, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
-import { RoomWebhooks } from "../webhooks/room-webhooks";
-import { ChatAdmin } from "./chat-admin";
-import { ChatWrites } from "./chat-writes";
+import type { RoomWebhooks } from "../webhooks/room-webhooks";
+import type { ChatAdmin } from "./chat-admin";
+import type { ChatWrites } from "./chat-writes";
 import { diagnosticsOf, type RoomDiagnostics } from "./diagnostics";
-import { ModerationDesk, type ModerationOutcome, type ModerationRequest } from "./moderation-desk";
-import { RoomAlarm } from "./room-alarm";
-import { RootSockets } from "./root-sockets";
-import { RootUpgrade } from "./root-upgrade";
-import { ShardRegistry } from "./shard-registry";
-import { ShardSync, type ShardWelcome } from "./shard-sync";
+import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
+import type { RoomAlarm } from "./room-alarm";
+import { assembleRoot } from "./root-parts";
+import type { RootSockets } from "./root-sockets";
+import type { RootUpgrade } from "./root-upgrade";
+import type { ShardRegistry } from "./shard-registry";
 
-export type PostResult = Exclude<PostAnswer, { kind: "created" }> | { kind: "created"; message: ChatMessage };
-
+export type { ShardWelcome } from "../fanout/shard-welcome";
 export type { RoomDiagnostics } from "./diagnostics";
-export type { ShardWelcome } from "./shard-sync";
 
 /**
  * The root of a chat: its sequencer (the only writer, the one order) and the holder of its first
@@ -63,7 +54,6 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly sockets: RootSockets;
 	private readonly roomAlarm: RoomAlarm;
 	private readonly writes: ChatWrites;
-	private readonly shardSync: ShardSync;
 	private readonly admin: ChatAdmin;
 	private readonly upgrade: RootUpgrade;
 	private readonly startedAt = Date.now();
@@ -74,31 +64,17 @@ export class ChatRoom extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		const settings = readSettings(env);
-		const { sql } = ctx.storage;
-		this.sequencer = new Sequencer(sql, settings);
-		this.shards = new ShardRegistry(sql);
-		this.moderation = new ModerationState(sql);
-		this.webhooks = new RoomWebhooks(sql, env.WEBHOOK_QUEUE, settings.webhookLeaseMs, (delayMs) =>
-			this.roomAlarm.schedule(delayMs),
-		);
-		const { sequencer, shards, webhooks, events } = this;
-		const base = { ctx, env, storage: ctx.storage, settings, sequencer, shards, webhooks, events };
-		this.sockets = new RootSockets({ ...base, reportSoon: () => this.roomAlarm.reportSoon() });
-		this.desk = new ModerationDesk(this.moderation, (frame) =>
-			this.sockets.publish({ kind: "moderation", frame }),
-		);
-		const parts = { ...base, desk: this.desk, sockets: this.sockets };
-		this.roomAlarm = new RoomAlarm(parts);
-		this.writes = new ChatWrites({
-			...parts,
-			transaction: (write) => ctx.storage.transactionSync(write),
-			publish: (event, seqBefore) => this.sockets.publish(event, seqBefore),
-			trimSoon: () => this.roomAlarm.schedule(0),
-		});
-		this.shardSync = new ShardSync(parts);
-		this.admin = new ChatAdmin({ ...parts, shardSync: this.shardSync });
-		this.upgrade = new RootUpgrade({ ...parts, capacity: settings.roomShardCapacity });
+		const root = assembleRoot(ctx, env, this.events);
+		this.sequencer = root.sequencer;
+		this.shards = root.shards;
+		this.webhooks = root.webhooks;
+		this.moderation = root.moderation;
+		this.desk = root.desk;
+		this.sockets = root.sockets;
+		this.roomAlarm = root.roomAlarm;
+		this.writes = root.writes;
+		this.admin = root.admin;
+		this.upgrade = root.upgrade;
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
@@ -123,9 +99,9 @@ export class ChatRoom extends DurableObject<Env> {
 	 * current digests (a rotated key stops working at once, whatever the Worker cached), the
 	 * bans, and which role the user gets.
 	 */
-	async admitToken(request: AdmissionRequest): Promise<TokenAdmission | null> {
+	async admitToken(request: AdmissionRequest): Promise<TokenAdmission> {
 		const chat = this.sequencer.info;
-		if (!chat) return null;
+		if (!chat) return { kind: "refused", ...refusals.chatNotFound() };
 		this.events.tokenAdmitted();
 		return admitTokenRequest(chat, request, this.desk, Date.now());
 	}
@@ -183,28 +159,26 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.sequencer.info ? this.sequencer.history({ after, limit }) : null;
 	}
 
-	async postMessage(user: SessionUser, text: string, clientId?: string): Promise<PostResult | null> {
-		if (!this.sequencer.info) return null;
-		const outcome = this.writes.post({ id: user.id, name: user.name }, text, clientId);
-		return outcome.kind === "created" ? { kind: "created", message: outcome.message } : outcome;
+	// --- The chat's one write face: the Worker's routes and the shards' sockets alike ---
+
+	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
+		return this.writes.post({ id: user.id, name: user.name }, draft, saved);
 	}
 
-	async editMessage(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.writes.edit(user, seq, text) : null;
+	async edit(user: UserRef, seq: number, text: string): Promise<EditAnswer> {
+		return this.writes.edit(user, seq, text);
 	}
 
-	async reactToMessage(
-		user: UserRef,
-		seq: number,
-		emoji: string,
-		on: boolean,
-	): Promise<ReactionOutcome | PostRefused | null> {
-		return this.sequencer.info ? this.writes.react(user, seq, emoji, on) : null;
+	async react(user: UserRef, seq: number, emoji: string, on?: boolean): Promise<ReactAnswer> {
+		return this.writes.react(user, seq, emoji, on);
 	}
 
-	async deleteMessage(user: SessionUser, seq: number): Promise<DeleteOutcome | null> {
-		if (!this.sequencer.info) return null;
+	async remove(user: SessionUser, seq: number): Promise<DeleteAnswer> {
 		return this.writes.remove(user, seq);
+	}
+
+	async typing(user: UserRef): Promise<void> {
+		return this.writes.typing(user);
 	}
 
 	async diagnostics(): Promise<RoomDiagnostics | null> {
@@ -254,10 +228,10 @@ export class ChatRoom extends DurableObject<Env> {
 	async attachShard(idx: number, users: UserRef[], sockets: number): Promise<ShardWelcome | null> {
 		const chat = this.sequencer.info;
 		if (!chat) return null;
-		this.sockets.hub.sockets();
+		this.sockets.holder.wake();
 		this.sockets.applyMembership(this.shards.replace(idx, users, sockets));
 		this.events.shardAttached(idx, sockets);
-		return this.shardSync.welcome(chat);
+		return this.admin.welcome(chat);
 	}
 
 	/** Users a shard admitted tokens for, reported a few at a time. */
@@ -267,33 +241,13 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async shardPresence(idx: number, joined: UserRef[], left: UserRef[], sockets: number): Promise<void> {
 		if (!this.sequencer.info) return;
-		this.sockets.hub.sockets();
+		this.sockets.holder.wake();
 		this.sockets.applyMembership(this.shards.apply(idx, joined, left, sockets));
-	}
-
-	async postFromShard(user: UserRef, text: string, clientId?: string, saved?: Bucket): Promise<PostAnswer> {
-		return this.writes.post(user, text, clientId, saved);
-	}
-
-	async deleteFromShard(user: SessionUser, seq: number): Promise<DeleteOutcome> {
-		return this.writes.remove(user, seq);
-	}
-
-	async editFromShard(user: UserRef, seq: number, text: string): Promise<EditOutcome | PostRefused> {
-		return this.writes.edit(user, seq, text);
-	}
-
-	async reactFromShard(user: UserRef, seq: number, emoji: string): Promise<ReactionOutcome | PostRefused> {
-		return this.writes.react(user, seq, emoji);
 	}
 
 	/** Changes after rev `after` up to rev `upto` of messages up to seq `through`, for a resume. */
 	async changesForShard(after: number, through: number, upto: number): Promise<Change[]> {
 		return this.sequencer.info ? this.sequencer.changesSince(after, through, upto) : [];
-	}
-
-	async typingFromShard(user: UserRef): Promise<void> {
-		this.writes.typing(user);
 	}
 
 	async replayForShard(since: number, upto: number): Promise<Replay> {
@@ -311,21 +265,15 @@ export class ChatRoom extends DurableObject<Env> {
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		this.sockets.hub.sockets();
-		try {
-			await handleSocketMessage(socket, raw, this.writes.upstream, (code) => this.events.frameRefused(code));
-		} catch (error) {
-			answerFailure(socket, error);
-		}
+		await this.sockets.holder.message(socket, raw, this.writes);
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		this.sockets.depart(socket);
-		answerClose(socket, code, reason);
+		this.sockets.holder.closed(socket, code, reason);
 	}
 
 	override async webSocketError(socket: WebSocket): Promise<void> {
-		this.sockets.depart(socket);
+		this.sockets.holder.closed(socket);
 	}
 
 	override async alarm(): Promise<void> {

@@ -1,10 +1,19 @@
+import { writeRefusal } from "../door/admission";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { RoomEvents } from "../observability/room-events";
-import type { SessionUser, UserRef } from "../protocol";
+import type { Refused, SessionUser, UserRef } from "../protocol";
+import { refusals } from "../refusals";
 import type { Bucket } from "../sequencer/rate-limiter";
-import type { EditOutcome, ReactionOutcome, Sequencer } from "../sequencer/sequencer";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "../shard/frame-effects";
+import type { Sequencer } from "../sequencer/sequencer";
+import type {
+	DeleteAnswer,
+	Draft,
+	EditAnswer,
+	PostAnswer,
+	ReactAnswer,
+	WriteFace,
+} from "../sockets/upstream";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
-import type { FanoutEvent } from "./fanout-batch";
 import type { ModerationDesk } from "./moderation-desk";
 
 const typingIntervalMs = 1500;
@@ -23,29 +32,23 @@ export interface WriteParts {
 	trimSoon: () => void;
 }
 
+const noChat = (): Refused => ({ kind: "refused", ...refusals.chatNotFound() });
+
 /**
- * The chat's writes, from a socket of any object or from the HTTP API: a post, an edit, a
- * reaction, a deletion, a typing notice. Each checks who may, has the sequencer store it, and
- * publishes what changed.
+ * The chat's one write face: a post, an edit, a reaction, a deletion, a typing notice, whoever
+ * sends it (the Worker's routes, a socket of the root, a shard's socket). Each checks who may at
+ * the door, has the sequencer store it, and publishes what changed. A deleted chat refuses all.
  */
-export class ChatWrites {
+export class ChatWrites implements WriteFace {
 	private readonly lastTyping = new Map<string, number>();
 
 	constructor(private readonly parts: WriteParts) {}
 
-	/** The root's own sockets reach the sequencer in place; shards reach it over RPC. */
-	readonly upstream: Upstream = {
-		post: async (user, text, clientId, saved) => this.post(user, text, clientId, saved),
-		remove: async (user, seq) => this.remove(user, seq),
-		typing: async (user) => this.typing(user),
-		edit: async (user, seq, text) => this.edit(user, seq, text),
-		react: async (user, seq, emoji) => this.react(user, seq, emoji),
-	};
-
-	edit(user: UserRef, seq: number, text: string): EditOutcome | PostRefused {
+	async edit(user: UserRef, seq: number, text: string): Promise<EditAnswer> {
 		const { sequencer, desk, webhooks } = this.parts;
-		const refusal = desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
+		if (!sequencer.info) return noChat();
+		const refusal = writeRefusal(desk, user.id, Date.now());
+		if (refusal) return { kind: "refused", ...refusal };
 		// The change and its webhook event are one transaction: both are stored, or neither.
 		const outcome = this.parts.transaction(() => {
 			const result = sequencer.edit(user, seq, text, Date.now());
@@ -59,35 +62,39 @@ export class ChatWrites {
 		return outcome;
 	}
 
-	react(user: UserRef, seq: number, emoji: string, on?: boolean): ReactionOutcome | PostRefused {
-		const refusal = this.parts.desk.postRefusal(user, Date.now());
-		if (refusal) return { kind: "refused", code: refusal.code, message: refusal.message };
-		const outcome = this.parts.sequencer.react(user, seq, emoji, on);
+	async react(user: UserRef, seq: number, emoji: string, on?: boolean): Promise<ReactAnswer> {
+		const { sequencer, desk } = this.parts;
+		if (!sequencer.info) return noChat();
+		const refusal = writeRefusal(desk, user.id, Date.now());
+		if (refusal) return { kind: "refused", ...refusal };
+		const outcome = sequencer.react(user, seq, emoji, on);
 		if (outcome.kind === "reactions" && outcome.changed) {
 			this.parts.publish({ kind: "reactions", seq, reactions: outcome.reactions, rev: outcome.rev });
 		}
 		return outcome;
 	}
 
-	post(user: UserRef, text: string, clientId: string | undefined, saved?: Bucket): PostAnswer {
+	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
 		const { sequencer, desk, webhooks, events } = this.parts;
+		const chat = sequencer.info;
+		if (!chat) return noChat();
 		const now = Date.now();
-		const refusal = desk.postRefusal(user, now) ?? desk.ruleRefusal(user.id, sequencer.info ?? {}, now);
-		if (refusal) {
-			const wait = refusal.retryAfterMs === undefined ? {} : { retryAfterMs: refusal.retryAfterMs };
-			return { kind: "refused", code: refusal.code, message: refusal.message, ...wait };
-		}
+		const refusal = writeRefusal(desk, user.id, now) ?? desk.ruleRefusal(user.id, chat, now);
+		if (refusal) return { kind: "refused", ...refusal };
 		// The message and its webhook event are one transaction: both are stored, or neither.
 		const outcome = this.parts.transaction(() => {
-			const result = sequencer.post(user, text, clientId, now, saved);
+			const result = sequencer.post(user, draft, now, saved);
 			if (result.kind === "created") {
-				webhooks.record(sequencer.require().id, "message.created", { message: result.message });
+				webhooks.record(chat.id, "message.created", { message: result.message });
 			}
 			return result;
 		});
-		if (outcome.kind === "rate_limited") events.rateLimited();
+		if (outcome.kind === "rate_limited") {
+			events.rateLimited();
+			return { kind: "refused", ...refusals.rateLimited(outcome.retryAfterMs) };
+		}
 		if (outcome.kind === "created") {
-			events.stored(sequencer.info?.history ?? true);
+			events.stored(chat.history);
 			desk.posted(user.id, now);
 			// Whoever posts has stopped typing: their next keystroke is news again.
 			this.lastTyping.delete(user.id);
@@ -100,23 +107,27 @@ export class ChatWrites {
 		return outcome;
 	}
 
-	remove(user: SessionUser, seq: number): DeleteOutcome {
+	async remove(user: SessionUser, seq: number): Promise<DeleteAnswer> {
 		const { sequencer, desk, webhooks } = this.parts;
+		if (!sequencer.info) return noChat();
 		const author = sequencer.authorOf(seq);
-		if (author === null) return "not_found";
+		if (author === null) return { kind: "refused", ...refusals.noMessage(seq) };
 		// Everyone may delete their own messages; the owner and moderators anyone's.
-		if (author !== user.id && desk.roleOf(user) === "member") return "forbidden";
+		if (author !== user.id && desk.roleOf(user) === "member") {
+			return { kind: "refused", ...refusals.notYourMessageToDelete() };
+		}
 		const rev = this.parts.transaction(() => {
 			const changed = sequencer.redact(seq);
 			if (changed !== null) webhooks.record(sequencer.require().id, "message.deleted", { seq });
 			return changed;
 		});
-		if (rev === null) return "not_found";
+		if (rev === null) return { kind: "refused", ...refusals.noMessage(seq) };
 		this.parts.publish({ kind: "deleted", seq, rev });
-		return "deleted";
+		return { kind: "deleted" };
 	}
 
-	typing(user: UserRef): void {
+	async typing(user: UserRef): Promise<void> {
+		if (!this.parts.sequencer.info) return;
 		const now = Date.now();
 		// Typing notices are hints; a few per user per second is plenty and bounds the fan-out.
 		if (now - (this.lastTyping.get(user.id) ?? 0) < typingIntervalMs) return;

@@ -31,6 +31,6 @@ export function diagnosticsOf(
 		storedMessages: sequencer.log.count(),
 		wakes,
 		instanceStartedAt,
-		shards: (sockets.hub.size > 0 ? 1 : 0) + shards.active().length,
+		shards: (sockets.holder.size > 0 ? 1 : 0) + shards.active().length,
 	};
 }

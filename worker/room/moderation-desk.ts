@@ -1,29 +1,23 @@
-import { type Admission, admitAt, type DoorRules, type DoorState } from "../auth/admission";
+import { accessOf, type DoorLookups, type DoorState } from "../door/door-state";
 import type {
 	ErrorCode,
 	ModerationFrame,
 	ModeratorEntry,
+	Refusal,
 	Role,
 	SanctionEntry,
 	SessionUser,
 	UserRef,
 } from "../protocol";
+import { refusals } from "../refusals";
 import { type ModerationState, type SanctionKind, sanctionEntryOf } from "../sequencer/moderation";
-import { bannedMessage, mutedMessage } from "../shard/moderation-effects";
+import type { RoomInit } from "../sequencer/room-record";
 
 export type ModerationRequest =
 	| { action: "kick"; userId: string; reason?: string }
 	| { action: "mute" | "ban"; userId: string; seconds?: number; reason?: string }
 	| { action: "unmute" | "unban"; userId: string }
 	| { action: "promote" | "demote"; userId: string };
-
-export interface Refusal {
-	status: 400 | 403 | 404 | 429;
-	code: ErrorCode;
-	message: string;
-	/** Slow mode: how long until the next message may go. */
-	retryAfterMs?: number;
-}
 
 export type ModerationOutcome = { ok: true; sanction?: SanctionEntry } | ({ ok: false } & Refusal);
 
@@ -39,7 +33,7 @@ const refuse = (status: Refusal["status"], code: ErrorCode, message: string): Mo
  * is announced goes out through `publish`, which reaches every socket on every object (and there
  * closes the sockets of a kicked or banned user).
  */
-export class ModerationDesk implements DoorRules, DoorState {
+export class ModerationDesk implements DoorLookups {
 	/** When each member last posted, for slow mode (memory only: a restart forgives at most one wait). */
 	private readonly lastPost = new Map<string, number>();
 
@@ -60,13 +54,6 @@ export class ModerationDesk implements DoorRules, DoorState {
 		return this.state.activeBans(now).map(sanctionEntryOf);
 	}
 
-	/** The network-address digests of the users banned now: the shards refuse new identities from them. */
-	bannedAddresses(now: number): Array<{ address: string; until: number | null }> {
-		return this.state
-			.activeBans(now)
-			.flatMap(({ address, until }) => (address === null ? [] : [{ address, until }]));
-	}
-
 	/** Users a shard let in: remembered as if the root had, for moderation to find them by id. */
 	noteAll(noted: Array<{ user: SessionUser; address: string | null; at: number }>): void {
 		for (const { user, address, at } of noted) this.state.noteUser(user, address, at);
@@ -77,11 +64,6 @@ export class ModerationDesk implements DoorRules, DoorState {
 		return this.state.knownUser(userId) !== null;
 	}
 
-	/** A token for `user` at the root's door (a refresh when `fresh` is false). */
-	admit(user: SessionUser, address: string | null, fresh: boolean, now: number): Admission {
-		return admitAt(this, user, address, fresh, now);
-	}
-
 	userBan(userId: string, now: number): number | null | undefined {
 		return this.state.active("ban", userId, now)?.until;
 	}
@@ -90,17 +72,26 @@ export class ModerationDesk implements DoorRules, DoorState {
 		return this.state.banOfAddress(address, now)?.until;
 	}
 
-	note(user: SessionUser, address: string | null, now: number): void {
-		this.state.noteUser(user, address, now);
+	userMute(userId: string, now: number): number | null | undefined {
+		return this.state.active("mute", userId, now)?.until;
 	}
 
-	/** Why this user may not post now, or null. */
-	postRefusal(user: UserRef & { role?: Role }, now: number): Refusal | null {
-		const ban = this.state.active("ban", user.id, now);
-		if (ban) return { status: 403, code: "banned", message: bannedMessage(ban.until) };
-		const mute = this.state.active("mute", user.id, now);
-		if (mute) return { status: 403, code: "muted", message: mutedMessage(mute.until) };
-		return null;
+	isModerator(userId: string): boolean {
+		return this.state.roleOfId(userId) === "moderator";
+	}
+
+	/** The door's whole state, for the shards' copies. */
+	door(chat: RoomInit, version: number, now: number): DoorState {
+		return {
+			version,
+			access: accessOf(chat),
+			bans: this.state.activeBans(now).map(({ userId, until, address }) => ({ userId, until, address })),
+			moderators: this.moderators().map((moderator) => moderator.userId),
+		};
+	}
+
+	note(user: SessionUser, address: string | null, now: number): void {
+		this.state.noteUser(user, address, now);
 	}
 
 	/** The chat's own rules for members: read-only, slow mode. Owners and moderators are exempt. */
@@ -110,23 +101,12 @@ export class ModerationDesk implements DoorRules, DoorState {
 		now: number,
 	): Refusal | null {
 		if (this.state.roleOfId(userId) !== "member") return null;
-		if (chat.readOnly) {
-			return {
-				status: 403,
-				code: "forbidden",
-				message: "This chat is read-only: only its owner and moderators post",
-			};
-		}
+		if (chat.readOnly) return refusals.readOnly();
 		const interval = (chat.slowModeSeconds ?? 0) * 1000;
 		const last = this.lastPost.get(userId);
 		if (interval > 0 && last !== undefined && now - last < interval) {
 			const retryAfterMs = interval - (now - last);
-			return {
-				status: 429,
-				code: "slow_mode",
-				message: `Slow mode: one message per ${chat.slowModeSeconds} s; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
-				retryAfterMs,
-			};
+			return refusals.slowMode(chat.slowModeSeconds ?? 0, retryAfterMs);
 		}
 		return null;
 	}
@@ -137,12 +117,6 @@ export class ModerationDesk implements DoorRules, DoorState {
 			const oldest = this.lastPost.keys().next().value;
 			if (oldest !== undefined) this.lastPost.delete(oldest);
 		}
-	}
-
-	/** Why this user may not open a socket now, or null. */
-	joinRefusal(userId: string, now: number): Refusal | null {
-		const ban = this.state.active("ban", userId, now);
-		return ban ? { status: 403, code: "banned", message: bannedMessage(ban.until) } : null;
 	}
 
 	apply(actor: SessionUser, request: ModerationRequest, now: number): ModerationOutcome {

@@ -1,14 +1,13 @@
 import type { Settings } from "../config";
+import { Fanout } from "../fanout/fanout";
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { RoomEvents } from "../observability/room-events";
-import type { ModerationFrame } from "../protocol";
+import type { UserRef } from "../protocol";
 import { shardObject } from "../routing/shard-address";
 import type { Sequencer } from "../sequencer/sequencer";
-import { frameOfEvent, senderOf } from "../shard/event-frames";
-import { closeSocketsFor } from "../shard/moderation-effects";
-import { SocketHub } from "../shard/socket-hub";
+import type { PresenceDelta } from "../sockets/local-presence";
+import { SocketHolder } from "../sockets/socket-holder";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
-import { Fanout } from "./fanout";
-import type { FanoutEvent } from "./fanout-batch";
 import { Presence } from "./presence";
 import type { MembershipChange, ShardRegistry } from "./shard-registry";
 
@@ -26,17 +25,21 @@ export interface SocketsParts {
 }
 
 /**
- * Every socket of the chat as the root reaches it: its own (the hub) at once, the shards' with
- * the fan-out's batches; who is online over all of them (presence); and how many there are,
- * which the metrics, the directory and the occupancy webhook follow.
+ * Every socket of the chat as the root reaches it. The root is shard zero: its own sockets are
+ * held as any shard's are (SocketHolder) and report who they are the same way, in place; the
+ * root's extra jobs are the merge of every object's reports into the chat's presence, and the
+ * fan-out of every event to the shards. How many sockets there are in all is what the metrics,
+ * the directory and the occupancy webhook follow.
  */
 export class RootSockets {
-	readonly hub: SocketHub;
+	readonly holder: SocketHolder;
 	readonly presence: Presence;
 	readonly fanout: Fanout;
+	/** The users the root's own sockets count in the merge, once each like a shard's. */
+	private readonly own = new Set<string>();
 
 	constructor(private readonly parts: SocketsParts) {
-		const { ctx, env, settings, sequencer, shards, webhooks } = parts;
+		const { ctx, env, settings, sequencer, shards, webhooks, events } = parts;
 		this.presence = new Presence(settings.presenceWindowMs, (frame) => {
 			// A window can close after the chat was deleted: its sockets are gone, nothing to say.
 			const chat = sequencer.info;
@@ -45,7 +48,12 @@ export class RootSockets {
 			// member.joined / member.left are coalesced exactly as the frames are.
 			webhooks.presence(chat.id, frame);
 		});
-		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
+		this.holder = new SocketHolder(ctx, {
+			presenceWindowMs: 0,
+			report: (delta) => this.applyOwn(delta),
+			restored: (user) => this.restoreOwn(user),
+			refused: (code) => events.frameRefused(code),
+		});
 		this.fanout = new Fanout(
 			// A deleted chat (info gone) fans out nothing, whatever presence still has to say.
 			() => (sequencer.info ? shards.active() : []),
@@ -58,15 +66,13 @@ export class RootSockets {
 
 	/** Open sockets of the whole chat, over every object that holds some. */
 	connections(): number {
-		return this.hub.size + this.parts.shards.sockets;
+		return this.holder.size + this.parts.shards.sockets;
 	}
 
 	/** To the root's own sockets at once, and to every shard with the turn's batch. */
 	publish(event: FanoutEvent, seqBefore?: number): void {
-		const frame = frameOfEvent(event);
-		if (frame) this.hub.broadcast(JSON.stringify(frame), senderOf(event));
-		if (event.kind === "message") this.parts.events.delivered(1, this.hub.size);
-		if (event.kind === "moderation") this.disconnect(event.frame);
+		this.holder.emit(event);
+		if (event.kind === "message") this.parts.events.delivered(1, this.holder.size);
 		this.fanout.push(event, seqBefore);
 	}
 
@@ -79,12 +85,6 @@ export class RootSockets {
 		this.occupancyChanged();
 	}
 
-	depart(socket: WebSocket): void {
-		const departure = this.hub.depart(socket);
-		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
-		this.occupancyChanged();
-	}
-
 	/** The chat's count moved: a public chat's directory entry and the occupancy webhook follow. */
 	occupancyChanged(): void {
 		this.parts.reportSoon();
@@ -92,8 +92,25 @@ export class RootSockets {
 		if (chat) this.parts.webhooks.occupancy(chat.id, this.connections());
 	}
 
-	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
-	private disconnect(frame: ModerationFrame): void {
-		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
+	/** The root's own report, as a shard's would reach it: merged at once. */
+	private applyOwn(delta: PresenceDelta): void {
+		for (const user of delta.joined) {
+			if (this.own.has(user.id)) this.presence.rename(user);
+			else {
+				this.own.add(user.id);
+				this.presence.join(user);
+			}
+		}
+		// A user not counted here left through a socket that closed while the root slept: the
+		// merge must still see them leave, whoever else it counts them for.
+		for (const user of delta.left) this.presence.leave(user, this.own.delete(user.id));
+		if (delta.joined.length > 0) this.parts.events.roomSize(this.connections());
+		this.occupancyChanged();
+	}
+
+	private restoreOwn(user: UserRef): void {
+		if (this.own.has(user.id)) return;
+		this.own.add(user.id);
+		this.presence.restore(user);
 	}
 }

@@ -1,10 +1,11 @@
+import { admitJoiner } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame } from "../protocol";
+import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
+import { refusals } from "../refusals";
 import { shardFull } from "../routing/shard-address";
+import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { greet } from "../shard/broadcast";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "../shard/socket-request";
-import { settingsOf } from "./chat-admin";
+import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -18,6 +19,8 @@ export interface RootUpgradeParts {
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
+	/** Signs the token of a socket that joined by name. */
+	issue: (chatId: string, user: SessionUser) => Promise<IssuedToken>;
 }
 
 /**
@@ -27,48 +30,46 @@ export interface RootUpgradeParts {
 export class RootUpgrade {
 	constructor(private readonly room: RootUpgradeParts) {}
 
-	/** Only WebSocket upgrades arrive here, already authenticated and routed by the Worker. */
-	accept(request: Request): Response {
+	/** Only WebSocket upgrades arrive here, authenticated (or a join by name) and routed by the Worker. */
+	async accept(request: Request): Promise<Response> {
 		const { sequencer, desk, sockets, events } = this.room;
-		const { hub, presence } = sockets;
+		const { holder, presence } = sockets;
 		const chat = sequencer.info;
-		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
 		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-			return refuseUpgrade(events, 426, "upgrade_required", "Expected a WebSocket upgrade");
+			return refuseUpgrade(events, refusal(426, "upgrade_required", "Expected a WebSocket upgrade"));
 		}
-		const verified = readVerifiedUser(request);
-		if (!verified) return refuseUpgrade(events, 401, "unauthorized", "Missing verified user");
-		const banned = desk.joinRefusal(verified.id, Date.now());
-		if (banned) return refuseUpgrade(events, banned.status, banned.code, banned.message);
-		// The chat's own list decides the role, not the token: demotions count at once.
-		const user = { ...verified, role: desk.roleOf(verified) };
-		if (hub.size >= this.room.capacity) {
+		const joiner = readJoiner(request);
+		if (!joiner) return refuseUpgrade(events, refusal(401, "unauthorized", "Missing verified user"));
+		const admitted = await admitJoiner(joiner, chat, desk, Date.now());
+		if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
+		const { user } = admitted;
+		if (holder.size >= this.room.capacity) {
 			events.refused("full", 503);
 			return shardFull(this.room.shards.suggest(this.room.capacity, 0));
 		}
+		const token = admitted.joined ? await this.room.issue(chat.id, user) : undefined;
 
-		const { client, server } = hub.accept(user);
-		presence.join(user);
 		const since = replayWanted(request);
-		const replay = since === null ? null : sequencer.replay(since);
 		const rev = since === null ? null : revWanted(request);
-		const ready: ReadyFrame = {
-			type: "ready",
-			user,
-			chat: settingsOf(chat),
-			online: presence.list(limits.onlineListMax),
-			onlineCount: presence.count,
-			lastSeq: sequencer.newestSeq,
-			rev: sequencer.rev,
-			...(replay && { replay: replay.summary }),
-		};
-		// The greeting goes out before any live frame: this handler runs to completion before the
-		// room processes anything else.
+		const replay = since === null ? null : sequencer.replay(since);
 		const changes = since !== null && rev !== null ? sequencer.changesSince(rev, since) : [];
-		greet(server, ready, replay?.messages ?? [], changes);
-		events.admitted(hub.size, replay?.summary ?? null);
-		events.roomSize(sockets.connections());
-		sockets.occupancyChanged();
-		return new Response(null, { status: 101, webSocket: client });
+		// The root has sent its own sockets everything it stored: its delivered seq is its newest.
+		const response = holder.admit(user, since, sequencer.newestSeq, () => {
+			const ready: ReadyFrame = {
+				type: "ready",
+				user,
+				chat: settingsOf(chat),
+				online: presence.list(limits.onlineListMax),
+				onlineCount: presence.count,
+				lastSeq: sequencer.newestSeq,
+				rev: sequencer.rev,
+				...(replay && { replay: replay.summary }),
+				...(token && { token }),
+			};
+			return { ready, missed: replay?.messages ?? [], changes };
+		});
+		events.admitted(holder.size, replay?.summary ?? null);
+		return response;
 	}
 }

@@ -1,36 +1,16 @@
-import { accessOf } from "../auth/admission";
-import { type ChatMessage, type ChatSettings, limits, type UserRef } from "../protocol";
+import type { DoorState } from "../door/door-state";
+import type { FanoutEvent } from "../fanout/fanout-batch";
+import type { ShardWelcome } from "../fanout/shard-welcome";
+import { limits } from "../protocol";
 import { shardObject } from "../routing/shard-address";
-import type { RoomInit } from "../sequencer/room-record";
+import { type RoomInit, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import type { ShardDoor } from "../shard/door-mirror";
-import { settingsOf } from "./chat-admin";
-import type { FanoutEvent } from "./fanout-batch";
 import type { ModerationDesk, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
 
 /** Messages a new shard is handed, so that it answers most resumes without asking. */
 const recentForShards = 256;
-
-/** What a shard learns when it attaches: enough to greet sockets and resume them on its own. */
-export interface ShardWelcome {
-	chat: ChatSettings;
-	lastSeq: number;
-	/** The chat's change counter as of `lastSeq`. */
-	rev: number;
-	online: UserRef[];
-	onlineCount: number;
-	/** The newest messages, with every message after `recentAfter`. */
-	recent: ChatMessage[];
-	recentAfter: number;
-	/** Bans in force, so the shard refuses banned users' upgrades itself. */
-	bans: Array<{ userId: string; until: number | null }>;
-	/** User ids of the chat's moderators, for the role sockets are greeted with. */
-	moderators: string[];
-	/** The chat's door, so the shard admits tokens itself. */
-	door: ShardDoor;
-}
 
 /** The root's parts the shards' copies are made from and sent with. */
 export interface SyncParts {
@@ -55,7 +35,7 @@ export class ShardSync {
 
 	/** The welcome of a shard that attaches to `chat`, once the root counted what it holds. */
 	welcome(chat: RoomInit): ShardWelcome {
-		const { sequencer, desk } = this.parts;
+		const { sequencer } = this.parts;
 		const { presence } = this.parts.sockets;
 		const recent = sequencer.newest(recentForShards);
 		const lastSeq = sequencer.newestSeq;
@@ -67,8 +47,6 @@ export class ShardSync {
 			onlineCount: presence.count,
 			recent,
 			recentAfter: recent.length < recentForShards ? 0 : (recent[0]?.seq ?? lastSeq) - 1,
-			bans: desk.bans(Date.now()).map(({ userId, until }) => ({ userId, until })),
-			moderators: this.moderatorIds(),
 			door: this.door(),
 		};
 	}
@@ -83,16 +61,13 @@ export class ShardSync {
 	}
 
 	/**
-	 * After a moderation was applied. Shards greet sockets and admit tokens with the role the
-	 * chat's list gives, so they hear of every change, and of every ban's address; the answer
-	 * waits until they all have.
+	 * After a moderation was applied. A ban or its lifting, and a change of the moderators, change
+	 * the door every shard admits by: the answer waits until they all took it. (A kick or a mute
+	 * changes no door: sockets are closed by the moderation frame, and writes are checked here.)
 	 */
 	async moderated(action: ModerationRequest["action"]): Promise<void> {
-		if (action === "promote" || action === "demote" || action === "ban") {
-			this.parts.sockets.publish({ kind: "moderators", ids: this.moderatorIds() });
-		}
-		if (action === "ban" || action === "unban") this.parts.sockets.publish(this.changedDoor());
-		await this.parts.sockets.fanout.flush();
+		if (action === "kick" || action === "mute" || action === "unmute") return;
+		await this.changeDoor();
 	}
 
 	/** The users the shards let in and have not reported yet, remembered here before a moderation. */
@@ -110,16 +85,7 @@ export class ShardSync {
 		return { kind: "door", door: this.door() };
 	}
 
-	private door(): ShardDoor {
-		const chat = this.parts.sequencer.require();
-		return {
-			version: this.doorVersion,
-			access: accessOf(chat),
-			bannedAddresses: this.parts.desk.bannedAddresses(Date.now()),
-		};
-	}
-
-	private moderatorIds(): string[] {
-		return this.parts.desk.moderators().map((moderator) => moderator.userId);
+	private door(): DoorState {
+		return this.parts.desk.door(this.parts.sequencer.require(), this.doorVersion, Date.now());
 	}
 }

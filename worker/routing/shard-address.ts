@@ -1,20 +1,26 @@
-import type { ChatRoom } from "../room/chat-room";
-import type { ChatShard } from "../shard/chat-shard";
-
 /** Headers between the Worker and a chat's objects; the objects are reachable only through the Worker. */
 export const userHeader = "x-edgechat-user";
+/** A join without a token: what a token request would carry (door/admission.ts's AdmissionRequest). */
+export const joinHeader = "x-edgechat-join";
 /** Which shard of the chat the receiving object is (0: the root, which is its own first shard). */
 export const shardHeader = "x-edgechat-shard";
 /** A full object's answer: the shard to try instead. */
 export const nextShardHeader = "x-edgechat-next-shard";
 
+/**
+ * Stubs are typed through the generated Env (wrangler types), not by importing the classes: the
+ * objects call each other, and their modules must not import each other to do it.
+ */
+export type RootStub = ReturnType<Env["CHAT_ROOM"]["get"]>;
+export type ShardStub = ReturnType<Env["CHAT_SHARD"]["get"]>;
+
 /** The chat's root: its sequencer, and shard 0. */
-export function rootObject(env: Env, chatId: string): DurableObjectStub<ChatRoom> {
+export function rootObject(env: Env, chatId: string): RootStub {
 	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
 }
 
 /** Shard `index` (from 1) of a chat: an object of its own, named after the chat. */
-export function shardObject(env: Env, chatId: string, index: number): DurableObjectStub<ChatShard> {
+export function shardObject(env: Env, chatId: string, index: number): ShardStub {
 	return env.CHAT_SHARD.get(env.CHAT_SHARD.idFromName(`${chatId}/${index}`));
 }
 

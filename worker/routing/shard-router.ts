@@ -1,7 +1,8 @@
-import type { AdmissionRequest, TokenAdmission } from "../auth/admission";
-import { ApiError } from "../http/api-error";
+import type { AdmissionRequest, TokenAdmission } from "../door/admission";
 import type { SessionUser } from "../protocol";
+import { ApiError } from "../protocol";
 import {
+	joinHeader,
 	nextShardHeader,
 	readShardIndex,
 	rootObject,
@@ -22,16 +23,20 @@ const remembered = 10_000;
 /** Full objects a join may be sent past before it is refused. */
 const maxHops = 16;
 
+/** Who the upgrade is for: the user of a verified token, or a join by name that the object decides. */
+export type UpgradeFor = { user: SessionUser } | { join: AdmissionRequest };
+
 export async function routeUpgrade(
 	env: Env,
 	chatId: string,
 	request: Request,
-	user: SessionUser,
+	upgradeFor: UpgradeFor,
 ): Promise<Response> {
 	let index = firstChoice.get(chatId) ?? 0;
 	for (let hop = 0; hop < maxHops; hop++) {
 		const headers = new Headers(request.headers);
-		headers.set(userHeader, JSON.stringify(user));
+		if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
+		else headers.set(joinHeader, asciiJson(upgradeFor.join));
 		headers.set(shardHeader, String(index));
 		const response = await socketHolder(env, chatId, index).fetch(new Request(request.url, { headers }));
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
@@ -55,7 +60,7 @@ export async function admitToken(
 	env: Env,
 	chatId: string,
 	request: AdmissionRequest,
-): Promise<TokenAdmission | null> {
+): Promise<TokenAdmission> {
 	const index = firstChoice.get(chatId) ?? 0;
 	if (index !== 0) {
 		try {
@@ -67,6 +72,14 @@ export async function admitToken(
 		}
 	}
 	return rootObject(env, chatId).admitToken(request);
+}
+
+/** JSON for a header: names may be any Unicode, header values are bytes; \u escapes keep them ASCII. */
+function asciiJson(value: unknown): string {
+	return JSON.stringify(value).replace(
+		/[\u007f-\uffff]/g,
+		(char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+	);
 }
 
 function remember(chatId: string, index: number): void {

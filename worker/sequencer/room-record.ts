@@ -1,4 +1,4 @@
-import type { ChatInfo, Visibility } from "../protocol";
+import type { ChatInfo, ChatSettings, Visibility } from "../protocol";
 
 /** Everything fixed when a chat is created, plus the key digests that guard it. */
 export interface RoomInit extends ChatInfo {
@@ -152,4 +152,21 @@ export class RoomRecord {
 
 function toVisibility(value: string): Visibility {
 	return value === "private" ? "private" : "public";
+}
+
+/** The settings every socket sees (`ready.chat`, the `chat` frame): slow mode and read-only only when on. */
+export function settingsOf(chat: RoomInit): ChatSettings {
+	const { id, name, visibility, history, slowModeSeconds, readOnly } = chat;
+	return {
+		id,
+		name,
+		visibility,
+		history,
+		...(slowModeSeconds !== undefined && { slowModeSeconds }),
+		...(readOnly && { readOnly }),
+	};
+}
+
+export function infoOf(chat: RoomInit): ChatInfo {
+	return { ...settingsOf(chat), owner: chat.owner, createdAt: chat.createdAt };
 }

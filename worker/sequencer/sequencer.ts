@@ -2,18 +2,31 @@ import type { Settings } from "../config";
 import { newMessageId } from "../ids";
 import {
 	type ChatMessage,
-	type ErrorCode,
 	type HistoryPage,
 	limits,
 	type ReactionCount,
+	type Refused,
 	type ReplaySummary,
+	refused,
 	type UserRef,
 } from "../protocol";
+import { refusals } from "../refusals";
 import type { PageQuery } from "./message-log";
 import { MessageLog } from "./message-log";
 import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
+import { RelayedSends } from "./relayed-sends";
+
+/**
+ * What a sender asks the chat to post, from a socket's `send` frame or the HTTP body alike.
+ * Whatever a message may carry besides its text is added here, once, for every path.
+ */
+export interface Draft {
+	text: string;
+	clientId?: string;
+}
+
 import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 
 export type PostOutcome =
@@ -24,12 +37,10 @@ export type PostOutcome =
 /** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
 const recentHeld = 256;
 
-/** A change the sequencer refused, with the HTTP status and words to answer with. */
-export type ChangeRefused = { kind: "refused"; status: 400 | 403 | 404; code: ErrorCode; message: string };
-export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | ChangeRefused;
+export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | Refused;
 export type ReactionOutcome =
 	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number; changed: boolean }
-	| ChangeRefused;
+	| Refused;
 
 /** A message changed after some rev, in its latest state, with the rev of that change. */
 export interface Change {
@@ -37,20 +48,10 @@ export interface Change {
 	rev: number;
 }
 
-const refused = (status: ChangeRefused["status"], code: ErrorCode, message: string): ChangeRefused => ({
-	kind: "refused",
-	status,
-	code,
-	message,
-});
-
 export interface Replay {
 	summary: ReplaySummary;
 	messages: ChatMessage[];
 }
-
-/** Client ids remembered per relay-only room, where the log cannot answer "seen this before?". */
-const relayMemory = 10_000;
 
 /**
  * The chat's sequencer, and its only writer: idempotency by (user, clientId), the one total order
@@ -68,7 +69,7 @@ export class Sequencer {
 	private revision = 0;
 	/** Highest seq retention has already dealt with in this instance's lifetime. */
 	private trimmedThrough = 0;
-	private readonly relayed = new Map<string, ChatMessage>();
+	private readonly relayed = new RelayedSends();
 	private readonly recent = new RecentMessages(recentHeld);
 
 	constructor(
@@ -140,12 +141,13 @@ export class Sequencer {
 		return this.revision;
 	}
 
-	post(user: UserRef, text: string, clientId: string | undefined, now: number, saved?: Bucket): PostOutcome {
+	post(user: UserRef, draft: Draft, now: number, saved?: Bucket): PostOutcome {
 		const chat = this.require();
+		const { text, clientId } = draft;
 		if (clientId !== undefined) {
 			const original = chat.history
 				? this.log.findByClientId(user.id, clientId)
-				: (this.relayed.get(relayKey(user.id, clientId)) ?? null);
+				: this.relayed.find(user.id, clientId);
 			// A retry must not spend the sender's rate limit, nor store or broadcast anything.
 			if (original) return { kind: "duplicate", message: original };
 		}
@@ -158,7 +160,7 @@ export class Sequencer {
 		if (chat.history) this.log.append({ ...message, rev });
 		else {
 			this.record.saveLastSeq(message.seq, rev);
-			if (clientId !== undefined) this.rememberRelayed(relayKey(user.id, clientId), message);
+			if (clientId !== undefined) this.relayed.remember(user.id, clientId, message);
 		}
 		this.lastSeq = message.seq;
 		this.revision = rev;
@@ -224,12 +226,12 @@ export class Sequencer {
 		return this.log.changedAfter(after, through, limits.replayMax, upto);
 	}
 
-	private changeable(seq: number): ChatMessage | ChangeRefused {
+	private changeable(seq: number): ChatMessage | Refused {
 		if (!this.require().history) {
 			return refused(400, "bad_request", "This chat keeps no history: its messages cannot be changed");
 		}
 		const message = this.log.get(seq);
-		if (!message) return refused(404, "not_found", `No message ${seq} in this chat`);
+		if (!message) return { kind: "refused", ...refusals.noMessage(seq) };
 		if (message.deleted) return refused(400, "bad_request", `Message ${seq} was deleted`);
 		return message;
 	}
@@ -295,16 +297,4 @@ export class Sequencer {
 		if (!this.chat) throw new Error("the room was used before it was created");
 		return this.chat;
 	}
-
-	private rememberRelayed(key: string, message: ChatMessage): void {
-		this.relayed.set(key, message);
-		if (this.relayed.size > relayMemory) {
-			const oldest = this.relayed.keys().next().value;
-			if (oldest !== undefined) this.relayed.delete(oldest);
-		}
-	}
-}
-
-function relayKey(userId: string, clientId: string): string {
-	return `${userId}\u0000${clientId}`;
 }

@@ -1,10 +1,8 @@
-import type { ChatSettings, Role, SessionUser } from "../protocol";
-import type { FanoutEvent } from "../room/fanout-batch";
-import type { ShardWelcome } from "../room/shard-sync";
-import { roleByList } from "../sequencer/moderation";
+import { DoorCopy } from "../door/door-copy";
+import type { FanoutEvent } from "../fanout/fanout-batch";
+import type { ShardWelcome } from "../fanout/shard-welcome";
+import type { ChatSettings } from "../protocol";
 import { RecentMessages } from "../sequencer/recent-messages";
-import { DoorMirror } from "./door-mirror";
-import { BanMirror } from "./moderation-effects";
 import { OnlineMirror } from "./online-mirror";
 
 /** Messages a shard keeps for resumes; older gaps are read from the root's log. */
@@ -25,10 +23,7 @@ export class ChatCopy {
 	identity: ShardIdentity | null;
 	readonly recent = new RecentMessages(recentHeld);
 	readonly online = new OnlineMirror();
-	readonly bans = new BanMirror();
-	readonly door: DoorMirror;
-	/** The chat's moderators, from the welcome and fan-out: the root's list, not the token, decides. */
-	private moderators = new Set<string>();
+	readonly door: DoorCopy;
 	/** The chat's change counter as of what this shard has delivered (from the welcome and batches). */
 	private deliveredRev = 0;
 
@@ -38,16 +33,11 @@ export class ChatCopy {
 		onNoted: (pending: number) => void,
 	) {
 		this.identity = kv.get<ShardIdentity>("identity") ?? null;
-		this.door = new DoorMirror(this.bans, () => this.moderators, onNoted);
+		this.door = new DoorCopy(onNoted);
 	}
 
 	get rev(): number {
 		return this.deliveredRev;
-	}
-
-	/** The role a socket is greeted with: the chat's list of moderators decides, not the token. */
-	roleOf(user: SessionUser): Role {
-		return roleByList(user, this.moderators);
 	}
 
 	/** The root's welcome, when this shard attached to chat `chatId` as shard `index`. */
@@ -59,8 +49,6 @@ export class ChatCopy {
 		}
 		this.recent.reset(welcome.recentAfter, welcome.recent, welcome.lastSeq);
 		this.online.reset(welcome.online, welcome.onlineCount);
-		this.bans.reset(welcome.bans);
-		this.moderators = new Set(welcome.moderators);
 		this.door.take(welcome.door);
 		this.deliveredRev = welcome.rev;
 	}
@@ -87,9 +75,6 @@ export class ChatCopy {
 			case "presence":
 				this.online.apply(event.frame);
 				break;
-			case "moderators":
-				this.moderators = new Set(event.ids);
-				break;
 			case "door":
 				this.door.take(event.door);
 				break;
@@ -98,9 +83,6 @@ export class ChatCopy {
 					this.identity = { ...this.identity, chat: event.chat };
 					this.kv.put("identity", this.identity);
 				}
-				break;
-			case "moderation":
-				this.bans.apply(event.frame);
 				break;
 		}
 	}

@@ -1,26 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../auth/admission";
+import { issueSessionToken } from "../auth/tokens";
 import { readSettings } from "../config";
+import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
+import type { NotedUser } from "../door/door-copy";
+import { Endpoints } from "../fanout/fanout";
+import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
+import { FanoutInbox } from "../fanout/fanout-inbox";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
-import { type ModerationFrame, PING, PONG } from "../protocol";
-import { Endpoints } from "../room/fanout";
-import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
+import { PING, PONG, type SessionUser } from "../protocol";
 import { shardObject } from "../routing/shard-address";
+import { inDeliveryOrder } from "../sockets/frame-effects";
+import { SocketHolder } from "../sockets/socket-holder";
+import type { Upstream } from "../sockets/upstream";
 import { ChatCopy } from "./chat-copy";
-import type { NotedUser } from "./door-mirror";
-import { frameOfEvent, senderOf } from "./event-frames";
-import { FanoutInbox } from "./fanout-inbox";
-import { inDeliveryOrder, type Upstream } from "./frame-effects";
-import { LocalPresence } from "./local-presence";
-import { closeForDeletedChat, closeSocketsFor } from "./moderation-effects";
 import { NotedReport } from "./noted-report";
-import { ResumeFloors } from "./resume-floors";
 import { RootAttach } from "./root-attach";
 import { RootLink } from "./root-link";
 import { ShardUpgrade } from "./shard-upgrade";
-import { answerClose, SocketHub } from "./socket-hub";
-import { answerFailure, handleSocketMessage } from "./socket-messages";
 
 /**
  * One shard of a chat that outgrew its root: it holds up to ROOM_SHARD_CAPACITY of the chat's
@@ -28,9 +25,7 @@ import { answerFailure, handleSocketMessage } from "./socket-messages";
  * alone orders and stores. Its own storage holds only who it is and the last seq it delivered.
  */
 export class ChatShard extends DurableObject<Env> {
-	private readonly hub: SocketHub;
-	private readonly resumeFloors = new ResumeFloors();
-	private readonly presence: LocalPresence;
+	private readonly holder: SocketHolder;
 	private readonly inbox: FanoutInbox;
 	private readonly copy: ChatCopy;
 	private readonly link: RootLink;
@@ -51,12 +46,12 @@ export class ChatShard extends DurableObject<Env> {
 		this.link = new RootLink(env, () => this.copy.identity?.chatId);
 		this.noted = new NotedReport(this.copy, this.link);
 		const reported = ctx.storage.kv.get<number>("reportedSockets") ?? 0;
-		this.presence = new LocalPresence(
-			settings.presenceWindowMs,
-			(delta) => this.rootAttach.report(delta),
-			reported,
-		);
-		this.hub = new SocketHub(ctx, (user) => this.presence.restore(user));
+		this.holder = new SocketHolder(ctx, {
+			presenceWindowMs: settings.presenceWindowMs,
+			report: (delta) => this.rootAttach.report(delta),
+			reportedSockets: reported,
+			refused: (code) => this.events.frameRefused(code),
+		});
 		this.inbox = new FanoutInbox(
 			ctx.storage.kv.get<number>("delivered") ?? 0,
 			(after, upto) => {
@@ -70,30 +65,24 @@ export class ChatShard extends DurableObject<Env> {
 		const root = this.link.upstream;
 		this.upstream = {
 			...root,
-			post: async (user, text, clientId, saved) =>
-				inDeliveryOrder(await root.post(user, text, clientId, saved), this.inbox.lastSeq),
+			post: async (user, draft, saved) =>
+				inDeliveryOrder(await root.post(user, draft, saved), this.inbox.lastSeq),
 		};
-		const { hub, presence, inbox, copy, link, resumeFloors, events } = this;
-		const rootAttach = new RootAttach({ storage: ctx.storage, presence, inbox, copy, link });
+		const { holder, inbox, copy, link, events } = this;
+		const rootAttach = new RootAttach({ storage: ctx.storage, presence: holder.presence, inbox, copy, link });
 		const capacity = settings.roomShardCapacity;
 		this.rootAttach = rootAttach;
-		this.upgrade = new ShardUpgrade({
-			hub,
-			presence,
-			inbox,
-			copy,
-			link,
-			rootAttach,
-			resumeFloors,
-			events,
-			capacity,
-		});
+		const issue = (chatId: string, user: SessionUser) => {
+			events.tokenAdmitted();
+			return issueSessionToken(env.TOKEN_SECRET, chatId, user, settings);
+		};
+		this.upgrade = new ShardUpgrade({ holder, inbox, copy, link, rootAttach, events, capacity, issue });
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		// A restart drops every socket without a close event: if the root counted some here, it must
 		// hear who is really left.
 		const identity = this.copy.identity;
 		if (identity) this.events.woke();
-		if (identity && this.hub.size !== reported) {
+		if (identity && this.holder.size !== reported) {
 			void this.rootAttach.attach(identity.chatId, identity.index, null).catch(() => undefined);
 		}
 	}
@@ -105,7 +94,7 @@ export class ChatShard extends DurableObject<Env> {
 	 * shards in `relayTo` (in parallel with its own sockets; each of them checks the order itself).
 	 */
 	async deliver(batch: FanoutBatch, relayTo: number[] = []): Promise<void> {
-		this.hub.sockets();
+		this.holder.wake();
 		const identity = this.copy.identity;
 		const relayed =
 			identity === null
@@ -132,7 +121,7 @@ export class ChatShard extends DurableObject<Env> {
 
 	/** The chat was deleted: close every socket with 4004 and erase what this shard stored. */
 	async closeChat(): Promise<void> {
-		for (const socket of closeForDeletedChat(this.hub)) this.depart(socket);
+		this.holder.closeAll();
 		this.copy.forget();
 		this.rootAttach.forget();
 		await this.ctx.storage.deleteAll();
@@ -145,21 +134,15 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	override async webSocketMessage(socket: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-		this.hub.sockets();
-		try {
-			await handleSocketMessage(socket, raw, this.upstream, (code) => this.events.frameRefused(code));
-		} catch (error) {
-			answerFailure(socket, error);
-		}
+		await this.holder.message(socket, raw, this.upstream);
 	}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-		this.depart(socket);
-		answerClose(socket, code, reason);
+		this.holder.closed(socket, code, reason);
 	}
 
 	override async webSocketError(socket: WebSocket): Promise<void> {
-		this.depart(socket);
+		this.holder.closed(socket);
 	}
 
 	// --- Internals ---
@@ -172,26 +155,10 @@ export class ChatShard extends DurableObject<Env> {
 	}
 
 	private emit(events: FanoutEvent[]): void {
-		this.events.delivered(events.filter((event) => event.kind === "message").length, this.hub.size);
+		this.events.delivered(events.filter((event) => event.kind === "message").length, this.holder.size);
 		for (const event of events) {
 			this.copy.apply(event);
-			const frame = frameOfEvent(event);
-			if (frame) {
-				const holding = event.kind === "message" ? this.resumeFloors.holding(event.message.seq) : undefined;
-				this.hub.broadcast(JSON.stringify(frame), senderOf(event), holding);
-			}
-			if (event.kind === "moderation") this.disconnect(event.frame);
+			this.holder.emit(event);
 		}
-	}
-
-	/** A kick or ban closes the user's sockets on this object; every other object does the same. */
-	private disconnect(frame: ModerationFrame): void {
-		for (const socket of closeSocketsFor(this.hub, frame)) this.depart(socket);
-	}
-
-	private depart(socket: WebSocket): void {
-		this.resumeFloors.forget(socket);
-		const departure = this.hub.depart(socket);
-		if (departure) this.presence.leave(departure.attachment.user, departure.counted);
 	}
 }

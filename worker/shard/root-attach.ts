@@ -1,7 +1,7 @@
+import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { UserRef } from "../protocol";
+import type { LocalPresence, PresenceDelta } from "../sockets/local-presence";
 import type { ChatCopy } from "./chat-copy";
-import type { FanoutInbox } from "./fanout-inbox";
-import type { LocalPresence, PresenceDelta } from "./local-presence";
 import type { RootLink } from "./root-link";
 
 /** The shard's parts its attach to the root reads and sets. */

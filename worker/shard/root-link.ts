@@ -1,8 +1,5 @@
-import { rootObject } from "../routing/shard-address";
-import type { EditOutcome, ReactionOutcome } from "../sequencer/sequencer";
-import type { DeleteOutcome, PostAnswer, PostRefused, Upstream } from "./frame-effects";
-
-export type RootStub = ReturnType<typeof rootObject>;
+import { type RootStub, rootObject } from "../routing/shard-address";
+import type { DeleteAnswer, EditAnswer, PostAnswer, ReactAnswer, WriteFace } from "../sockets/upstream";
 
 /**
  * A shard's line to its chat's root. One stub for every call to the root, so that they arrive in
@@ -38,19 +35,16 @@ export class RootLink {
 		}
 	}
 
-	/** What this shard's sockets send goes to the root's sequencer over RPC. */
-	readonly upstream: Upstream = {
-		post: (user, text, clientId, saved) =>
-			this.call(async (root): Promise<PostAnswer> => await root.postFromShard(user, text, clientId, saved)),
-		remove: (user, seq) => this.call<DeleteOutcome>((root) => root.deleteFromShard(user, seq)),
-		typing: (user) => this.call((root) => root.typingFromShard(user)),
+	/** What this shard's sockets send goes to the root's write face over RPC. */
+	readonly upstream: WriteFace = {
+		// Each answer is awaited inside: an RPC promise of a union is not itself a promise of that union.
+		post: (user, draft, saved) =>
+			this.call(async (root): Promise<PostAnswer> => await root.post(user, draft, saved)),
 		edit: (user, seq, text) =>
-			this.call(
-				async (root): Promise<EditOutcome | PostRefused> => await root.editFromShard(user, seq, text),
-			),
-		react: (user, seq, emoji) =>
-			this.call(
-				async (root): Promise<ReactionOutcome | PostRefused> => await root.reactFromShard(user, seq, emoji),
-			),
+			this.call(async (root): Promise<EditAnswer> => await root.edit(user, seq, text)),
+		react: (user, seq, emoji, on) =>
+			this.call(async (root): Promise<ReactAnswer> => await root.react(user, seq, emoji, on)),
+		remove: (user, seq) => this.call(async (root): Promise<DeleteAnswer> => await root.remove(user, seq)),
+		typing: (user) => this.call((root) => root.typing(user)),
 	};
 }

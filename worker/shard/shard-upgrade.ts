@@ -1,30 +1,28 @@
+import { admitJoiner } from "../door/admission";
+import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { RoomEvents } from "../observability/room-events";
-import { limits, type ReadyFrame, type SessionUser } from "../protocol";
+import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
+import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
-import { greet } from "./broadcast";
+import type { SocketHolder } from "../sockets/socket-holder";
+import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
-import type { FanoutInbox } from "./fanout-inbox";
-import type { LocalPresence } from "./local-presence";
-import { bannedMessage } from "./moderation-effects";
-import type { ResumeFloors } from "./resume-floors";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";
-import type { SocketHub } from "./socket-hub";
-import { readVerifiedUser, refuseUpgrade, replayWanted, revWanted } from "./socket-request";
 
 /** The shard's parts a socket is let in with. */
 export interface ShardUpgradeParts {
-	hub: SocketHub;
-	presence: LocalPresence;
+	holder: SocketHolder;
 	inbox: FanoutInbox;
 	copy: ChatCopy;
 	link: RootLink;
 	rootAttach: RootAttach;
-	resumeFloors: ResumeFloors;
 	events: RoomEvents;
 	/** The most sockets one object holds (ROOM_SHARD_CAPACITY). */
 	capacity: number;
+	/** Signs the token of a socket that joined by name. */
+	issue: (chatId: string, user: SessionUser) => Promise<IssuedToken>;
 }
 
 /**
@@ -37,33 +35,37 @@ export class ShardUpgrade {
 
 	/** Only upgrades arrive here, already authenticated and routed by the Worker. */
 	async accept(request: Request): Promise<Response> {
-		const { hub, presence, inbox, copy, link, resumeFloors, events } = this.shard;
-		const user = readVerifiedUser(request);
+		const { holder, inbox, copy, link, events } = this.shard;
+		const joiner = readJoiner(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
 		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
-		if (!user || index === null || index === 0)
-			return refuseUpgrade(events, 400, "bad_request", "Not a routed upgrade");
+		if (!joiner || index === null || index === 0)
+			return refuseUpgrade(events, refusal(400, "bad_request", "Not a routed upgrade"));
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
 		// most the joins in flight, rather than bouncing each of them along every full shard.
-		if (hub.size >= this.shard.capacity) {
+		if (holder.size >= this.shard.capacity) {
 			events.refused("full", 503);
 			return shardFull(index + 1);
 		}
-		if (!(await this.shard.rootAttach.attach(chatId, index, user)))
-			return refuseUpgrade(events, 404, "not_found", "No such chat");
+		const joining =
+			joiner.kind === "verified" ? joiner.user : { id: joiner.request.userId, name: joiner.request.name };
+		if (!(await this.shard.rootAttach.attach(chatId, index, joining)))
+			return refuseUpgrade(events, refusals.chatNotFound());
 		const chat = copy.identity?.chat;
-		if (!chat) return refuseUpgrade(events, 404, "not_found", "No such chat");
+		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
 		const since = replayWanted(request);
 		const rev = since === null ? null : revWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return inbox.run(async () => {
-			// The chat's list of moderators decides the role, not the token (a demotion counts at once).
-			const greeted: SessionUser = { ...user, role: copy.roleOf(user) };
-			// Bans come with the fan-out, which this runs in line with: no ban is missed here.
-			const banned = copy.bans.banOf(user.id, Date.now());
-			if (banned !== undefined) return refuseUpgrade(events, 403, "banned", bannedMessage(banned));
+			// The door's copy comes with the fan-out, which this runs in line with: no ban is missed here.
+			const access = copy.door.access;
+			if (access === null) return refuseUpgrade(events, refusals.chatNotFound());
+			const admitted = await admitJoiner(joiner, access, copy.door, Date.now());
+			if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
+			const greeted = admitted.user;
+			const token = admitted.joined ? await this.shard.issue(chatId, greeted) : undefined;
 			const upto = inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			// Changes up to what this shard delivered; later ones reach the socket live.
@@ -72,23 +74,23 @@ export class ShardUpgrade {
 				since !== null && rev !== null && rev < readyRev && chat.history
 					? await link.call((root) => root.changesForShard(rev, since, readyRev))
 					: [];
-			const { client, server } = hub.accept(greeted);
-			if (since !== null) resumeFloors.add(server, since, upto);
-			presence.join(user);
-			const local = presence.users();
-			const ready: ReadyFrame = {
-				type: "ready",
-				user: greeted,
-				chat,
-				online: copy.online.list(local, limits.onlineListMax),
-				onlineCount: copy.online.count(local),
-				lastSeq: upto,
-				rev: readyRev,
-				...(replay && { replay: replay.summary }),
-			};
-			greet(server, ready, replay?.messages ?? [], changes);
-			events.admitted(hub.size, replay?.summary ?? null);
-			return new Response(null, { status: 101, webSocket: client });
+			const response = holder.admit(greeted, since, upto, () => {
+				const local = holder.presence.users();
+				const ready: ReadyFrame = {
+					type: "ready",
+					user: greeted,
+					chat,
+					online: copy.online.list(local, limits.onlineListMax),
+					onlineCount: copy.online.count(local),
+					lastSeq: upto,
+					rev: readyRev,
+					...(replay && { replay: replay.summary }),
+					...(token && { token }),
+				};
+				return { ready, missed: replay?.messages ?? [], changes };
+			});
+			events.admitted(holder.size, replay?.summary ?? null);
+			return response;
 		});
 	}
 

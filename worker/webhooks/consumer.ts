@@ -1,4 +1,4 @@
-import { roomStub } from "../http/room-stub";
+import { roomStub } from "../routing/room-stub";
 import type { WebhookTask } from "./outbox";
 import { webhookHeaders } from "./signing";
 

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { chatInfo, rotatedKey, rotateKeyBody, updateChatBody } from "../../protocol";
+import { ApiError, chatInfo, rotatedKey, rotateKeyBody, updateChatBody } from "../../protocol";
+import { chatNotFound } from "../../refusals";
+import { roomStub } from "../../routing/room-stub";
 import { type AppEnv, actingUser } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
 import { forgetChat } from "../chat-records";
-import { roomStub } from "../room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const ownerOnly = () => new ApiError(403, "forbidden", "Only the chat's owner may do this");

@@ -3,10 +3,9 @@ import { hasApiKey } from "../../auth/api-keys";
 import { hashKey } from "../../auth/keys";
 import { directoryStub } from "../../directory/chat-directory";
 import { newChatId, newSecretKey } from "../../ids";
-import { chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
+import { ApiError, chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
 import { type AppEnv, readAccess, roomStub } from "../access";
 import { limitAddress } from "../address-limit";
-import { ApiError } from "../api-error";
 import { rememberChat } from "../chat-records";
 import { chatIdParam, chatKeyHeaders, errorResponse, jsonBody, jsonResponse } from "../schemas";
 

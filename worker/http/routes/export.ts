@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { exportStream } from "../../export/export-stream";
 import { contentTypes, exportFormats, exportWriter } from "../../export/formats";
+import { chatNotFound } from "../../refusals";
 import { type AppEnv, readAccess, roomStub } from "../access";
-import { chatNotFound } from "../api-error";
 import { apiKeySecurity, bearerSecurity, chatIdParam, chatKeyHeaders, errorResponse } from "../schemas";
 
 const exportQuery = z.object({

@@ -1,11 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { editMessageBody, emoji, messageReactions, postedMessage } from "../../protocol";
-import type { ChangeRefused } from "../../sequencer/sequencer";
-import type { PostRefused } from "../../shard/frame-effects";
+import { ApiError, editMessageBody, emoji, messageReactions, postedMessage } from "../../protocol";
+import { roomStub } from "../../routing/room-stub";
 import { type AppEnv, bearerToken, requireToken } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
-import { roomStub } from "../room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const seqParam = chatIdParam.extend({
@@ -33,22 +30,12 @@ const refusals = {
 	404: errorResponse("No such chat or message"),
 };
 
-function refuse(outcome: ChangeRefused | PostRefused): never {
-	throw new ApiError("status" in outcome ? outcome.status : 403, outcome.code, outcome.message);
-}
-
 async function react(c: Context<AppEnv>, id: string, seq: number, raw: string, on: boolean) {
 	const parsed = emoji.safeParse(raw);
 	if (!parsed.success) throw new ApiError(400, "bad_request", parsed.error.issues[0]?.message ?? "bad emoji");
 	const { user } = await requireToken(c, id, bearerToken(c));
-	const outcome = await roomStub(c.env, id).reactToMessage(
-		{ id: user.id, name: user.name },
-		seq,
-		parsed.data,
-		on,
-	);
-	if (!outcome) throw chatNotFound();
-	if (outcome.kind === "refused") refuse(outcome);
+	const outcome = await roomStub(c.env, id).react({ id: user.id, name: user.name }, seq, parsed.data, on);
+	if (outcome.kind === "refused") throw ApiError.of(outcome);
 	return c.json({ seq, reactions: outcome.reactions, rev: outcome.rev }, 200);
 }
 
@@ -68,9 +55,8 @@ export const messageChanges = new OpenAPIHono<AppEnv>()
 			const { id, seq } = c.req.valid("param");
 			const { text } = c.req.valid("json");
 			const { user } = await requireToken(c, id, bearerToken(c));
-			const outcome = await roomStub(c.env, id).editMessage({ id: user.id, name: user.name }, seq, text);
-			if (!outcome) throw chatNotFound();
-			if (outcome.kind === "refused") refuse(outcome);
+			const outcome = await roomStub(c.env, id).edit({ id: user.id, name: user.name }, seq, text);
+			if (outcome.kind === "refused") throw ApiError.of(outcome);
 			return c.json({ message: outcome.message }, 200);
 		},
 	)

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hasApiKey } from "../../auth/api-keys";
 import {
+	ApiError,
 	historyPage,
 	historyQuery,
 	postedMessage,
@@ -9,8 +10,8 @@ import {
 	type SessionUser,
 	type UserRef,
 } from "../../protocol";
+import { chatNotFound } from "../../refusals";
 import { type AppEnv, actingUser, bearerToken, readAccess, requireToken, roomStub } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
 import {
 	apiKeySecurity,
 	bearerSecurity,
@@ -89,21 +90,11 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { text, clientId, user: named } = c.req.valid("json");
 			const user = await poster(c, id, named);
-			const result = await roomStub(c.env, id).postMessage(user, text, clientId);
-			if (!result) throw chatNotFound();
-			if (result.kind === "refused") {
-				const status = result.code === "slow_mode" ? 429 : 403;
-				throw new ApiError(status, result.code, result.message, result.retryAfterMs);
-			}
-			if (result.kind === "rate_limited") {
-				const seconds = Math.ceil(result.retryAfterMs / 1000);
-				throw new ApiError(
-					429,
-					"rate_limited",
-					`Too many messages; try again in ${seconds} s`,
-					result.retryAfterMs,
-				);
-			}
+			const result = await roomStub(c.env, id).post(user, {
+				text,
+				...(clientId !== undefined && { clientId }),
+			});
+			if (result.kind === "refused") throw ApiError.of(result);
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},
 	)
@@ -127,16 +118,8 @@ export const messages = new OpenAPIHono<AppEnv>()
 			const { id, seq } = c.req.valid("param");
 			const user = await actingUser(c, id);
 			// The chat decides, from its own list of moderators: a demotion counts at once.
-			const outcome = await roomStub(c.env, id).deleteMessage(user, seq);
-			if (outcome === null) throw chatNotFound();
-			if (outcome === "forbidden") {
-				throw new ApiError(
-					403,
-					"forbidden",
-					"Only the chat's owner and moderators may delete others' messages",
-				);
-			}
-			if (outcome === "not_found") throw new ApiError(404, "not_found", `No message ${seq} in this chat`);
+			const outcome = await roomStub(c.env, id).remove(user, seq);
+			if (outcome.kind === "refused") throw ApiError.of(outcome);
 			return c.body(null, 204);
 		},
 	);

@@ -1,10 +1,18 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { banList, issuedBan, issuedMute, kickBody, moderatorList, sanctionBody } from "../../protocol";
+import {
+	ApiError,
+	banList,
+	issuedBan,
+	issuedMute,
+	kickBody,
+	moderatorList,
+	sanctionBody,
+} from "../../protocol";
+import { chatNotFound } from "../../refusals";
 import type { ModerationRequest } from "../../room/moderation-desk";
+import { roomStub } from "../../routing/room-stub";
 import { type AppEnv, actingUser, bearerToken, requireToken } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
-import { roomStub } from "../room-stub";
 import { bearerSecurity, chatIdParam, errorResponse, jsonBody, jsonResponse } from "../schemas";
 
 const userParam = chatIdParam.extend({

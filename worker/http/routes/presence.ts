@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { hasApiKey } from "../../auth/api-keys";
 import { presenceList } from "../../protocol";
+import { chatNotFound } from "../../refusals";
 import { type AppEnv, bearerToken, requireToken, roomStub } from "../access";
-import { chatNotFound } from "../api-error";
 import { apiKeySecurity, bearerSecurity, chatIdParam, errorResponse, jsonResponse } from "../schemas";
 
 export const presence = new OpenAPIHono<AppEnv>().openapi(

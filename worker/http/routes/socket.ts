@@ -1,9 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AdmissionRequest } from "../../door/admission";
+import { newUserId } from "../../ids";
+import { ApiError } from "../../protocol";
+import { chatNotFound } from "../../refusals";
+import { knownChatId } from "../../routing/room-stub";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
+import { limitAddress } from "../address-limit";
 import { chatKnown } from "../chat-records";
-import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socket-protocol";
+import { answerProtocol, offeredProtocols, withoutCredentialProtocols } from "../socket-protocol";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -12,16 +17,34 @@ import { answerProtocol, offeredProtocols, withoutTokenProtocol } from "../socke
 export const socket = new OpenAPIHono<AppEnv>();
 
 socket.get("/chats/:id/ws", async (c) => {
-	const id = c.req.param("id");
+	const id = knownChatId(c.req.param("id"));
 	const offered = offeredProtocols(c.req.raw.headers);
-	const claims = await requireToken(c, id, c.req.query("token") ?? offered.token ?? bearerToken(c));
+	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
+	const upgrade = new Request(c.req.raw.url, { headers: withoutCredentialProtocols(c.req.raw.headers) });
+	if (token === null && offered.name !== null) {
+		// A first visit in one request: the object that admits the socket decides as a token
+		// request would (the key, the bans, the role), issues the token and sends it in `ready`.
+		requireUpgrade(c.req.header("Upgrade"));
+		const join: AdmissionRequest = {
+			userId: newUserId(),
+			name: offered.name,
+			previousRole: null,
+			address: await limitAddress(c, "tokens"),
+			...(offered.key !== null && { key: offered.key }),
+		};
+		return answerProtocol(await routeUpgrade(c.env, id, upgrade, { join }), offered);
+	}
+	const claims = await requireToken(c, id, token);
 	if (!(await chatKnown(c.env, id))) throw chatNotFound();
-	if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+	requireUpgrade(c.req.header("Upgrade"));
+	return answerProtocol(await routeUpgrade(c.env, id, upgrade, { user: claims.user }), offered);
+});
+
+function requireUpgrade(upgrade: string | undefined): void {
+	if (upgrade?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
-	const upgrade = new Request(c.req.raw.url, { headers: withoutTokenProtocol(c.req.raw.headers) });
-	return answerProtocol(await routeUpgrade(c.env, id, upgrade, claims.user), offered);
-});
+}
 
 socket.openAPIRegistry.registerPath({
 	method: "get",

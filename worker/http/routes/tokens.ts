@@ -1,15 +1,14 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { hasApiKey } from "../../auth/api-keys";
-import { issueToken } from "../../auth/tokens";
+import { issueSessionToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
-import { issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { ApiError, issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { knownChatId } from "../../routing/room-stub";
 import { admitToken } from "../../routing/shard-router";
 import { type AppEnv, previousToken } from "../access";
 import { limitAddress } from "../address-limit";
-import { ApiError, chatNotFound } from "../api-error";
 import { presentedKey } from "../chat-key";
-import { knownChatId } from "../room-stub";
 import {
 	bearerSecurity,
 	chatIdParam,
@@ -70,18 +69,16 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 			...(named.backendRole !== undefined && { backendRole: named.backendRole }),
 			address,
 		});
-		if (!admission || admission.kind === "not_found") throw chatNotFound();
-		if (admission.kind === "wrong_key")
-			throw new ApiError(403, "forbidden", "The key does not match this chat");
-		if (admission.kind === "banned") throw new ApiError(403, "banned", admission.message);
+		if (admission.kind === "refused") throw ApiError.of(admission);
 		const user = { id: named.id, name: named.name, role: admission.role };
-		const settings = readSettings(c.env);
-		const now = Date.now();
-		const sessionStartedAt = previous?.sessionStartedAt ?? now;
-		// No token outlives its session: the last one of a chain expires when the session does.
-		const expiresAt = Math.min(now + settings.tokenTtlMs, sessionStartedAt + settings.sessionMaxAgeMs);
-		const token = await issueToken(c.env.TOKEN_SECRET, { chatId: id, user, expiresAt, sessionStartedAt });
-		return c.json({ token, expiresAt, user }, 201);
+		const issued = await issueSessionToken(
+			c.env.TOKEN_SECRET,
+			id,
+			user,
+			readSettings(c.env),
+			previous?.sessionStartedAt,
+		);
+		return c.json(issued, 201);
 	},
 );
 

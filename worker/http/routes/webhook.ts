@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hasApiKey } from "../../auth/api-keys";
-import { webhookBody, webhookCreated, webhookStatus } from "../../protocol";
+import { ApiError, webhookBody, webhookCreated, webhookStatus } from "../../protocol";
+import { chatNotFound } from "../../refusals";
 import { checkWebhookUrl } from "../../webhooks/url-rules";
 import { type AppEnv, bearerToken, requireToken, roomStub } from "../access";
-import { ApiError, chatNotFound } from "../api-error";
 import {
 	apiKeySecurity,
 	bearerSecurity,

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../protocol";
-import type { FanoutBatch, FanoutEvent } from "../room/fanout-batch";
+import type { FanoutBatch, FanoutEvent } from "./fanout-batch";
 
 /** Reads the messages above `after` up to `upto` from the root, ascending (maybe fewer). */
 export type FetchRange = (after: number, upto: number) => Promise<ChatMessage[]>;

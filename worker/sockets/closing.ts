@@ -1,4 +1,5 @@
 import { type ErrorFrame, errorFrameOf, type ModerationFrame } from "../protocol";
+import { bannedText } from "../refusals";
 import { closeWith, type SocketHub } from "./socket-hub";
 
 /** Close codes of the moderation contract (4000-4999 is the range RFC 6455 leaves to applications). */
@@ -28,57 +29,10 @@ export function disconnectionFor(frame: ModerationFrame): Disconnection | null {
 			return {
 				userId: frame.user.id,
 				code: closeCodes.banned,
-				error: errorFrameOf("banned", `${bannedMessage(frame.until ?? null)}${why}`),
+				error: errorFrameOf("banned", `${bannedText(frame.until ?? null)}${why}`),
 			};
 		default:
 			return null;
-	}
-}
-
-export function bannedMessage(until: number | null): string {
-	return until === null
-		? "You are banned from this chat"
-		: `You are banned from this chat until ${new Date(until).toISOString()}`;
-}
-
-/** Why a new identity from the network address of a banned user gets no token. */
-export function addressBannedMessage(until: number | null): string {
-	return `${bannedMessage(until)} (from this network address)`;
-}
-
-export function mutedMessage(until: number | null): string {
-	return until === null
-		? "You are muted in this chat: you may read, not send"
-		: `You are muted in this chat until ${new Date(until).toISOString()}: you may read, not send`;
-}
-
-/**
- * The bans a shard knows of, so it refuses a banned user's upgrade without asking the root: it
- * learns them when it attaches and from every `banned`/`unbanned` frame fanned out after that.
- * Joins of a huge chat must not all pass through the root's one thread.
- */
-export class BanMirror {
-	private readonly bans = new Map<string, number | null>();
-
-	reset(bans: Array<{ userId: string; until: number | null }>): void {
-		this.bans.clear();
-		for (const ban of bans) this.bans.set(ban.userId, ban.until);
-	}
-
-	apply(frame: ModerationFrame): void {
-		if (frame.action === "banned") this.bans.set(frame.user.id, frame.until ?? null);
-		if (frame.action === "unbanned") this.bans.delete(frame.user.id);
-	}
-
-	/** The ban's end (null: until lifted), or undefined when the user is not banned now. */
-	banOf(userId: string, now: number): number | null | undefined {
-		if (!this.bans.has(userId)) return undefined;
-		const until = this.bans.get(userId) ?? null;
-		if (until !== null && until <= now) {
-			this.bans.delete(userId);
-			return undefined;
-		}
-		return until;
 	}
 }
 

@@ -1,29 +1,33 @@
 import type { UserRef } from "../protocol";
 
 export interface PresenceDelta {
-	/** Users whose first socket on this object opened in the window. */
+	/** Users whose first socket on this object opened (or who came back under a new name). */
 	joined: UserRef[];
-	/** Users whose last socket on this object closed in the window. */
+	/** Users whose last socket on this object closed. */
 	left: UserRef[];
 	/** Sockets this object holds now. */
 	sockets: number;
 }
 
 /**
- * Who holds a socket on one shard, by user. The root merges what every shard reports into the
- * chat's presence, so a shard reports only what changed since its last report, at most once per
- * window: a join storm on a shard costs the root one call per window, not one per join. Unlike a
- * presence frame, a report names everyone: the root's counts are built from it and must never drift.
+ * Who holds a socket on one object, by user, and what changed since it last said so. Every
+ * object that holds sockets reports the same way: a shard to its root over RPC, at most once per
+ * window (a join storm costs the root one call per window, not one per join); the root to its
+ * own merge of the chat's presence, in place and at once (window 0). Unlike a presence frame, a
+ * report names everyone who changed: the chat's counts are built from it and must never drift.
  */
 export class LocalPresence {
 	private readonly online = new Map<string, { user: UserRef; sockets: number }>();
-	/** The users the root was last told are here. */
+	/** The users the receiver was last told are here. */
 	private reported = new Map<string, UserRef>();
+	/** Users whose standing moved since the last report; only they are looked at. */
+	private readonly touched = new Set<string>();
 	private socketCount = 0;
 	private reportedSockets: number;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
+		/** 0: report at once, in the same call; otherwise at most once per window. */
 		private readonly windowMs: number,
 		private readonly report: (delta: PresenceDelta) => void,
 		reportedSockets = 0,
@@ -47,16 +51,20 @@ export class LocalPresence {
 
 	join(user: UserRef): void {
 		this.add(user);
+		this.touched.add(user.id);
 		this.schedule();
 	}
 
 	/**
 	 * `counted` is false for a socket that closed while the object slept: it was gone before the
-	 * sockets were counted again, yet the root was told of its user, who must be seen to leave.
+	 * sockets were counted again, yet the receiver was told of its user, who must be seen to leave.
 	 */
 	leave(user: UserRef, counted = true): void {
 		if (!counted) {
-			if (!this.online.has(user.id)) this.reported.set(user.id, copy(user));
+			if (!this.online.has(user.id)) {
+				this.reported.set(user.id, copy(user));
+				this.touched.add(user.id);
+			}
 			this.schedule();
 			return;
 		}
@@ -65,12 +73,16 @@ export class LocalPresence {
 		this.socketCount -= 1;
 		entry.sockets -= 1;
 		if (entry.sockets === 0) this.online.delete(user.id);
+		this.touched.add(user.id);
 		this.schedule();
 	}
 
-	/** What the root now knows, after this shard told it everything at once (attaching). */
+	/** What the receiver now knows, after it was told everything at once (a shard attaching). */
 	markReported(users: UserRef[]): void {
 		this.reported = new Map(users.map((user) => [user.id, copy(user)]));
+		this.touched.clear();
+		for (const id of this.online.keys()) this.touched.add(id);
+		for (const id of this.reported.keys()) this.touched.add(id);
 		// The root counted an estimate of the sockets: the next report sends the real number.
 		this.reportedSockets = -1;
 		this.schedule();
@@ -82,13 +94,20 @@ export class LocalPresence {
 		this.timer = null;
 		const joined: UserRef[] = [];
 		const left: UserRef[] = [];
-		// A user the root knows under another name is reported again: they renamed themselves.
-		for (const [id, { user }] of this.online) {
-			if (this.reported.get(id)?.name !== user.name) joined.push(user);
+		for (const id of this.touched) {
+			const here = this.online.get(id)?.user;
+			const told = this.reported.get(id);
+			// A user known under another name is reported again: they renamed themselves.
+			if (here && told?.name !== here.name) {
+				joined.push(here);
+				this.reported.set(id, here);
+			} else if (!here && told) {
+				left.push(told);
+				this.reported.delete(id);
+			}
 		}
-		for (const [id, user] of this.reported) if (!this.online.has(id)) left.push(user);
+		this.touched.clear();
 		if (joined.length === 0 && left.length === 0 && this.socketCount === this.reportedSockets) return;
-		this.reported = new Map([...this.online].map(([id, { user }]) => [id, user]));
 		this.reportedSockets = this.socketCount;
 		this.report({ joined, left, sockets: this.socketCount });
 	}
@@ -103,7 +122,8 @@ export class LocalPresence {
 	}
 
 	private schedule(): void {
-		this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+		if (this.windowMs <= 0) this.flush();
+		else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
 	}
 }
 

@@ -1,9 +1,9 @@
-import { ApiError } from "../http/api-error";
-import { type ErrorCode, errorFrameOf, type ServerFrame } from "../protocol";
+import { ApiError, type ErrorCode, errorFrameOfRefusal, type ServerFrame } from "../protocol";
 import { sendFrame } from "./broadcast";
 import { parseClientFrame } from "./client-frames";
-import { effectOf, replyToChange, replyToDelete, replyToPost, type Upstream } from "./frame-effects";
+import { effectOf, replyToChange, replyToPost } from "./frame-effects";
 import { readAttachment, writeAttachment } from "./socket-attachment";
+import type { Upstream } from "./upstream";
 
 /**
  * One frame from one socket, in the root or in a shard: parse it, decide its effect, let the
@@ -35,7 +35,7 @@ export async function handleSocketMessage(
 	switch (effect.kind) {
 		case "post": {
 			const sender = { id: user.id, name: user.name };
-			const outcome = await upstream.post(sender, effect.text, effect.clientId, attachment.bucket);
+			const outcome = await upstream.post(sender, effect.draft, attachment.bucket);
 			// Read the attachment again: other frames of this socket may have moved it meanwhile.
 			if (outcome.kind === "created") {
 				const current = readAttachment(socket) ?? attachment;
@@ -56,11 +56,11 @@ export async function handleSocketMessage(
 					? await upstream.edit(sender, effect.seq, effect.text)
 					: await upstream.react(sender, effect.seq, effect.emoji);
 			const reply = replyToChange(outcome);
-			if (reply) sendFrame(socket, reply);
+			if (reply) answer(reply);
 			return;
 		}
 		case "delete": {
-			const reply = replyToDelete(await upstream.remove(user, effect.seq), effect.seq);
+			const reply = replyToChange(await upstream.remove(user, effect.seq));
 			if (reply) answer(reply);
 			return;
 		}
@@ -74,7 +74,7 @@ export async function handleSocketMessage(
  */
 export function answerFailure(socket: WebSocket, error: unknown, clientId?: string): void {
 	if (error instanceof ApiError) {
-		sendFrame(socket, errorFrameOf(error.code, error.message, clientId));
+		sendFrame(socket, errorFrameOfRefusal(error.refusal, clientId));
 		return;
 	}
 	console.error("socket handler failed", error);

@@ -1,3 +1,4 @@
+import type { DoorState } from "../door/door-state";
 import type {
 	ChatMessage,
 	ChatSettings,
@@ -6,7 +7,6 @@ import type {
 	ReactionCount,
 	UserRef,
 } from "../protocol";
-import type { ShardDoor } from "../shard/door-mirror";
 
 /** One thing the root tells every shard, in the order it happened. */
 export type FanoutEvent =
@@ -20,10 +20,8 @@ export type FanoutEvent =
 	| { kind: "moderation"; frame: ModerationFrame }
 	/** New settings: shards greet sockets with them from now on. */
 	| { kind: "chat"; chat: ChatSettings }
-	/** The chat's moderators now (ids): shards greet new sockets with the role it gives. */
-	| { kind: "moderators"; ids: string[] }
-	/** The chat's door changed (a key, its visibility, a ban's address): shards admit tokens by it. */
-	| { kind: "door"; door: ShardDoor };
+	/** The chat's door changed (a key, its visibility, a ban, a moderator): shards admit by it. */
+	| { kind: "door"; door: DoorState };
 
 /**
  * What the root sends each shard at once: the events of one flush. `after` is the chat's last seq

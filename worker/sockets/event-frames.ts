@@ -1,9 +1,9 @@
+import type { FanoutEvent } from "../fanout/fanout-batch";
 import type { ServerFrame } from "../protocol";
-import type { FanoutEvent } from "../room/fanout-batch";
 
 /**
  * The frame a fan-out event shows sockets, the same on the root and on every shard; null for
- * what only the shards keep (the chat's moderators, its door).
+ * what only the shards keep (the chat's door).
  */
 export function frameOfEvent(event: FanoutEvent): ServerFrame | null {
 	switch (event.kind) {
@@ -22,7 +22,6 @@ export function frameOfEvent(event: FanoutEvent): ServerFrame | null {
 			return event.frame;
 		case "chat":
 			return { type: "chat", chat: event.chat };
-		case "moderators":
 		case "door":
 			return null;
 	}

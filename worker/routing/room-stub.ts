@@ -1,6 +1,6 @@
 import { chatId } from "../protocol";
-import type { ChatRoom } from "../room/chat-room";
-import { chatNotFound } from "./api-error";
+import { chatNotFound } from "../refusals";
+import { type RootStub, rootObject } from "./shard-address";
 
 /** A chat id as given; malformed ids are simply unknown chats. */
 export function knownChatId(id: string): string {
@@ -9,6 +9,6 @@ export function knownChatId(id: string): string {
 }
 
 /** The room of a chat id; malformed ids are simply unknown chats. */
-export function roomStub(env: Env, id: string): DurableObjectStub<ChatRoom> {
-	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(knownChatId(id)));
+export function roomStub(env: Env, id: string): RootStub {
+	return rootObject(env, knownChatId(id));
 }
