@@ -62,7 +62,7 @@ socket.openAPIRegistry.registerPath({
 		"ones with 4003, all of a deleted chat's with 4004. See docs/API.md for the frames.",
 	responses: {
 		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
-		400: { description: "A token subprotocol was offered without edgechat.v1" },
+		400: { description: "A token, name or key subprotocol was offered without edgechat.v1, or a bad name" },
 		401: { description: "Missing, invalid, expired or other-chat token (and no name offered)" },
 		403: { description: "The user is banned (`banned`)" },
 		404: { description: "No such chat (or it was deleted)" },
