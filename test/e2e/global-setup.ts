@@ -18,16 +18,20 @@ const healthTimeoutMs = 90_000;
 const stopTimeoutMs = 8000;
 
 /**
- * Builds the web client, starts the real app (`wrangler dev`: workerd, Durable Objects, static
+ * Builds the web client (unless `npm test` already has), starts the real app (`wrangler dev`: workerd, Durable Objects, static
  * assets) on free loopback ports with a throw-away state directory, and stops the whole process
  * tree afterwards, also when starting fails.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-	const build = spawnSync(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build"], {
-		cwd: repo,
-		encoding: "utf8",
-	});
-	if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+	// `npm test` builds once before its lanes (test/run-all.ts): a build here would rewrite the
+	// files another lane's server may be reading.
+	if (process.env.EDGECHAT_WEB_BUILT !== "1") {
+		const build = spawnSync(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build"], {
+			cwd: repo,
+			encoding: "utf8",
+		});
+		if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+	}
 
 	const port = await freePort();
 	const inspectorPort = await freePort();
