@@ -46,7 +46,8 @@ function requireUpgrade(upgrade: string | undefined): void {
 	}
 }
 
-socket.openAPIRegistry.registerPath({
+/** The upgrade's entry in the OpenAPI document (the route itself is mounted ahead of the API's middleware). */
+export const socketPathDoc: Parameters<OpenAPIHono["openAPIRegistry"]["registerPath"]>[0] = {
 	method: "get",
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
@@ -68,4 +69,4 @@ socket.openAPIRegistry.registerPath({
 		404: { description: "No such chat (or it was deleted)" },
 		426: { description: "Not a WebSocket request" },
 	},
-});
+};
