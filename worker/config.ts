@@ -57,7 +57,19 @@ function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof settingDefa
 	return Number.isFinite(value) && value > 0 ? value : settingDefaults[name];
 }
 
+/** Settings by the env they were read from: an isolate's env does not change, and every request reads them. */
+const readFrom = new WeakMap<SettingsEnv, Settings>();
+
 export function readSettings(env: SettingsEnv): Settings {
+	let settings = readFrom.get(env);
+	if (!settings) {
+		settings = Object.freeze(parseSettings(env));
+		readFrom.set(env, settings);
+	}
+	return settings;
+}
+
+function parseSettings(env: SettingsEnv): Settings {
 	return {
 		tokenTtlMs: positiveNumber(env, "TOKEN_TTL_SECONDS") * 1000,
 		sessionMaxAgeMs: positiveNumber(env, "SESSION_MAX_AGE_SECONDS") * 1000,

@@ -5,19 +5,9 @@ import { isLoopback } from "../../worker/auth/address";
 import { directoryStub, idleDropMs } from "../../worker/directory/chat-directory";
 import { app } from "../../worker/http/app";
 import type { ChatList } from "../../worker/protocol";
-import { api, createChat, expectError, origin, postJson, sleep } from "./helpers";
+import { api, aWholeWindow, createChat, expectError, origin, postJson, sleep } from "./helpers";
 
 const from = (address: string) => ({ "CF-Connecting-IP": address });
-
-/**
- * The Rate Limiting binding counts in fixed windows of a minute, which the local runtime starts on
- * the clock's minute: a count that began near the end of one would go on in a fresh window. Waits
- * for the next one when less than `neededMs` is left of this one.
- */
-async function aWholeWindow(neededMs = 15_000): Promise<void> {
-	const left = 60_000 - (Date.now() % 60_000);
-	if (left < neededMs) await sleep(left + 100);
-}
 
 /** The app as deployed with `vars` changed, the way wrangler.toml `[vars]` or the dashboard would. */
 function withVars(vars: Record<string, string>) {

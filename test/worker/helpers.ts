@@ -220,3 +220,13 @@ export function storedMessageCount(chatId: string): Promise<number> {
 		new MessageLog(state.storage.sql).count(),
 	);
 }
+
+/**
+ * The Rate Limiting binding counts in fixed windows of a minute, which the local runtime starts on
+ * the clock's minute: a count that began near the end of one would go on in a fresh window. Waits
+ * for the next one when less than `neededMs` is left of this one.
+ */
+export async function aWholeWindow(neededMs = 15_000): Promise<void> {
+	const left = 60_000 - (Date.now() % 60_000);
+	if (left < neededMs) await sleep(left + 100);
+}

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { CreatedChat, IssuedToken } from "../../worker/protocol";
-import { api, call, createChat, expectError, joinToken, postJson, TestSocket, tokenFrom } from "./helpers";
+import {
+	api,
+	aWholeWindow,
+	call,
+	createChat,
+	expectError,
+	joinToken,
+	postJson,
+	TestSocket,
+	tokenFrom,
+} from "./helpers";
 
 /** The name's UTF-8 bytes in base64url, no padding: what `edgechat.name.` carries. */
 const encodedName = (name: string) => Buffer.from(name, "utf8").toString("base64url");
@@ -139,6 +149,7 @@ describe("a first visit in one request: the upgrade carries the name and key", (
 	it("counts against the address's tokens a minute, like a token request", async () => {
 		const chat: CreatedChat = await createChat();
 		const address = "203.0.113.77";
+		await aWholeWindow();
 		for (let n = 0; n < 60; n++) expect((await tokenFrom(chat, `u${n}`, { address })).status).toBe(201);
 		await expectError(await joinByName(chat.id, "one-too-many", { address }), 429, "rate_limited");
 	});

@@ -30,7 +30,7 @@ export class OnlineMirror {
 		this.total = frame.online;
 	}
 
-	/** Who is online, this shard's own users first (the root may not have heard of them yet). */
+	/** Who is online, this shard's newest users first (the root may not have heard of them yet). */
 	list(local: UserRef[], max: number): UserRef[] {
 		const listed = new Map<string, UserRef>();
 		for (const user of local) if (listed.size < max) listed.set(user.id, user);
@@ -41,7 +41,7 @@ export class OnlineMirror {
 		return [...listed.values()];
 	}
 
-	/** The root's count, plus this shard's users it has not counted yet. */
+	/** The root's count, plus this shard's newest users it has not counted yet. */
 	count(local: UserRef[]): number {
 		let unseen = 0;
 		for (const user of local) if (!this.names.has(user.id)) unseen += 1;

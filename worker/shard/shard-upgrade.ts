@@ -75,7 +75,8 @@ export class ShardUpgrade {
 					? await link.call((root) => root.changesForShard(rev, since, readyRev))
 					: [];
 			const response = holder.admit(greeted, since, upto, () => {
-				const local = holder.presence.users();
+				// The chat-wide list as this shard last heard it, with whom it let in since its last report.
+				const local = holder.presence.unreported();
 				const ready: ReadyFrame = {
 					type: "ready",
 					user: greeted,

@@ -43,6 +43,19 @@ export class LocalPresence {
 		return [...this.online.values()].map(({ user }) => user);
 	}
 
+	/**
+	 * Users online here whom the receiver has not been told of yet (since the last report): what a
+	 * greeting adds to the chat-wide list it copies. Only the users that changed are looked at.
+	 */
+	unreported(): UserRef[] {
+		const users: UserRef[] = [];
+		for (const id of this.touched) {
+			const here = this.online.get(id)?.user;
+			if (here && !this.reported.has(id)) users.push(here);
+		}
+		return users;
+	}
+
 	/** Counts a socket that is already connected, without reporting it (after a wake-up). */
 	restore(user: UserRef): void {
 		this.add(user);
