@@ -25,9 +25,14 @@ export interface Settings {
 	/** Abuse limits per network address (CF-Connecting-IP), a minute each. */
 	addressChatsPerMinute: number;
 	addressTokensPerMinute: number;
+	/**
+	 * Whether a join's region is read from its X-Edgechat-Region header instead of `request.cf`:
+	 * for local development only, where `request.cf` is a placeholder (TRUST_REGION_HEADER "true").
+	 */
+	trustRegionHeader: boolean;
 }
 
-type SettingsEnv = Partial<Record<keyof typeof names, string>>;
+type SettingsEnv = Partial<Record<keyof typeof names | "TRUST_REGION_HEADER", string>>;
 
 const names = {
 	TOKEN_TTL_SECONDS: 3600,
@@ -73,6 +78,7 @@ export function readSettings(env: SettingsEnv): Settings {
 		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
 		addressChatsPerMinute: positiveNumber(env, "ADDRESS_CHATS_PER_MINUTE"),
 		addressTokensPerMinute: positiveNumber(env, "ADDRESS_TOKENS_PER_MINUTE"),
+		trustRegionHeader: env.TRUST_REGION_HEADER === "true",
 	};
 }
 

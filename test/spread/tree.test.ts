@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { fanoutPlan } from "../../worker/fanout/fanout";
+import { fanoutPlan } from "../../worker/fanout/fanout-plan";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
 import { shardObject } from "../../worker/routing/shard-address";
 import {
