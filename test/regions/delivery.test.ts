@@ -1,13 +1,13 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, CreatedChat } from "../../worker/protocol";
 import {
 	bearer,
 	call,
 	createChat,
 	diagnostics,
+	expectWhole,
 	joinToken,
-	postMessage,
+	postMany,
 	roomStub,
 	type TestSocket,
 	until,
@@ -20,19 +20,12 @@ import {
 	places,
 	regionalShard,
 	socketsHeldBy,
-	tokenFrom,
+	tokenAskedFrom,
 	untilRegions,
 } from "./places";
 
 // ROOM_SHARD_CAPACITY=3 and ROOM_FANOUT_DIRECT_MAX=2 (vitest.regions.config.ts): with shards in
 // three regions the root calls two of them, and the third region is reached through a relay.
-
-/** Every message once, in seq order, with no gap from the first to the last. */
-function expectWhole(messages: ChatMessage[], from: number, to: number): void {
-	expect(messages.map((message) => message.seq)).toEqual(
-		Array.from({ length: to - from + 1 }, (_, index) => from + index),
-	);
-}
 
 /** A chat whose root is full and whose further listeners are four each in Tokyo, Paris and Seattle. */
 async function worldChat() {
@@ -50,17 +43,6 @@ async function worldChat() {
 		wnam: { shards: 2, connections: 4 },
 	});
 	return { chat, local, byCity, all: [...local, ...byCity.tokyo, ...byCity.paris, ...byCity.seattle] };
-}
-
-/** Posts `count` messages over HTTP from posters that take turns; `after` runs after each. */
-async function postMany(chat: CreatedChat, count: number, after?: (n: number) => Promise<void> | undefined) {
-	const posters = await Promise.all(
-		[0, 1, 2, 3].map(async (n) => (await joinToken(chat, `poster${n}`)).token),
-	);
-	for (let n = 1; n <= count; n++) {
-		expect((await postMessage(chat.id, posters[n % posters.length] ?? "", `m${n}`)).status).toBe(201);
-		await after?.(n);
-	}
 }
 
 describe("a chat with listeners in three regions", () => {
@@ -100,7 +82,7 @@ describe("a chat with listeners in three regions", () => {
 
 	it("gives a listener whose shard restarted exactly what it missed when it resumes in another region", async () => {
 		const { chat, all, byCity } = await worldChat();
-		const parisToken = await tokenFrom(chat, "traveller", places.paris);
+		const parisToken = await tokenAskedFrom(chat, "traveller", places.paris);
 		let traveller = await openFrom(chat, parisToken.token, places.paris);
 		// weur's first shard is full: the traveller is on its second, with one other socket.
 		expect(await socketsHeldBy(regionalShard(chat.id, "weur", 2))).toBe(2);
@@ -129,7 +111,7 @@ describe("a chat with listeners in three regions", () => {
 
 	it("counts each user online once over every region, and counts them out when they leave", async () => {
 		const { chat, all } = await worldChat();
-		const amy = await tokenFrom(chat, "amy", places.tokyo);
+		const amy = await tokenAskedFrom(chat, "amy", places.tokyo);
 		const tabs = [
 			await openFrom(chat, amy.token, places.tokyo),
 			await openFrom(chat, amy.token, places.paris),
@@ -149,7 +131,7 @@ describe("a chat with listeners in three regions", () => {
 	it("closes a banned user's sockets in every region, and every region's door refuses them", async () => {
 		const { chat, all } = await worldChat();
 		const owner = await joinToken(chat, "olga", chat.ownerKey);
-		const bob = await tokenFrom(chat, "bob", places.tokyo);
+		const bob = await tokenAskedFrom(chat, "bob", places.tokyo);
 		const bobs = [
 			await openFrom(chat, bob.token, places.tokyo),
 			await openFrom(chat, bob.token, places.paris),

@@ -9,21 +9,12 @@ import {
 	regionalShard,
 	socketsAtRoot,
 	socketsHeldBy,
-	tokenFrom,
+	tokenAskedFrom,
 	untilRegions,
 } from "./places";
 
 // ROOM_SHARD_CAPACITY=3 (vitest.regions.config.ts): the root holds a chat's first three sockets.
 const logs = captureLogs();
-
-/** Which objects admitted this chat's tokens so far: how many the root did, how many its shards. */
-function admittedBy(chatId: string): { root: number; shard: number } {
-	const lines = logs.events("metric").filter((line) => line.metric === "token" && line.chatId === chatId);
-	return {
-		root: lines.filter((line) => line.detail === "root").length,
-		shard: lines.filter((line) => line.detail === "shard").length,
-	};
-}
 
 /** Fills the root with sockets that carry no region, as a local tool's would. */
 async function fillRoot(chat: Awaited<ReturnType<typeof createChat>>): Promise<TestSocket[]> {
@@ -103,12 +94,12 @@ describe("where a join goes, by the region it comes from", () => {
 		const local = await fillRoot(chat);
 		const tokyo = await joinFrom(chat, "tokyo1", places.tokyo);
 		await untilRegions(chat, { default: { shards: 1, connections: 3 }, apac: { shards: 1, connections: 1 } });
-		const before = admittedBy(chat.id);
-		await tokenFrom(chat, "tokyo2", places.tokyo);
-		expect(admittedBy(chat.id)).toEqual({ root: before.root, shard: before.shard + 1 });
+		const before = logs.tokensAdmitted(chat.id);
+		await tokenAskedFrom(chat, "tokyo2", places.tokyo);
+		expect(logs.tokensAdmitted(chat.id)).toEqual({ root: before.root, shard: before.shard + 1 });
 		// No join from Paris went anywhere yet: the root answers, and the shard of Asia-Pacific is not asked.
-		await tokenFrom(chat, "paris", places.paris);
-		expect(admittedBy(chat.id)).toEqual({ root: before.root + 1, shard: before.shard + 1 });
+		await tokenAskedFrom(chat, "paris", places.paris);
+		expect(logs.tokensAdmitted(chat.id)).toEqual({ root: before.root + 1, shard: before.shard + 1 });
 		await logs.closeAll([...local, tokyo]);
 	});
 
