@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../../bench/lib/ports.ts";
 
 declare module "vitest" {
 	export interface ProvidedContext {
@@ -50,11 +50,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			// The directory's counts may lag by this much; shorter keeps the lobby test quick.
 			"--var",
 			"DIRECTORY_REPORT_MS:500",
-			// Every test's browser and client comes from 127.0.0.1; the abuse limits are tested in workerd.
-			"--var",
-			"ADDRESS_CHATS_PER_MINUTE:100000",
-			"--var",
-			"ADDRESS_TOKENS_PER_MINUTE:100000",
 			// Set by the spread runs: a tiny capacity spreads every chat over many objects.
 			...(process.env.EDGECHAT_ROOM_SHARD_CAPACITY
 				? ["--var", `ROOM_SHARD_CAPACITY:${process.env.EDGECHAT_ROOM_SHARD_CAPACITY}`]
@@ -89,18 +84,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	}
 	project.provide("baseUrl", baseUrl);
 	return stop;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const probe = createServer();
-		probe.once("error", reject);
-		probe.listen(0, "127.0.0.1", () => {
-			const address = probe.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			probe.close(() => resolvePort(port));
-		});
-	});
 }
 
 async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<void> {
