@@ -5,54 +5,12 @@ import { ApiError, isLocationHint, type LocationHint, locationHints } from "../p
 export const regionHeader = "X-Edgechat-Region";
 
 /** Countries of the Asian continent served from the Middle East region rather than Asia-Pacific. */
-const middleEast = new Set([
-	"AE",
-	"BH",
-	"IL",
-	"IQ",
-	"IR",
-	"JO",
-	"KW",
-	"LB",
-	"OM",
-	"PS",
-	"QA",
-	"SA",
-	"SY",
-	"YE",
-]);
+const middleEast = new Set("AE BH IL IQ IR JO KW LB OM PS QA SA SY YE".split(" "));
 
 /** Countries nearer eastern than western Europe (the Caucasus and Turkey too, whatever their continent). */
-const easternEurope = new Set([
-	"AL",
-	"AM",
-	"AZ",
-	"BA",
-	"BG",
-	"BY",
-	"CY",
-	"CZ",
-	"EE",
-	"FI",
-	"GE",
-	"GR",
-	"HR",
-	"HU",
-	"LT",
-	"LV",
-	"MD",
-	"ME",
-	"MK",
-	"PL",
-	"RO",
-	"RS",
-	"RU",
-	"SI",
-	"SK",
-	"TR",
-	"UA",
-	"XK",
-]);
+const easternEurope = new Set(
+	"AL AM AZ BA BG BY CY CZ EE FI GE GR HR HU LT LV MD ME MK PL RO RS RU SI SK TR UA XK".split(" "),
+);
 
 /** West of this longitude, North America is served from its western region. */
 const westernNorthAmericaBelow = -100;
