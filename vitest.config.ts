@@ -13,6 +13,8 @@ export const testBindings = {
 	WEBHOOK_TIMEOUT_MS: "2000",
 	// Metrics as `metric` log lines only (worker/observability/metrics.ts says why not the local dataset).
 	METRICS_LOG: "only",
+	// As deployed (.dev.vars turns it on for `npm start`): a join's region comes from its `cf`.
+	TRUST_REGION_HEADER: "false",
 };
 
 /**

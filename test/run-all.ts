@@ -25,7 +25,7 @@ const reports = join(repo, "dist/test-results");
 const first = ["build:web"];
 const lanes = [
 	["test:e2e", "test:client-spread"],
-	["typecheck", "lint", "test:worker", "test:spread", "test:chaos", "test:bench"],
+	["typecheck", "lint", "test:worker", "test:spread", "test:regions", "test:chaos", "test:bench"],
 ];
 const last = ["check:bundle"];
 

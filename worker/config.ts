@@ -25,9 +25,14 @@ export interface Settings {
 	/** Abuse limits per network address (CF-Connecting-IP), a minute each. */
 	addressChatsPerMinute: number;
 	addressTokensPerMinute: number;
+	/**
+	 * Whether a join's region is read from its X-Edgechat-Region header instead of `request.cf`:
+	 * for local development only, where `request.cf` is a placeholder (TRUST_REGION_HEADER "true").
+	 */
+	trustRegionHeader: boolean;
 }
 
-type SettingsEnv = Partial<Record<keyof typeof settingDefaults, string>>;
+type SettingsEnv = Partial<Record<keyof typeof settingDefaults | "TRUST_REGION_HEADER", string>>;
 
 /** Each tunable's default, used when its var is unset or not a valid value. */
 export const settingDefaults = {
@@ -86,6 +91,7 @@ function parseSettings(env: SettingsEnv): Settings {
 		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
 		addressChatsPerMinute: positiveNumber(env, "ADDRESS_CHATS_PER_MINUTE"),
 		addressTokensPerMinute: positiveNumber(env, "ADDRESS_TOKENS_PER_MINUTE"),
+		trustRegionHeader: env.TRUST_REGION_HEADER === "true",
 	};
 }
 

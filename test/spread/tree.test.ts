@@ -1,14 +1,16 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { fanoutPlan } from "../../worker/fanout/fanout";
+import { fanoutPlan } from "../../worker/fanout/fanout-plan";
 import type { ChatMessage, CreatedChat } from "../../worker/protocol";
 import { shardObject } from "../../worker/routing/shard-address";
 import {
 	api,
 	createChat,
 	diagnostics,
+	expectWhole,
 	joinToken,
+	postMany,
 	postMessage,
 	roomStub,
 	sleep,
@@ -25,26 +27,6 @@ async function openMany(chat: CreatedChat, count: number, prefix = "user"): Prom
 		sockets.push(await TestSocket.open(chat.id, (await joinToken(chat, `${prefix}${index}`)).token));
 	}
 	return sockets;
-}
-
-/** Every message once, in seq order, with no gap from the first to the last. */
-function expectWhole(messages: ChatMessage[], from: number, to: number): void {
-	expect(messages.map((message) => message.seq)).toEqual(
-		Array.from({ length: to - from + 1 }, (_, index) => from + index),
-	);
-}
-
-/**
- * Posts `count` messages one after another over HTTP, each acknowledged before the next, from
- * posters that take turns so that no one's rate limit is reached. `after` runs after each post.
- */
-async function postMany(chat: CreatedChat, count: number, after?: (n: number) => Promise<void> | undefined) {
-	const posters = await Promise.all([0, 1, 2].map(async (n) => (await joinToken(chat, `poster${n}`)).token));
-	for (let n = 1; n <= count; n++) {
-		const { status } = await postMessage(chat.id, posters[n % posters.length] ?? "", `m${n}`);
-		expect(status).toBe(201);
-		await after?.(n);
-	}
 }
 
 describe("a chat spread over many objects", () => {

@@ -5,7 +5,7 @@ import { isLoopback } from "../../worker/auth/address";
 import { directoryStub, idleDropMs } from "../../worker/directory/chat-directory";
 import { app } from "../../worker/http/app";
 import type { ChatList } from "../../worker/protocol";
-import { api, aWholeWindow, createChat, expectError, origin, postJson, sleep } from "./helpers";
+import { api, aWholeWindow, createChat, expectError, origin, postJson } from "./helpers";
 
 const from = (address: string) => ({ "CF-Connecting-IP": address });
 

@@ -77,6 +77,30 @@ export async function postMessage(chatId: string, token: string, text: string, c
 	return { status: response.status, body: await response.json<{ message: ChatMessage }>() };
 }
 
+/** Every message once, in seq order, with no gap from the first to the last. */
+export function expectWhole(messages: ChatMessage[], from: number, to: number): void {
+	expect(messages.map((message) => message.seq)).toEqual(
+		Array.from({ length: to - from + 1 }, (_, index) => from + index),
+	);
+}
+
+/**
+ * Posts `count` messages one after another over HTTP, each acknowledged before the next, from
+ * posters that take turns so that no one's rate limit is reached. `after` runs after each post.
+ */
+export async function postMany(
+	chat: CreatedChat,
+	count: number,
+	after?: (n: number) => Promise<void> | undefined,
+): Promise<void> {
+	const posters = await Promise.all([0, 1, 2].map(async (n) => (await joinToken(chat, `poster${n}`)).token));
+	for (let n = 1; n <= count; n++) {
+		const { status } = await postMessage(chat.id, posters[n % posters.length] ?? "", `m${n}`);
+		expect(status).toBe(201);
+		await after?.(n);
+	}
+}
+
 export async function expectError(response: Response, status: number, code: string): Promise<string> {
 	expect(response.status).toBe(status);
 	const body = await response.json<{ error: { code: string; message: string } }>();
@@ -113,9 +137,18 @@ export class TestSocket {
 		socket.accept();
 	}
 
-	static async open(chatId: string, token: string, since?: number): Promise<TestSocket> {
+	/** `init`: more of the upgrade request, such as the `cf` the platform would give it. */
+	static async open(
+		chatId: string,
+		token: string,
+		since?: number,
+		init: RequestInit = {},
+	): Promise<TestSocket> {
 		const query = `token=${encodeURIComponent(token)}${since === undefined ? "" : `&since=${since}`}`;
-		const response = await api(`/api/chats/${chatId}/ws?${query}`, { headers: { Upgrade: "websocket" } });
+		const response = await api(`/api/chats/${chatId}/ws?${query}`, {
+			...init,
+			headers: { Upgrade: "websocket" },
+		});
 		expect(response.status).toBe(101);
 		if (!response.webSocket) throw new Error("no socket in the 101 response");
 		const client = new TestSocket(response.webSocket);

@@ -36,6 +36,14 @@ export function captureLogs() {
 				return parsed && parsed.event === kind ? [parsed] : [];
 			});
 		},
+		/** Which objects admitted a chat's tokens so far: how many its root did, how many its shards. */
+		tokensAdmitted(chatId: string): { root: number; shard: number } {
+			const lines = this.events("metric").filter((line) => line.metric === "token" && line.chatId === chatId);
+			return {
+				root: lines.filter((line) => line.detail === "root").length,
+				shard: lines.filter((line) => line.detail === "shard").length,
+			};
+		},
 		/** Closes the sockets and waits until the objects holding them have answered each close. */
 		async closeAll(sockets: TestSocket[], timeoutMs = 3000): Promise<void> {
 			for (const socket of sockets) socket.close();

@@ -1,4 +1,5 @@
 import type { FanoutBatch, FanoutEvent } from "./fanout-batch";
+import type { FanoutPlan } from "./fanout-plan";
 
 /** What the root needs of a shard: the one method batches arrive by. */
 export interface ShardEndpoint {
@@ -8,26 +9,6 @@ export interface ShardEndpoint {
 
 /** Retries of one batch to one shard; after the last, the shard's next batch carries the gap. */
 const retryDelaysMs = [50, 250, 1000];
-
-/**
- * Who sends to whom: up to `directMax` shards get batches from the root itself; past that, that
- * many of them relay each batch to an equal share of the rest, so the root's own calls per batch
- * stay at `directMax` however far the chat spreads.
- */
-export function fanoutPlan(shards: number[], directMax: number): Map<number, number[]> {
-	const plan = new Map<number, number[]>();
-	const sorted = [...shards].sort((a, b) => a - b);
-	if (sorted.length <= directMax) {
-		for (const idx of sorted) plan.set(idx, []);
-		return plan;
-	}
-	const relays = sorted.slice(0, directMax);
-	for (const relay of relays) plan.set(relay, []);
-	sorted.slice(directMax).forEach((idx, position) => {
-		plan.get(relays[position % relays.length] ?? relays[0] ?? idx)?.push(idx);
-	});
-	return plan;
-}
 
 /**
  * The root's side of the fan-out to its shards. Events of one turn of the root's thread are
@@ -46,7 +27,8 @@ export class Fanout {
 		private readonly shards: () => number[],
 		connect: (idx: number) => ShardEndpoint,
 		private readonly lastSeq: () => number,
-		private readonly directMax: number,
+		/** Who gets each batch from the root, and who passes it on (fanout-plan.ts). */
+		private readonly plan: (shards: number[]) => FanoutPlan,
 		/**
 		 * With a positive value, batches are at least this far apart while events keep coming: under
 		 * load a batch then carries every event of its interval, so a busy chat costs each shard one
@@ -83,7 +65,7 @@ export class Fanout {
 		this.lastFlushAt = Date.now();
 		const batch: FanoutBatch = { after: this.pendingAfter, through: this.lastSeq(), events: this.pending };
 		this.pending = [];
-		const sends = [...fanoutPlan(this.shards(), this.directMax)].map(([idx, relayTo]) =>
+		const sends = [...this.plan(this.shards())].map(([idx, relayTo]) =>
 			this.endpoints.send(idx, batch, relayTo, () => this.shards().includes(idx)),
 		);
 		await Promise.all(sends);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { chatName, clientId, externalUserId, messageText, role, userName, visibility } from "./fields";
 import { limits } from "./limits";
+import { locationHint } from "./location-hints";
 import { chatInfo, chatMessage, reactionCount, sessionUser, userRef } from "./models";
 
 /** Owners only: what may change after creation (history may not: it decides what was stored). */
@@ -26,6 +27,8 @@ export const createChatBody = z.object({
 	visibility: visibility.default("public"),
 	history: z.boolean().default(true),
 	owner: userName.optional(),
+	/** The region to create the chat's root in; without it, the root starts where this request is served. */
+	locationHint: locationHint.optional(),
 });
 
 /** A user a backend names itself (with an API key): its own stable id and a display name. */
@@ -74,9 +77,15 @@ export const createdChat = chatInfo.extend({
 	ownerKey: z.string(),
 	/** Secret, shown once, private chats only: lets people join. */
 	inviteKey: z.string().optional(),
+	/** As it was asked for. */
+	locationHint: locationHint.optional(),
 });
 
-export const chatWithConnections = chatInfo.extend({ connections: z.number().int() });
+export const chatWithConnections = chatInfo.extend({
+	connections: z.number().int(),
+	/** Present when the chat was created with one. */
+	locationHint: locationHint.optional(),
+});
 
 export const chatListEntry = chatInfo
 	.pick({ id: true, name: true, owner: true, createdAt: true })

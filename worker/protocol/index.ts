@@ -7,6 +7,7 @@ export * from "./errors";
 export * from "./fields";
 export * from "./frames";
 export * from "./limits";
+export * from "./location-hints";
 export * from "./models";
 export * from "./moderation";
 export * from "./refusal";

@@ -1,6 +1,7 @@
 import type { Settings } from "../config";
 import { Fanout } from "../fanout/fanout";
 import type { FanoutEvent } from "../fanout/fanout-batch";
+import { fanoutPlan } from "../fanout/fanout-plan";
 import type { RoomEvents } from "../observability/room-events";
 import type { UserRef } from "../protocol";
 import { shardObject } from "../routing/shard-address";
@@ -59,7 +60,7 @@ export class RootSockets {
 			() => (sequencer.info ? shards.active() : []),
 			(idx) => shardObject(env, sequencer.require().id, idx),
 			() => sequencer.newestSeq,
-			settings.fanoutDirectMax,
+			(active) => fanoutPlan(active, settings.fanoutDirectMax, sequencer.info?.locationHint ?? null),
 			settings.fanoutBatchMs,
 		);
 	}

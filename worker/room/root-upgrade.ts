@@ -2,7 +2,8 @@ import { admitJoiner } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
 import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
-import { shardFull } from "../routing/shard-address";
+import { joinRegionHeader, shardFull } from "../routing/shard-address";
+import { readRegion } from "../routing/shard-region";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
 import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
@@ -46,7 +47,8 @@ export class RootUpgrade {
 		const { user } = admitted;
 		if (holder.size >= this.room.capacity) {
 			events.refused("full", 503);
-			return shardFull(this.room.shards.suggest(this.room.capacity, 0));
+			const region = readRegion(request.headers.get(joinRegionHeader));
+			return shardFull(this.room.shards.suggest(this.room.capacity, region));
 		}
 		const token = admitted.joined ? await this.room.issue(chat.id, user) : undefined;
 

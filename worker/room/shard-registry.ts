@@ -1,4 +1,5 @@
-import type { UserRef } from "../protocol";
+import type { LocationHint, UserRef } from "../protocol";
+import { firstShardOf, regionOfShard } from "../routing/shard-region";
 
 export interface MembershipChange {
 	joined: UserRef[];
@@ -47,9 +48,14 @@ export class ShardRegistry {
 
 	/** Shards that hold sockets: the ones a batch goes to. */
 	active(): number[] {
-		const indexes: number[] = [];
-		for (const [idx, { sockets }] of this.shards) if (sockets > 0) indexes.push(idx);
-		return indexes;
+		return this.holding().map(({ idx }) => idx);
+	}
+
+	/** Each shard that holds sockets, with how many it holds. */
+	holding(): Array<{ idx: number; sockets: number }> {
+		const held: Array<{ idx: number; sockets: number }> = [];
+		for (const [idx, { sockets }] of this.shards) if (sockets > 0) held.push({ idx, sockets });
+		return held;
 	}
 
 	get sockets(): number {
@@ -79,17 +85,19 @@ export class ShardRegistry {
 	}
 
 	/**
-	 * Where a socket should go when the shard it was sent to is full: the lowest shard with room as
-	 * last reported, else a new one. Reports lag, so the answer may be full too; it then says so.
+	 * Where a socket from `region` should go when the root is full: the region's lowest shard with
+	 * room as last reported, else the region's next new one, so that a region's shards fill in
+	 * order. Reports lag, so the answer may be full too; it then names the one after it.
 	 */
-	suggest(capacity: number, from: number): number {
-		let highest = 0;
+	suggest(capacity: number, region: LocationHint | null): number {
+		let highest = firstShardOf(region) - 1;
 		let best: number | null = null;
 		for (const [idx, { sockets }] of this.shards) {
+			if (regionOfShard(idx) !== region) continue;
 			highest = Math.max(highest, idx);
-			if (idx > from && sockets < capacity && (best === null || idx < best)) best = idx;
+			if (sockets < capacity && (best === null || idx < best)) best = idx;
 		}
-		return best ?? Math.max(highest, from) + 1;
+		return best ?? highest + 1;
 	}
 
 	private store(idx: number, change: MembershipChange, sockets: number): MembershipChange {

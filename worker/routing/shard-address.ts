@@ -1,3 +1,6 @@
+import type { LocationHint } from "../protocol";
+import { regionOfShard, shardName } from "./shard-region";
+
 /** Headers between the Worker and a chat's objects; the objects are reachable only through the Worker. */
 export const userHeader = "x-edgechat-user";
 /** A join without a token: what a token request would carry (door/admission.ts's AdmissionRequest). */
@@ -6,6 +9,11 @@ export const joinHeader = "x-edgechat-join";
 export const shardHeader = "x-edgechat-shard";
 /** A full object's answer: the shard to try instead. */
 export const nextShardHeader = "x-edgechat-next-shard";
+/** The region a join came from, so that a full root names a shard of that region. */
+export const joinRegionHeader = "x-edgechat-join-region";
+
+/** Every header above: a client's request never brings them to an object, only the Worker sets them. */
+export const internalHeaders = [userHeader, joinHeader, shardHeader, nextShardHeader, joinRegionHeader];
 
 /**
  * Stubs are typed through the generated Env (wrangler types), not by importing the classes: the
@@ -14,14 +22,20 @@ export const nextShardHeader = "x-edgechat-next-shard";
 export type RootStub = ReturnType<Env["CHAT_ROOM"]["get"]>;
 export type ShardStub = ReturnType<Env["CHAT_SHARD"]["get"]>;
 
-/** The chat's root: its sequencer, and shard 0. */
-export function rootObject(env: Env, chatId: string): RootStub {
-	return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(chatId));
+/**
+ * The chat's root: its sequencer, and shard 0. `locationHint` counts only on the object's first
+ * use (the chat's creation); objects never move.
+ */
+export function rootObject(env: Env, chatId: string, locationHint?: LocationHint): RootStub {
+	const id = env.CHAT_ROOM.idFromName(chatId);
+	return locationHint === undefined ? env.CHAT_ROOM.get(id) : env.CHAT_ROOM.get(id, { locationHint });
 }
 
-/** Shard `index` (from 1) of a chat: an object of its own, named after the chat. */
+/** Shard `index` (from 1) of a chat: an object of its own, named after the chat, in its region. */
 export function shardObject(env: Env, chatId: string, index: number): ShardStub {
-	return env.CHAT_SHARD.get(env.CHAT_SHARD.idFromName(`${chatId}/${index}`));
+	const id = env.CHAT_SHARD.idFromName(shardName(chatId, index));
+	const region = regionOfShard(index);
+	return region === null ? env.CHAT_SHARD.get(id) : env.CHAT_SHARD.get(id, { locationHint: region });
 }
 
 export function socketHolder(

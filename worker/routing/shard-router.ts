@@ -1,8 +1,10 @@
 import type { AdmissionRequest, TokenAdmission } from "../door/admission";
-import type { SessionUser } from "../protocol";
+import type { LocationHint, SessionUser } from "../protocol";
 import { ApiError } from "../protocol";
 import {
+	internalHeaders,
 	joinHeader,
+	joinRegionHeader,
 	nextShardHeader,
 	readShardIndex,
 	rootObject,
@@ -13,10 +15,11 @@ import {
 } from "./shard-address";
 
 /**
- * The shard each chat's sockets go to first, per Worker isolate. A join never asks the root
- * where to go (the root's ~1,000 requests/s would cap the chat's joins): it goes straight to the
- * remembered shard, and only a full one sends it on, once, to a shard with room. A new isolate
- * starts at the root, which is shard 0 and holds every socket of a small chat itself.
+ * The shard each chat's sockets from each region go to first, per Worker isolate. A join never
+ * asks the root where to go (the root's ~1,000 requests/s would cap the chat's joins): it goes
+ * straight to the remembered shard of its region, and only a full one sends it on, once, to a
+ * shard with room, of the same region. A new isolate starts at the root, which is shard 0 and
+ * holds every socket of a small chat itself, whatever the regions of its members.
  */
 const firstChoice = new Map<string, number>();
 const remembered = 10_000;
@@ -26,26 +29,32 @@ const maxHops = 16;
 /** Who the upgrade is for: the user of a verified token, or a join by name that the object decides. */
 export type UpgradeFor = { user: SessionUser } | { join: AdmissionRequest };
 
+/** `region`: where the join came from (routing/request-region.ts); null for no region. */
 export async function routeUpgrade(
 	env: Env,
 	chatId: string,
+	region: LocationHint | null,
 	request: Request,
 	upgradeFor: UpgradeFor,
 ): Promise<Response> {
-	let index = firstChoice.get(chatId) ?? 0;
+	const choice = choiceOf(chatId, region);
+	let index = firstChoice.get(choice) ?? 0;
 	for (let hop = 0; hop < maxHops; hop++) {
 		const headers = new Headers(request.headers);
+		// The objects believe these headers: whatever a client sent under their names goes.
+		for (const name of internalHeaders) headers.delete(name);
 		if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
 		else headers.set(joinHeader, asciiJson(upgradeFor.join));
 		headers.set(shardHeader, String(index));
+		if (region !== null) headers.set(joinRegionHeader, region);
 		const response = await socketHolder(env, chatId, index).fetch(new Request(request.url, { headers }));
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
 		if (next === null) {
-			if (response.status === 101) remember(chatId, index);
+			if (response.status === 101) remember(choice, index);
 			return response;
 		}
 		index = next;
-		remember(chatId, index);
+		remember(choice, index);
 	}
 	throw new ApiError(503, "internal_error", "The chat is busy; try again in a moment");
 }
@@ -59,9 +68,10 @@ export async function routeUpgrade(
 export async function admitToken(
 	env: Env,
 	chatId: string,
+	region: LocationHint | null,
 	request: AdmissionRequest,
 ): Promise<TokenAdmission> {
-	const index = firstChoice.get(chatId) ?? 0;
+	const index = firstChoice.get(choiceOf(chatId, region)) ?? 0;
 	if (index !== 0) {
 		try {
 			const answer = await shardObject(env, chatId, index).admitToken(request);
@@ -82,11 +92,16 @@ function asciiJson(value: unknown): string {
 	);
 }
 
-function remember(chatId: string, index: number): void {
-	if (firstChoice.get(chatId) === index) return;
-	if (firstChoice.size >= remembered && !firstChoice.has(chatId)) {
+/** A chat's joins of one region share a first choice; chat ids hold no space. */
+function choiceOf(chatId: string, region: LocationHint | null): string {
+	return region === null ? chatId : `${chatId} ${region}`;
+}
+
+function remember(choice: string, index: number): void {
+	if (firstChoice.get(choice) === index) return;
+	if (firstChoice.size >= remembered && !firstChoice.has(choice)) {
 		const oldest = firstChoice.keys().next().value;
 		if (oldest !== undefined) firstChoice.delete(oldest);
 	}
-	firstChoice.set(chatId, index);
+	firstChoice.set(choice, index);
 }

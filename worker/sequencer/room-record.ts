@@ -1,9 +1,17 @@
-import type { ChatInfo, ChatSettings, Visibility } from "../protocol";
+import {
+	type ChatInfo,
+	type ChatSettings,
+	isLocationHint,
+	type LocationHint,
+	type Visibility,
+} from "../protocol";
 
 /** Everything fixed when a chat is created, plus the key digests that guard it. */
 export interface RoomInit extends ChatInfo {
 	ownerKeyHash: string;
 	inviteKeyHash: string | null;
+	/** The region the root was created in, when its creator named one. */
+	locationHint?: LocationHint;
 }
 
 type RoomRow = {
@@ -19,6 +27,7 @@ type RoomRow = {
 	wakes: number;
 	slow_mode_seconds: number;
 	read_only: number;
+	location_hint: string | null;
 };
 
 /** What an owner may change after creation. */
@@ -61,6 +70,7 @@ export class RoomRecord {
 			if (!present.has(column))
 				this.sql.exec(`ALTER TABLE room ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
 		}
+		if (!present.has("location_hint")) this.sql.exec("ALTER TABLE room ADD COLUMN location_hint TEXT");
 	}
 
 	/** Whether this object ever became a room; asking writes nothing, so unknown ids cost no storage. */
@@ -71,11 +81,18 @@ export class RoomRecord {
 		);
 	}
 
+	/** The record of a room that exists, read with the columns added since it was created; else null, nothing written. */
+	load(): (RoomInit & { lastSeq: number; wakes: number }) | null {
+		if (!this.exists()) return null;
+		this.createSchema();
+		return this.read();
+	}
+
 	/** False when the room already exists: ids are random, so this only guards against replays. */
 	create(init: RoomInit): boolean {
 		const cursor = this.sql.exec(
-			`INSERT OR IGNORE INTO room (singleton, chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash)
-			 VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT OR IGNORE INTO room (singleton, chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash, location_hint)
+			 VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			init.id,
 			init.name,
 			init.visibility,
@@ -84,6 +101,7 @@ export class RoomRecord {
 			init.createdAt,
 			init.ownerKeyHash,
 			init.inviteKeyHash,
+			init.locationHint ?? null,
 		);
 		return cursor.rowsWritten > 0;
 	}
@@ -102,7 +120,7 @@ export class RoomRecord {
 		const row = this.sql
 			.exec<RoomRow>(
 				`SELECT chat_id, name, visibility, history, owner, created_at, owner_key_hash, invite_key_hash, last_seq, wakes,
-				 slow_mode_seconds, read_only
+				 slow_mode_seconds, read_only, location_hint
 				 FROM room WHERE singleton = 1`,
 			)
 			.toArray()[0];
@@ -120,6 +138,7 @@ export class RoomRecord {
 			wakes: row.wakes,
 			...(row.slow_mode_seconds > 0 && { slowModeSeconds: row.slow_mode_seconds }),
 			...(row.read_only === 1 && { readOnly: true as const }),
+			...(isLocationHint(row.location_hint) && { locationHint: row.location_hint }),
 		};
 	}
 

@@ -87,7 +87,7 @@ export class Sequencer {
 
 	/** Loads the room, if it was ever created. Never writes to a room that does not exist. */
 	load(): RoomInit | null {
-		const record = this.record.exists() ? this.record.read() : null;
+		const record = this.record.load();
 		if (!record) return null;
 		this.record.createSchema();
 		this.log.createSchema();

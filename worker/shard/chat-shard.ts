@@ -6,10 +6,12 @@ import type { NotedUser } from "../door/door-copy";
 import { Endpoints } from "../fanout/fanout";
 import type { FanoutBatch, FanoutEvent } from "../fanout/fanout-batch";
 import { FanoutInbox } from "../fanout/fanout-inbox";
+import { relayPlan } from "../fanout/fanout-plan";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import { PING, PONG, type SessionUser } from "../protocol";
 import { shardObject } from "../routing/shard-address";
+import { regionOfShard } from "../routing/shard-region";
 import { inDeliveryOrder } from "../sockets/frame-effects";
 import { SocketHolder } from "../sockets/socket-holder";
 import type { Upstream } from "../sockets/upstream";
@@ -32,6 +34,8 @@ export class ChatShard extends DurableObject<Env> {
 	private readonly noted: NotedReport;
 	private readonly rootAttach: RootAttach;
 	private readonly upgrade: ShardUpgrade;
+	/** The most shards this one calls itself when it relays a batch (ROOM_FANOUT_DIRECT_MAX). */
+	private readonly directMax: number;
 	/** The root's sequencer, with a retry's answer held to what this shard has delivered. */
 	private readonly upstream: Upstream;
 	private readonly events = new RoomEvents(
@@ -42,6 +46,7 @@ export class ChatShard extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		const settings = readSettings(env);
+		this.directMax = settings.fanoutDirectMax;
 		this.copy = new ChatCopy(ctx.storage.kv, (pending) => this.noted.schedule(pending));
 		this.link = new RootLink(env, () => this.copy.identity?.chatId);
 		this.noted = new NotedReport(this.copy, this.link);
@@ -91,7 +96,8 @@ export class ChatShard extends DurableObject<Env> {
 
 	/**
 	 * A batch from the root, to apply here and, when this shard is a relay, to pass on to the
-	 * shards in `relayTo` (in parallel with its own sockets; each of them checks the order itself).
+	 * shards in `relayTo` (in parallel with its own sockets; each of them checks the order itself):
+	 * those of this shard's region itself, those of each other region through one of them.
 	 */
 	async deliver(batch: FanoutBatch, relayTo: number[] = []): Promise<void> {
 		this.holder.wake();
@@ -99,7 +105,9 @@ export class ChatShard extends DurableObject<Env> {
 		const relayed =
 			identity === null
 				? []
-				: relayTo.map((idx) => this.relays(identity.chatId).send(idx, batch, [], () => true));
+				: [...relayPlan(relayTo, this.directMax, regionOfShard(identity.index))].map(([idx, onward]) =>
+						this.relays(identity.chatId).send(idx, batch, onward, () => true),
+					);
 		await Promise.all([this.inbox.accept(batch), ...relayed]);
 	}
 

@@ -4,6 +4,7 @@ import { hashKey } from "../../auth/keys";
 import { directoryStub } from "../../directory/chat-directory";
 import { newChatId, newSecretKey } from "../../ids";
 import { ApiError, chatList, chatWithConnections, createChatBody, createdChat } from "../../protocol";
+import { rootObject } from "../../routing/shard-address";
 import { type AppEnv, readAccess, roomStub } from "../access";
 import { limitAddress } from "../address-limit";
 import { rememberChat } from "../chat-records";
@@ -20,6 +21,8 @@ const roomDiagnostics = z.object({
 	instanceStartedAt: z.number(),
 	/** Objects holding the chat's sockets now: the root and its shards. */
 	shards: z.number(),
+	/** The same objects and their sockets by region ("default": no region; the root counts in its own). */
+	regions: z.record(z.string(), z.object({ shards: z.number(), connections: z.number() })),
 });
 
 export const chats = new OpenAPIHono<AppEnv>()
@@ -53,13 +56,15 @@ export const chats = new OpenAPIHono<AppEnv>()
 				history: body.history,
 				owner: body.owner ?? null,
 				createdAt: Date.now(),
+				...(body.locationHint !== undefined && { locationHint: body.locationHint }),
 			};
 			const record = {
 				...chat,
 				ownerKeyHash: await hashKey(ownerKey),
 				inviteKeyHash: inviteKey === undefined ? null : await hashKey(inviteKey),
 			};
-			if (!(await roomStub(c.env, id).create(record))) {
+			// The root's first use: a location hint places it for good.
+			if (!(await rootObject(c.env, id, body.locationHint).create(record))) {
 				throw new ApiError(500, "internal_error", "Could not create the chat; try again");
 			}
 			rememberChat(record);
@@ -94,12 +99,16 @@ export const chats = new OpenAPIHono<AppEnv>()
 			const { id } = c.req.valid("param");
 			const { chat } = await readAccess(c, id, c.req.valid("query").key);
 			const connections = await roomStub(c.env, id).connectionCount();
-			const { name, visibility, history, owner, createdAt, slowModeSeconds, readOnly } = chat;
+			const { name, visibility, history, owner, createdAt, slowModeSeconds, readOnly, locationHint } = chat;
 			const rules = {
 				...(slowModeSeconds !== undefined && { slowModeSeconds }),
 				...(readOnly && { readOnly }),
 			};
-			return c.json({ id, name, visibility, history, owner, createdAt, ...rules, connections }, 200);
+			const placed = locationHint !== undefined && { locationHint };
+			return c.json(
+				{ id, name, visibility, history, owner, createdAt, ...rules, connections, ...placed },
+				200,
+			);
 		},
 	)
 	.openapi(

@@ -3,6 +3,7 @@ import type { AdmissionRequest } from "../../door/admission";
 import { newUserId } from "../../ids";
 import { ApiError } from "../../protocol";
 import { chatNotFound } from "../../refusals";
+import { joinRegion } from "../../routing/request-region";
 import { knownChatId } from "../../routing/room-stub";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
@@ -18,6 +19,8 @@ export const socket = new OpenAPIHono<AppEnv>();
 
 socket.get("/chats/:id/ws", async (c) => {
 	const id = knownChatId(c.req.param("id"));
+	// Sockets go to a shard of the region they come from, once the chat outgrows its root.
+	const region = joinRegion(c.env, c.req.raw);
 	const offered = offeredProtocols(c.req.raw.headers);
 	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
 	const upgrade = new Request(c.req.raw.url, { headers: withoutCredentialProtocols(c.req.raw.headers) });
@@ -32,12 +35,12 @@ socket.get("/chats/:id/ws", async (c) => {
 			address: await limitAddress(c, "tokens"),
 			...(offered.key !== null && { key: offered.key }),
 		};
-		return answerProtocol(await routeUpgrade(c.env, id, upgrade, { join }), offered);
+		return answerProtocol(await routeUpgrade(c.env, id, region, upgrade, { join }), offered);
 	}
 	const claims = await requireToken(c, id, token);
 	if (!(await chatKnown(c.env, id))) throw chatNotFound();
 	requireUpgrade(c.req.header("Upgrade"));
-	return answerProtocol(await routeUpgrade(c.env, id, upgrade, { user: claims.user }), offered);
+	return answerProtocol(await routeUpgrade(c.env, id, region, upgrade, { user: claims.user }), offered);
 });
 
 function requireUpgrade(upgrade: string | undefined): void {

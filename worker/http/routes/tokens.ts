@@ -4,6 +4,7 @@ import { issueSessionToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { ApiError, issuedToken, type TokenRequest, tokenBody } from "../../protocol";
+import { joinRegion } from "../../routing/request-region";
 import { knownChatId } from "../../routing/room-stub";
 import { admitToken } from "../../routing/shard-router";
 import { type AppEnv, previousToken } from "../access";
@@ -59,9 +60,9 @@ export const tokens = new OpenAPIHono<AppEnv>().openapi(
 		// A backend's own requests come from its servers: the per-address rules are for people.
 		const address = backend ? null : await limitAddress(c, "tokens");
 		// One call to the chat, where the key digests, bans and moderators live (the root, or the
-		// shard this join goes to): a rotated key, a ban or a demotion counts at once, whatever
-		// any Worker cached.
-		const admission = await admitToken(c.env, id, {
+		// shard of this request's region that its join goes to): a rotated key, a ban or a demotion
+		// counts at once, whatever any Worker cached.
+		const admission = await admitToken(c.env, id, joinRegion(c.env, c.req.raw), {
 			userId: named.id,
 			name: named.name,
 			previousRole: previous?.user.role ?? null,
