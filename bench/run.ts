@@ -29,6 +29,7 @@ import { runHistory } from "./scenarios/history.ts";
 import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
+import { runSearch, type SearchRun } from "./scenarios/search.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
 import { bundleWorker, label, localTracing, type ServerSpec } from "./servers/servers.ts";
@@ -203,6 +204,13 @@ if (selected(plan.history.id)) {
 	history.push(await runHistory(plan.history, context));
 }
 
+const search: SearchRun[] = [];
+if (selected(plan.search.id)) {
+	progress.log(`${plan.search.id}: ${plan.search.title}`);
+	backgroundLoad.push(await quietMachine());
+	search.push(await runSearch(plan.search, context));
+}
+
 const idle: IdleRun[] = [];
 if (selected(plan.idle.id)) {
 	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
@@ -244,8 +252,9 @@ const partial = {
 	rooms,
 	idle,
 	history,
+	search,
 	ceilings: collectCeilings(rooms),
-	failures: [...skipped, ...collectFailures(rooms, idle, history)],
+	failures: [...skipped, ...collectFailures(rooms, idle, history, search)],
 };
 const results: Results = { ...partial, targets: checkTargets(partial) };
 

@@ -1,0 +1,181 @@
+import { withDeadline } from "../lib/time.ts";
+import { identify, type Percentiles, type ServerIdentity } from "../report/results.ts";
+import { type Server, startServer, stopServer } from "../servers/servers.ts";
+import { heading, type RunContext } from "./context.ts";
+
+export interface SearchPlan {
+	id: string;
+	title: string;
+	messages: number;
+	/** Messages appended per transaction (one request each) while seeding. */
+	batch: number;
+	/** Seqs indexed per build step (one transaction), and steps per request. */
+	buildRows: number;
+	buildSteps: number;
+	/** Searches of each kind timed inside the room, or fewer if they take longer than `kindBudgetMs`. */
+	samples: number;
+	kindBudgetMs: number;
+	/** Post cost: rounds of one block with the index and one without, `block` posts each. */
+	postRounds: number;
+	postBlock: number;
+	deadlineMs: number;
+}
+
+export interface SearchKindRun {
+	name: string;
+	text: string;
+	perCallMs: Percentiles;
+	samples: number;
+	found: number;
+	hasMore: boolean;
+}
+
+export interface SearchRun extends ServerIdentity {
+	messages: number;
+	seedSeconds: number;
+	/** The first search's build of the index over the whole seeded log. */
+	buildSeconds: number;
+	/** Every search of every kind. */
+	perCallMs: Percentiles;
+	clockStepMs: number;
+	kinds: SearchKindRun[];
+	/** Mean time of one post's storage work, without the index (the floor) and with it. */
+	post: { floorMicros: number; indexedMicros: number; ratio: number; posts: number };
+	errors: string[];
+}
+
+/**
+ * A log of `messages` messages in a Durable Object's SQLite (bench/history-room, SearchRoom),
+ * seeded straight into the log; then its index built as a room builds it on the first search; then
+ * every kind of search timed inside the room, and the cost of posting with the index against
+ * posting without it, alternating, in the same object and run.
+ */
+export async function runSearch(plan: SearchPlan, context: RunContext): Promise<SearchRun> {
+	const server = await startServer({ kind: "history-room", transport: "direct" }, context.workspace);
+	const title = heading(plan.id, server.label);
+	const run: SearchRun = {
+		...identify(plan.id, server),
+		messages: 0,
+		seedSeconds: 0,
+		buildSeconds: 0,
+		perCallMs: { p50: 0, p99: 0, max: 0 },
+		clockStepMs: 0,
+		kinds: [],
+		post: { floorMicros: 0, indexedMicros: 0, ratio: 0, posts: 0 },
+		errors: [],
+	};
+	try {
+		await withDeadline(title, plan.deadlineMs, measure(server));
+	} catch (error) {
+		run.errors.push(error instanceof Error ? error.message : String(error));
+	} finally {
+		await stopServer(server);
+	}
+	return run;
+
+	async function measure(server: Server): Promise<void> {
+		const seedStart = performance.now();
+		for (let from = 1; from <= plan.messages; from += plan.batch) {
+			const count = Math.min(plan.batch, plan.messages - from + 1);
+			await getJson(server, `/search/seed?from=${from}&count=${count}`);
+			context.progress.update(`${title} · seeding ${from + count - 1}/${plan.messages}`);
+		}
+		run.seedSeconds = (performance.now() - seedStart) / 1000;
+		run.messages = numberOf(await getJson(server, "/search/count"), "count");
+
+		const buildStart = performance.now();
+		for (let ready = false; !ready; ) {
+			const step = await getJson(server, `/search/build?rows=${plan.buildRows}&steps=${plan.buildSteps}`);
+			ready = fieldOf(step, "ready") === true;
+			context.progress.update(
+				`${title} · building the index (${((performance.now() - buildStart) / 1000).toFixed(0)} s)`,
+			);
+		}
+		run.buildSeconds = (performance.now() - buildStart) / 1000;
+		context.progress.log(
+			`${title}: ${run.messages} messages seeded in ${run.seedSeconds.toFixed(1)} s, indexed in ${run.buildSeconds.toFixed(1)} s`,
+		);
+
+		context.progress.update(`${title} · timing posts`);
+		const posts = await getJson(server, `/search/posts?rounds=${plan.postRounds}&block=${plan.postBlock}`);
+		const floor = numbers(fieldOf(posts, "floorBlocksMs"));
+		const indexed = numbers(fieldOf(posts, "indexedBlocksMs"));
+		const total = (blocks: number[]) => blocks.reduce((sum, ms) => sum + ms, 0);
+		const count = plan.postRounds * numberOf(posts, "block");
+		run.post = {
+			floorMicros: (total(floor) * 1000) / count,
+			indexedMicros: (total(indexed) * 1000) / count,
+			ratio: total(indexed) / total(floor),
+			posts: count * 2,
+		};
+		const known = await getJson(server, "/search/kinds");
+		run.clockStepMs = numberOf(known, "clockStepMs");
+		const every: number[] = [];
+		for (let index = 0; index < numberOf(known, "kinds"); index++) {
+			const kind = await getJson(
+				server,
+				`/search/time?kind=${index}&samples=${plan.samples}&budgetMs=${plan.kindBudgetMs}`,
+			);
+			const perCall = numbers(fieldOf(kind, "perCallMs"));
+			every.push(...perCall);
+			const found = numberOf(kind, "found");
+			const entry: SearchKindRun = {
+				name: String(fieldOf(kind, "name")),
+				text: String(fieldOf(kind, "text")),
+				perCallMs: percentiles(perCall),
+				samples: perCall.length,
+				found,
+				hasMore: fieldOf(kind, "hasMore") === true,
+			};
+			run.kinds.push(entry);
+			context.progress.update(
+				`${title} · ${entry.name}: p99 ${entry.perCallMs.p99} ms over ${perCall.length}`,
+			);
+			const [least, most] = String(fieldOf(kind, "expected")).split("..").map(Number);
+			if (
+				least === undefined ||
+				most === undefined ||
+				found + (entry.hasMore ? 1 : 0) < least ||
+				found > most
+			) {
+				run.errors.push(
+					`${entry.name} (${entry.text}): found ${found}${entry.hasMore ? " and more" : ""}, expected ${least}..${most}`,
+				);
+			}
+		}
+		run.perCallMs = percentiles(every);
+
+		context.progress.log(
+			`${title}: searches p50 ${run.perCallMs.p50} ms, p99 ${run.perCallMs.p99} ms, max ${run.perCallMs.max} ms ` +
+				`(clock step ${run.clockStepMs} ms); a post ${run.post.indexedMicros.toFixed(0)} µs with the index, ` +
+				`${run.post.floorMicros.toFixed(0)} µs without (${run.post.ratio.toFixed(2)}x)`,
+		);
+	}
+}
+
+async function getJson(server: Server, path: string): Promise<unknown> {
+	const response = await fetch(`${server.origin}${path}`, { signal: AbortSignal.timeout(120_000) });
+	if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+	return response.json();
+}
+
+function fieldOf(value: unknown, name: string): unknown {
+	return typeof value === "object" && value !== null ? Reflect.get(value, name) : undefined;
+}
+
+function numberOf(value: unknown, name: string): number {
+	const property = fieldOf(value, name);
+	if (typeof property !== "number") throw new Error(`no number "${name}" in ${JSON.stringify(value)}`);
+	return property;
+}
+
+function numbers(value: unknown): number[] {
+	if (!Array.isArray(value)) throw new Error(`not a list of numbers: ${JSON.stringify(value)}`);
+	return value.filter((entry): entry is number => typeof entry === "number");
+}
+
+function percentiles(values: number[]): Percentiles {
+	const sorted = [...values].sort((a, b) => a - b);
+	const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+	return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+}
