@@ -1,6 +1,7 @@
 import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
 import { formatProjection, project } from "./projection.ts";
 import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
+import { searchLines } from "./search-report.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
 export function formatTables(results: Results): string {
@@ -221,20 +222,7 @@ export function formatTables(results: Results): string {
 				`over HTTP p50 ${run.endToEndMs.p50.toFixed(2)} ms, p99 ${run.endToEndMs.p99.toFixed(2)} ms`,
 		);
 	}
-	for (const run of results.search ?? []) {
-		out.push(
-			`${run.scenario}: ${run.messages.toLocaleString("en-US")} messages seeded in ${run.seedSeconds.toFixed(1)} s, ` +
-				`indexed in ${run.buildSeconds.toFixed(1)} s; searches in room p50 ${run.perCallMs.p50} ms, p99 ${run.perCallMs.p99} ms, ` +
-				`max ${run.perCallMs.max} ms (clock step ${run.clockStepMs} ms); a post's storage work ` +
-				`${run.post.indexedMicros.toFixed(0)} µs with the index, ${run.post.floorMicros.toFixed(0)} µs without (${run.post.ratio.toFixed(2)}x)`,
-		);
-		for (const kind of run.kinds) {
-			out.push(
-				`  ${kind.name} (${kind.text}): p50 ${kind.perCallMs.p50} ms, p99 ${kind.perCallMs.p99} ms, max ${kind.perCallMs.max} ms; ` +
-					`${kind.found}${kind.hasMore ? "+" : ""} found`,
-			);
-		}
-	}
+	out.push(...searchLines(results.search ?? []));
 	out.push("");
 	for (const run of results.rooms) {
 		const steps = [

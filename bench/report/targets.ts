@@ -1,6 +1,7 @@
 import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
 import { cpuPerMessageMs, type Results, type RoomRun, type TargetCheck } from "./results.ts";
+import { searchTargets } from "./search-report.ts";
 
 /** workers-chat-demo on this kind of machine, as the issue quotes it. */
 const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
@@ -222,25 +223,7 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 		});
 	}
 
-	for (const search of results.search ?? []) {
-		// A reading of n on a clock that moves in steps of s means less than n + s.
-		const bound = search.perCallMs.p99 + search.clockStepMs;
-		const slowest = [...search.kinds].sort((a, b) => b.perCallMs.p99 - a.perCallMs.p99)[0];
-		checks.push({
-			target: `Search in a chat of ${count(search.messages)} messages: p99 < 50 ms in the room`,
-			measured:
-				`p99 < ${bound} ms over ${search.kinds.length} kinds of search (reads ${search.perCallMs.p99} ms on a ` +
-				`${search.clockStepMs} ms clock; slowest kind: ${slowest?.name ?? "-"}, p99 ${slowest?.perCallMs.p99 ?? 0} ms)`,
-			met: search.errors.length === 0 && bound <= 50,
-		});
-		checks.push({
-			target: "Posting with the search index costs at most 1.3x posting without it (same object, same run)",
-			measured:
-				`${ratio(search.post.ratio)}: ${search.post.indexedMicros.toFixed(0)} µs against ` +
-				`${search.post.floorMicros.toFixed(0)} µs per post's storage work, over ${count(search.post.posts)} posts`,
-			met: search.errors.length === 0 && search.post.ratio <= 1.3,
-		});
-	}
+	checks.push(...searchTargets(results.search ?? []));
 
 	const idleEdge = results.idle.find((run) => run.kind === "edgechat" && !run.apiOnly);
 	const idleApiOnly = results.idle.find((run) => run.kind === "edgechat" && run.apiOnly);

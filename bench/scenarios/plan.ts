@@ -3,7 +3,7 @@ import type { ExportPlan } from "./export.ts";
 import type { HistoryPlan } from "./history.ts";
 import type { IdlePlan } from "./idle.ts";
 import type { RoomPlan } from "./room.ts";
-import type { SearchPlan } from "./search.ts";
+import { type SearchPlan, searchPlans } from "./search.ts";
 import type { TreeScalePlan } from "./tree-scale.ts";
 
 /**
@@ -188,20 +188,7 @@ export function fullPlan(): Plan {
 			requests: 1000,
 			deadlineMs: 180_000,
 		},
-		search: {
-			id: "search-1m",
-			title:
-				"Searches of a chat of 1,000,000 messages in the room, and what the index adds to a post's storage work",
-			messages: 1_000_000,
-			batch: 25_000,
-			buildRows: 50_000,
-			buildSteps: 2,
-			samples: 100,
-			kindBudgetMs: 10_000,
-			postRounds: 10,
-			postBlock: 200,
-			deadlineMs: 15 * 60_000,
-		},
+		search: searchPlans.full,
 		idle: {
 			id: "idle-1000",
 			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
@@ -283,19 +270,7 @@ export function quickPlan(): Plan {
 			requests: 100,
 			deadlineMs: 30_000,
 		},
-		search: {
-			id: "search-20k",
-			title: "Searches of a chat of 20,000 messages, and the index's share of a post",
-			messages: 20_000,
-			batch: 10_000,
-			buildRows: 50_000,
-			buildSteps: 2,
-			samples: 10,
-			kindBudgetMs: 2000,
-			postRounds: 2,
-			postBlock: 50,
-			deadlineMs: 30_000,
-		},
+		search: searchPlans.quick,
 		idle: {
 			id: "idle-100",
 			title: "N=100 idle: a ping every second per client for 3 s",

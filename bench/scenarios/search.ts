@@ -15,7 +15,7 @@ export interface SearchPlan {
 	/** Searches of each kind timed inside the room, or fewer if they take longer than `kindBudgetMs`. */
 	samples: number;
 	kindBudgetMs: number;
-	/** Post cost: rounds of one block with the index and one without, `block` posts each. */
+	/** Post cost: rounds of one block with the index and one without, `postBlock` posts each (rounded to the index's batches). */
 	postRounds: number;
 	postBlock: number;
 	deadlineMs: number;
@@ -43,6 +43,37 @@ export interface SearchRun extends ServerIdentity {
 	post: { floorMicros: number; indexedMicros: number; ratio: number; posts: number };
 	errors: string[];
 }
+
+/** The full run's search scenario, and the quick run's. */
+export const searchPlans: { full: SearchPlan; quick: SearchPlan } = {
+	full: {
+		id: "search-1m",
+		title:
+			"Searches of a chat of 1,000,000 messages in the room, and what the index adds to a post's storage work",
+		messages: 1_000_000,
+		batch: 25_000,
+		buildRows: 50_000,
+		buildSteps: 2,
+		samples: 100,
+		kindBudgetMs: 10_000,
+		postRounds: 10,
+		postBlock: 192,
+		deadlineMs: 15 * 60_000,
+	},
+	quick: {
+		id: "search-20k",
+		title: "Searches of a chat of 20,000 messages, and the index's share of a post",
+		messages: 20_000,
+		batch: 10_000,
+		buildRows: 50_000,
+		buildSteps: 2,
+		samples: 10,
+		kindBudgetMs: 2000,
+		postRounds: 2,
+		postBlock: 64,
+		deadlineMs: 30_000,
+	},
+};
 
 /**
  * A log of `messages` messages in a Durable Object's SQLite (bench/history-room, SearchRoom),

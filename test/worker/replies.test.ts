@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, HistoryPage } from "../../worker/protocol";
 import type { ChatRoom } from "../../worker/room/chat-room";
+import { RecentMessages } from "../../worker/sequencer/recent-messages";
 import {
 	api,
 	call,
@@ -186,5 +187,39 @@ describe("replies", () => {
 				.map((row) => JSON.parse(row.body)),
 		);
 		expect(events[1]).toMatchObject({ type: "message.created", data: { message: { seq: 2, ...carried } } });
+	});
+});
+
+describe("the newest messages held in memory (what shards resume from)", () => {
+	it("lose a deleted message's text, quote and mentions, and its replies their quote of it", () => {
+		const recent = new RecentMessages(10);
+		const ada = { id: "uada000000000000", name: "ada" };
+		recent.reset(0, [], 0);
+		recent.add({ seq: 1, id: "m1", user: ada, text: "original", ts: 1 });
+		recent.add({
+			seq: 2,
+			id: "m2",
+			user: ada,
+			text: "reply",
+			ts: 2,
+			replyTo: { seq: 1, user: ada, text: "original" },
+			mentions: [ada.id],
+		});
+		recent.add({
+			seq: 3,
+			id: "m3",
+			user: ada,
+			text: "other",
+			ts: 3,
+			replyTo: { seq: 2, user: ada, text: "reply" },
+		});
+		recent.redact(1);
+		expect(recent.find(1)).toEqual({ seq: 1, id: "m1", user: ada, text: "", ts: 1, deleted: true });
+		expect(recent.find(2)?.replyTo).toEqual({ seq: 1, user: ada, deleted: true });
+		expect(recent.find(3)?.replyTo).toEqual({ seq: 2, user: ada, text: "reply" });
+		recent.redact(2);
+		expect(recent.find(2)).not.toHaveProperty("replyTo");
+		expect(recent.find(2)).not.toHaveProperty("mentions");
+		expect(recent.find(3)?.replyTo).toEqual({ seq: 2, user: ada, deleted: true });
 	});
 });
