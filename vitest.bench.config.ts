@@ -13,7 +13,7 @@ export default defineConfig({
 		// The JSON report feeds the pass/fail line that ends `npm test` (test/run-all.ts).
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/bench.json" },
-		testTimeout: 180_000,
+		testTimeout: 360_000,
 		hookTimeout: 30_000,
 	},
 });

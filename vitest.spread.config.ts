@@ -27,7 +27,7 @@ export default defineConfig({
 		include: ["test/worker/**/*.test.ts", "test/spread/**/*.test.ts"],
 		reporters: ["default", "json"],
 		outputFile: { json: "dist/test-results/worker-spread.json" },
-		// The structured log (one JSON line per request and room event) is read by test/worker/logs.test.ts;
+		// The structured log (a JSON line per refused request and room event) is read by test/worker/logs.test.ts;
 		// printed for every test it would bury the output that matters.
 		onConsoleLog: (log) => !log.startsWith('{"event":'),
 		testTimeout: 20_000,

@@ -1,9 +1,5 @@
 /**
- * `npm run bench` [-- --quick] [-- --only id,id] [-- --server text] [-- --out dir] [-- --profile] [-- --no-wait]
- * [-- --from results.json]
- * `npm run bench -- --soak` [-- --soak-minutes N | --soak-seconds N] [-- --soak-mix messages|sockets] [-- --out dir]: the soak alone
- * (bench/soak), 30 minutes by default, written to docs/bench/soak/; with --from its results.json, its
- * README.md redrawn.
+ * `npm run bench` (options: `npm run bench -- --help`, below in `usage`).
  *
  * Starts edgechat and its baselines (a bare Durable Object room, the same room writing each frame
  * to SQLite, a plain Node ws server), drives each with the same load generator, and writes every
@@ -14,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./lib/command-line.ts";
 import { machineFacts } from "./lib/machine.ts";
 import { Progress } from "./lib/progress.ts";
 import { backgroundCores, waitForQuiet } from "./lib/quiet.ts";
@@ -31,16 +27,52 @@ import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
 import { runSearch, type SearchRun } from "./scenarios/search.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
+import { bundleWorker } from "./servers/bundle.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
-import { bundleWorker, label, localTracing, type ServerSpec } from "./servers/servers.ts";
+import { label, localTracing, type ServerSpec } from "./servers/servers.ts";
 import { redrawSoak, soakMain } from "./soak/main.ts";
 import { isMixName, mixes } from "./soak/mix.ts";
 
-const { values: options } = parseArgs({
+const usage = `
+usage: npm run bench [-- options]
+
+Measures edgechat under load next to baselines started in the same run (a bare Durable Object
+room, the same room writing each frame to SQLite, a plain Node ws server) and checks every
+delivery. Exits 1 if a delivery was lost or duplicated, or a scenario failed.
+
+  (no option)            the full run, about 30 minutes with the machine to itself:
+                         docs/bench/results.json and chart.svg
+  --quick                every code path, small and short (about 2 minutes): bench/results/;
+                         targets sized for the full run are marked "full run only"
+  --only id,id           only these scenarios: room-1000, room-1000-direct, join-storm-4000,
+                         join-storm-4000-direct, largest-room, send-cost (or send-cost-1000 ..
+                         -8000), spread-room, spread-join-storm, tree-scale, history-1m,
+                         search-1m, idle-1000, export-1m (with --quick: room-200,
+                         largest-room-direct-300, spread-room-300, tree-scale-4, history-20k,
+                         search-20k, idle-100, export-10k)
+  --server text          only the servers whose label contains this text (e.g. spread);
+                         a room scenario's bare DO room runs too (the join reference)
+  --out dir              where results.json and chart.svg go
+  --profile              a CPU profile of the Worker's isolate per step of each room
+  --no-wait              start each server at once, not after up to a minute of quiet
+  --from results.json    redraw the chart and tables of an earlier run, running nothing
+  --soak                 the soak alone: a realistic mix for 30 minutes, memory over time
+                         (docs/bench/soak/); with --from, its README.md redrawn
+  --soak-minutes N       the soak's length (or --soak-seconds N)
+  --soak-mix name        one half of the mix: messages or sockets
+  --soak-shard-capacity N  the soak's ROOM_SHARD_CAPACITY (default 50)
+  -h, --help             this text
+
+How it measures and what limits each figure: docs/bench/README.md.
+`;
+const { values: options } = parseCommandLine(usage, {
 	options: {
 		quick: { type: "boolean", default: false },
 		only: { type: "string" },
-		/** Only the servers whose label contains this text (e.g. "spread"), in the scenarios run. */
+		/**
+		 * Only the servers whose label contains this text (e.g. "spread"), in the scenarios run; a
+		 * room scenario's bare DO room runs too, the reference of edgechat's join cost.
+		 */
 		server: { type: "string" },
 		out: { type: "string" },
 		profile: { type: "boolean", default: false },
@@ -106,7 +138,7 @@ const context: RunContext = {
 };
 
 // The whole run is bounded too: a hung scenario must not keep servers running for ever.
-const runDeadlineMs = soak ? soakSeconds * 1000 + 10 * 60_000 : quick ? 120_000 : 45 * 60_000;
+const runDeadlineMs = soak ? soakSeconds * 1000 + 10 * 60_000 : quick ? 4 * 60_000 : 45 * 60_000;
 const watchdog = setTimeout(() => {
 	progress.log(`the run did not finish within ${runDeadlineMs / 60_000} min; stopping`);
 	stopAllChildrenNow();
@@ -176,7 +208,8 @@ for (const room of plan.rooms.filter(
 	let clients = room.clients;
 	const rounds = [room.servers, ...(room.repeat ? [room.repeat] : [])];
 	for (const [index, servers] of rounds.entries()) {
-		for (const spec of servers.filter(serverSelected)) {
+		// The bare room runs whatever --server says: edgechat's join cost is reported against it.
+		for (const spec of servers.filter((entry) => serverSelected(entry) || entry.kind === "bare-room")) {
 			if (clients === "ceiling" && spec.spreadOver !== undefined) {
 				// Sized from the room the first server found; that server measured nothing.
 				skipped.push(`${room.id} · ${label(spec)}: not run, no server before it found the room's size`);

@@ -27,9 +27,10 @@ export interface Settings {
 	addressTokensPerMinute: number;
 }
 
-type SettingsEnv = Partial<Record<keyof typeof names, string>>;
+type SettingsEnv = Partial<Record<keyof typeof settingDefaults, string>>;
 
-const names = {
+/** Each tunable's default, used when its var is unset or not a valid value. */
+export const settingDefaults = {
 	TOKEN_TTL_SECONDS: 3600,
 	SESSION_MAX_AGE_SECONDS: 30 * 24 * 3600,
 	MESSAGE_RETENTION: 100_000,
@@ -49,11 +50,11 @@ const names = {
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
 
-function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof names, ListName>): number {
+function positiveNumber(env: SettingsEnv, name: Exclude<keyof typeof settingDefaults, ListName>): number {
 	const raw = env[name];
 	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
 	// A typo in a tunable should not take the service down: fall back to the documented default.
-	return Number.isFinite(value) && value > 0 ? value : names[name];
+	return Number.isFinite(value) && value > 0 ? value : settingDefaults[name];
 }
 
 export function readSettings(env: SettingsEnv): Settings {
@@ -76,10 +77,10 @@ export function readSettings(env: SettingsEnv): Settings {
 	};
 }
 
-function nonNegativeNumber(env: SettingsEnv, name: Exclude<keyof typeof names, ListName>): number {
+function nonNegativeNumber(env: SettingsEnv, name: Exclude<keyof typeof settingDefaults, ListName>): number {
 	const raw = env[name];
 	const value = raw === undefined || raw === "" ? Number.NaN : Number(raw);
-	return Number.isFinite(value) && value >= 0 ? value : names[name];
+	return Number.isFinite(value) && value >= 0 ? value : settingDefaults[name];
 }
 
 /** A comma-separated list; unset or empty means `fallback`. */

@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import type { ErrorFrame } from "../../worker/protocol/index.ts";
+import { nameProtocolPrefix, socketProtocol } from "../../worker/protocol/subprotocols.ts";
 import type { Server } from "../servers/servers.ts";
 import {
 	baselineSend,
@@ -112,20 +113,35 @@ export class Room {
 		const worker = async () => {
 			while (next < from + count) {
 				const index = next++;
-				this.issued.set(index, await this.socketUrl(index));
+				this.issued.set(index, await this.tokenUrl(index));
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 		this.http.close();
 	}
 
-	/** The WebSocket URL for a new client; for edgechat this first asks the API for a token. */
-	async socketUrl(index: number): Promise<string> {
+	/**
+	 * Where client `index` connects, and with which subprotocols. An edgechat client joins as a
+	 * browser's first visit does: one upgrade carrying its name, the token coming back in `ready`
+	 * (unless issueTokens asked for its token ahead). Baselines take the socket alone.
+	 */
+	async socketTarget(index: number): Promise<{ url: string; protocols: string[] }> {
 		const prepared = this.issued.get(index);
 		if (prepared !== undefined) {
 			this.issued.delete(index);
-			return prepared;
+			return { url: prepared, protocols: [] };
 		}
+		const ws = this.server.origin.replace(/^http/, "ws");
+		if (!this.chat) return { url: `${ws}/rooms/${encodeURIComponent(this.name)}/ws`, protocols: [] };
+		const name = Buffer.from(`bench-${index}`, "utf8").toString("base64url");
+		return {
+			url: `${ws}/api/chats/${this.chat.id}/ws`,
+			protocols: [socketProtocol, `${nameProtocolPrefix}${name}`],
+		};
+	}
+
+	/** A socket URL with a token asked of the API first: the two-step join. */
+	private async tokenUrl(index: number): Promise<string> {
 		const ws = this.server.origin.replace(/^http/, "ws");
 		if (!this.chat) return `${ws}/rooms/${encodeURIComponent(this.name)}/ws`;
 		const issued = await this.http.postJson(
@@ -144,8 +160,8 @@ export class Room {
 	 * has accepted the socket and counted it in presence), on open for the baselines.
 	 */
 	async join(index: number, timeoutMs: number): Promise<BenchClient> {
-		const url = await this.socketUrl(index);
-		const socket = new WebSocket(url, {
+		const { url, protocols } = await this.socketTarget(index);
+		const socket = new WebSocket(url, protocols, {
 			perMessageDeflate: false,
 			localAddress: sourceAddress(index),
 			handshakeTimeout: timeoutMs,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { Profile } from "./inspector.ts";
+import type { Profile } from "./profile.ts";
 
 /**
  * Which of a chat's objects a CPU profile's time belongs to. Every Durable Object of a Worker runs

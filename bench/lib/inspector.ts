@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import CDP from "chrome-remote-interface";
 import type { ObjectSamples } from "./attribution.ts";
+import type { CallFrame, Profile } from "./profile.ts";
 
 /**
  * A CPU profile of the Worker's isolate, taken through the V8 inspector (the Chrome DevTools
@@ -28,24 +29,7 @@ export interface ProfileSummary {
 	intervalMicros?: number;
 }
 
-export interface CallFrame {
-	functionName: string;
-	url: string;
-	lineNumber: number;
-}
-
-export interface ProfileNode {
-	id: number;
-	callFrame: CallFrame;
-	children?: number[];
-}
-
-export interface Profile {
-	nodes: ProfileNode[];
-	samples: number[];
-	/** Microseconds before each sample (V8 sends them; older profiles may lack them). */
-	timeDeltas?: number[];
-}
+export type { CallFrame, Profile, ProfileNode } from "./profile.ts";
 
 export class InspectorSession {
 	private readonly client: CDP.Client;

@@ -1,6 +1,10 @@
 import { createServer } from "node:net";
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). */
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it), for a server the
+ * bench or a test starts. Another process may take it before that server binds it; the bench's
+ * servers are then started again on new ports (bench/servers/servers.ts).
+ */
 export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseCommandLine } from "../lib/command-line.ts";
 import { type TreeStep, treeSteps } from "../scenarios/tree-scale.ts";
 import type { Results, RoomRun } from "./results.ts";
 
@@ -201,10 +202,21 @@ export function formatProjection(projection: Projection | string): string {
 	return out.join("\n");
 }
 
+const usage = `
+usage: npm run bench:projection -- <results.json> [more results.json]
+
+Prints the fan-out of one message to ${listeners.toLocaleString("en-US")} listeners at the default capacity, projected
+from figures a bench run measured: one object's send cost per socket (send-cost or spread-room)
+and the root's CPU per message as its shards grow (tree-scale). The inputs may come from separate
+runs, e.g. \`npm run bench -- --only send-cost,tree-scale\` writes both into one results.json.
+
+  -h, --help   this text
+`;
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	const files = process.argv.slice(2);
+	const { positionals: files } = parseCommandLine(usage, { allowPositionals: true, options: {} });
 	if (files.length === 0) {
-		console.error("usage: npm run bench:projection -- <results.json> [more results.json]");
+		process.stderr.write(`${usage.trim()}\n`);
 		process.exit(2);
 	}
 	const results: Results[] = files.map((file) => JSON.parse(readFileSync(file, "utf8")));

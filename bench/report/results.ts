@@ -246,4 +246,9 @@ export interface TargetCheck {
 	target: string;
 	measured: string;
 	met: boolean | null;
+	/**
+	 * The target is sized for the full run (its room size, its number of joins, its phase long
+	 * enough for a steady p99): a --quick run measures it but cannot meet it, and says so.
+	 */
+	fullRunOnly?: true;
 }

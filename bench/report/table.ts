@@ -1,6 +1,7 @@
 import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
+import { joinCostHeader, joinCostNote, joinCostRows } from "./join-cost.ts";
 import { formatProjection, project } from "./projection.ts";
-import { cpuPerMessageMs, type Results, scenarioName } from "./results.ts";
+import { cpuPerMessageMs, type Results, scenarioName, type TargetCheck } from "./results.ts";
 import { searchLines } from "./search-report.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
@@ -100,6 +101,8 @@ export function formatTables(results: Results): string {
 		"kernel: share of the server's CPU time spent in system calls and loopback TCP rather than in user code.",
 	);
 	out.push("");
+	const joinCost = joinCostRows(results);
+	if (joinCost.length > 0) out.push(table(joinCostHeader, joinCost), joinCostNote, "");
 	const treeScenarios = new Set(
 		results.rooms.map((run) => run.scenario).filter((id) => id.startsWith("tree-")),
 	);
@@ -266,11 +269,7 @@ export function formatTables(results: Results): string {
 	out.push(
 		table(
 			["target", "measured", "met"],
-			results.targets.map((check) => [
-				check.target,
-				check.measured,
-				check.met === null ? "n/a" : check.met ? "yes" : "NO",
-			]),
+			results.targets.map((check) => [check.target, check.measured, verdict(check, results.meta.quick)]),
 		),
 	);
 	if (results.failures.length > 0) {
@@ -279,6 +278,12 @@ export function formatTables(results: Results): string {
 		for (const failure of results.failures) out.push(`  ${failure}`);
 	}
 	return out.join("\n");
+}
+
+/** A quick run's rooms are too small and its phases too short for the targets sized for the full run. */
+function verdict(check: TargetCheck, quick: boolean): string {
+	if (quick && check.fullRunOnly) return "full run only";
+	return check.met === null ? "n/a" : check.met ? "yes" : "NO";
 }
 
 function byProcess(processes: { name: string; cores: number }[]): string {

@@ -1,5 +1,6 @@
 import { processTree, sampleTree } from "../lib/proc.ts";
 import { withDeadline } from "../lib/time.ts";
+import { benchApiKey } from "../servers/edgechat-config.ts";
 import { type Server, startServer, stopServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
 
@@ -27,8 +28,6 @@ export interface ExportRun {
 	errors: string[];
 }
 
-/** The key of .dev.vars, which the server reads like `wrangler dev` does. */
-const apiKey = "local-development-api-key";
 const memoryEveryMs = 100;
 
 /**
@@ -95,7 +94,7 @@ export async function runExport(plan: ExportPlan, context: RunContext): Promise<
 		const began = performance.now();
 		try {
 			const response = await fetch(`${server.origin}/api/chats/${chatId}/export?format=ndjson`, {
-				headers: { "X-API-Key": apiKey },
+				headers: { "X-API-Key": benchApiKey },
 			});
 			if (!response.ok || !response.body) throw new Error(`export: HTTP ${response.status}`);
 			const reader = response.body.getReader();
@@ -168,7 +167,7 @@ async function seedOverSocket(
 async function call(server: Server, path: string, body: unknown): Promise<object> {
 	const response = await fetch(`${server.origin}${path}`, {
 		method: "POST",
-		headers: { "Content-Type": "application/json", "X-API-Key": apiKey },
+		headers: { "Content-Type": "application/json", "X-API-Key": benchApiKey },
 		body: JSON.stringify(body),
 		signal: AbortSignal.timeout(60_000),
 	});

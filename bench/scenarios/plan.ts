@@ -217,7 +217,7 @@ export function fullPlan(): Plan {
 	};
 }
 
-/** Every code path of the full plan, small and short: a smoke run under a minute. */
+/** Every code path of the full plan, small and short: a smoke run of about 2 minutes on 2 cores. */
 export function quickPlan(): Plan {
 	return {
 		rooms: [

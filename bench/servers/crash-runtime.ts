@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { WebSocket } from "ws";
 import type { Connect } from "../../test/chaos/member.ts";
 import { freePort } from "../lib/ports.ts";
+import { bundleWorker } from "./bundle.ts";
 import { Child } from "./child.ts";
-import { bundleWorker, type Workspace } from "./servers.ts";
+import type { Workspace } from "./workspace.ts";
 
 /**
  * edgechat's bundled Worker straight in workerd (direct-host.ts, no dev proxy, no local tracing)

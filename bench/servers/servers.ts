@@ -1,10 +1,14 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { freePort } from "../lib/ports.ts";
 import { sleep } from "../lib/time.ts";
+import { bundleWorker } from "./bundle.ts";
+import type { Workspace } from "./workspace.ts";
+
+export type { Workspace } from "./workspace.ts";
+
 import { Child } from "./child.ts";
+import { edgechatConfig } from "./edgechat-config.ts";
 
 /**
  * Variants of the bare room: `bare-room-stored` writes each frame to SQLite first (the durability
@@ -83,12 +87,6 @@ export interface Server extends ServerSpec {
 	inspectorPort?: number;
 }
 
-export interface Workspace {
-	repoRoot: string;
-	/** Temporary directory of this run: logs, persisted state, bundles. */
-	dir: string;
-}
-
 /** What the bench knows of each kind of server: its name, its Worker config, how to see it is up. */
 interface KindTraits {
 	name: string;
@@ -113,13 +111,11 @@ const kinds: Record<ServerKind, KindTraits> = {
 
 /**
  * The bench's senders are machines that send far faster than a person; the per-user rate limit
- * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults.
+ * (20 messages / 10 s by default) would refuse them. Everything else runs with its defaults (the
+ * per-address limits never count the loopback addresses the clients come from).
  */
 const benchVars: Record<string, string> = {
 	RATE_LIMIT_MESSAGES: "1000000000",
-	// Thousands of joins come from a few hundred loopback addresses: the abuse limits would refuse them.
-	ADDRESS_TOKENS_PER_MINUTE: "1000000000",
-	ADDRESS_CHATS_PER_MINUTE: "1000000000",
 };
 
 function workerConfig(kind: ServerKind): string {
@@ -165,11 +161,26 @@ export interface StartOptions {
 	inspector?: boolean;
 }
 
+/** How often a server is started on fresh ports when a port it was given was taken meanwhile. */
+const portAttempts = 3;
+
 export async function startServer(
 	spec: ServerSpec,
 	workspace: Workspace,
 	options: StartOptions = {},
 ): Promise<Server> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startOnce(spec, workspace, options);
+		} catch (error) {
+			// A port is found free and handed to the server, which binds it a moment later; another
+			// process may take it in between. That is no fault of the run: pick new ports.
+			if (!(error instanceof PortTaken) || attempt >= portAttempts) throw error;
+		}
+	}
+}
+
+async function startOnce(spec: ServerSpec, workspace: Workspace, options: StartOptions): Promise<Server> {
 	const port = await freePort();
 	const name = `${++serial}-${spec.kind}-${spec.transport}${spec.suffix ? `-${fileSafe(spec.suffix)}` : ""}`;
 	const logPath = join(workspace.dir, `${name}.log`);
@@ -186,8 +197,8 @@ export async function startServer(
 		const bundle = await bundleWorker(workerConfig(spec.kind), workspace);
 		const dev = spec.transport === "wrangler-dev";
 		if (dev || options.inspector) inspectorPort = await freePort();
-		const worker = { spec, bundle, port, persist, vars, inspectorPort };
-		args = dev ? devArgs(worker, workspace) : directArgs(worker);
+		const worker = { spec, bundle, port, persist, vars, config: configFor(spec, workspace), inspectorPort };
+		args = dev ? devArgs(worker) : directArgs(worker);
 	}
 	const child = new Child(process.execPath, args, {
 		cwd: workspace.repoRoot,
@@ -218,18 +229,20 @@ interface WorkerLaunch {
 	port: number;
 	persist: string;
 	vars: Record<string, string>;
+	/** The wrangler config it runs with (configFor). */
+	config: string;
 	inspectorPort: number | undefined;
 }
 
-function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+function devArgs(worker: WorkerLaunch): string[] {
+	const { bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"node_modules/wrangler/bin/wrangler.js",
 		"dev",
 		bundle,
 		"--no-bundle",
 		"--config",
-		spec.apiOnly ? apiOnlyConfig(workspace) : workerConfig(spec.kind),
+		config,
 		"--ip",
 		"127.0.0.1",
 		"--port",
@@ -246,10 +259,10 @@ function devArgs(worker: WorkerLaunch, workspace: Workspace): string[] {
 }
 
 function directArgs(worker: WorkerLaunch): string[] {
-	const { spec, bundle, port, persist, vars, inspectorPort } = worker;
+	const { spec, bundle, port, persist, vars, config, inspectorPort } = worker;
 	return [
 		"bench/servers/direct-host.ts",
-		workerConfig(spec.kind),
+		config,
 		bundle,
 		String(port),
 		persist,
@@ -263,67 +276,26 @@ export async function stopServer(server: Server): Promise<void> {
 	await server.child.stop();
 }
 
-/**
- * wrangler.toml without its `[assets]` section, written into the run's workspace with the
- * `.dev.vars` beside it (wrangler reads it next to the config). The bundle stays the same.
- */
-function apiOnlyConfig(workspace: Workspace): string {
-	const source = readFileSync(join(workspace.repoRoot, workerConfig("edgechat")), "utf8");
-	const withoutAssets = source.replace(/^\[assets\]\n(?:[^[\n].*\n|\n)*/m, "");
-	if (withoutAssets.includes("[assets]"))
-		throw new Error(`${workerConfig("edgechat")}: could not remove [assets]`);
-	const config = join(workspace.dir, "wrangler.api-only.toml");
-	writeFileSync(config, withoutAssets);
-	const devVars = join(workspace.repoRoot, ".dev.vars");
-	if (existsSync(devVars)) copyFileSync(devVars, join(workspace.dir, ".dev.vars"));
-	return config;
+/** The wrangler config a server runs with: its kind's, or for edgechat the run's own (edgechatConfig). */
+function configFor(spec: ServerSpec, workspace: Workspace): string {
+	return spec.kind === "edgechat"
+		? edgechatConfig(workspace, workerConfig("edgechat"), spec.apiOnly === true)
+		: workerConfig(spec.kind);
 }
 
-/** wrangler serves `dist/web` as static assets and refuses to start without the directory; the API needs no files in it. */
-function ensureAssetsDirectory(repoRoot: string): void {
-	const assets = join(repoRoot, "dist", "web");
-	if (!existsSync(assets)) mkdirSync(assets, { recursive: true });
-}
+/** The server could not bind a port it was given: another process took it after it was found free. */
+class PortTaken extends Error {}
 
-const bundles = new Map<string, Promise<string>>();
-const run = promisify(execFile);
-
-/** wrangler's own build (esbuild), as `wrangler deploy` would ship it; once per config and run. */
-export function bundleWorker(config: string, workspace: Workspace): Promise<string> {
-	let bundle = bundles.get(config);
-	if (!bundle) {
-		bundle = (async () => {
-			ensureAssetsDirectory(workspace.repoRoot);
-			const outdir = mkdtempSync(join(workspace.dir, "bundle-"));
-			await run(
-				process.execPath,
-				[
-					"node_modules/wrangler/bin/wrangler.js",
-					"deploy",
-					"--dry-run",
-					"--config",
-					config,
-					"--outdir",
-					outdir,
-				],
-				{
-					cwd: workspace.repoRoot,
-					env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-					timeout: 120_000,
-				},
-			);
-			return join(outdir, "index.js");
-		})();
-		bundles.set(config, bundle);
-	}
-	return bundle;
-}
+/** How Node, Miniflare and workerd say that a port is taken. */
+const portTakenPattern = /EADDRINUSE|ERR_ADDRESS_IN_USE|Address already in use/;
 
 async function waitForHttp(child: Child, url: string, ms: number): Promise<void> {
 	const end = performance.now() + ms;
 	while (performance.now() < end) {
-		if (child.hasExited)
-			throw new Error(`server ${child.describeExit()} before it was ready:\n${child.tail()}`);
+		if (child.hasExited) {
+			const message = `server ${child.describeExit()} before it was ready:\n${child.tail()}`;
+			throw portTakenPattern.test(child.tail(50)) ? new PortTaken(message) : new Error(message);
+		}
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
 			await response.arrayBuffer();

@@ -9,14 +9,24 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import WebSocket from "ws";
+import { nameProtocolPrefix, socketProtocol } from "../../worker/protocol/subprotocols.ts";
+import { parseCommandLine } from "../lib/command-line.ts";
 import { processTree, sampleTree } from "../lib/proc.ts";
 import { sleep } from "../lib/time.ts";
 import { stopAllChildrenNow } from "../servers/child.ts";
 import { type Server, startServer, stopServer } from "../servers/servers.ts";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "180" } } });
+const usage = `
+usage: npm run bench:churn [-- --seconds N]
+
+Opens and closes sockets against edgechat and the bare room at once, straight to workerd, and
+prints each one's workerd memory growth per socket churned: the floor for the soak's growth.
+
+  --seconds N   how long to churn (default 180)
+  -h, --help    this text
+`;
+const { values } = parseCommandLine(usage, { options: { seconds: { type: "string", default: "180" } } });
 const durationMs = Number(values.seconds) * 1000;
 const steadySockets = 50;
 /** Sockets opened and closed each second: each is held half a second. */
@@ -40,16 +50,13 @@ async function edgechatTarget(): Promise<Target> {
 			method: "POST",
 			headers: { "Content-Type": "application/json" },
 			body: JSON.stringify(body),
-		}).then((response) => response.json() as Promise<{ id: string; token: string }>);
+		}).then((response) => response.json() as Promise<{ id: string }>);
 	const chat = await post("/api/chats", { name: "Churn" });
 	const socketUrl = `${server.origin.replace("http", "ws")}/api/chats/${chat.id}/ws`;
-	return {
-		server,
-		next: async () => {
-			const { token } = await post(`/api/chats/${chat.id}/tokens`, { name: "churner" });
-			return { url: socketUrl, protocols: ["edgechat.v1", `edgechat.token.${token}`] };
-		},
-	};
+	// Each churner joins in one request, as a first visit does: no token request beside the
+	// socket, so what is left behind is the socket's alone.
+	const name = `${nameProtocolPrefix}${Buffer.from("churner", "utf8").toString("base64url")}`;
+	return { server, next: async () => ({ url: socketUrl, protocols: [socketProtocol, name] }) };
 }
 
 async function bareTarget(): Promise<Target> {

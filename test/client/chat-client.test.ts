@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
 import type { ChatMessage } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
-import { api, baseUrl, connectClient, unique, withTimeout } from "../e2e/helpers.ts";
+import { api, baseUrl, connectClient, unique, until, withTimeout } from "../e2e/helpers.ts";
 
 /** ChatClient from Node against the real app (wrangler dev, started by the e2e global setup). */
 
@@ -26,14 +26,6 @@ function record(client: ChatClient): ChatMessage[] {
 	const received: ChatMessage[] = [];
 	client.on("message", ({ message }) => received.push(message));
 	return received;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((done) => setTimeout(done, 25));
-	}
 }
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatClient, ClientError } from "../../web/client/index.ts";
-import { api, connectClient, unique } from "../e2e/helpers.ts";
+import { api, connectClient, unique, until } from "../e2e/helpers.ts";
 
 /** ChatClient from Node against the real app: what issue 12 adds to it. */
 
@@ -13,14 +13,6 @@ async function join(chatId: string, name: string, key?: string): Promise<ChatCli
 	const client = await connectClient(chatId, name, { backoff: { baseMs: 100, maxMs: 1000 }, key });
 	open.push(client);
 	return client;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((done) => setTimeout(done, 25));
-	}
 }
 
 describe("ChatClient running a chat", () => {

@@ -147,6 +147,19 @@ export async function connectClient(
 	return client;
 }
 
+/** Checks `condition` every 25 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 10_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((done) => setTimeout(done, 25));
+	}
+}
+
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_, reject) => {

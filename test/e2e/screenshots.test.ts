@@ -63,6 +63,9 @@ describe("screenshots", () => {
 		] as const;
 		// One Mira throughout: each window starts with the storage (and so the identity) of the first.
 		let storageState: ContextOptions["storageState"];
+		// The room passes on one typing notice per person per 1.5 s, the client sends one per 2 s:
+		// each window's notice waits for what is left of that since the last one.
+		let typedAt = Number.NEGATIVE_INFINITY;
 		for (const [index, shot] of shots.entries()) {
 			const context = await newContext({
 				colorScheme: shot.colorScheme,
@@ -74,14 +77,14 @@ describe("screenshots", () => {
 			await waitForMessage(page, last);
 			if (index === 0) await sendFromPage(page, "Great work, both of you. Shipping it today.");
 			await waitForMessage(page, "Great work, both of you. Shipping it today.");
+			await new Promise((done) => setTimeout(done, Math.max(0, typedAt + 2100 - Date.now())));
 			ada.typing();
+			typedAt = Date.now();
 			await page.getByText("Ada is typing…").waitFor();
 			await page.mouse.move(0, 0);
 			await screenshot(page, shot.name);
 			storageState = await context.storageState();
 			await context.close();
-			// The room passes on one typing notice per person per 1.5 s, the client sends one per 2 s.
-			await new Promise((done) => setTimeout(done, 2100));
 		}
 		sam.close();
 		ada.close();

@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/lib/ports.ts";
 import type { WebhookCreated, WebhookEvent, WebhookStatus } from "../../worker/protocol/index.ts";
-import { baseUrl, connectClient, createChat, unique } from "./helpers.ts";
+import { baseUrl, connectClient, createChat, unique, until } from "./helpers.ts";
 
 /** API_KEYS in .dev.vars, which `wrangler dev` reads. */
 const apiKey = { "X-API-Key": "local-development-api-key" };
@@ -17,20 +18,32 @@ interface Received {
 	body: string;
 }
 
+/** The status a receiver gives the `tries`-th attempt at one event (1 for the first); 2xx takes it. */
+type Answer = (event: WebhookEvent, tries: number) => number;
+
 /**
- * A real receiver on this machine: refuses (503) the first `refuse` attempts, can be taken down
- * (connection refused) and brought back on the same port, and keeps every request it accepted.
+ * A real receiver on this machine: refuses (503) the first `refuse` attempts, then answers each
+ * event as `answer` says; can be taken down (connection refused) and brought back on the same
+ * port, and keeps every request it took.
  */
 class Receiver {
 	readonly accepted: Received[] = [];
 	attempts = 0;
+	private readonly tries = new Map<string, number>();
 	private server: Server | null = null;
 	port = 0;
 
 	/** Requests left to leave unanswered (the consumer's timeout must end them). */
 	hang = 0;
 
-	constructor(private refuse: number) {}
+	constructor(
+		private refuse: number,
+		private readonly answer: Answer = () => 204,
+	) {}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}/hook`;
+	}
 
 	async start(port = 0): Promise<void> {
 		const server = createServer((request, response) => {
@@ -45,13 +58,22 @@ class Receiver {
 					response.writeHead(503).end("not now");
 					return;
 				}
-				this.accepted.push({ headers: flatHeaders(request), body });
-				response.writeHead(204).end();
+				const event = JSON.parse(body) as WebhookEvent;
+				const tries = (this.tries.get(event.id) ?? 0) + 1;
+				this.tries.set(event.id, tries);
+				const status = this.answer(event, tries);
+				if (status >= 200 && status < 300) this.accepted.push({ headers: flatHeaders(request), body });
+				response.writeHead(status).end();
 			});
 		});
 		await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
 		this.port = (server.address() as AddressInfo).port;
 		this.server = server;
+	}
+
+	/** The texts of the message.created events taken, in the order taken. */
+	acceptedTexts(): string[] {
+		return this.accepted.map((request) => (JSON.parse(request.body) as MessageCreated).data.message.text);
 	}
 
 	async stop(): Promise<void> {
@@ -62,6 +84,8 @@ class Receiver {
 		await new Promise<void>((done) => server.close(() => done()));
 	}
 }
+
+type MessageCreated = WebhookEvent & { data: { message: { text: string } } };
 
 function flatHeaders(request: IncomingMessage): Record<string, string> {
 	const headers: Record<string, string> = {};
@@ -77,18 +101,31 @@ async function readBody(request: IncomingMessage): Promise<string> {
 	return Buffer.concat(chunks).toString("utf8");
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((done) => setTimeout(done, 100));
-	}
-}
-
 async function status(chatId: string): Promise<WebhookStatus> {
 	const response = await fetch(`${baseUrl}/api/chats/${chatId}/webhook`, { headers: apiKey });
 	expect(response.status).toBe(200);
 	return (await response.json()) as WebhookStatus;
+}
+
+/** A chat on the shared app whose message.created events go to `receiver`. */
+async function chatWithWebhook(receiver: Receiver, name: string): Promise<string> {
+	const chat = await createChat({ name: unique(name) });
+	const put = await fetch(`${baseUrl}/api/chats/${chat.id}/webhook`, {
+		method: "PUT",
+		headers: { "Content-Type": "application/json", ...apiKey },
+		body: JSON.stringify({ url: receiver.url, events: ["message.created"] }),
+	});
+	expect(put.status).toBe(200);
+	return chat.id;
+}
+
+async function postAsBackend(chatId: string, text: string): Promise<void> {
+	const response = await fetch(`${baseUrl}/api/chats/${chatId}/messages`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json", ...apiKey },
+		body: JSON.stringify({ text, user: { id: "acct:3", name: "Cy" } }),
+	});
+	expect(response.status).toBe(201);
 }
 
 const receivers: Receiver[] = [];
@@ -185,6 +222,43 @@ describe("webhooks, delivered through the queue to a real receiver", () => {
 		await until(async () => (await status(chat.id)).pending === 0, "the outbox to empty", 10_000);
 		expect(await status(chat.id)).toMatchObject({ pending: 0, delivered: expectedTypes.length, failed: 0 });
 	}, 120_000);
+
+	it("retry an event the receiver answers with 4xx like any other refusal, and say so in lastError", async () => {
+		const receiver = new Receiver(0, (_event, tries) => (tries === 1 ? 400 : 204));
+		receivers.push(receiver);
+		await receiver.start();
+		const chatId = await chatWithWebhook(receiver, "hooks 4xx");
+		await postAsBackend(chatId, "bad request, then fine");
+		await until(async () => (await status(chatId)).delivered === 1, "the delivery after the 400", 20_000);
+		expect(receiver.attempts).toBe(2);
+		expect(receiver.acceptedTexts()).toEqual(["bad request, then fine"]);
+		expect(await status(chatId)).toMatchObject({
+			pending: 0,
+			delivered: 1,
+			failed: 0,
+			lastError: "HTTP 400",
+		});
+	}, 60_000);
+
+	it("hand an event claimed before its turn straight back, not after the lease", async () => {
+		// The first attempt at "one" and at "two" is refused. While "one" waits for its retry, "two"
+		// and "three" are written; they go to the queue together once "one" is delivered, so
+		// "three" is claimed while "two" waits for its retry: not its turn, handed back.
+		const receiver = new Receiver(0, (event, tries) =>
+			tries === 1 && (event as MessageCreated).data.message.text !== "three" ? 503 : 204,
+		);
+		receivers.push(receiver);
+		await receiver.start();
+		const chatId = await chatWithWebhook(receiver, "hooks turn");
+		await postAsBackend(chatId, "one");
+		await until(() => receiver.attempts >= 1, "the refused first attempt", 20_000);
+		await postAsBackend(chatId, "two");
+		await postAsBackend(chatId, "three");
+		// The lease (WEBHOOK_LEASE_MS) is 15 minutes: every event within seconds means none waited for it.
+		await until(() => receiver.accepted.length === 3, "all three events", 30_000);
+		expect(receiver.acceptedTexts()).toEqual(["one", "two", "three"]);
+		await until(async () => (await status(chatId)).pending === 0, "the outbox to empty", 10_000);
+	}, 60_000);
 
 	it("lose nothing when the runtime restarts between the change and the delivery", async () => {
 		const receiver = new Receiver(0);
@@ -352,15 +426,4 @@ async function stopDev(child: ChildProcess): Promise<void> {
 		if (signal === "SIGTERM") await Promise.race([exited, new Promise((done) => setTimeout(done, 8000))]);
 	}
 	await exited;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const probe = createServer();
-		probe.once("error", fail);
-		probe.listen(0, "127.0.0.1", () => {
-			const { port } = probe.address() as AddressInfo;
-			probe.close(() => done(port));
-		});
-	});
 }

@@ -70,6 +70,22 @@ describe("history export", () => {
 		expect(text).not.toContain("secret");
 	});
 
+	it("indents every later line of a long message in a text export, so each entry stays one block", async () => {
+		const chat = await createChat();
+		const { token } = await joinToken(chat, "ada");
+		await postMessage(chat.id, token, "first line\nsecond line\nthird line\nfourth line");
+		await postMessage(chat.id, token, "next entry");
+		const text = await (await exportOf(chat.id, "txt")).text();
+		const entries = text.split("\n").slice(2, -1);
+		expect(entries.map((line) => line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, "<time> "))).toEqual([
+			"<time> ada: first line",
+			"    second line",
+			"    third line",
+			"    fourth line",
+			"<time> ada: next entry",
+		]);
+	});
+
 	it("exports an empty chat as a valid, empty document", async () => {
 		const chat = await createChat();
 		const json = await (await exportOf(chat.id, "json")).json<{ messages: unknown[] }>();

@@ -1,6 +1,8 @@
-import { evictDurableObject } from "cloudflare:test";
+import { createExecutionContext, evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, bearer, createChat, joinToken, postJson, roomStub, TestSocket } from "./helpers";
+import { app } from "../../worker/http/app";
+import { api, bearer, createChat, joinToken, origin, postJson, roomStub, TestSocket } from "./helpers";
 import { captureLogs } from "./log-capture";
 
 /**
@@ -11,7 +13,7 @@ const logs = captureLogs();
 const events = (kind: string) => logs.events(kind);
 
 describe("the request log", () => {
-	it("writes one JSON line per API request with the route pattern, status, duration and chat id", async () => {
+	it("writes no line for a successful request: Workers Logs' invocation log has it", async () => {
 		const chat = await createChat({ name: "Logged" });
 		const token = (await joinToken(chat, "alice")).token;
 		const response = await postJson(
@@ -20,43 +22,49 @@ describe("the request log", () => {
 			bearer(token),
 		);
 		expect(response.status).toBe(201);
+		expect((await api("/api/health")).status).toBe(200);
+		expect((await api(`/api/chats/${chat.id}/messages?limit=5`)).status).toBe(200);
 
-		const requests = events("request");
-		expect(requests).toHaveLength(3);
-		expect(requests[0]).toMatchObject({ method: "POST", route: "/api/chats", status: 201 });
-		expect(requests[1]).toMatchObject({
-			method: "POST",
-			route: "/api/chats/:id/tokens",
-			status: 201,
-			chatId: chat.id,
-		});
-		expect(requests[2]).toMatchObject({
-			method: "POST",
-			route: "/api/chats/:id/messages",
-			status: 201,
-			chatId: chat.id,
-		});
-		// GETs too: the page route that would come after the API's own is not the one logged.
-		await api("/api/health");
-		await api(`/api/chats/${chat.id}/messages?limit=5`);
-		expect(events("request").slice(-2)).toEqual([
-			expect.objectContaining({ method: "GET", route: "/api/health", status: 200 }),
-			expect.objectContaining({ method: "GET", route: "/api/chats/:id/messages", chatId: chat.id }),
-		]);
-		for (const line of requests) {
-			expect(typeof line.durationMs).toBe("number");
-			expect(line).not.toHaveProperty("code");
-		}
+		expect(events("request")).toEqual([]);
 	});
 
-	it("names the error code of a refusal, and a 404 with no route", async () => {
+	it("writes one warn line per refused request, with the route pattern, status, duration, chat id and code", async () => {
 		const chat = await createChat();
 		await postJson(`/api/chats/${chat.id}/messages`, { text: "hi" }, bearer("forged.token.here"));
 		await api("/api/nowhere");
 
-		const [refused, missing] = events("request").slice(-2);
-		expect(refused).toMatchObject({ status: 401, code: "unauthorized", chatId: chat.id });
-		expect(missing).toMatchObject({ method: "GET", status: 404, code: "not_found" });
+		const requests = events("request");
+		expect(requests).toHaveLength(2);
+		const [refused, missing] = requests;
+		expect(refused).toMatchObject({
+			level: "warn",
+			method: "POST",
+			route: "/api/chats/:id/messages",
+			status: 401,
+			code: "unauthorized",
+			chatId: chat.id,
+		});
+		expect(typeof refused?.durationMs).toBe("number");
+		expect(missing).toMatchObject({ level: "warn", method: "GET", status: 404, code: "not_found" });
+	});
+
+	it("writes an error line for a request that fails on our side", async () => {
+		const chat = await createChat();
+		const misconfigured = { ...env, TOKEN_SECRET: "" };
+		const request = new Request(`${origin}/api/chats/${chat.id}/tokens`, {
+			method: "POST",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify({ name: "ada" }),
+		});
+		expect((await app.fetch(request, misconfigured, createExecutionContext())).status).toBe(500);
+		expect(events("request")).toEqual([
+			expect.objectContaining({
+				level: "error",
+				route: "/api/chats/:id/tokens",
+				status: 500,
+				code: "server_misconfigured",
+			}),
+		]);
 	});
 
 	it("never writes a token, a key, message text or a query string, whatever the client put in the URL", async () => {
@@ -68,14 +76,16 @@ describe("the request log", () => {
 		const socket = await TestSocket.open(chat.id, token);
 		socket.send({ type: "send", text, clientId: "secret-1" });
 		await socket.next("message");
-		await api(`/api/chats/${chat.id}/messages?key=${chat.ownerKey}&limit=5`);
-		await api(`/api/chats/${chat.id}?key=${inviteKey}`);
+		// Refused requests (those write a line) with a token or a key in their URL.
+		await api(`/api/chats/${chat.id}/messages?key=${chat.ownerKey}&limit=5000`);
+		await api(`/api/chats/${chat.id}?key=${inviteKey}x`);
+		await api(`/api/chats/${chat.id}/ws?token=${token}x&since=0`, { headers: { Upgrade: "websocket" } });
 		await postJson(`/api/chats/${chat.id}/messages`, { text: `${text} again` }, bearer(token));
 		// A refused body with the text in it: the error names the field, the log only its code.
 		await postJson(`/api/chats/${chat.id}/messages`, { text: `${text}\u202e` }, bearer(token));
 		await logs.closeAll([socket]);
 
-		expect(events("request").length).toBeGreaterThanOrEqual(5);
+		expect(events("request").map((line) => line.status)).toEqual([400, 404, 401, 400]);
 		const all = logs.lines.join("\n");
 		for (const secret of [
 			token,
@@ -89,29 +99,31 @@ describe("the request log", () => {
 		]) {
 			expect(all).not.toContain(secret);
 		}
-		// Everything logged is one JSON object per line.
-		for (const line of logs.lines) expect(() => JSON.parse(line), line).not.toThrow();
+		// Everything logged is one JSON object per line, with its level.
+		for (const line of logs.lines) {
+			expect(() => JSON.parse(line), line).not.toThrow();
+			expect(["info", "warn", "error"]).toContain(JSON.parse(line).level);
+		}
 	});
 });
 
 describe("room events in the log", () => {
-	it("says when a socket is admitted, by which object, and when the room woke", async () => {
+	it("writes no line for a routine join (the join metric counts it), and says when the room woke", async () => {
 		const chat = await createChat();
 		const alice = await joinToken(chat, "alice");
 		const socket = await TestSocket.open(chat.id, alice.token, 0);
-		await logs.until(() => events("socket.admitted").length === 1, "the admitted line");
-		expect(events("socket.admitted")[0]).toMatchObject({
-			chatId: chat.id,
-			missed: 0,
-			replayed: 0,
-		});
-		expect(events("socket.admitted")[0]?.sockets).toBeGreaterThanOrEqual(1);
+		const joins = () =>
+			logs.events("metric").filter((line) => line.metric === "join" && line.chatId === chat.id);
+		await logs.until(() => joins().length === 1, "the join metric");
+		expect(joins()[0]).toMatchObject({ detail: "root", value: 1, size: 1 });
+		const ofChat = logs.lines.filter((line) => line.includes(chat.id) && !line.includes('"event":"metric"'));
+		expect(ofChat).toEqual([]);
 
 		await evictDurableObject(roomStub(chat.id));
 		socket.send({ type: "send", text: "wake up" });
 		await socket.next("message");
 		const woke = events("room.woke");
-		expect(woke).toContainEqual(expect.objectContaining({ chatId: chat.id, shard: 0 }));
+		expect(woke).toContainEqual(expect.objectContaining({ level: "info", chatId: chat.id, shard: 0 }));
 		expect(woke.find((line) => line.shard === 0)?.wakes).toBeGreaterThanOrEqual(1);
 		await logs.closeAll([socket]);
 	});
@@ -124,7 +136,13 @@ describe("room events in the log", () => {
 		);
 		expect(response.status).toBe(401);
 		expect(events("socket.refused")).toContainEqual(
-			expect.objectContaining({ chatId: chat.id, shard: 0, code: "unauthorized", status: 401 }),
+			expect.objectContaining({
+				level: "warn",
+				chatId: chat.id,
+				shard: 0,
+				code: "unauthorized",
+				status: 401,
+			}),
 		);
 	});
 });

@@ -1,13 +1,18 @@
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { MessageReactions } from "../../worker/protocol";
 import {
 	api,
+	call,
 	createChat,
 	joinToken,
 	postMessage,
+	roomStub,
 	seedMessages,
 	sleep,
 	storedMessageCount,
 	TestSocket,
+	until,
 } from "./helpers";
 
 const retention = 300; // MESSAGE_RETENTION in vitest.config.ts
@@ -24,6 +29,20 @@ describe("history=false chats", () => {
 		expect(await storedMessageCount(chat.id)).toBe(0);
 		const history = await api(`/api/chats/${chat.id}/messages`);
 		expect(await history.json()).toEqual({ messages: [], hasMore: false });
+		socket.close();
+	});
+
+	it("go on counting after the object is evicted and woken: no seq is handed out twice", async () => {
+		const chat = await createChat({ history: false });
+		const { token } = await joinToken(chat);
+		for (const text of ["one", "two", "three"])
+			expect((await postMessage(chat.id, token, text)).status).toBe(201);
+		await evictDurableObject(roomStub(chat.id));
+		const after = await postMessage(chat.id, token, "after the nap");
+		expect(after.status).toBe(201);
+		expect(after.body.message.seq).toBe(4);
+		const socket = await TestSocket.open(chat.id, token);
+		expect((await socket.next("ready")).lastSeq).toBe(4);
 		socket.close();
 	});
 
@@ -81,5 +100,31 @@ describe("retention", () => {
 		const page = await oldest.json<{ messages: Array<{ seq: number }> }>();
 		// 401 messages in all, the newest 300 kept: 102..401.
 		expect(page.messages[0]?.seq).toBe(102);
+	});
+
+	it("keeps the reactions of the oldest message it keeps, so the next reaction adds to them", async () => {
+		const chat = await createChat();
+		await seedMessages(chat.id, retention + 100);
+		// 401 messages once the last one is posted: the newest 300 kept are 102..401.
+		const boundary = 102;
+		const reactors = await Promise.all(
+			["ada", "bob", "cy"].map(async (name) => (await joinToken(chat, name)).token),
+		);
+		const react = async (token: string) => {
+			const response = await call(
+				"PUT",
+				`/api/chats/${chat.id}/messages/${boundary}/reactions/%F0%9F%91%8D`,
+				token,
+			);
+			expect(response.status).toBe(200);
+			return (await response.json<MessageReactions>()).reactions;
+		};
+		await react(reactors[0] ?? "");
+		expect(await react(reactors[1] ?? "")).toEqual([{ emoji: "👍", count: 2 }]);
+		expect((await postMessage(chat.id, reactors[0] ?? "", "tips it over")).status).toBe(201);
+		await until(async () => (await storedMessageCount(chat.id)) === retention, "the trim");
+		const oldest = await api(`/api/chats/${chat.id}/messages?after=0&limit=1`);
+		expect((await oldest.json<{ messages: Array<{ seq: number }> }>()).messages[0]?.seq).toBe(boundary);
+		expect(await react(reactors[2] ?? "")).toEqual([{ emoji: "👍", count: 3 }]);
 	});
 });

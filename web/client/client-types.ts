@@ -6,6 +6,7 @@ import type {
 	ModerationFrame,
 	ReactionCount,
 	ReadyFrame,
+	SessionUser,
 	UserRef,
 } from "../../worker/protocol/index.ts";
 import type { BackoffOptions } from "./backoff.ts";
@@ -43,6 +44,15 @@ export interface PresenceChange {
 	left: UserRef[];
 }
 
+export interface NewSession {
+	/** Who the saved token said we were. */
+	previousUserId: string;
+	/** Who we are now. */
+	user: SessionUser;
+	/** The server's words for the refusal. */
+	reason: string;
+}
+
 export interface ClientError {
 	code: ErrorCode | "network";
 	message: string;
@@ -62,6 +72,11 @@ export interface ChatClientEvents {
 	ready: ReadyFrame;
 	/** A token was issued or refreshed: persist it to keep the same identity next time. */
 	token: IssuedToken;
+	/**
+	 * The saved token's session was over (its refresh was refused with 401, e.g. it began more than
+	 * SESSION_MAX_AGE_SECONDS ago): the client began a new session without it, under a new user id.
+	 */
+	session: NewSession;
 	message: ReceivedMessage;
 	deleted: { seq: number };
 	/** A message's new text (its latest state), live or caught up on after a reconnect. */
@@ -91,8 +106,11 @@ export interface ChatClientOptions {
 	/** Sends left unacknowledged by an earlier page (e.g. before a reload): sent again, same clientIds. */
 	pending?: readonly PendingSend[] | undefined;
 	fetch?: typeof fetch;
-	/** Defaults to the global `WebSocket` (browsers, Node 22+). */
-	WebSocket?: typeof WebSocket;
+	/**
+	 * Defaults to the global `WebSocket` (browsers, Node 22+). On Node 20, pass the `ws` package's:
+	 * `import WebSocket from "ws"`.
+	 */
+	WebSocket?: WebSocketClass;
 	backoff?: BackoffOptions;
 	random?: () => number;
 	/** A `ping` goes out this often when live; silence for this plus `heartbeatTimeoutMs` means a dead link. */
@@ -103,3 +121,28 @@ export interface ChatClientOptions {
 	/** At most one `typing` frame per this interval. */
 	typingIntervalMs?: number;
 }
+
+/**
+ * What ChatClient uses of a WebSocket class. The browser's and Node 22+'s global `WebSocket` and
+ * the `ws` package's both fit; their own types differ only in parts the client never touches.
+ */
+export interface WebSocketClass {
+	new (url: string, protocols: string[]): ClientSocket;
+	readonly OPEN: number;
+}
+
+export interface ClientSocket {
+	readonly readyState: number;
+	onopen: SocketHandler<unknown> | null;
+	onmessage: SocketHandler<{ data: unknown }> | null;
+	onclose: SocketHandler<{ code: number; reason: string }> | null;
+	onerror: SocketHandler<unknown> | null;
+	send(text: string): void;
+	close(code?: number, reason?: string): void;
+}
+
+/**
+ * A handler compared bivariantly, as methods are: the DOM's handlers take its `Event` types and
+ * `ws`'s take its own, and each must fit where the client assigns one taking the part it reads.
+ */
+type SocketHandler<E> = { handle(event: E): void }["handle"];

@@ -1,5 +1,8 @@
 export type Listener<T> = (detail: T) => void;
 
+/** An emitter's `emit`, handed to the parts of a client that raise its events. */
+export type Emit<Events extends object> = <K extends keyof Events>(type: K, detail: Events[K]) => void;
+
 /**
  * A typed event emitter: `on("message", fn)` knows the shape of what `fn` receives. A plain
  * `EventTarget` would lose that type at every listener, and this is just as portable (Node, browser).

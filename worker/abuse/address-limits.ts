@@ -8,7 +8,8 @@ export type AddressTake = { allowed: true } | { allowed: false; retryAfterMs: nu
 /**
  * The abuse limits of one network address (one object per keyed digest of it, never the address
  * itself): chats created and tokens issued per minute, as token buckets. Buckets live in the
- * object's key-value storage, so eviction forgives nothing; each write is one small row.
+ * object's key-value storage, so eviction forgives nothing; each write is one small row. Only a
+ * limit whose var differs from its Rate Limiting binding is counted here (address-allowance.ts).
  */
 export class AddressLimits extends DurableObject<Env> {
 	async take(action: AddressAction, perMinute: number): Promise<AddressTake> {

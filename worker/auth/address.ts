@@ -3,6 +3,17 @@ import { requireSecret } from "./tokens";
 /** The header Cloudflare sets to the client's address (locally a client may send it itself). */
 export const addressHeader = "CF-Connecting-IP";
 
+/**
+ * 127.0.0.0/8 and ::1, as a local runtime writes them (also 0:0:0:0:0:0:0:1 and an IPv4-mapped
+ * ::ffff:127.x.y.z). Cloudflare never sets CF-Connecting-IP to a loopback address, so only a
+ * client on the same machine as a local runtime (`npm start`, the tests, the bench) has one.
+ */
+const loopback = /^(?:127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3}|(?:0{1,4}:){7}0{0,3}1)$/i;
+
+export function isLoopback(address: string | null | undefined): boolean {
+	return address !== null && address !== undefined && loopback.test(address.trim());
+}
+
 let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
 
 /**

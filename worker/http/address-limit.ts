@@ -1,22 +1,24 @@
 import type { Context } from "hono";
+import { takeAddressAllowance } from "../abuse/address-allowance";
 import type { AddressAction } from "../abuse/address-limits";
-import { addressDigest, addressHeader } from "../auth/address";
+import { addressDigest, addressHeader, isLoopback } from "../auth/address";
 import { readSettings } from "../config";
 import { ApiError } from "../protocol";
 import type { AppEnv } from "./access";
 
 /**
  * Refuses with 429 (and Retry-After) an address over its limit for `action`. The address is
- * CF-Connecting-IP, which Cloudflare sets; a request without it (local tools) is not limited.
- * Returns the address digest, which the token route also hands to the chat.
+ * CF-Connecting-IP, which Cloudflare sets; a request without it, or from a loopback address (a
+ * client on the machine of a local runtime, which puts 127.0.0.1 on every request), is not
+ * limited. Returns the address digest, which the token route also hands to the chat (for bans).
  */
 export async function limitAddress(c: Context<AppEnv>, action: AddressAction): Promise<string | null> {
-	const digest = await addressDigest(c.env.TOKEN_SECRET, c.req.header(addressHeader));
-	if (digest === null) return null;
+	const address = c.req.header(addressHeader);
+	const digest = await addressDigest(c.env.TOKEN_SECRET, address);
+	if (digest === null || isLoopback(address)) return digest;
 	const settings = readSettings(c.env);
 	const perMinute = action === "chats" ? settings.addressChatsPerMinute : settings.addressTokensPerMinute;
-	const limits = c.env.ADDRESS_LIMITS.get(c.env.ADDRESS_LIMITS.idFromName(digest));
-	const take = await limits.take(action, perMinute);
+	const take = await takeAddressAllowance(c.env, action, digest, perMinute);
 	if (!take.allowed) {
 		const what = action === "chats" ? "chats created" : "tokens issued";
 		throw new ApiError(

@@ -30,7 +30,7 @@ import { messages } from "./routes/messages";
 import { moderation } from "./routes/moderation";
 import { presence } from "./routes/presence";
 import { search } from "./routes/search";
-import { socket } from "./routes/socket";
+import { socket, socketPathDoc } from "./routes/socket";
 import { tokens } from "./routes/tokens";
 import { webhook } from "./routes/webhook";
 
@@ -88,7 +88,8 @@ api.route("/", messages);
 api.route("/", messageChanges);
 api.route("/", search);
 api.route("/", moderation);
-api.route("/", socket);
+// The upgrade route is mounted ahead of the API's middleware (app below); its document is here.
+api.openAPIRegistry.registerPath(socketPathDoc);
 api.route("/", presence);
 api.route("/", webhook);
 api.route("/", exportRoute);
@@ -126,6 +127,8 @@ function refusalStatus(status: number): RefusalStatus {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use("/api/*", requestLog);
+// WebSocket upgrades skip CORS and the body limit, which apply to no upgrade: every join passes here.
+app.route("/api", socket);
 app.route("/api", api);
 app.get("*", servePage);
 

@@ -8,17 +8,19 @@ import type { AppEnv } from "./access";
 const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
 
 /**
- * One `request` line per API request, written after the response is known: the route pattern
- * (never the URL, whose query may still hold a legacy `?token=` or `?key=`), the status, the
- * time taken, and for a refusal the error code from the body of the contract, which is also
- * counted as a `refusal` metric.
+ * One `request` line per refused or failed API request (4xx, 5xx), written after the response is
+ * known: the route pattern (never the URL, whose query may still hold a legacy `?token=` or
+ * `?key=`), the status, the time taken, and the error code from the body of the contract, which is
+ * also counted as a `refusal` metric. A success writes nothing: Workers Logs' invocation log of the
+ * request already has its method, URL (its query redacted, wrangler.toml), status and time.
  */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const started = Date.now();
 	await next();
 	const status = c.res.status;
+	if (status < 400) return;
 	const chatId = chatPath.exec(c.req.path)?.[1];
-	const code = status >= 400 ? await errorCodeOf(c.res) : undefined;
+	const code = await errorCodeOf(c.res);
 	logEvent(
 		"request",
 		{
@@ -30,7 +32,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 			...(chatId !== undefined && { chatId }),
 			...(code !== undefined && { code }),
 		},
-		status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+		status >= 500 ? "error" : "warn",
 	);
 	if (code !== undefined) new Metrics(c.env).record({ metric: "refusal", chatId, detail: code });
 };

@@ -1,6 +1,9 @@
 /**
  * Structured logs: one JSON object per line, which Workers Logs (wrangler.toml `[observability]`)
- * indexes field by field, and `wrangler dev` prints as it is.
+ * indexes field by field, and `wrangler dev` prints as it is. Lines are for what an operator needs
+ * to read (errors, refusals, gaps, wake-ups, shards attaching): a routine success (a 2xx request,
+ * a socket admitted) writes none. Workers Logs' own invocation log records every request, and the
+ * metrics count every join; a line of ours per success cost a join a tenth of its CPU.
  *
  * What may be logged is narrowed by type: identifiers, route patterns, codes, counts and
  * durations. Tokens, keys, message text, names and full URLs never reach a log line, because no
@@ -9,7 +12,6 @@
  */
 export type LogEvent =
 	| "request"
-	| "socket.admitted"
 	| "socket.refused"
 	| "shard.attached"
 	| "room.woke"
@@ -46,9 +48,8 @@ export interface LogFields {
 export type LogLevel = "info" | "warn" | "error";
 
 export function logEvent(event: LogEvent, fields: LogFields, level: LogLevel = "info"): void {
-	const line = JSON.stringify({ event, ...fields });
-	// The level picks the console method: Workers Logs records it as the line's level.
-	if (level === "error") console.error(line);
-	else if (level === "warn") console.warn(line);
-	else console.log(line);
+	// One console method for every level, with the level a field of the line: `wrangler dev` prints
+	// console.warn and console.error lines wrapped (`▲ [WARNING] {…}`, with colour codes), which
+	// no JSON tool can read, and Workers Logs indexes `level` like any other field.
+	console.log(JSON.stringify({ event, level, ...fields }));
 }

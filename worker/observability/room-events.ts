@@ -12,7 +12,7 @@ export interface RoomPlace {
 /**
  * The notable events of a chat's object, told once: the Durable Object classes call one method
  * per event, and this decides what it is logged as and what it counts. Every field is an id, a
- * code or a count. Events that happen per message are counted, not logged.
+ * code or a count. Events that happen per join or per message are counted, not logged.
  */
 export class RoomEvents {
 	constructor(
@@ -55,11 +55,6 @@ export class RoomEvents {
 	}
 
 	admitted(sockets: number, replay: ReplaySummary | null): void {
-		logEvent("socket.admitted", {
-			...this.where(),
-			sockets,
-			...(replay && { missed: replay.missed, replayed: replay.replayed }),
-		});
 		this.count("join", this.kind(), 1, sockets);
 		// A capped replay: the client must page the rest of its gap over HTTP.
 		if (replay && replay.replayed < replay.missed) {

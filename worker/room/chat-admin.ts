@@ -2,7 +2,7 @@ import { hashKey } from "../auth/keys";
 import { type ChatDirectory, directoryStub } from "../directory/chat-directory";
 import type { ShardWelcome } from "../fanout/shard-welcome";
 import { newSecretKey } from "../ids";
-import type { ChatInfo, ChatSettings, SessionUser } from "../protocol";
+import type { ChatInfo, SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
 import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";

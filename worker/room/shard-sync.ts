@@ -35,7 +35,7 @@ export class ShardSync {
 
 	/** The welcome of a shard that attaches to `chat`, once the root counted what it holds. */
 	welcome(chat: RoomInit): ShardWelcome {
-		const { sequencer, desk } = this.parts;
+		const { sequencer } = this.parts;
 		const { presence } = this.parts.sockets;
 		const recent = sequencer.newest(recentForShards);
 		const lastSeq = sequencer.newestSeq;

@@ -27,6 +27,9 @@ const greeting = JSON.stringify({
  * room that keeps its messages can do. The runtime then holds the sends until the write has
  * committed (the output gate), as it does for edgechat's messages.
  *
+ * POST /rooms/:name/close closes every socket of the room with 4001 after one last frame, as a
+ * kick closes a chat's socket (bench/baselines/close-timing.ts times how the close ends).
+ *
  * With GREET_SOCKETS=1 it sends each new socket one small frame: the least a room that welcomes
  * its clients can do. An idle socket that has never carried a frame costs the runtime less memory
  * than one that has, and every chat protocol says something first.
@@ -55,6 +58,14 @@ export class BareRoom extends DurableObject<BareEnv> {
 
 	override async fetch(request: Request): Promise<Response> {
 		this.eventsSinceWake++;
+		if (request.method === "POST" && new URL(request.url).pathname.endsWith("/close")) {
+			// As a kick closes a chat's socket: from a request other than the socket's own events.
+			for (const socket of this.ctx.getWebSockets()) {
+				socket.send('{"type":"error","code":"kicked"}');
+				socket.close(4001, "kicked");
+			}
+			return new Response(null, { status: 204 });
+		}
 		if (request.headers.get("Upgrade") === "websocket") {
 			const pair = new WebSocketPair();
 			this.ctx.acceptWebSocket(pair[1]);
@@ -92,7 +103,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 
 export default {
 	fetch(request: Request, env: BareEnv): Response | Promise<Response> {
-		const match = /^\/rooms\/([\w-]{1,64})\/(ws|stats)$/.exec(new URL(request.url).pathname);
+		const match = /^\/rooms\/([\w-]{1,64})\/(ws|stats|close)$/.exec(new URL(request.url).pathname);
 		if (!match?.[1]) return new Response("not found", { status: 404 });
 		return env.BARE_ROOM.getByName(match[1]).fetch(request);
 	},

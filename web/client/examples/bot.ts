@@ -6,11 +6,29 @@
  * It joins the chat, prints what is said, greets people who arrive and answers "!time" and
  * "!online". Messages it sends carry a clientId, so a network cut never doubles them. Ctrl+C leaves.
  */
+import { parseArgs } from "node:util";
 import { ChatClient } from "../index.ts";
 
-const [baseUrl, chatId, name = "clockbot", key] = process.argv.slice(2);
+const usage = `usage: npm run bot -- <baseUrl> <chatId> [name] [key]
+
+Joins the chat as <name> (default clockbot), prints what is said, greets people who arrive and
+answers !time and !online. <key>: the invite key of a private chat, or the owner key.
+Ctrl+C leaves.
+
+  example: npm run bot -- http://127.0.0.1:8787 AbCdEf0123456789
+  -h, --help   this text
+`;
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: { help: { type: "boolean", short: "h" } },
+});
+const [baseUrl, chatId, name = "clockbot", key] = positionals;
+if (values.help) {
+	process.stdout.write(usage);
+	process.exit(0);
+}
 if (!baseUrl || !chatId) {
-	console.error("usage: npm run bot -- <baseUrl> <chatId> [name] [key]");
+	process.stderr.write(usage);
 	process.exit(2);
 }
 

@@ -46,23 +46,27 @@ function requireUpgrade(upgrade: string | undefined): void {
 	}
 }
 
-socket.openAPIRegistry.registerPath({
+/** The upgrade's entry in the OpenAPI document (the route itself is mounted ahead of the API's middleware). */
+export const socketPathDoc: Parameters<OpenAPIHono["openAPIRegistry"]["registerPath"]>[0] = {
 	method: "get",
 	path: "/chats/{id}/ws",
 	summary: "Open the chat's WebSocket",
 	description:
 		"`[?since=SEQ[&rev=REV]]`. Offer the subprotocols `edgechat.v1` and `edgechat.token.<token>` (the answer names " +
 		"`edgechat.v1` alone); clients that can set headers may send a bearer token instead, and `?token=` " +
-		"still works for older clients. The server sends `ready`, then every stored message with seq > since " +
+		"still works for older clients. A first visit may join in one request instead: `edgechat.v1`, " +
+		"`edgechat.name.<the name's UTF-8 in base64url, no padding>` and, for a private chat or the owner role, " +
+		"`edgechat.key.<key>`; it is admitted as a token request would be (same refusals, counted as a token), " +
+		"and `ready.token` carries the token issued ({token, expiresAt, user}). The server sends `ready`, then every stored message with seq > since " +
 		"(the newest 1000 at most; see `ready.replay`), then, with `rev`, each message changed after REV once in its " +
 		"latest state (`edited`, `deleted` or `reactions`), then live frames. Kicked sockets close with 4001, banned " +
 		"ones with 4003, all of a deleted chat's with 4004. See docs/API.md for the frames.",
 	responses: {
 		101: { description: "Switching protocols (Sec-WebSocket-Protocol: edgechat.v1 when it was offered)" },
-		400: { description: "A token subprotocol was offered without edgechat.v1" },
-		401: { description: "Missing, invalid, expired or other-chat token" },
+		400: { description: "A token, name or key subprotocol was offered without edgechat.v1, or a bad name" },
+		401: { description: "Missing, invalid, expired or other-chat token (and no name offered)" },
 		403: { description: "The user is banned (`banned`)" },
 		404: { description: "No such chat (or it was deleted)" },
 		426: { description: "Not a WebSocket request" },
 	},
-});
+};

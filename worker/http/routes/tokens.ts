@@ -4,7 +4,6 @@ import { issueSessionToken } from "../../auth/tokens";
 import { readSettings } from "../../config";
 import { newUserId } from "../../ids";
 import { ApiError, issuedToken, type TokenRequest, tokenBody } from "../../protocol";
-import { chatNotFound } from "../../refusals";
 import { knownChatId } from "../../routing/room-stub";
 import { admitToken } from "../../routing/shard-router";
 import { type AppEnv, previousToken } from "../access";
