@@ -1,7 +1,7 @@
-import { withDeadline } from "../lib/time.ts";
 import { identify, type Percentiles, type ServerIdentity } from "../report/results.ts";
-import { type Server, startServer, stopServer } from "../servers/servers.ts";
+import { type Server, startServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
+import { fieldOf, getJson, measureBounded, numberOf, numbers, percentiles, seedLog } from "./in-room.ts";
 
 export interface SearchPlan {
 	id: string;
@@ -43,6 +43,9 @@ export interface SearchRun extends ServerIdentity {
 	post: { floorMicros: number; indexedMicros: number; ratio: number; posts: number };
 	errors: string[];
 }
+
+/** A call that times thousands of posts, or a kind of search for up to its budget, on a busy machine. */
+const slowCallMs = 120_000;
 
 /** The full run's search scenario, and the quick run's. */
 export const searchPlans: { full: SearchPlan; quick: SearchPlan } = {
@@ -95,23 +98,13 @@ export async function runSearch(plan: SearchPlan, context: RunContext): Promise<
 		post: { floorMicros: 0, indexedMicros: 0, ratio: 0, posts: 0 },
 		errors: [],
 	};
-	try {
-		await withDeadline(title, plan.deadlineMs, measure(server));
-	} catch (error) {
-		run.errors.push(error instanceof Error ? error.message : String(error));
-	} finally {
-		await stopServer(server);
-	}
+	await measureBounded(server, title, plan.deadlineMs, run.errors, measure);
 	return run;
 
 	async function measure(server: Server): Promise<void> {
-		const seedStart = performance.now();
-		for (let from = 1; from <= plan.messages; from += plan.batch) {
-			const count = Math.min(plan.batch, plan.messages - from + 1);
-			await getJson(server, `/search/seed?from=${from}&count=${count}`);
-			context.progress.update(`${title} · seeding ${from + count - 1}/${plan.messages}`);
-		}
-		run.seedSeconds = (performance.now() - seedStart) / 1000;
+		run.seedSeconds = await seedLog(server, "/search/seed", plan, (seeded) =>
+			context.progress.update(`${title} · seeding ${seeded}/${plan.messages}`),
+		);
 		run.messages = numberOf(await getJson(server, "/search/count"), "count");
 
 		const buildStart = performance.now();
@@ -128,7 +121,11 @@ export async function runSearch(plan: SearchPlan, context: RunContext): Promise<
 		);
 
 		context.progress.update(`${title} · timing posts`);
-		const posts = await getJson(server, `/search/posts?rounds=${plan.postRounds}&block=${plan.postBlock}`);
+		const posts = await getJson(
+			server,
+			`/search/posts?rounds=${plan.postRounds}&block=${plan.postBlock}`,
+			slowCallMs,
+		);
 		const floor = numbers(fieldOf(posts, "floorBlocksMs"));
 		const indexed = numbers(fieldOf(posts, "indexedBlocksMs"));
 		const total = (blocks: number[]) => blocks.reduce((sum, ms) => sum + ms, 0);
@@ -146,6 +143,7 @@ export async function runSearch(plan: SearchPlan, context: RunContext): Promise<
 			const kind = await getJson(
 				server,
 				`/search/time?kind=${index}&samples=${plan.samples}&budgetMs=${plan.kindBudgetMs}`,
+				slowCallMs,
 			);
 			const perCall = numbers(fieldOf(kind, "perCallMs"));
 			every.push(...perCall);
@@ -182,31 +180,4 @@ export async function runSearch(plan: SearchPlan, context: RunContext): Promise<
 				`${run.post.floorMicros.toFixed(0)} µs without (${run.post.ratio.toFixed(2)}x)`,
 		);
 	}
-}
-
-async function getJson(server: Server, path: string): Promise<unknown> {
-	const response = await fetch(`${server.origin}${path}`, { signal: AbortSignal.timeout(120_000) });
-	if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-	return response.json();
-}
-
-function fieldOf(value: unknown, name: string): unknown {
-	return typeof value === "object" && value !== null ? Reflect.get(value, name) : undefined;
-}
-
-function numberOf(value: unknown, name: string): number {
-	const property = fieldOf(value, name);
-	if (typeof property !== "number") throw new Error(`no number "${name}" in ${JSON.stringify(value)}`);
-	return property;
-}
-
-function numbers(value: unknown): number[] {
-	if (!Array.isArray(value)) throw new Error(`not a list of numbers: ${JSON.stringify(value)}`);
-	return value.filter((entry): entry is number => typeof entry === "number");
-}
-
-function percentiles(values: number[]): Percentiles {
-	const sorted = [...values].sort((a, b) => a - b);
-	const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
-	return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 }

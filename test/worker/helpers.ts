@@ -5,6 +5,7 @@ import {
 	type ChatMessage,
 	type CreateChatRequest,
 	type CreatedChat,
+	type HistoryPage,
 	type IssuedToken,
 	type ServerFrame,
 	serverFrame,
@@ -75,6 +76,23 @@ export async function joinToken(chat: CreatedChat, name = "alice", key?: string)
 export async function postMessage(chatId: string, token: string, text: string, clientId?: string) {
 	const response = await postJson(`/api/chats/${chatId}/messages`, { text, clientId }, bearer(token));
 	return { status: response.status, body: await response.json<{ message: ChatMessage }>() };
+}
+
+/** `GET /api/chats/:id/search` for `q` (URL-encoded here), with more of the query string and headers. */
+export function searchRequest(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
+	return api(`/api/chats/${chatId}/search?q=${encodeURIComponent(q)}${extra}`, { headers });
+}
+
+/** A search that must answer 200: its page. */
+export async function search(
+	chatId: string,
+	q: string,
+	extra = "",
+	headers: Record<string, string> = {},
+): Promise<HistoryPage> {
+	const response = await searchRequest(chatId, q, extra, headers);
+	expect(response.status).toBe(200);
+	return response.json<HistoryPage>();
 }
 
 export async function expectError(response: Response, status: number, code: string): Promise<string> {

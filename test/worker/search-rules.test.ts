@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryPage } from "../../worker/protocol";
 import { matchExpression } from "../../worker/sequencer/search-query";
-import { api, createChat, expectError, joinToken, postMessage } from "./helpers";
+import { api, createChat, expectError, joinToken, postMessage, search, searchRequest } from "./helpers";
 
 const apiKey = { "X-API-Key": "test-api-key-one" };
-
-function searchRequest(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
-	return api(`/api/chats/${chatId}/search?q=${encodeURIComponent(q)}${extra}`, { headers });
-}
-
-async function search(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
-	const response = await searchRequest(chatId, q, extra, headers);
-	expect(response.status).toBe(200);
-	return response.json<HistoryPage>();
-}
 
 describe("GET /api/chats/:id/search: who may, and what it refuses", () => {
 	it("answers 400 bad_request for a missing, blank or too long q, or a bad limit or cursor", async () => {

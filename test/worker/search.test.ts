@@ -9,6 +9,8 @@ import {
 	joinToken,
 	postMessage,
 	roomStub,
+	search,
+	searchRequest,
 	seedMessages,
 	sleep,
 	storedMessageCount,
@@ -16,16 +18,6 @@ import {
 } from "./helpers";
 
 const retention = 300; // MESSAGE_RETENTION in vitest.config.ts
-
-function searchRequest(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
-	return api(`/api/chats/${chatId}/search?q=${encodeURIComponent(q)}${extra}`, { headers });
-}
-
-async function search(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
-	const response = await searchRequest(chatId, q, extra, headers);
-	expect(response.status).toBe(200);
-	return response.json<HistoryPage>();
-}
 
 const texts = (page: HistoryPage) => page.messages.map((message) => message.text);
 const seqs = (page: HistoryPage) => page.messages.map((message) => message.seq);
