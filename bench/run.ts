@@ -25,6 +25,7 @@ import { runHistory } from "./scenarios/history.ts";
 import { runIdle } from "./scenarios/idle.ts";
 import { fullPlan, quickPlan } from "./scenarios/plan.ts";
 import { runRoom } from "./scenarios/room.ts";
+import { runSearch, type SearchRun } from "./scenarios/search.ts";
 import { runTreeScale } from "./scenarios/tree-scale.ts";
 import { bundleWorker } from "./servers/bundle.ts";
 import { stopAllChildrenNow } from "./servers/child.ts";
@@ -46,8 +47,9 @@ delivery. Exits 1 if a delivery was lost or duplicated, or a scenario failed.
   --only id,id           only these scenarios: room-1000, room-1000-direct, join-storm-4000,
                          join-storm-4000-direct, largest-room, send-cost (or send-cost-1000 ..
                          -8000), spread-room, spread-join-storm, tree-scale, history-1m,
-                         idle-1000, export-1m (with --quick: room-200, largest-room-direct-300,
-                         spread-room-300, tree-scale-4, history-20k, idle-100, export-10k)
+                         search-1m, idle-1000, export-1m (with --quick: room-200,
+                         largest-room-direct-300, spread-room-300, tree-scale-4, history-20k,
+                         search-20k, idle-100, export-10k)
   --server text          only the servers whose label contains this text (e.g. spread);
                          a room scenario's bare DO room runs too (the join reference)
   --out dir              where results.json and chart.svg go
@@ -235,6 +237,13 @@ if (selected(plan.history.id)) {
 	history.push(await runHistory(plan.history, context));
 }
 
+const search: SearchRun[] = [];
+if (selected(plan.search.id)) {
+	progress.log(`${plan.search.id}: ${plan.search.title}`);
+	backgroundLoad.push(await quietMachine());
+	search.push(await runSearch(plan.search, context));
+}
+
 const idle: IdleRun[] = [];
 if (selected(plan.idle.id)) {
 	progress.log(`${plan.idle.id}: ${plan.idle.title}`);
@@ -276,8 +285,9 @@ const partial = {
 	rooms,
 	idle,
 	history,
+	search,
 	ceilings: collectCeilings(rooms),
-	failures: [...skipped, ...collectFailures(rooms, idle, history)],
+	failures: [...skipped, ...collectFailures(rooms, idle, history, search)],
 };
 const results: Results = { ...partial, targets: checkTargets(partial) };
 

@@ -1,4 +1,4 @@
-import { ApiError, type Refusal, refusal } from "./protocol";
+import { ApiError, limits, type Refusal, refusal } from "./protocol";
 
 /**
  * The words of every refusal the chat gives for what a user did, written once: the HTTP routes
@@ -8,6 +8,20 @@ export const refusals = {
 	chatNotFound: (): Refusal =>
 		refusal(404, "not_found", "No such chat (or it is private and the key or token is missing)"),
 	noMessage: (seq: number): Refusal => refusal(404, "not_found", `No message ${seq} in this chat`),
+	deletedMessage: (seq: number): Refusal => refusal(400, "bad_request", `Message ${seq} was deleted`),
+	noHistoryToChange: (): Refusal =>
+		refusal(400, "bad_request", "This chat keeps no history: its messages cannot be changed"),
+	notYourMessageToEdit: (): Refusal => refusal(403, "forbidden", "You can edit only your own messages"),
+	tooManyReactions: (): Refusal =>
+		refusal(
+			400,
+			"bad_request",
+			`A message carries at most ${limits.reactionsPerMessageMax} different reactions`,
+		),
+	noMessageToAnswer: (seq: number): Refusal =>
+		refusal(400, "bad_request", `replyTo: no message ${seq} in this chat to answer`),
+	deletedMessageToAnswer: (seq: number): Refusal =>
+		refusal(400, "bad_request", `replyTo: message ${seq} was deleted and cannot be answered`),
 	notYourMessageToDelete: (): Refusal =>
 		refusal(403, "forbidden", "Only the chat's owner and moderators may delete others' messages"),
 	rateLimited: (retryAfterMs: number): Refusal =>

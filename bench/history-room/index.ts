@@ -1,8 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { MessageLog } from "../../worker/sequencer/message-log";
 
+import { clockStep } from "./clock";
+import { SearchRoom } from "./search-room";
+
+export { SearchRoom };
+
 interface HistoryEnv {
 	HISTORY_ROOM: DurableObjectNamespace<HistoryRoom>;
+	SEARCH_ROOM: DurableObjectNamespace<SearchRoom>;
 }
 
 export interface PageTimings {
@@ -93,18 +99,6 @@ export class HistoryRoom extends DurableObject<HistoryEnv> {
 	}
 }
 
-/** The smallest non-zero difference between two readings of performance.now() (bounded spin). */
-function clockStep(): number {
-	let smallest = Number.POSITIVE_INFINITY;
-	let last = performance.now();
-	for (let i = 0; i < 2_000_000 && smallest === Number.POSITIVE_INFINITY; i++) {
-		const now = performance.now();
-		if (now !== last) smallest = Math.min(smallest, now - last);
-		last = now;
-	}
-	return smallest;
-}
-
 function intParam(url: URL, name: string, fallback: number): number {
 	const value = Number(url.searchParams.get(name) ?? fallback);
 	return Number.isSafeInteger(value) && value >= 0 ? value : fallback;
@@ -114,6 +108,7 @@ export default {
 	async fetch(request: Request, env: HistoryEnv): Promise<Response> {
 		const url = new URL(request.url);
 		const room = env.HISTORY_ROOM.getByName("history");
+		if (url.pathname.startsWith("/search/")) return searchRoute(url, env.SEARCH_ROOM.getByName("search"));
 		switch (url.pathname) {
 			case "/health":
 				return new Response("ok");
@@ -140,3 +135,26 @@ export default {
 		}
 	},
 } satisfies ExportedHandler<HistoryEnv>;
+
+/** The search scenario's routes: seed the log, build the index, time searches and posts. */
+async function searchRoute(url: URL, room: DurableObjectStub<SearchRoom>): Promise<Response> {
+	const param = (name: string, fallback: number) => intParam(url, name, fallback);
+	switch (url.pathname) {
+		case "/search/seed":
+			return Response.json({ lastSeq: await room.seed(param("from", 1), param("count", 1000)) });
+		case "/search/count":
+			return Response.json({ count: await room.count() });
+		case "/search/build":
+			return Response.json(await room.build(param("rows", 50_000), param("steps", 1)));
+		case "/search/kinds":
+			return Response.json(await room.searchKindCount());
+		case "/search/time":
+			return Response.json(
+				await room.timeSearches(param("kind", 0), param("samples", 100), param("budgetMs", 10_000)),
+			);
+		case "/search/posts":
+			return Response.json(await room.timePosts(param("rounds", 10), param("block", 100)));
+		default:
+			return new Response("not found", { status: 404 });
+	}
+}

@@ -3,6 +3,7 @@ import type { JoinResult } from "../generator/join.ts";
 import type { FrameCounts } from "../generator/room.ts";
 import type { ProfileSummary } from "../lib/inspector.ts";
 import type { IntervalUse } from "../lib/proc.ts";
+import type { SearchRun } from "../scenarios/search.ts";
 import type { Server, ServerKind, Transport } from "../servers/servers.ts";
 
 /** Everything one run measured: written to docs/bench/results.json and drawn in chart.svg. */
@@ -11,6 +12,8 @@ export interface Results {
 	rooms: RoomRun[];
 	idle: IdleRun[];
 	history: HistoryRun[];
+	/** Absent in results written before search existed. */
+	search?: SearchRun[];
 	ceilings: CeilingFinding[];
 	targets: TargetCheck[];
 	/** Why the run failed (lost or duplicated deliveries, errors); empty when it passed. */

@@ -2,6 +2,7 @@ import { treeMethod, treeSteps } from "../scenarios/tree-scale.ts";
 import { joinCostHeader, joinCostNote, joinCostRows } from "./join-cost.ts";
 import { formatProjection, project } from "./projection.ts";
 import { cpuPerMessageMs, type Results, scenarioName, type TargetCheck } from "./results.ts";
+import { searchLines } from "./search-report.ts";
 
 /** Plain-text tables of a run, for the terminal (and for pasting into an issue). */
 export function formatTables(results: Results): string {
@@ -224,6 +225,7 @@ export function formatTables(results: Results): string {
 				`over HTTP p50 ${run.endToEndMs.p50.toFixed(2)} ms, p99 ${run.endToEndMs.p99.toFixed(2)} ms`,
 		);
 	}
+	out.push(...searchLines(results.search ?? []));
 	out.push("");
 	for (const run of results.rooms) {
 		const steps = [

@@ -2,6 +2,7 @@ import { treeSteps } from "../scenarios/tree-scale.ts";
 import type { ServerKind } from "../servers/servers.ts";
 import { joinBudgetChecks } from "./join-cost.ts";
 import { cpuPerMessageMs, type Results, type RoomRun, type TargetCheck } from "./results.ts";
+import { searchTargets } from "./search-report.ts";
 
 /** workers-chat-demo on this kind of machine, as the issue quotes it. */
 const demo = { deliveriesPerSecond: 23_500, joinsPerSecond: 38 };
@@ -229,6 +230,8 @@ export function checkTargets(results: Omit<Results, "targets">): TargetCheck[] {
 			met: history.errors.length === 0 && bound <= 10,
 		});
 	}
+
+	checks.push(...searchTargets(results.search ?? []));
 
 	const idleEdge = results.idle.find((run) => run.kind === "edgechat" && !run.apiOnly);
 	const idleApiOnly = results.idle.find((run) => run.kind === "edgechat" && run.apiOnly);

@@ -1,3 +1,4 @@
+import type { SearchRun } from "../scenarios/search.ts";
 import type { CeilingFinding, HistoryRun, IdleRun, RoomRun } from "./results.ts";
 
 /**
@@ -5,7 +6,12 @@ import type { CeilingFinding, HistoryRun, IdleRun, RoomRun } from "./results.ts"
  * that could not join or was dropped, a pong that never came, a scenario that errored or ran out
  * of time. Targets that are missed are reported, not failed: they are goals, not correctness.
  */
-export function collectFailures(rooms: RoomRun[], idle: IdleRun[], history: HistoryRun[]): string[] {
+export function collectFailures(
+	rooms: RoomRun[],
+	idle: IdleRun[],
+	history: HistoryRun[],
+	search: SearchRun[] = [],
+): string[] {
 	const failures: string[] = [];
 	for (const run of rooms) {
 		const where = `${run.scenario} · ${run.server}`;
@@ -43,7 +49,7 @@ export function collectFailures(rooms: RoomRun[], idle: IdleRun[], history: Hist
 		if (dropped.length > 0)
 			failures.push(`${where}: sockets dropped during the idle period: ${dropped.join(", ")}`);
 	}
-	for (const run of history) {
+	for (const run of [...history, ...search]) {
 		for (const error of run.errors) failures.push(`${run.scenario}: ${error}`);
 	}
 	return failures;

@@ -1,8 +1,8 @@
 import { processTree, sampleTree } from "../lib/proc.ts";
-import { withDeadline } from "../lib/time.ts";
 import { benchApiKey } from "../servers/edgechat-config.ts";
-import { type Server, startServer, stopServer } from "../servers/servers.ts";
+import { type Server, startServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
+import { measureBounded } from "./in-room.ts";
 
 export interface ExportPlan {
 	id: string;
@@ -60,13 +60,7 @@ export async function runExport(plan: ExportPlan, context: RunContext): Promise<
 		runtimeRssPeakBytes: 0,
 		errors: [],
 	};
-	try {
-		await withDeadline(title, plan.deadlineMs, measure(server));
-	} catch (error) {
-		run.errors.push(error instanceof Error ? error.message : String(error));
-	} finally {
-		await stopServer(server);
-	}
+	await measureBounded(server, title, plan.deadlineMs, run.errors, measure);
 	return run;
 
 	async function measure(server: Server): Promise<void> {

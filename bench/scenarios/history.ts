@@ -1,8 +1,8 @@
 import { build } from "hdr-histogram-js";
-import { withDeadline } from "../lib/time.ts";
 import { type HistoryRun, identify, type Percentiles } from "../report/results.ts";
-import { type Server, startServer, stopServer } from "../servers/servers.ts";
+import { type Server, startServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
+import { getJson, measureBounded, numberOf, seedLog } from "./in-room.ts";
 
 export interface HistoryPlan {
 	id: string;
@@ -39,23 +39,13 @@ export async function runHistory(plan: HistoryPlan, context: RunContext): Promis
 		check: { count: 0, firstSeq: null, lastSeq: null, hasMore: false },
 		errors: [],
 	};
-	try {
-		await withDeadline(title, plan.deadlineMs, measure(server));
-	} catch (error) {
-		run.errors.push(error instanceof Error ? error.message : String(error));
-	} finally {
-		await stopServer(server);
-	}
+	await measureBounded(server, title, plan.deadlineMs, run.errors, measure);
 	return run;
 
 	async function measure(server: Server): Promise<void> {
-		const seedStart = performance.now();
-		for (let from = 1; from <= plan.messages; from += plan.batch) {
-			const count = Math.min(plan.batch, plan.messages - from + 1);
-			await getJson(server, `/seed?from=${from}&count=${count}`);
-			context.progress.update(`${title} · seeding ${from + count - 1}/${plan.messages}`);
-		}
-		run.seedSeconds = (performance.now() - seedStart) / 1000;
+		run.seedSeconds = await seedLog(server, "/seed", plan, (seeded) =>
+			context.progress.update(`${title} · seeding ${seeded}/${plan.messages}`),
+		);
 		const counted = numberOf(await getJson(server, "/count"), "count");
 		run.messages = counted;
 		context.progress.log(`${title}: ${counted} messages seeded in ${run.seedSeconds.toFixed(1)} s`);
@@ -100,21 +90,8 @@ export async function runHistory(plan: HistoryPlan, context: RunContext): Promis
 	}
 }
 
-async function getJson(server: Server, path: string): Promise<unknown> {
-	const response = await fetch(`${server.origin}${path}`, { signal: AbortSignal.timeout(60_000) });
-	if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-	return response.json();
-}
-
 function zero(): Percentiles {
 	return { p50: 0, p99: 0, max: 0 };
-}
-
-function numberOf(value: unknown, name: string): number {
-	const property: unknown =
-		typeof value === "object" && value !== null ? Reflect.get(value, name) : undefined;
-	if (typeof property !== "number") throw new Error(`no number "${name}" in ${JSON.stringify(value)}`);
-	return property;
 }
 
 function timings(value: unknown): { perCallMs: Percentiles; meanMicros: number; clockStepMs: number } {

@@ -3,6 +3,7 @@ import type { ExportPlan } from "./export.ts";
 import type { HistoryPlan } from "./history.ts";
 import type { IdlePlan } from "./idle.ts";
 import type { RoomPlan } from "./room.ts";
+import { type SearchPlan, searchPlans } from "./search.ts";
 import type { TreeScalePlan } from "./tree-scale.ts";
 
 /**
@@ -15,6 +16,7 @@ export interface Plan {
 	rooms: RoomPlan[];
 	treeScale: TreeScalePlan;
 	history: HistoryPlan;
+	search: SearchPlan;
 	idle: IdlePlan;
 	export: ExportPlan;
 }
@@ -186,6 +188,7 @@ export function fullPlan(): Plan {
 			requests: 1000,
 			deadlineMs: 180_000,
 		},
+		search: searchPlans.full,
 		idle: {
 			id: "idle-1000",
 			title: "N=1,000 idle: a ping every 10 s per client for 60 s",
@@ -267,6 +270,7 @@ export function quickPlan(): Plan {
 			requests: 100,
 			deadlineMs: 30_000,
 		},
+		search: searchPlans.quick,
 		idle: {
 			id: "idle-100",
 			title: "N=100 idle: a ping every second per client for 3 s",

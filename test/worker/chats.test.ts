@@ -162,6 +162,7 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/mutes",
 			"/chats/{id}/mutes/{userId}",
 			"/chats/{id}/presence",
+			"/chats/{id}/search",
 			"/chats/{id}/tokens",
 			"/chats/{id}/webhook",
 			"/chats/{id}/ws",

@@ -5,6 +5,7 @@ import {
 	type ChatMessage,
 	type CreateChatRequest,
 	type CreatedChat,
+	type HistoryPage,
 	type IssuedToken,
 	type ServerFrame,
 	serverFrame,
@@ -99,6 +100,23 @@ export async function postMany(
 		expect(status).toBe(201);
 		await after?.(n);
 	}
+}
+
+/** `GET /api/chats/:id/search` for `q` (URL-encoded here), with more of the query string and headers. */
+export function searchRequest(chatId: string, q: string, extra = "", headers: Record<string, string> = {}) {
+	return api(`/api/chats/${chatId}/search?q=${encodeURIComponent(q)}${extra}`, { headers });
+}
+
+/** A search that must answer 200: its page. */
+export async function search(
+	chatId: string,
+	q: string,
+	extra = "",
+	headers: Record<string, string> = {},
+): Promise<HistoryPage> {
+	const response = await searchRequest(chatId, q, extra, headers);
+	expect(response.status).toBe(200);
+	return response.json<HistoryPage>();
 }
 
 export async function expectError(response: Response, status: number, code: string): Promise<string> {
@@ -231,16 +249,22 @@ export function roomStub(chatId: string): DurableObjectStub<ChatRoom> {
 
 /**
  * Writes `count` messages straight into a room's log, then evicts the room so that it reloads
- * from storage. Much faster than the API, and not subject to the rate limit.
+ * from storage. Much faster than the API, and not subject to the rate limit. Like the log of a
+ * chat older than search, they wait for the search index until a search (or enough posts) comes.
  */
-export async function seedMessages(chatId: string, count: number, user = { id: "useed", name: "seed" }) {
+export async function seedMessages(
+	chatId: string,
+	count: number,
+	user = { id: "useed", name: "seed" },
+	textOf = (seq: number) => `message ${seq}`,
+) {
 	const stub = roomStub(chatId);
 	await runInDurableObject(stub, (_room: ChatRoom, state) => {
 		const log = new MessageLog(state.storage.sql);
 		const first = log.lastSeq() + 1;
 		state.storage.transactionSync(() => {
 			for (let seq = first; seq < first + count; seq++) {
-				log.append({ seq, id: `seed-${seq}`, user, text: `message ${seq}`, ts: 1_700_000_000_000 + seq });
+				log.append({ seq, id: `seed-${seq}`, user, text: textOf(seq), ts: 1_700_000_000_000 + seq });
 			}
 		});
 	});

@@ -47,10 +47,16 @@ export function exportWriter(format: ExportFormat, chat: ChatSettings, exportedA
 	}
 }
 
-/** `2026-12-01 21:40:05 ada: hello`; later lines of a message are indented, so each entry stays one block. */
+/**
+ * `2026-12-01 21:40:05 ada: hello`, or `… bob (replying to ada, #12): yes`; later lines of a message
+ * are indented, so each entry stays one block.
+ */
 function textLine(message: ChatMessage): string {
 	const body = message.deleted ? "[deleted]" : message.text.replaceAll("\n", "\n    ");
-	return `${isoTime(message.ts)} ${message.user.name}: ${body}`;
+	const answering = message.replyTo
+		? ` (replying to ${message.replyTo.user.name}, #${message.replyTo.seq})`
+		: "";
+	return `${isoTime(message.ts)} ${message.user.name}${answering}: ${body}`;
 }
 
 function isoTime(ms: number): string {

@@ -29,6 +29,7 @@ import { messageChanges } from "./routes/message-changes";
 import { messages } from "./routes/messages";
 import { moderation } from "./routes/moderation";
 import { presence } from "./routes/presence";
+import { search } from "./routes/search";
 import { socket, socketPathDoc } from "./routes/socket";
 import { tokens } from "./routes/tokens";
 import { webhook } from "./routes/webhook";
@@ -85,6 +86,7 @@ api.route("/", chatAdmin);
 api.route("/", tokens);
 api.route("/", messages);
 api.route("/", messageChanges);
+api.route("/", search);
 api.route("/", moderation);
 // The upgrade route is mounted ahead of the API's middleware (app below); its document is here.
 api.openAPIRegistry.registerPath(socketPathDoc);
@@ -109,7 +111,7 @@ api.doc31("/openapi.json", {
 		title: "edgechat API",
 		version: "1",
 		description:
-			"Chats, join tokens, history and its export, presence and webhooks; a server API key (X-API-Key) acts as " +
+			"Chats, join tokens, history, its search and its export, presence and webhooks; a server API key (X-API-Key) acts as " +
 			"the owner of every chat. WebSocket frames are described in docs/API.md. Unknown fields in " +
 			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
 			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",

@@ -1,8 +1,19 @@
 import { z } from "zod";
-import { chatName, clientId, externalUserId, messageText, role, userName, visibility } from "./fields";
+import {
+	chatName,
+	clientId,
+	externalUserId,
+	mentions,
+	messageText,
+	replyTo,
+	role,
+	userName,
+	visibility,
+} from "./fields";
 import { limits } from "./limits";
 import { locationHint } from "./location-hints";
 import { chatInfo, chatMessage, reactionCount, sessionUser, userRef } from "./models";
+import { characterCount } from "./text";
 
 /** Owners only: what may change after creation (history may not: it decides what was stored). */
 export const updateChatBody = z.object({
@@ -48,6 +59,8 @@ export const tokenBody = z.object({
 export const postMessageBody = z.object({
 	text: messageText,
 	clientId: clientId.optional(),
+	replyTo: replyTo.optional(),
+	mentions: mentions.optional(),
 	/** With an API key only (and then required): who the message is from. */
 	user: externalUser.optional(),
 });
@@ -67,10 +80,23 @@ export const historyQuery = z.object({
 	limit: z.coerce.number().int().min(1).max(limits.historyPageMax).default(limits.historyPageDefault),
 });
 
+/** A search's text is what to find, never a query language (see docs/API.md). */
+export const searchQuery = z.object({
+	q: z
+		.string()
+		.refine((text) => text.trim().length > 0, { message: "must not be blank", abort: true })
+		.refine((text) => characterCount(text) <= limits.searchTextMax, {
+			message: `must be at most ${limits.searchTextMax} characters`,
+		}),
+	before: cursor.optional(),
+	limit: z.coerce.number().int().min(1).max(limits.searchPageMax).default(limits.searchPageDefault),
+});
+
 export type CreateChatRequest = z.input<typeof createChatBody>;
 export type TokenRequest = z.input<typeof tokenBody>;
 export type PostMessageRequest = z.input<typeof postMessageBody>;
 export type HistoryQuery = z.infer<typeof historyQuery>;
+export type SearchQuery = z.infer<typeof searchQuery>;
 
 export const createdChat = chatInfo.extend({
 	/** Secret, shown once: grants the owner role. */
@@ -106,6 +132,13 @@ export const historyPage = z.object({
 	hasMore: z.boolean(),
 });
 
+/** Messages holding every word of `q`, newest first, each shaped as in history. */
+export const searchPage = z.object({
+	messages: z.array(chatMessage),
+	/** Older results exist: ask again with `before` set to the last message's seq. */
+	hasMore: z.boolean(),
+});
+
 export const postedMessage = z.object({ message: chatMessage });
 
 export const editMessageBody = z.object({ text: messageText });
@@ -127,4 +160,5 @@ export type ChatList = z.infer<typeof chatList>;
 export type IssuedToken = z.infer<typeof issuedToken>;
 export type HistoryPage = z.infer<typeof historyPage>;
 export type PostedMessage = z.infer<typeof postedMessage>;
+export type SearchPage = z.infer<typeof searchPage>;
 export type PresenceList = z.infer<typeof presenceList>;

@@ -67,6 +67,23 @@ export const clientId = z
 
 export const seq = z.number().int().positive();
 
+/** What a send may answer: the seq of a message of the same chat, not deleted. */
+export const replyTo = seq.describe(
+	"The seq of the message this one answers: a message of this chat, not deleted (else bad_request)",
+);
+
+/**
+ * Users a send mentions, by id (edgechat's own or a backend's). Ids of users the chat has never
+ * issued a token to are dropped; repeats too.
+ */
+export const mentions = z
+	.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: "not a user id" }))
+	.max(limits.mentionsMax)
+	.describe(
+		`At most ${limits.mentionsMax} user ids; those of users who have had a token for this chat are kept, ` +
+			"in the order given, without repeats; others are dropped",
+	);
+
 /** One grapheme cluster (an emoji with its modifiers and joiners), at most 32 UTF-8 bytes. */
 export const emoji = z
 	.string()

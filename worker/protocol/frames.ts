@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientId, emoji, messageText, seq } from "./fields";
+import { clientId, emoji, mentions, messageText, replyTo, seq } from "./fields";
 
 /**
  * WebSocket frames are JSON text with a `type` tag. The literal text frame `ping` is answered
@@ -12,6 +12,8 @@ export const sendFrame = z.object({
 	type: z.literal("send"),
 	text: messageText,
 	clientId: clientId.optional(),
+	replyTo: replyTo.optional(),
+	mentions: mentions.optional(),
 });
 
 export const typingFrame = z.object({ type: z.literal("typing") });

@@ -30,4 +30,12 @@ export const limits = {
 	emojiBytesMax: 32,
 	/** Distinct reactions one message may carry. */
 	reactionsPerMessageMax: 20,
+	/** A reply carries the first this many characters (code points) of the message it answers. */
+	replyQuoteMax: 120,
+	/** Users one message may mention. */
+	mentionsMax: 20,
+	/** A search's text, in characters (code points). */
+	searchTextMax: 200,
+	searchPageMax: 100,
+	searchPageDefault: 20,
 } as const;

@@ -8,6 +8,18 @@ export const reactionCount = z.object({ emoji: z.string(), count: z.number().int
 
 export const sessionUser = userRef.extend({ role });
 
+/**
+ * The message a reply answers, as it was when the reply was sent: enough for a client to draw the
+ * quote without another request. Once the original is deleted: `deleted: true` and no `text`.
+ */
+export const replyRef = z.object({
+	seq: z.number().int(),
+	user: userRef,
+	/** The original's first 120 characters (code points); absent once it is deleted. */
+	text: z.string().optional(),
+	deleted: z.literal(true).optional(),
+});
+
 export const chatMessage = z.object({
 	/** Position in the chat's log: starts at 1, strictly increasing, never reused. */
 	seq: z.number().int(),
@@ -23,6 +35,10 @@ export const chatMessage = z.object({
 	editedAt: z.number().int().optional(),
 	/** Reactions with their counts, in the order first given; absent when there are none. */
 	reactions: z.array(reactionCount).optional(),
+	/** The message this one answers; absent when it answers none. */
+	replyTo: replyRef.optional(),
+	/** Ids of the chat's users it mentions, in the order the sender gave, without repeats; absent when none. */
+	mentions: z.array(z.string()).optional(),
 });
 
 export const chatSettings = z.object({
@@ -48,5 +64,6 @@ export type UserRef = z.infer<typeof userRef>;
 export type SessionUser = z.infer<typeof sessionUser>;
 export type ChatMessage = z.infer<typeof chatMessage>;
 export type ReactionCount = z.infer<typeof reactionCount>;
+export type ReplyRef = z.infer<typeof replyRef>;
 export type ChatSettings = z.infer<typeof chatSettings>;
 export type ChatInfo = z.infer<typeof chatInfo>;

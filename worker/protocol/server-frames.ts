@@ -9,6 +9,12 @@ import type * as models from "./models";
 const userRef = z.object({ id: z.string(), name: z.string() });
 const reactionCount = z.object({ emoji: z.string(), count: z.int() });
 const sessionUser = z.extend(userRef, { role: z.enum(["owner", "moderator", "member"]) });
+const replyRef = z.object({
+	seq: z.int(),
+	user: userRef,
+	text: z.optional(z.string()),
+	deleted: z.optional(z.literal(true)),
+});
 const chatMessage = z.object({
 	seq: z.int(),
 	id: z.string(),
@@ -19,6 +25,8 @@ const chatMessage = z.object({
 	deleted: z.optional(z.literal(true)),
 	editedAt: z.optional(z.int()),
 	reactions: z.optional(z.array(reactionCount)),
+	replyTo: z.optional(replyRef),
+	mentions: z.optional(z.array(z.string())),
 });
 const chatSettings = z.object({
 	id: z.string(),

@@ -22,11 +22,13 @@ import type { PageQuery } from "../sequencer/message-log";
 import type { ModerationState } from "../sequencer/moderation";
 import type { Bucket } from "../sequencer/rate-limiter";
 import type { RoomInit, SettingsChange } from "../sequencer/room-record";
+import type { SearchRequest } from "../sequencer/search-index";
 import type { Change, Replay, Sequencer } from "../sequencer/sequencer";
 import type { DeleteAnswer, Draft, EditAnswer, PostAnswer, ReactAnswer } from "../sockets/upstream";
 import type { WebhookClaim } from "../webhooks/outbox";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
 import type { ChatAdmin } from "./chat-admin";
+import { searchChat } from "./chat-search";
 import type { ChatWrites } from "./chat-writes";
 import { diagnosticsOf, type RoomDiagnostics } from "./diagnostics";
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
@@ -146,6 +148,11 @@ export class ChatRoom extends DurableObject<Env> {
 
 	async readHistory(query: PageQuery): Promise<HistoryPage | null> {
 		return this.sequencer.info ? this.sequencer.history(query) : null;
+	}
+
+	/** Whoever may read the history may search it (the Worker checked). */
+	async search(request: SearchRequest): Promise<HistoryPage | null> {
+		return searchChat(this.ctx.storage, this.sequencer, request);
 	}
 
 	/** The chat-wide online set: the root's own sockets' users and every shard's, as last reported. */

@@ -30,6 +30,8 @@ export interface WriteParts {
 	publish: (event: FanoutEvent, seqBefore?: number) => void;
 	/** The log grew past its retention: the alarm trims it. */
 	trimSoon: () => void;
+	/** Has the shards report the users they let in and have not reported yet (ShardSync). */
+	collectNotedUsers: () => Promise<void>;
 }
 
 const noChat = (): Refused => ({ kind: "refused", ...refusals.chatNotFound() });
@@ -74,8 +76,11 @@ export class ChatWrites implements WriteFace {
 		return outcome;
 	}
 
-	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
+	async post(user: UserRef, asked: Draft, saved?: Bucket): Promise<PostAnswer> {
 		const { sequencer, desk, webhooks, events } = this.parts;
+		if (!sequencer.info) return noChat();
+		const draft = asked.mentions ? { ...asked, mentions: await this.usersAmong(asked.mentions) } : asked;
+		// Read again after the wait: the chat may have changed (or gone) meanwhile.
 		const chat = sequencer.info;
 		if (!chat) return noChat();
 		const now = Date.now();
@@ -105,6 +110,17 @@ export class ChatWrites implements WriteFace {
 			if (sequencer.needsTrim()) this.parts.trimSoon();
 		}
 		return outcome;
+	}
+
+	/**
+	 * The ids that name users of the chat (anyone it issued a token to), in order, without repeats.
+	 * A user a shard let in a moment ago may not be reported yet: the shards are asked first.
+	 */
+	private async usersAmong(ids: string[]): Promise<string[]> {
+		const { desk } = this.parts;
+		const unique = [...new Set(ids)];
+		if (!unique.every((id) => desk.knows(id))) await this.parts.collectNotedUsers();
+		return unique.filter((id) => desk.knows(id));
 	}
 
 	async remove(user: SessionUser, seq: number): Promise<DeleteAnswer> {

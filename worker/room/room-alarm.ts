@@ -49,7 +49,8 @@ export class RoomAlarm {
 		if (!chat) return;
 		await webhooks.hand(chat.id);
 		const due = sequencer.needsTrim();
-		if (sequencer.trim(trimBatch)) this.schedule(0);
+		// The log, its reactions and its search index are trimmed together, or not at all.
+		if (this.parts.storage.transactionSync(() => sequencer.trim(trimBatch))) this.schedule(0);
 		if (due) events.trimmed(sequencer.newestSeq - settings.messageRetention);
 		if (chat.visibility === "public") {
 			const { id, name, owner, createdAt } = chat;

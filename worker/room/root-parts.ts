@@ -35,13 +35,15 @@ export function assembleRoot(ctx: DurableObjectState, env: Env, events: RoomEven
 	const parts = { ...base, desk, sockets };
 	roomAlarm = new RoomAlarm(parts);
 	const alarm = roomAlarm;
+	const shardSync = new ShardSync(parts);
 	const writes = new ChatWrites({
 		...parts,
 		transaction: (write) => ctx.storage.transactionSync(write),
 		publish: (event, seqBefore) => sockets.publish(event, seqBefore),
 		trimSoon: () => alarm.schedule(0),
+		collectNotedUsers: () => shardSync.collectNotedUsers(),
 	});
-	const admin = new ChatAdmin({ ...parts, shardSync: new ShardSync(parts) });
+	const admin = new ChatAdmin({ ...parts, shardSync });
 	const upgrade = new RootUpgrade({
 		...parts,
 		capacity: settings.roomShardCapacity,

@@ -1,4 +1,5 @@
-import type { ChatMessage, HistoryPage, ReactionCount, UserRef } from "../protocol";
+import type { ChatMessage, HistoryPage, ReactionCount, ReplyRef, UserRef } from "../protocol";
+import { columns, laterColumns, type MessageRow, toMessage } from "./message-rows";
 
 /** A message as the room hands it to the log; the log assigns nothing but what it is given. */
 export interface NewMessage {
@@ -8,6 +9,8 @@ export interface NewMessage {
 	text: string;
 	ts: number;
 	clientId?: string;
+	replyTo?: ReplyRef;
+	mentions?: string[];
 	/** The chat's change counter at this message's creation (see Sequencer.rev). */
 	rev?: number;
 }
@@ -17,31 +20,6 @@ export interface PageQuery {
 	after?: number;
 	limit: number;
 }
-
-type MessageRow = {
-	seq: number;
-	id: string;
-	user_id: string;
-	user_name: string;
-	text: string;
-	ts: number;
-	client_id: string | null;
-	deleted: number;
-	edited_at: number | null;
-	reactions: string | null;
-	changed_rev: number;
-};
-
-const columns =
-	"seq, id, user_id, user_name, text, ts, client_id, deleted, edited_at, reactions, changed_rev";
-
-/** Columns added after the first release; older logs get them on load. */
-const laterColumns: Array<[string, string]> = [
-	["edited_at", "INTEGER"],
-	["reactions", "TEXT"],
-	["rev", "INTEGER NOT NULL DEFAULT 0"],
-	["changed_rev", "INTEGER NOT NULL DEFAULT 0"],
-];
 
 /**
  * The chat's message log in the room's own SQLite database. `seq` is the primary key (the rowid),
@@ -74,6 +52,10 @@ export class MessageLog {
 		this.sql.exec(
 			"CREATE INDEX IF NOT EXISTS messages_by_change ON messages (changed_rev) WHERE changed_rev > 0",
 		);
+		// A deletion finds the replies whose quote it removes.
+		this.sql.exec(
+			"CREATE INDEX IF NOT EXISTS messages_by_reply ON messages (reply_seq) WHERE reply_seq IS NOT NULL",
+		);
 		this.sql.exec(
 			`CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id
 			 ON messages (user_id, client_id) WHERE client_id IS NOT NULL`,
@@ -81,8 +63,11 @@ export class MessageLog {
 	}
 
 	append(message: NewMessage): void {
+		const { replyTo, mentions } = message;
 		this.sql.exec(
-			`INSERT INTO messages (seq, id, user_id, user_name, text, ts, client_id, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO messages (seq, id, user_id, user_name, text, ts, client_id, rev,
+			 reply_seq, reply_user_id, reply_user_name, reply_text, mentions)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			message.seq,
 			message.id,
 			message.user.id,
@@ -91,6 +76,11 @@ export class MessageLog {
 			message.ts,
 			message.clientId ?? null,
 			message.rev ?? 0,
+			replyTo?.seq ?? null,
+			replyTo?.user.id ?? null,
+			replyTo?.user.name ?? null,
+			replyTo?.text ?? null,
+			mentions && mentions.length > 0 ? JSON.stringify(mentions) : null,
 		);
 	}
 
@@ -225,13 +215,18 @@ export class MessageLog {
 			.one().n;
 	}
 
-	/** Removes a message's text, keeping its seq so readers see no gap. False if there is no such message. */
+	/**
+	 * Removes a message's text (and what it answered and mentioned), keeping its seq so readers see
+	 * no gap, and the quote of it from every reply. False if there is no such message.
+	 */
 	redact(seq: number, rev = 0): boolean {
 		const cursor = this.sql.exec(
-			"UPDATE messages SET text = '', deleted = 1, reactions = NULL, changed_rev = ? WHERE seq = ?",
+			`UPDATE messages SET text = '', deleted = 1, reactions = NULL, changed_rev = ?, reply_seq = NULL,
+			 reply_user_id = NULL, reply_user_name = NULL, reply_text = NULL, mentions = NULL WHERE seq = ?`,
 			rev,
 			seq,
 		);
+		this.sql.exec("UPDATE messages SET reply_text = NULL WHERE reply_seq = ?", seq);
 		return cursor.rowsWritten > 0;
 	}
 
@@ -252,37 +247,5 @@ export class MessageLog {
 
 	count(): number {
 		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
-	}
-}
-
-function toMessage(row: MessageRow): ChatMessage {
-	const message: ChatMessage = {
-		seq: row.seq,
-		id: row.id,
-		user: { id: row.user_id, name: row.user_name },
-		text: row.text,
-		ts: row.ts,
-	};
-	if (row.client_id !== null) message.clientId = row.client_id;
-	if (row.deleted) message.deleted = true;
-	if (row.edited_at !== null && !row.deleted) message.editedAt = row.edited_at;
-	if (row.reactions !== null) message.reactions = parseReactions(row.reactions);
-	return message;
-}
-
-/** Written only by setReactions; read back defensively all the same. */
-function parseReactions(json: string): ReactionCount[] {
-	try {
-		const value: unknown = JSON.parse(json);
-		if (!Array.isArray(value)) return [];
-		return value.filter(
-			(item): item is ReactionCount =>
-				typeof item === "object" &&
-				item !== null &&
-				typeof item.emoji === "string" &&
-				typeof item.count === "number",
-		);
-	} catch {
-		return [];
 	}
 }

@@ -53,13 +53,23 @@ export class RecentMessages {
 		else delete message.reactions;
 	}
 
+	find(seq: number): ChatMessage | null {
+		return this.messages.find((held) => held.seq === seq) ?? null;
+	}
+
+	/** A deletion: the message loses its text and what it carried, and the replies their quote of it. */
 	redact(seq: number): void {
-		const message = this.messages.find((held) => held.seq === seq);
+		const message = this.find(seq);
 		if (message) {
 			message.text = "";
 			message.deleted = true;
 			delete message.editedAt;
 			delete message.reactions;
+			delete message.replyTo;
+			delete message.mentions;
+		}
+		for (const reply of this.messages) {
+			if (reply.replyTo?.seq === seq) reply.replyTo = { seq, user: reply.replyTo.user, deleted: true };
 		}
 	}
 

@@ -1,22 +1,19 @@
 import type { Settings } from "../config";
 import { newMessageId } from "../ids";
-import {
-	type ChatMessage,
-	type HistoryPage,
-	limits,
-	type ReactionCount,
-	type Refused,
-	type ReplaySummary,
-	refused,
-	type UserRef,
-} from "../protocol";
+import { type ChatMessage, type HistoryPage, limits, type Refused, type UserRef } from "../protocol";
 import { refusals } from "../refusals";
-import type { PageQuery } from "./message-log";
-import { MessageLog } from "./message-log";
+import { MessageLog, type PageQuery } from "./message-log";
+import type { Change, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
 import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
 import { RelayedSends } from "./relayed-sends";
+import { quoteOf } from "./reply-quote";
+import { Retention } from "./retention";
+import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
+import { SearchIndex, type SearchRequest } from "./search-index";
+
+export type { Change, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
 
 /**
  * What a sender asks the chat to post, from a socket's `send` frame or the HTTP body alike.
@@ -25,33 +22,14 @@ import { RelayedSends } from "./relayed-sends";
 export interface Draft {
 	text: string;
 	clientId?: string;
+	/** The seq of the message this one answers. */
+	replyTo?: number;
+	/** Ids of users of the chat, in order, without repeats (ChatWrites drops the others first). */
+	mentions?: string[];
 }
-
-import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
-
-export type PostOutcome =
-	| { kind: "created"; message: ChatMessage; bucket: Bucket }
-	| { kind: "duplicate"; message: ChatMessage }
-	| { kind: "rate_limited"; retryAfterMs: number };
 
 /** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
 const recentHeld = 256;
-
-export type EditOutcome = { kind: "edited"; message: ChatMessage; rev: number } | Refused;
-export type ReactionOutcome =
-	| { kind: "reactions"; seq: number; reactions: ReactionCount[]; rev: number; changed: boolean }
-	| Refused;
-
-/** A message changed after some rev, in its latest state, with the rev of that change. */
-export interface Change {
-	message: ChatMessage;
-	rev: number;
-}
-
-export interface Replay {
-	summary: ReplaySummary;
-	messages: ChatMessage[];
-}
 
 /**
  * The chat's sequencer, and its only writer: idempotency by (user, clientId), the one total order
@@ -61,24 +39,23 @@ export interface Replay {
 export class Sequencer {
 	readonly record: RoomRecord;
 	readonly log: MessageLog;
+	private readonly index: SearchIndex;
 	private readonly reactions: Reactions;
 	private readonly limiter: RateLimiter;
 	private chat: RoomInit | null = null;
 	private lastSeq = 0;
 	/** The change counter: every new message, edit, deletion and reaction moves it on by one. */
 	private revision = 0;
-	/** Highest seq retention has already dealt with in this instance's lifetime. */
-	private trimmedThrough = 0;
+	private readonly retention: Retention;
 	private readonly relayed = new RelayedSends();
 	private readonly recent = new RecentMessages(recentHeld);
 
-	constructor(
-		sql: SqlStorage,
-		private readonly settings: Settings,
-	) {
+	constructor(sql: SqlStorage, settings: Settings) {
 		this.record = new RoomRecord(sql);
 		this.log = new MessageLog(sql);
+		this.index = new SearchIndex(sql);
 		this.reactions = new Reactions(sql);
+		this.retention = new Retention(settings.messageRetention, this.log, this.reactions, this.index);
 		this.limiter = new RateLimiter({
 			capacity: settings.rateLimitMessages,
 			windowMs: settings.rateLimitWindowMs,
@@ -89,9 +66,7 @@ export class Sequencer {
 	load(): RoomInit | null {
 		const record = this.record.load();
 		if (!record) return null;
-		this.record.createSchema();
-		this.log.createSchema();
-		this.reactions.createSchema();
+		this.createSchema();
 		this.record.countWake();
 		this.chat = record;
 		this.lastSeq = Math.max(record.lastSeq, this.log.lastSeq());
@@ -101,15 +76,20 @@ export class Sequencer {
 	}
 
 	create(init: RoomInit): boolean {
-		this.record.createSchema();
-		this.log.createSchema();
-		this.reactions.createSchema();
+		this.createSchema();
 		const created = this.record.create(init);
 		if (created) {
 			this.chat = init;
 			this.recent.reset(0, [], 0);
 		}
 		return created;
+	}
+
+	private createSchema(): void {
+		this.record.createSchema();
+		this.log.createSchema();
+		this.index.createSchema();
+		this.reactions.createSchema();
 	}
 
 	get info(): RoomInit | null {
@@ -143,7 +123,7 @@ export class Sequencer {
 
 	post(user: UserRef, draft: Draft, now: number, saved?: Bucket): PostOutcome {
 		const chat = this.require();
-		const { text, clientId } = draft;
+		const { text, clientId, replyTo, mentions } = draft;
 		if (clientId !== undefined) {
 			const original = chat.history
 				? this.log.findByClientId(user.id, clientId)
@@ -151,14 +131,20 @@ export class Sequencer {
 			// A retry must not spend the sender's rate limit, nor store or broadcast anything.
 			if (original) return { kind: "duplicate", message: original };
 		}
+		const quote = replyTo === undefined ? undefined : quoteOf(replyTo, this.held(replyTo));
+		if (quote && "code" in quote) return { kind: "refused", ...quote };
 		const take = this.limiter.take(user.id, now, saved);
 		if (!take.allowed) return { kind: "rate_limited", retryAfterMs: take.retryAfterMs };
 
 		const message: ChatMessage = { seq: this.lastSeq + 1, id: newMessageId(), user, text, ts: now };
 		if (clientId !== undefined) message.clientId = clientId;
+		if (quote) message.replyTo = quote;
+		if (mentions && mentions.length > 0) message.mentions = mentions;
 		const rev = this.revision + 1;
-		if (chat.history) this.log.append({ ...message, rev });
-		else {
+		if (chat.history) {
+			this.log.append({ ...message, rev });
+			this.index.posted(message.seq);
+		} else {
 			this.record.saveLastSeq(message.seq, rev);
 			if (clientId !== undefined) this.relayed.remember(user.id, clientId, message);
 		}
@@ -166,6 +152,11 @@ export class Sequencer {
 		this.revision = rev;
 		this.recent.add(message);
 		return { kind: "created", message, bucket: take.bucket };
+	}
+
+	/** A message as the chat holds it: from the log, or (storing nothing) from the newest in memory. */
+	private held(seq: number): ChatMessage | null {
+		return this.require().history ? this.log.get(seq) : this.recent.find(seq);
 	}
 
 	/** The author of a stored message, or null when there is no such message. */
@@ -178,6 +169,7 @@ export class Sequencer {
 		if (!this.require().history || !this.log.get(seq)) return null;
 		const rev = this.bump();
 		this.log.redact(seq, rev);
+		this.index.remove(seq);
 		this.reactions.clear(seq);
 		this.recent.redact(seq);
 		return rev;
@@ -187,9 +179,10 @@ export class Sequencer {
 	edit(user: UserRef, seq: number, text: string, now: number): EditOutcome {
 		const found = this.changeable(seq);
 		if ("kind" in found) return found;
-		if (found.user.id !== user.id) return refused(403, "forbidden", "You can edit only your own messages");
+		if (found.user.id !== user.id) return { kind: "refused", ...refusals.notYourMessageToEdit() };
 		const rev = this.bump();
 		this.log.edit(seq, text, now, rev);
+		this.index.replace(seq, text);
 		const message = this.log.get(seq) ?? { ...found, text, editedAt: now };
 		this.recent.update(message);
 		return { kind: "edited", message, rev };
@@ -200,13 +193,7 @@ export class Sequencer {
 		const found = this.changeable(seq);
 		if ("kind" in found) return found;
 		const outcome = this.reactions.react(seq, emoji, user.id, on);
-		if (outcome.kind === "too_many") {
-			return refused(
-				400,
-				"bad_request",
-				`A message carries at most ${limits.reactionsPerMessageMax} different reactions`,
-			);
-		}
+		if (outcome.kind === "too_many") return { kind: "refused", ...refusals.tooManyReactions() };
 		if (outcome.kind === "unchanged") {
 			return { kind: "reactions", seq, reactions: outcome.reactions, rev: this.revision, changed: false };
 		}
@@ -227,12 +214,10 @@ export class Sequencer {
 	}
 
 	private changeable(seq: number): ChatMessage | Refused {
-		if (!this.require().history) {
-			return refused(400, "bad_request", "This chat keeps no history: its messages cannot be changed");
-		}
+		if (!this.require().history) return { kind: "refused", ...refusals.noHistoryToChange() };
 		const message = this.log.get(seq);
 		if (!message) return { kind: "refused", ...refusals.noMessage(seq) };
-		if (message.deleted) return refused(400, "bad_request", `Message ${seq} was deleted`);
+		if (message.deleted) return { kind: "refused", ...refusals.deletedMessage(seq) };
 		return message;
 	}
 
@@ -245,6 +230,20 @@ export class Sequencer {
 	history(query: PageQuery): HistoryPage {
 		if (!this.require().history) return { messages: [], hasMore: false };
 		return this.log.page(query);
+	}
+
+	/**
+	 * Indexes up to `rows` of the messages waiting for the search index; true once none wait (at
+	 * once in a chat that stores nothing). Run it to true before `search`, a transaction a step.
+	 */
+	indexForSearch(rows: number): boolean {
+		return !this.require().history || this.index.catchUp(rows);
+	}
+
+	/** The stored messages holding every word of the text, newest first (none where nothing is stored). */
+	search(request: SearchRequest): HistoryPage {
+		if (!this.require().history) return { messages: [], hasMore: false };
+		return this.index.search(request);
 	}
 
 	/**
@@ -278,18 +277,12 @@ export class Sequencer {
 
 	/** True when the log has outgrown retention by enough to be worth a trimming pass. */
 	needsTrim(): boolean {
-		const chat = this.require();
-		const slack = Math.max(1, Math.floor(this.settings.messageRetention / 100));
-		return chat.history && this.lastSeq - this.settings.messageRetention > this.trimmedThrough + slack;
+		return this.require().history && this.retention.due(this.lastSeq);
 	}
 
 	/** One bounded trimming pass; returns true while more remains, so the caller can come back. */
 	trim(batch: number): boolean {
-		if (!this.chat?.history) return false;
-		const more = this.log.trim(this.settings.messageRetention, batch);
-		this.reactions.trimThrough(this.log.oldestSeq() - 1);
-		if (!more) this.trimmedThrough = this.lastSeq - this.settings.messageRetention;
-		return more;
+		return this.chat?.history === true && this.retention.trim(this.lastSeq, batch);
 	}
 
 	/** The chat's record, for work that needs the chat to exist. */

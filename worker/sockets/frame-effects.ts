@@ -11,10 +11,11 @@ export type FrameEffect =
 
 export function effectOf(frame: ClientFrame): FrameEffect {
 	switch (frame.type) {
-		case "send":
-			return frame.clientId === undefined
-				? { kind: "post", draft: { text: frame.text } }
-				: { kind: "post", draft: { text: frame.text, clientId: frame.clientId }, clientId: frame.clientId };
+		case "send": {
+			// The frame's schema let through only the draft's fields: all of them are the draft.
+			const { type: _type, ...draft } = frame;
+			return { kind: "post", draft, ...(frame.clientId !== undefined && { clientId: frame.clientId }) };
+		}
 		case "typing":
 			return { kind: "typing" };
 		case "delete":

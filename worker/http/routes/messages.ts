@@ -69,13 +69,16 @@ export const messages = new OpenAPIHono<AppEnv>()
 			description:
 				"Broadcast to the chat's sockets. Retrying with the same clientId stores nothing new and returns the " +
 				"original message with 200. With an X-API-Key (no token), `user:{id, name}` is required and the " +
-				"message is posted under that user without joining.",
+				"message is posted under that user without joining. `replyTo` names the message this one answers " +
+				"(the stored message carries its quote); `mentions` names users of the chat by id.",
 			security: [...bearerSecurity, ...apiKeySecurity],
 			request: { params: chatIdParam, body: jsonBody(postMessageBody) },
 			responses: {
 				200: jsonResponse(postedMessage, "Already posted with this clientId: the original"),
 				201: jsonResponse(postedMessage, "Stored and broadcast"),
-				400: errorResponse("Invalid body"),
+				400: errorResponse(
+					"Invalid body, or `replyTo` names no message of this chat or a deleted one, or more than 20 `mentions`",
+				),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
 				403: errorResponse(
 					"The sender is muted (`muted`) or banned (`banned`), or the chat is read-only (`forbidden`)",
@@ -88,12 +91,10 @@ export const messages = new OpenAPIHono<AppEnv>()
 		}),
 		async (c) => {
 			const { id } = c.req.valid("param");
-			const { text, clientId, user: named } = c.req.valid("json");
+			// The body's schema let through only the draft's fields and `user`: the rest is the draft.
+			const { user: named, ...draft } = c.req.valid("json");
 			const user = await poster(c, id, named);
-			const result = await roomStub(c.env, id).post(user, {
-				text,
-				...(clientId !== undefined && { clientId }),
-			});
+			const result = await roomStub(c.env, id).post(user, draft);
 			if (result.kind === "refused") throw ApiError.of(result);
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},
