@@ -3,7 +3,6 @@ import type {
 	ChatMessage,
 	ChatSettings,
 	ErrorCode,
-	HistoryPage,
 	IssuedToken,
 	ReadyFrame,
 	RotatedKey,
@@ -18,9 +17,9 @@ import { Connection } from "./connection.ts";
 import { withResolvers } from "./deferred.ts";
 import { type Emit, Emitter } from "./emitter.ts";
 import { encodeClientFrame } from "./frames.ts";
-import { HistoryPager } from "./history-pager.ts";
+import { type ClientHistoryPage, HistoryPager } from "./history-pager.ts";
 import { ApiError, ChatApi, type ModerationCall } from "./http-api.ts";
-import type { PendingSend } from "./outbox.ts";
+import type { PendingSend, SendExtras } from "./outbox.ts";
 import { RoomState } from "./room-state.ts";
 import { Sender } from "./sender.ts";
 import { TokenKeeper } from "./token-keeper.ts";
@@ -144,11 +143,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 	/**
 	 * Queues `text` and sends it as soon as the link allows, with a fresh clientId, repeating it
-	 * until the server echoes it back. Returns the pending entry; its `message` event has `own`
-	 * set and the same `clientId`.
+	 * (with its `extras`: a reply's seq, mentioned user ids, attachments) until the server echoes
+	 * it back. Returns the pending entry; its `message` event has `own` set and the same `clientId`.
 	 */
-	send(text: string): PendingSend {
-		return this.#sender.send(text);
+	send(text: string, extras?: SendExtras): PendingSend {
+		return this.#sender.send(text, extras);
 	}
 
 	/** Tells the room this user is typing; throttled, and dropped when not live (it is ephemeral). */
@@ -158,9 +157,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 	/**
 	 * The page of history before the oldest message delivered so far (the newest messages on the
-	 * first call). Its messages also arrive as `message` events with source "history".
+	 * first call), marked like `message` events; they also arrive as such, with source "history".
 	 */
-	loadOlder(limit: number = limits.historyPageDefault): Promise<HistoryPage> {
+	loadOlder(limit: number = limits.historyPageDefault): Promise<ClientHistoryPage> {
 		return this.#pager.loadOlder(limit);
 	}
 

@@ -27,8 +27,14 @@ export interface StateChange {
 	retryInMs?: number;
 }
 
+/** A message as the client delivers it: the server's, marked when it mentions this client's user. */
+export type ClientMessage = ChatMessage & {
+	/** Present (true) when this client's user is among the message's `mentions`. */
+	mentionsMe?: true;
+};
+
 export interface ReceivedMessage {
-	message: ChatMessage;
+	message: ClientMessage;
 	/** `live`: from the socket (including the replay after a reconnect); `history`: an HTTP page. */
 	source: "live" | "history";
 	/** Sent by this user (from this tab or another one with the same identity). */
@@ -80,7 +86,7 @@ export interface ChatClientEvents {
 	message: ReceivedMessage;
 	deleted: { seq: number };
 	/** A message's new text (its latest state), live or caught up on after a reconnect. */
-	edited: { message: ChatMessage };
+	edited: { message: ClientMessage };
 	reactions: { seq: number; reactions: ReactionCount[] };
 	/** Someone was kicked, muted, unmuted, banned or unbanned (to say "X was muted"). */
 	moderation: ModerationFrame;

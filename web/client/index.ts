@@ -9,6 +9,7 @@ export type {
 	ChatClientEvents,
 	ChatClientOptions,
 	ClientError,
+	ClientMessage,
 	ClientSocket,
 	ConnectionState,
 	NewSession,
@@ -18,5 +19,7 @@ export type {
 	StateChange,
 	WebSocketClass,
 } from "./client-types.ts";
+export type { ClientHistoryPage } from "./history-pager.ts";
 export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
-export type { PendingSend } from "./outbox.ts";
+export { markMentions } from "./mentions.ts";
+export type { PendingSend, SendExtras } from "./outbox.ts";

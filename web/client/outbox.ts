@@ -1,12 +1,23 @@
-/** A message the user sent that the server has not yet echoed back. */
-export interface PendingSend {
+/** What a send may carry beside its text (docs/API.md, the `send` frame). */
+export interface SendExtras {
+	/** The seq of the message this one answers. */
+	replyTo?: number;
+	/** Ids of the chat's users it mentions (at most `limits.mentionsMax`). */
+	mentions?: string[];
+	/** Ids of files uploaded for it. */
+	attachments?: string[];
+}
+
+/** A message the user sent that the server has not yet echoed back, with its extras. */
+export interface PendingSend extends SendExtras {
 	readonly clientId: string;
 	readonly text: string;
 	/** When the user sent it (epoch ms, local clock). */
 	readonly createdAt: number;
 }
 
-interface Entry extends PendingSend {
+interface Entry {
+	readonly send: PendingSend;
 	/** When it last went out on a socket; null: not on the current socket yet. */
 	sentAt: number | null;
 	/** Not to be sent again before this time (after `rate_limited`). */
@@ -22,10 +33,11 @@ interface Entry extends PendingSend {
 export class Outbox {
 	#entries = new Map<string, Entry>();
 
-	add(clientId: string, text: string, now: number): PendingSend {
-		const entry: Entry = { clientId, text, createdAt: now, sentAt: null, notBefore: 0 };
-		this.#entries.set(clientId, entry);
-		return { clientId, text, createdAt: now };
+	/** Keeps a send, its extras included (every repeat carries them), until it is settled. */
+	add(clientId: string, text: string, now: number, extras: SendExtras = {}): PendingSend {
+		const send = copy({ ...extras, clientId, text, createdAt: now });
+		this.#entries.set(clientId, { send, sentAt: null, notBefore: 0 });
+		return copy(send);
 	}
 
 	/** Settles the entry the server echoed; undefined if it was not ours or already settled. */
@@ -33,7 +45,7 @@ export class Outbox {
 		const entry = this.#entries.get(clientId);
 		if (!entry) return undefined;
 		this.#entries.delete(clientId);
-		return { clientId: entry.clientId, text: entry.text, createdAt: entry.createdAt };
+		return copy(entry.send);
 	}
 
 	/** Gives up on an entry (the server refused it for good). */
@@ -49,7 +61,7 @@ export class Outbox {
 		const due: PendingSend[] = [];
 		for (const entry of this.#entries.values()) {
 			if (entry.notBefore > now) continue;
-			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry);
+			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry.send);
 		}
 		return due;
 	}
@@ -77,14 +89,23 @@ export class Outbox {
 	}
 
 	list(): PendingSend[] {
-		return [...this.#entries.values()].map(({ clientId, text, createdAt }) => ({
-			clientId,
-			text,
-			createdAt,
-		}));
+		return [...this.#entries.values()].map((entry) => copy(entry.send));
 	}
 
 	get size(): number {
 		return this.#entries.size;
 	}
+}
+
+/** A copy with only the fields a send has (and only the extras it was given), arrays copied too. */
+function copy(send: PendingSend): PendingSend {
+	const { clientId, text, createdAt, replyTo, mentions, attachments } = send;
+	return {
+		clientId,
+		text,
+		createdAt,
+		...(replyTo !== undefined ? { replyTo } : {}),
+		...(mentions !== undefined ? { mentions: [...mentions] } : {}),
+		...(attachments !== undefined ? { attachments: [...attachments] } : {}),
+	};
 }

@@ -112,6 +112,10 @@ export interface StoredSend {
 	clientId: string;
 	text: string;
 	createdAt: number;
+	/** Its extras, sent again with it: the message it answers, who it mentions, its files. */
+	replyTo?: number;
+	mentions?: string[];
+	attachments?: string[];
 }
 
 /** Unsent messages of one chat, so a reload before the link returns loses nothing. */
@@ -121,11 +125,19 @@ export function savedOutbox(chatId: string): StoredSend[] {
 	const sends: StoredSend[] = [];
 	for (const entry of value) {
 		if (!isRecord(entry)) continue;
-		const { clientId, text, createdAt } = entry;
-		if (typeof clientId === "string" && typeof text === "string" && typeof createdAt === "number")
-			sends.push({ clientId, text, createdAt });
+		const { clientId, text, createdAt, replyTo, mentions, attachments } = entry;
+		if (typeof clientId !== "string" || typeof text !== "string" || typeof createdAt !== "number") continue;
+		const send: StoredSend = { clientId, text, createdAt };
+		if (typeof replyTo === "number") send.replyTo = replyTo;
+		if (isIdList(mentions)) send.mentions = mentions;
+		if (isIdList(attachments)) send.attachments = attachments;
+		sends.push(send);
 	}
 	return sends;
+}
+
+function isIdList(value: unknown): value is string[] {
+	return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 export function saveOutbox(chatId: string, sends: readonly StoredSend[]): void {
