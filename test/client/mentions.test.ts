@@ -70,9 +70,9 @@ describe("ChatClient and mentions", () => {
 		const paged = page.messages.filter((message) => message.mentionsMe).map((message) => message.text);
 		expect(paged).toEqual(["hi @Ben", "while you were away, @Ben"]);
 		expect(atAgain.every((event) => event.source === "history")).toBe(true);
-		expect(
-			atAgain.filter((event) => event.message.mentionsMe).map((event) => event.message.text),
-		).toEqual(paged);
+		expect(atAgain.filter((event) => event.message.mentionsMe).map((event) => event.message.text)).toEqual(
+			paged,
+		);
 	});
 
 	it("sends a reply's seq and mentions with the message, also when a reload hands the send to a new client", async () => {
@@ -90,7 +90,13 @@ describe("ChatClient and mentions", () => {
 		const saved = ann.token;
 		ann.close();
 		// What a page keeps in storage and hands to the client after a reload: the extras go again.
-		const reloaded = new ChatClient({ baseUrl, chatId: chat.id, name: "Ann", token: saved, pending: [pending] });
+		const reloaded = new ChatClient({
+			baseUrl,
+			chatId: chat.id,
+			name: "Ann",
+			token: saved,
+			pending: [pending],
+		});
 		open.push(reloaded);
 		await withTimeout(reloaded.connect(), 10_000, "after the reload");
 		await until(() => byText(atBen, "the answer, @Ben") !== undefined, "the answer");
