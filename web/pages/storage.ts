@@ -49,6 +49,15 @@ export function rememberName(name: string): void {
 	write("name", name);
 }
 
+/** Whether mention notifications are wanted in this browser (once permitted; on unless turned off). */
+export function mentionNotificationsWanted(): boolean {
+	return read("notify-mentions") !== "off";
+}
+
+export function wantMentionNotifications(on: boolean): void {
+	write("notify-mentions", on ? "on" : "off");
+}
+
 /** Keys for one chat: the owner key (kept by whoever created it) and the invite key. */
 export interface ChatKeys {
 	ownerKey?: string;

@@ -7,7 +7,7 @@ import { continuesGroup, dayKey, dayLabel, type GroupingFacts } from "./grouping
 import { messageItem, setDivider } from "./message-item.ts";
 
 /** Extra controls a message loses when it is deleted (added by the `decorate` option). */
-const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form";
+const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form, .mention-marker";
 
 /** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
 export const defaultMaxMessages = 1000;

@@ -1,5 +1,5 @@
-import type { ChatMessage, ChatWithConnections } from "../../../worker/protocol/index.ts";
-import { ChatClient } from "../../client/index.ts";
+import type { ChatWithConnections } from "../../../worker/protocol/index.ts";
+import { ChatClient, type ClientMessage, markMentions } from "../../client/index.ts";
 import { askText } from "../dialog.ts";
 import { h } from "../dom.ts";
 import { NameBook, revealTags } from "../names.ts";
@@ -15,6 +15,7 @@ import { OnlineList } from "./online-list.ts";
 import { ownerTools } from "./owner-tools.ts";
 import { followChanges } from "./room-changes.ts";
 import { roomHeader } from "./room-header.ts";
+import { mentionable, notifyMentions, showMentionsMe } from "./room-mentions.ts";
 import { TitleCounter } from "./title-counter.ts";
 import { TypingIndicator } from "./typing-indicator.ts";
 
@@ -82,10 +83,10 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		else scrollToEnd(scroller);
 	});
 	const composer = new Composer({
-		onSend: (text) => {
+		onSend: (text, mentions) => {
 			const user = client.user;
 			if (!user) return "Not joined yet.";
-			const pending = client.send(text);
+			const pending = client.send(text, mentions.length > 0 ? { mentions } : undefined);
 			keepOutbox();
 			list.addPending(pending, user);
 			scrollToEnd(scroller);
@@ -98,6 +99,8 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 			const last = me ? list.lastOf(me.id) : undefined;
 			if (last) actions.edit(last);
 		},
+		mentionable: () => mentionable(client, list),
+		names,
 	});
 	const conversation = h(
 		"section",
@@ -153,6 +156,8 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		if (mine) keepOutbox();
 		show(message, mine, source === "live");
 	});
+	// Not in the embed: a frame in another site's page, where browsers refuse notifications.
+	if (header.changeName) notifyMentions(client, { list, chat, place: header.changeName, signal });
 	client.on("error", (error) => {
 		if (error.code === "rate_limited")
 			notice.textContent = "You are sending quickly: your message will go out in a moment.";
@@ -185,13 +190,14 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		else noHistory.hidden = false;
 	});
 
-	function show(message: ChatMessage, mine: boolean, live: boolean): void {
+	function show(message: ClientMessage, mine: boolean, live: boolean): void {
 		see(message.user);
 		const atEnd = nearEnd(scroller);
 		const item = list.add(message, mine);
+		if (item && message.mentionsMe) showMentionsMe(item);
 		typing.stopped(message.user.id);
 		if (!live || !item) return;
-		if (!mine) title.arrived();
+		if (!mine) title.arrived(message.mentionsMe);
 		if (mine || atEnd) {
 			scrollToEnd(scroller);
 			// Only a reader at the bottom loses the oldest messages: nobody's place is taken away.
@@ -226,7 +232,8 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	async function reloadTrimmed(): Promise<boolean> {
 		const before = list.oldestShownSeq ?? 1;
 		const page = await client.api.history(chat.id, { before, limit: 50 }, client.token?.token);
-		for (const message of page.messages) show(message, message.user.id === client.user?.id, false);
+		const me = client.user?.id;
+		for (const message of page.messages) show(markMentions(message, me), message.user.id === me, false);
 		return list.trimmed || client.hasOlder;
 	}
 
