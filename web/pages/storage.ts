@@ -49,9 +49,9 @@ export function rememberName(name: string): void {
 	write("name", name);
 }
 
-/** Whether mention notifications are wanted in this browser (once permitted; on unless turned off). */
+/** Whether the person turned mention notifications on in this browser (and not off since). */
 export function mentionNotificationsWanted(): boolean {
-	return read("notify-mentions") !== "off";
+	return read("notify-mentions") === "on";
 }
 
 export function wantMentionNotifications(on: boolean): void {

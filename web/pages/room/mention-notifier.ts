@@ -14,9 +14,10 @@ export interface MentionNotifierOptions {
 /**
  * Browser notifications of mentions while the tab is hidden, behind the "Notify me of mentions"
  * control. The browser's permission is asked only when the person presses it, never on load (an
- * unasked prompt is an annoyance browsers penalise); once permitted the control turns them on and
- * off for this browser. A notification carries the message as text only and, clicked, brings the
- * window forward at that message.
+ * unasked prompt is an annoyance browsers penalise), and they are on only once the person pressed
+ * it in this browser, even where the site was permitted before; pressed again, they are off. A
+ * notification carries the message as text only and, clicked, brings the window forward at that
+ * message.
  */
 export class MentionNotifier {
 	/** The control; null where the browser has no notifications. */
@@ -70,12 +71,10 @@ export class MentionNotifier {
 		return this.control !== null && Notification.permission === "granted" && mentionNotificationsWanted();
 	}
 
+	/** Off: asks the browser (at once "granted" if permitted before, no prompt), on if allowed. On: off. */
 	async #toggle(): Promise<void> {
-		if (Notification.permission === "default") {
-			if ((await Notification.requestPermission()) === "granted") wantMentionNotifications(true);
-		} else if (Notification.permission === "granted") {
-			wantMentionNotifications(!mentionNotificationsWanted());
-		}
+		if (this.#on()) wantMentionNotifications(false);
+		else if ((await Notification.requestPermission()) === "granted") wantMentionNotifications(true);
 		this.#showState();
 	}
 
