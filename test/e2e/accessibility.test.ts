@@ -7,6 +7,7 @@ import {
 	newContext,
 	sendFromPage,
 	unique,
+	until,
 	waitForMessage,
 } from "./helpers.ts";
 
@@ -28,6 +29,13 @@ describe("accessibility (axe-core)", () => {
 			await waitForMessage(page, "a message from someone else, with a link: https://example.com");
 			await sendFromPage(page, "and one of my own");
 			await waitForMessage(page, "and one of my own");
+			// A message that mentions the owner, highlighted, and the @ picker open in the composer.
+			await until(() => guest.online.some((person) => person.name === "Owner"), "the owner online");
+			const owner = guest.online.filter((person) => person.name === "Owner").map((person) => person.id);
+			guest.send("a word for you, @Owner", { mentions: owner });
+			await page.locator("li.mentions-me").waitFor();
+			await page.getByLabel("Message", { exact: true }).pressSequentially("@g");
+			await page.getByRole("listbox", { name: "People to mention" }).waitFor();
 			await page.getByText("Share and embed").click();
 			await page.getByText("Chat settings", { exact: true }).click();
 			// The controls on a message: the menu on its author, the reaction picker.

@@ -31,7 +31,6 @@ export class MentionNotifier {
 		const control = h(
 			"button",
 			{ type: "button", class: "secondary small notify-mentions", "aria-pressed": "false" },
-			h("span", { "aria-hidden": "true" }, "🔔 "),
 			"Notify me of mentions",
 		);
 		control.addEventListener("click", () => void this.#toggle());
