@@ -15,8 +15,10 @@ export type {
 	PresenceChange,
 	ReceivedMessage,
 	RejectedSend,
+	SearchOptions,
 	StateChange,
 	WebSocketClass,
 } from "./client-types.ts";
 export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
-export type { PendingSend } from "./outbox.ts";
+export type { PendingSend, SendExtras } from "./outbox.ts";
+export type { QuoteChange } from "./reply-quotes.ts";

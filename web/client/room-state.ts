@@ -11,6 +11,7 @@ import type {
 import type { ChatClientEvents, ClientError, PresenceChange, ReceivedMessage } from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import { parseServerFrame } from "./frames.ts";
+import { ReplyQuotes } from "./reply-quotes.ts";
 import type { Sender } from "./sender.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 
@@ -31,6 +32,8 @@ export class RoomState {
 	readonly #sender: Sender;
 	readonly #hooks: RoomHooks;
 	readonly #seqs = new SeqTracker();
+	/** The quotes of the replies handed out, kept current when the messages they answer are deleted. */
+	readonly quotes = new ReplyQuotes();
 	#ready: ReadyFrame | null = null;
 	#online = new Map<string, UserRef>();
 	#onlineCount = 0;
@@ -84,6 +87,7 @@ export class RoomState {
 		const own = message.user.id === this.user?.id;
 		if (own && message.clientId !== undefined) this.#sender.acknowledge(message.clientId);
 		if (!this.#seqs.accept(message.seq)) return;
+		this.quotes.see(message);
 		this.#emit("message", { message, source, own });
 	}
 
@@ -101,6 +105,7 @@ export class RoomState {
 				break;
 			case "edited":
 				this.#seeRev(frame.rev);
+				this.quotes.see(frame.message);
 				this.#emit("edited", { message: frame.message });
 				break;
 			case "reactions":
@@ -123,6 +128,7 @@ export class RoomState {
 			case "deleted":
 				this.#seeRev(frame.rev);
 				this.#emit("deleted", { seq: frame.seq });
+				for (const change of this.quotes.deleted(frame.seq)) this.#emit("quote", change);
 				break;
 			case "error":
 				this.#onErrorFrame(frame);
