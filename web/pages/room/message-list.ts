@@ -7,7 +7,7 @@ import { continuesGroup, dayKey, dayLabel, type GroupingFacts } from "./grouping
 import { messageItem, setDivider } from "./message-item.ts";
 
 /** Extra controls a message loses when it is deleted (added by the `decorate` option). */
-const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form";
+const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form, .reply-quote";
 
 /** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
 export const defaultMaxMessages = 1000;
@@ -20,6 +20,8 @@ export interface MessageListOptions {
 	decorate?: (item: HTMLLIElement, message: ChatMessage) => void;
 	names: NameBook;
 	maxMessages?: number;
+	/** The log's accessible name ("Messages" by default). */
+	label?: string;
 }
 
 /**
@@ -47,7 +49,12 @@ export class MessageList {
 		this.#list = h("ol", { class: "messages" });
 		this.element = h(
 			"div",
-			{ class: "messages-log", role: "log", "aria-live": "polite", "aria-label": "Messages" },
+			{
+				class: "messages-log",
+				role: "log",
+				"aria-live": "polite",
+				"aria-label": options.label ?? "Messages",
+			},
 			this.#list,
 		);
 	}
