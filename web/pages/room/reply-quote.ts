@@ -21,6 +21,7 @@ export function showQuote(
 		{ type: "button", class: "reply-quote", title: "Go to the message it answers" },
 		h("span", { class: "visually-hidden" }, "In reply to "),
 		personName(quote.user, names, "person reply-author"),
+		": ",
 		quote.deleted
 			? h("span", { class: "reply-text deleted" }, "deleted message")
 			: h("span", { class: "reply-text" }, quote.text ?? ""),
