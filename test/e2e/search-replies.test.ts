@@ -109,6 +109,10 @@ describe("search and replies", () => {
 		await page.getByRole("button", { name: "Back to live", exact: true }).click();
 		await around.waitFor({ state: "hidden" });
 		await waitForMessage(page, "said while you were reading");
+		// The keyboard goes on from the message box.
+		expect(
+			await page.getByLabel("Message", { exact: true }).evaluate((box) => box === document.activeElement),
+		).toBe(true);
 		await expect.poll(() => item(page, "said while you were reading").evaluate(isInView)).toBe(true);
 		writer.close();
 		await context.close();

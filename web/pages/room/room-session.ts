@@ -94,6 +94,8 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		left: () => {
 			scrollToEnd(scroller);
 			newMessages.clear();
+			// The control that was used has gone with the view: the keyboard goes on from the message box.
+			composer.focus();
 		},
 		report,
 	});
