@@ -43,7 +43,22 @@ describe("accessibility (axe-core)", () => {
 			await guestsMessage.getByLabel("Moderate Guest").click();
 			await guestsMessage.getByRole("button", { name: "React", exact: true }).click();
 			await guestsMessage.getByRole("button", { name: "React with 👍" }).waitFor();
+			// A reply with its quote, another being written, and search results with the words marked.
+			await guestsMessage.getByRole("button", { name: "Reply", exact: true }).click();
+			await sendFromPage(page, "a reply of mine");
+			await waitForMessage(page, "a reply of mine");
+			// The reply quotes the guest's message too: the guest's own is the first.
+			await guestsMessage.first().getByRole("button", { name: "Reply", exact: true }).click();
+			await page.getByRole("searchbox", { name: "Search messages" }).fill("message");
+			const results = page.getByRole("region", { name: "Search results" });
+			await results.locator("mark").first().waitFor();
 			expect(await seriousViolations(page), "room").toEqual([]);
+
+			// A message in its context, marked, under Back to live.
+			await results.getByRole("button", { name: /a message from someone else/ }).click();
+			await page.locator("li.marked").waitFor();
+			expect(await seriousViolations(page), "a message in its context").toEqual([]);
+			await page.getByRole("button", { name: "Back to live", exact: true }).click();
 
 			await page.getByRole("button", { name: "Delete", exact: true }).first().click();
 			await page.getByRole("dialog").waitFor();

@@ -224,7 +224,7 @@ describe("mentions in the room", () => {
 				new Event("click"),
 			),
 		);
-		await expect.poll(() => mention.getAttribute("class")).toContain("revealed");
+		await expect.poll(() => mention.getAttribute("class")).toContain("marked");
 		await expect.poll(() => mention.evaluate(isInView)).toBe(true);
 
 		// Turned off in this browser: no more notifications.

@@ -11,6 +11,7 @@ import type {
 } from "../../worker/protocol/index.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { PendingSend } from "./outbox.ts";
+import type { QuoteChange } from "./reply-quotes.ts";
 
 /**
  * - `connecting`: the first connection is being made.
@@ -32,6 +33,13 @@ export type ClientMessage = ChatMessage & {
 	/** Present (true) when this client's user is among the message's `mentions`. */
 	mentionsMe?: true;
 };
+
+/** A page of messages as the client returns it (history, search), each marked like a `message` event's. */
+export interface ClientPage {
+	messages: ClientMessage[];
+	/** More exist beyond this page. */
+	hasMore: boolean;
+}
 
 export interface ReceivedMessage {
 	message: ClientMessage;
@@ -85,6 +93,12 @@ export interface ChatClientEvents {
 	session: NewSession;
 	message: ReceivedMessage;
 	deleted: { seq: number };
+	/**
+	 * A reply's quote changed: the message it answers was deleted (right after that `deleted`
+	 * event), so the quote is `{seq, user, deleted: true}`. For every reply the client delivered,
+	 * found by `search` or loaded by `messagesAround`.
+	 */
+	quote: QuoteChange;
 	/** A message's new text (its latest state), live or caught up on after a reconnect. */
 	edited: { message: ClientMessage };
 	reactions: { seq: number; reactions: ReactionCount[] };
@@ -97,6 +111,12 @@ export interface ChatClientEvents {
 	/** A send the server refused for good (bad text, too large); it will not be retried. */
 	rejected: RejectedSend;
 	error: ClientError;
+}
+
+/** A page of `search`: `before` for older results (the last result's seq), `limit` 1–100. */
+export interface SearchOptions {
+	before?: number;
+	limit?: number;
 }
 
 export interface ChatClientOptions {

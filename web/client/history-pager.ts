@@ -1,6 +1,6 @@
 import type { ChatMessage, HistoryPage } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
-import type { ChatClientEvents, ClientMessage, ReceivedMessage } from "./client-types.ts";
+import type { ChatClientEvents, ClientMessage, ClientPage, ReceivedMessage } from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import type { ChatApi } from "./http-api.ts";
 
@@ -21,11 +21,6 @@ export interface PagerOptions {
 	emit: Emit<ChatClientEvents>;
 }
 
-/** A history page as the client returns it: its messages marked as they were delivered. */
-export interface ClientHistoryPage extends HistoryPage {
-	messages: ClientMessage[];
-}
-
 /**
  * What the socket does not bring, paged over HTTP: older history on demand (`loadOlder`), and the
  * rest of a gap whose replay after a long absence was capped.
@@ -34,7 +29,7 @@ export class HistoryPager {
 	readonly #options: PagerOptions;
 	#oldestSeq: number | null = null;
 	#hasOlder = true;
-	#olderInFlight: Promise<ClientHistoryPage> | null = null;
+	#olderInFlight: Promise<ClientPage> | null = null;
 
 	constructor(options: PagerOptions) {
 		this.#options = options;
@@ -46,7 +41,7 @@ export class HistoryPager {
 	}
 
 	/** The page before the oldest message delivered so far; one request at a time. */
-	loadOlder(limit: number): Promise<ClientHistoryPage> {
+	loadOlder(limit: number): Promise<ClientPage> {
 		this.#olderInFlight ??= this.#fetchOlder(limit).finally(() => {
 			this.#olderInFlight = null;
 		});
@@ -77,7 +72,7 @@ export class HistoryPager {
 		}
 	}
 
-	async #fetchOlder(limit: number): Promise<ClientHistoryPage> {
+	async #fetchOlder(limit: number): Promise<ClientPage> {
 		const { api, chatId, deliver } = this.#options;
 		await this.#options.joined();
 		const before = this.#oldestSeq ?? this.#options.baseline() + 1;

@@ -10,16 +10,18 @@ export type {
 	ChatClientOptions,
 	ClientError,
 	ClientMessage,
+	ClientPage,
 	ClientSocket,
 	ConnectionState,
 	NewSession,
 	PresenceChange,
 	ReceivedMessage,
 	RejectedSend,
+	SearchOptions,
 	StateChange,
 	WebSocketClass,
 } from "./client-types.ts";
-export type { ClientHistoryPage } from "./history-pager.ts";
 export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
 export { markMentions } from "./mentions.ts";
 export type { PendingSend, SendExtras } from "./outbox.ts";
+export type { QuoteChange } from "./reply-quotes.ts";

@@ -1,23 +1,25 @@
-/** What a send may carry beside its text (docs/API.md, the `send` frame). */
+/** What a send may carry besides its text (docs/API.md: `replyTo`, `mentions`). */
 export interface SendExtras {
 	/** The seq of the message this one answers. */
 	replyTo?: number;
-	/** Ids of the chat's users it mentions (at most `limits.mentionsMax`). */
+	/** Ids of users of the chat it mentions. */
 	mentions?: string[];
 	/** Ids of files uploaded for it. */
 	attachments?: string[];
 }
 
-/** A message the user sent that the server has not yet echoed back, with its extras. */
-export interface PendingSend extends SendExtras {
+/**
+ * A message the user sent that the server has not yet echoed back, with whatever it carries
+ * besides its text: every repeat of the send carries the same, a reload's too.
+ */
+export interface PendingSend extends Readonly<SendExtras> {
 	readonly clientId: string;
 	readonly text: string;
 	/** When the user sent it (epoch ms, local clock). */
 	readonly createdAt: number;
 }
 
-interface Entry {
-	readonly send: PendingSend;
+interface Entry extends PendingSend {
 	/** When it last went out on a socket; null: not on the current socket yet. */
 	sentAt: number | null;
 	/** Not to be sent again before this time (after `rate_limited`). */
@@ -33,11 +35,14 @@ interface Entry {
 export class Outbox {
 	#entries = new Map<string, Entry>();
 
-	/** Keeps a send, its extras included (every repeat carries them), until it is settled. */
 	add(clientId: string, text: string, now: number, extras: SendExtras = {}): PendingSend {
-		const send = copy({ ...extras, clientId, text, createdAt: now });
-		this.#entries.set(clientId, { send, sentAt: null, notBefore: 0 });
-		return copy(send);
+		const entry: Entry = {
+			...sendOf({ ...extras, clientId, text, createdAt: now }),
+			sentAt: null,
+			notBefore: 0,
+		};
+		this.#entries.set(clientId, entry);
+		return sendOf(entry);
 	}
 
 	/** Settles the entry the server echoed; undefined if it was not ours or already settled. */
@@ -45,7 +50,7 @@ export class Outbox {
 		const entry = this.#entries.get(clientId);
 		if (!entry) return undefined;
 		this.#entries.delete(clientId);
-		return copy(entry.send);
+		return sendOf(entry);
 	}
 
 	/** Gives up on an entry (the server refused it for good). */
@@ -61,7 +66,7 @@ export class Outbox {
 		const due: PendingSend[] = [];
 		for (const entry of this.#entries.values()) {
 			if (entry.notBefore > now) continue;
-			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry.send);
+			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry);
 		}
 		return due;
 	}
@@ -89,7 +94,7 @@ export class Outbox {
 	}
 
 	list(): PendingSend[] {
-		return [...this.#entries.values()].map((entry) => copy(entry.send));
+		return [...this.#entries.values()].map(sendOf);
 	}
 
 	get size(): number {
@@ -97,15 +102,15 @@ export class Outbox {
 	}
 }
 
-/** A copy with only the fields a send has (and only the extras it was given), arrays copied too. */
-function copy(send: PendingSend): PendingSend {
-	const { clientId, text, createdAt, replyTo, mentions, attachments } = send;
+/** The send alone (without the outbox's bookkeeping), its extras copied and absent when empty. */
+function sendOf(entry: PendingSend): PendingSend {
+	const { clientId, text, createdAt, replyTo, mentions, attachments } = entry;
 	return {
 		clientId,
 		text,
 		createdAt,
-		...(replyTo !== undefined ? { replyTo } : {}),
-		...(mentions !== undefined ? { mentions: [...mentions] } : {}),
-		...(attachments !== undefined ? { attachments: [...attachments] } : {}),
+		...(replyTo !== undefined && { replyTo }),
+		...(mentions !== undefined && mentions.length > 0 && { mentions: [...mentions] }),
+		...(attachments !== undefined && attachments.length > 0 && { attachments: [...attachments] }),
 	};
 }

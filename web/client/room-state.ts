@@ -18,6 +18,7 @@ import type {
 import type { Emit } from "./emitter.ts";
 import { parseServerFrame } from "./frames.ts";
 import { markMentions } from "./mentions.ts";
+import { ReplyQuotes } from "./reply-quotes.ts";
 import type { Sender } from "./sender.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 
@@ -38,6 +39,8 @@ export class RoomState {
 	readonly #sender: Sender;
 	readonly #hooks: RoomHooks;
 	readonly #seqs = new SeqTracker();
+	/** The quotes of the replies handed out, kept current when the messages they answer are deleted. */
+	readonly quotes = new ReplyQuotes();
 	#ready: ReadyFrame | null = null;
 	#online = new Map<string, UserRef>();
 	#onlineCount = 0;
@@ -94,7 +97,9 @@ export class RoomState {
 		const own = message.user.id === this.user?.id;
 		if (own && message.clientId !== undefined) this.#sender.acknowledge(message.clientId);
 		const marked = markMentions(message, this.user?.id);
-		if (this.#seqs.accept(message.seq)) this.#emit("message", { message: marked, source, own });
+		if (!this.#seqs.accept(message.seq)) return marked;
+		this.quotes.see(message);
+		this.#emit("message", { message: marked, source, own });
 		return marked;
 	}
 
@@ -112,6 +117,7 @@ export class RoomState {
 				break;
 			case "edited":
 				this.#seeRev(frame.rev);
+				this.quotes.see(frame.message);
 				this.#emit("edited", { message: markMentions(frame.message, this.user?.id) });
 				break;
 			case "reactions":
@@ -134,6 +140,7 @@ export class RoomState {
 			case "deleted":
 				this.#seeRev(frame.rev);
 				this.#emit("deleted", { seq: frame.seq });
+				for (const change of this.quotes.deleted(frame.seq)) this.#emit("quote", change);
 				break;
 			case "error":
 				this.#onErrorFrame(frame);

@@ -1,4 +1,4 @@
-import type { ErrorFrame } from "../../worker/protocol/index.ts";
+import type { ErrorFrame, SendFrame } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
 import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
 import type { ChatClientEvents, ChatClientOptions } from "./client-types.ts";
@@ -37,7 +37,6 @@ export class Sender {
 		this.#ackTimeoutMs = options.ackTimeoutMs ?? 5000;
 		this.#typingIntervalMs = options.typingIntervalMs ?? 2000;
 		// Sends written before a reload go out again with their own clientIds: stored once, never twice.
-		// Their extras (a reply, mentions, attachments) go with them again.
 		for (const pending of options.pending ?? [])
 			this.#outbox.add(pending.clientId, pending.text, pending.createdAt, pending);
 	}
@@ -75,16 +74,7 @@ export class Sender {
 	flush(now: number): void {
 		if (!this.#link.live()) return;
 		for (const pending of this.#outbox.due(now, this.#ackTimeoutMs)) {
-			const { text, clientId, replyTo, mentions, attachments } = pending;
-			const frame = encodeClientFrame({
-				type: "send",
-				text,
-				clientId,
-				...(replyTo !== undefined ? { replyTo } : {}),
-				...(mentions !== undefined ? { mentions } : {}),
-				...(attachments !== undefined ? { attachments } : {}),
-			});
-			if (!this.#link.transmit(frame)) return;
+			if (!this.#link.transmit(encodeClientFrame(sendFrameOf(pending)))) return;
 			this.#outbox.markSent(pending.clientId, now);
 		}
 	}
@@ -112,4 +102,20 @@ export class Sender {
 	socketLost(): void {
 		this.#outbox.socketLost();
 	}
+}
+
+/**
+ * The `send` frame of a pending send, with what it carries besides its text. Attachments go as
+ * given: a server without them ignores the field, as it does every unknown one.
+ */
+function sendFrameOf(pending: PendingSend): SendFrame & { attachments?: string[] } {
+	const { text, clientId, replyTo, mentions, attachments } = pending;
+	return {
+		type: "send",
+		text,
+		clientId,
+		...(replyTo !== undefined && { replyTo }),
+		...(mentions && { mentions: [...mentions] }),
+		...(attachments && { attachments: [...attachments] }),
+	};
 }

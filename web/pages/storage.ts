@@ -121,7 +121,7 @@ export interface StoredSend {
 	clientId: string;
 	text: string;
 	createdAt: number;
-	/** Its extras, sent again with it: the message it answers, who it mentions, its files. */
+	/** What it carried besides its text (the seq it answers, ...), sent again with it. */
 	replyTo?: number;
 	mentions?: string[];
 	attachments?: string[];
@@ -136,16 +136,19 @@ export function savedOutbox(chatId: string): StoredSend[] {
 		if (!isRecord(entry)) continue;
 		const { clientId, text, createdAt, replyTo, mentions, attachments } = entry;
 		if (typeof clientId !== "string" || typeof text !== "string" || typeof createdAt !== "number") continue;
-		const send: StoredSend = { clientId, text, createdAt };
-		if (typeof replyTo === "number") send.replyTo = replyTo;
-		if (isIdList(mentions)) send.mentions = mentions;
-		if (isIdList(attachments)) send.attachments = attachments;
-		sends.push(send);
+		sends.push({
+			clientId,
+			text,
+			createdAt,
+			...(typeof replyTo === "number" && { replyTo }),
+			...(isStringList(mentions) && { mentions }),
+			...(isStringList(attachments) && { attachments }),
+		});
 	}
 	return sends;
 }
 
-function isIdList(value: unknown): value is string[] {
+function isStringList(value: unknown): value is string[] {
 	return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 

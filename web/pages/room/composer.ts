@@ -13,6 +13,10 @@ export interface ComposerOptions {
 	onTyping: () => void;
 	/** The Up arrow in an empty composer: edit your last message. */
 	onEditLast?: () => void;
+	/** Escape in the message box (to cancel a reply). */
+	onEscape?: () => void;
+	/** Shown above the box, inside the form (what the message answers). */
+	above?: HTMLElement;
 	/** Who `@` offers to mention, in order (without the person writing), and how names show. */
 	mentionable: () => UserRef[];
 	names: NameBook;
@@ -41,6 +45,7 @@ export class Composer {
 		this.element = h(
 			"form",
 			{ class: "composer" },
+			options.above,
 			h("label", { for: id, class: "visually-hidden" }, "Message"),
 			this.#text,
 			this.#send,
@@ -63,6 +68,7 @@ export class Composer {
 				event.preventDefault();
 				this.#submit(options);
 			}
+			if (event.key === "Escape") options.onEscape?.();
 		});
 		this.#text.addEventListener("input", () => {
 			this.#error.textContent = "";
