@@ -97,28 +97,6 @@ describe("outbox", () => {
 		expect(outbox.drop("a")).toBe(true);
 		expect(outbox.size).toBe(0);
 	});
-
-	it("keeps a send's extras for every repeat, and only those it was given", () => {
-		const outbox = new Outbox();
-		const mentions = ["u1", "u2"];
-		outbox.add("a", "answer", 0, { replyTo: 3, mentions });
-		outbox.add("b", "plain", 0);
-		mentions.push("changed later by the caller");
-		const repeat = () => outbox.due(10_000, 5000);
-		expect(repeat()).toEqual([
-			{ clientId: "a", text: "answer", createdAt: 0, replyTo: 3, mentions: ["u1", "u2"] },
-			{ clientId: "b", text: "plain", createdAt: 0 },
-		]);
-		outbox.socketLost();
-		expect(repeat()).toEqual(outbox.list());
-		expect(outbox.acknowledge("a")).toEqual({
-			clientId: "a",
-			text: "answer",
-			createdAt: 0,
-			replyTo: 3,
-			mentions: ["u1", "u2"],
-		});
-	});
 });
 
 describe("message grouping", () => {
