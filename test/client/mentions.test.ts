@@ -73,6 +73,19 @@ describe("ChatClient and mentions", () => {
 		expect(atAgain.filter((event) => event.message.mentionsMe).map((event) => event.message.text)).toEqual(
 			paged,
 		);
+
+		// Looked up rather than delivered: search results and the messages around one, marked alike.
+		const found = await again.search("away");
+		expect(found.messages.map((message) => [message.text, message.mentionsMe])).toEqual([
+			["while you were away, @Ben", true],
+		]);
+		const around = await again.messagesAround(1, 1);
+		expect(around.map((message) => [message.seq, message.mentionsMe])).toEqual([
+			[1, true],
+			[2, true],
+		]);
+		const atCyAround = await cy.messagesAround(1, 1);
+		expect(atCyAround.some((message) => "mentionsMe" in message)).toBe(false);
 	});
 
 	it("sends a reply's seq and mentions with the message, also when a reload hands the send to a new client", async () => {
