@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, defaultBackoff } from "../../web/client/backoff.ts";
 import { Outbox } from "../../web/client/outbox.ts";
+import { ReplyQuotes } from "../../web/client/reply-quotes.ts";
 import { SeqTracker } from "../../web/client/seq-tracker.ts";
 import { continuesGroup, dayLabel, groupWindowMs } from "../../web/pages/room/grouping.ts";
+import { matchedRanges } from "../../web/pages/room/search-highlight.ts";
 
 describe("backoff", () => {
 	it("stays within half and all of an exponential ceiling, never above the cap", () => {
@@ -66,6 +68,25 @@ describe("outbox", () => {
 		expect(outbox.due(200, 5000).map((entry) => entry.clientId)).toEqual(["a"]);
 	});
 
+	it("keeps what a send carries besides its text (replyTo, mentions, attachments) until it is acknowledged", () => {
+		const outbox = new Outbox();
+		outbox.add("a", "yes", 0, { replyTo: 7, mentions: ["u1"], attachments: [] });
+		outbox.add("b", "plain", 0);
+		expect(outbox.list()).toEqual([
+			{ clientId: "a", text: "yes", createdAt: 0, replyTo: 7, mentions: ["u1"] },
+			{ clientId: "b", text: "plain", createdAt: 0 },
+		]);
+		outbox.socketLost();
+		expect(outbox.due(0, 5000)[0]).toMatchObject({ clientId: "a", replyTo: 7 });
+		expect(outbox.acknowledge("a")).toEqual({
+			clientId: "a",
+			text: "yes",
+			createdAt: 0,
+			replyTo: 7,
+			mentions: ["u1"],
+		});
+	});
+
 	it("holds a rate-limited send back for the delay", () => {
 		const outbox = new Outbox();
 		outbox.add("a", "first", 0);
@@ -100,5 +121,52 @@ describe("message grouping", () => {
 		expect(dayLabel(older, noon)).toBe(
 			new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(older),
 		);
+	});
+});
+
+describe("reply quotes", () => {
+	const ada = { id: "ada", name: "Ada" };
+	const message = (seq: number, replyTo?: number) => ({
+		seq,
+		id: `m${seq}`,
+		user: ada,
+		text: `text ${seq}`,
+		ts: 0,
+		...(replyTo !== undefined && { replyTo: { seq: replyTo, user: ada, text: `text ${replyTo}` } }),
+	});
+
+	it("turns the quotes of the replies to a deleted message into deleted ones, once", () => {
+		const quotes = new ReplyQuotes();
+		for (const seen of [message(1), message(2, 1), message(3, 1), message(4, 2)]) quotes.see(seen);
+		const deleted = { seq: 1, user: ada, deleted: true };
+		expect(quotes.deleted(1)).toEqual([
+			{ seq: 2, replyTo: deleted },
+			{ seq: 3, replyTo: deleted },
+		]);
+		expect(quotes.deleted(1)).toEqual([]);
+		// A deleted reply has no quote to change.
+		expect(quotes.deleted(4)).toEqual([]);
+		quotes.see({ ...message(5, 3), deleted: true });
+		expect(quotes.deleted(3)).toEqual([]);
+	});
+});
+
+describe("search highlighting", () => {
+	const words = (text: string, query: string) =>
+		matchedRanges(text, query).map(([start, end]) => text.slice(start, end));
+
+	it("marks the words the server matches: any case or accent, the last word also as a prefix", () => {
+		expect(words("Café au lait, CAFE noir", "cafe")).toEqual(["Café", "CAFE"]);
+		expect(words("crème brûlée and creme", "CREME")).toEqual(["crème", "creme"]);
+		expect(words("hello help helium, he said", "hel")).toEqual(["hello", "help", "helium"]);
+		// Every word but the last must be there whole.
+		expect(words("the cat catches the cats", "cat the")).toEqual(["the", "cat", "the"]);
+		expect(words("cats or dogs", "cat dogs")).toEqual(["dogs"]);
+	});
+
+	it("reads the box as text: quotes, stars and operators are no words of their own", () => {
+		expect(words('say "hi" or (bye)', '"hi" OR')).toEqual(["hi", "or"]);
+		expect(words("a - b", "-")).toEqual([]);
+		expect(words("don't stop", "don't")).toEqual(["don", "t"]);
 	});
 });

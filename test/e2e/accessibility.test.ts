@@ -7,6 +7,7 @@ import {
 	newContext,
 	sendFromPage,
 	unique,
+	until,
 	waitForMessage,
 } from "./helpers.ts";
 
@@ -28,6 +29,13 @@ describe("accessibility (axe-core)", () => {
 			await waitForMessage(page, "a message from someone else, with a link: https://example.com");
 			await sendFromPage(page, "and one of my own");
 			await waitForMessage(page, "and one of my own");
+			// A message that mentions the owner, highlighted, and the @ picker open in the composer.
+			await until(() => guest.online.some((person) => person.name === "Owner"), "the owner online");
+			const owner = guest.online.filter((person) => person.name === "Owner").map((person) => person.id);
+			guest.send("a word for you, @Owner", { mentions: owner });
+			await page.locator("li.mentions-me").waitFor();
+			await page.getByLabel("Message", { exact: true }).pressSequentially("@g");
+			await page.getByRole("listbox", { name: "People to mention" }).waitFor();
 			await page.getByText("Share and embed").click();
 			await page.getByText("Chat settings", { exact: true }).click();
 			// The controls on a message: the menu on its author, the reaction picker.
@@ -35,7 +43,22 @@ describe("accessibility (axe-core)", () => {
 			await guestsMessage.getByLabel("Moderate Guest").click();
 			await guestsMessage.getByRole("button", { name: "React", exact: true }).click();
 			await guestsMessage.getByRole("button", { name: "React with 👍" }).waitFor();
+			// A reply with its quote, another being written, and search results with the words marked.
+			await guestsMessage.getByRole("button", { name: "Reply", exact: true }).click();
+			await sendFromPage(page, "a reply of mine");
+			await waitForMessage(page, "a reply of mine");
+			// The reply quotes the guest's message too: the guest's own is the first.
+			await guestsMessage.first().getByRole("button", { name: "Reply", exact: true }).click();
+			await page.getByRole("searchbox", { name: "Search messages" }).fill("message");
+			const results = page.getByRole("region", { name: "Search results" });
+			await results.locator("mark").first().waitFor();
 			expect(await seriousViolations(page), "room").toEqual([]);
+
+			// A message in its context, marked, under Back to live.
+			await results.getByRole("button", { name: /a message from someone else/ }).click();
+			await page.locator("li.marked").waitFor();
+			expect(await seriousViolations(page), "a message in its context").toEqual([]);
+			await page.getByRole("button", { name: "Back to live", exact: true }).click();
 
 			await page.getByRole("button", { name: "Delete", exact: true }).first().click();
 			await page.getByRole("dialog").waitFor();

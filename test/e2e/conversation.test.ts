@@ -8,6 +8,7 @@ import {
 	messageLog,
 	newContext,
 	settledTexts,
+	setVisibility,
 	unique,
 	waitForMessage,
 } from "./helpers.ts";
@@ -159,9 +160,7 @@ describe("the conversation", () => {
 		const title = `${chat.name} · edgechat`;
 		expect(await page.title()).toBe(title);
 
-		// The person switches to another tab. Headless Chromium shows every tab (bringing another
-		// to the front or minimising the window leaves this one "visible"), so the test plays the
-		// browser's part: the page sees visibilityState "hidden" and a visibilitychange event.
+		// The person switches to another tab (played by setVisibility: headless Chromium shows every tab).
 		await setVisibility(page, "hidden");
 		for (const text of ["one", "two", "three"]) {
 			writer.send(text);
@@ -193,14 +192,6 @@ describe("the conversation", () => {
 		await context.close();
 	}, 180_000);
 });
-
-function setVisibility(page: Page, state: DocumentVisibilityState): Promise<void> {
-	return page.evaluate((visibility) => {
-		Object.defineProperty(document, "visibilityState", { configurable: true, get: () => visibility });
-		Object.defineProperty(document, "hidden", { configurable: true, get: () => visibility === "hidden" });
-		document.dispatchEvent(new Event("visibilitychange"));
-	}, state);
-}
 
 function isInView(element: Element): boolean {
 	const box = element.getBoundingClientRect();

@@ -181,3 +181,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function dialog(page: Page): Locator {
 	return page.getByRole("dialog");
 }
+
+/**
+ * The person switches to another tab, or back. Headless Chromium shows every tab (bringing
+ * another to the front or minimising the window leaves this one "visible"), so the test plays
+ * the browser's part: the page sees this visibilityState and a visibilitychange event.
+ */
+export function setVisibility(page: Page, state: DocumentVisibilityState): Promise<void> {
+	return page.evaluate((visibility) => {
+		Object.defineProperty(document, "visibilityState", { configurable: true, get: () => visibility });
+		Object.defineProperty(document, "hidden", { configurable: true, get: () => visibility === "hidden" });
+		document.dispatchEvent(new Event("visibilitychange"));
+	}, state);
+}

@@ -3,7 +3,6 @@ import type {
 	ChatMessage,
 	ChatSettings,
 	ErrorCode,
-	HistoryPage,
 	IssuedToken,
 	ReadyFrame,
 	RotatedKey,
@@ -13,16 +12,25 @@ import type {
 } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
 import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
-import type { ChatClientEvents, ChatClientOptions, ConnectionState } from "./client-types.ts";
+import type {
+	ChatClientEvents,
+	ChatClientOptions,
+	ClientMessage,
+	ClientPage,
+	ConnectionState,
+	SearchOptions,
+} from "./client-types.ts";
 import { Connection } from "./connection.ts";
 import { withResolvers } from "./deferred.ts";
 import { type Emit, Emitter } from "./emitter.ts";
 import { encodeClientFrame } from "./frames.ts";
 import { HistoryPager } from "./history-pager.ts";
 import { ApiError, ChatApi, type ModerationCall } from "./http-api.ts";
-import type { PendingSend } from "./outbox.ts";
+import { MessageFinder } from "./message-finder.ts";
+import type { PendingSend, SendExtras } from "./outbox.ts";
 import { RoomState } from "./room-state.ts";
 import { Sender } from "./sender.ts";
+import { socketUrl } from "./socket-offer.ts";
 import { TokenKeeper } from "./token-keeper.ts";
 
 /**
@@ -33,8 +41,8 @@ import { TokenKeeper } from "./token-keeper.ts";
  * or doubled across network cuts. Works in browsers and in Node 22+ alike.
  *
  * It composes one part per job: the socket's lifecycle (connection.ts), what comes in on it
- * (room-state.ts), what goes out (sender.ts), history over HTTP (history-pager.ts) and the token
- * (token-keeper.ts).
+ * (room-state.ts), what goes out (sender.ts), history over HTTP (history-pager.ts), searches and
+ * context (message-finder.ts) and the token (token-keeper.ts).
  */
 export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly chatId: string;
@@ -45,6 +53,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	readonly #sender: Sender;
 	readonly #room: RoomState;
 	readonly #pager: HistoryPager;
+	readonly #finder: MessageFinder;
 	readonly #firstReady: Promise<ReadyFrame>;
 	readonly #settleFirstReady: { resolve: (ready: ReadyFrame) => void; reject: (error: Error) => void };
 
@@ -64,7 +73,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		this.#connection = new Connection(
 			options,
 			{
-				url: () => this.#socketUrl(),
+				url: () => socketUrl(this.api.baseUrl, this.chatId, this.#resumeFrom()),
 				protocols: () => this.#offer(),
 				received: (text) => this.#room.received(text),
 				refused: () => this.#tokens.refused(),
@@ -80,15 +89,17 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 			emit,
 		});
 		this.#room = new RoomState(emit, this.#sender, { ready: (frame) => this.#onReady(frame), ended });
+		const token = () => this.#tokens.current?.token;
 		this.#pager = new HistoryPager({
 			api: this.api,
 			chatId: options.chatId,
-			token: () => this.#tokens.current?.token,
+			token,
 			joined: () => this.#firstReady,
 			baseline: () => this.#room.baseline,
 			deliver: (message, source) => this.#room.deliver(message, source),
 			emit,
 		});
+		this.#finder = new MessageFinder(this.api, options.chatId, token, this.#room.quotes, () => this.user?.id);
 		const { promise, resolve, reject } = withResolvers<ReadyFrame>();
 		this.#firstReady = promise;
 		this.#settleFirstReady = { resolve, reject };
@@ -145,10 +156,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	/**
 	 * Queues `text` and sends it as soon as the link allows, with a fresh clientId, repeating it
 	 * until the server echoes it back. Returns the pending entry; its `message` event has `own`
-	 * set and the same `clientId`.
+	 * set and the same `clientId`. `extras`: the seq it answers (`replyTo`), who it mentions,
+	 * its attachments; every repeat carries them.
 	 */
-	send(text: string): PendingSend {
-		return this.#sender.send(text);
+	send(text: string, extras?: SendExtras): PendingSend {
+		return this.#sender.send(text, extras);
 	}
 
 	/** Tells the room this user is typing; throttled, and dropped when not live (it is ephemeral). */
@@ -158,10 +170,20 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
 	/**
 	 * The page of history before the oldest message delivered so far (the newest messages on the
-	 * first call). Its messages also arrive as `message` events with source "history".
+	 * first call), marked like `message` events; they also arrive as such, with source "history".
 	 */
-	loadOlder(limit: number = limits.historyPageDefault): Promise<HistoryPage> {
+	loadOlder(limit: number = limits.historyPageDefault): Promise<ClientPage> {
 		return this.#pager.loadOlder(limit);
+	}
+
+	/** Messages holding every word of `q` (the last also as a prefix), newest first; not delivered as events. */
+	search(q: string, options?: SearchOptions): Promise<ClientPage> {
+		return this.#finder.search(q, options);
+	}
+
+	/** The message `seq` and up to `count` on each side of it, oldest first, to show it in context. */
+	messagesAround(seq: number, count: number = limits.historyPageDefault): Promise<ClientMessage[]> {
+		return this.#finder.around(seq, count);
 	}
 
 	/** Your own message, or anyone's for the owner and moderators; every client gets `deleted`. */
@@ -247,17 +269,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		return protocols;
 	}
 
-	/** No secret goes in the URL: the token (or a first visit's name and key) travels as a subprotocol. */
-	#socketUrl(): string {
-		const url = new URL(`/api/chats/${encodeURIComponent(this.chatId)}/ws`, this.api.baseUrl);
-		url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-		// The first join needs no replay: older history is paged over HTTP on demand.
-		if (this.#connection.everLive) {
-			url.searchParams.set("since", String(this.lastSeq));
-			// And every message changed meanwhile (edited, deleted, reactions), after the missed ones.
-			url.searchParams.set("rev", String(this.#room.rev));
-		}
-		return url.href;
+	#resumeFrom(): { since: number; rev: number } | null {
+		return this.#connection.everLive ? { since: this.lastSeq, rev: this.#room.rev } : null;
 	}
 
 	#onReady(frame: ReadyFrame): void {

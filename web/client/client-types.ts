@@ -11,6 +11,7 @@ import type {
 } from "../../worker/protocol/index.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { PendingSend } from "./outbox.ts";
+import type { QuoteChange } from "./reply-quotes.ts";
 
 /**
  * - `connecting`: the first connection is being made.
@@ -27,8 +28,21 @@ export interface StateChange {
 	retryInMs?: number;
 }
 
+/** A message as the client delivers it: the server's, marked when it mentions this client's user. */
+export type ClientMessage = ChatMessage & {
+	/** Present (true) when this client's user is among the message's `mentions`. */
+	mentionsMe?: true;
+};
+
+/** A page of messages as the client returns it (history, search), each marked like a `message` event's. */
+export interface ClientPage {
+	messages: ClientMessage[];
+	/** More exist beyond this page. */
+	hasMore: boolean;
+}
+
 export interface ReceivedMessage {
-	message: ChatMessage;
+	message: ClientMessage;
 	/** `live`: from the socket (including the replay after a reconnect); `history`: an HTTP page. */
 	source: "live" | "history";
 	/** Sent by this user (from this tab or another one with the same identity). */
@@ -79,8 +93,14 @@ export interface ChatClientEvents {
 	session: NewSession;
 	message: ReceivedMessage;
 	deleted: { seq: number };
+	/**
+	 * A reply's quote changed: the message it answers was deleted (right after that `deleted`
+	 * event), so the quote is `{seq, user, deleted: true}`. For every reply the client delivered,
+	 * found by `search` or loaded by `messagesAround`.
+	 */
+	quote: QuoteChange;
 	/** A message's new text (its latest state), live or caught up on after a reconnect. */
-	edited: { message: ChatMessage };
+	edited: { message: ClientMessage };
 	reactions: { seq: number; reactions: ReactionCount[] };
 	/** Someone was kicked, muted, unmuted, banned or unbanned (to say "X was muted"). */
 	moderation: ModerationFrame;
@@ -91,6 +111,12 @@ export interface ChatClientEvents {
 	/** A send the server refused for good (bad text, too large); it will not be retried. */
 	rejected: RejectedSend;
 	error: ClientError;
+}
+
+/** A page of `search`: `before` for older results (the last result's seq), `limit` 1–100. */
+export interface SearchOptions {
+	before?: number;
+	limit?: number;
 }
 
 export interface ChatClientOptions {

@@ -1,6 +1,6 @@
 import type { ChatMessage, HistoryPage } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
-import type { ChatClientEvents, ReceivedMessage } from "./client-types.ts";
+import type { ChatClientEvents, ClientMessage, ClientPage, ReceivedMessage } from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import type { ChatApi } from "./http-api.ts";
 
@@ -16,8 +16,8 @@ export interface PagerOptions {
 	joined: () => Promise<unknown>;
 	/** The newest seq when we first joined: history at or below it is paged over HTTP. */
 	baseline: () => number;
-	/** Hands a message to the app unless it was delivered before. */
-	deliver: (message: ChatMessage, source: ReceivedMessage["source"]) => void;
+	/** Hands a message to the app unless it was delivered before; returns it as the app gets it. */
+	deliver: (message: ChatMessage, source: ReceivedMessage["source"]) => ClientMessage;
 	emit: Emit<ChatClientEvents>;
 }
 
@@ -29,7 +29,7 @@ export class HistoryPager {
 	readonly #options: PagerOptions;
 	#oldestSeq: number | null = null;
 	#hasOlder = true;
-	#olderInFlight: Promise<HistoryPage> | null = null;
+	#olderInFlight: Promise<ClientPage> | null = null;
 
 	constructor(options: PagerOptions) {
 		this.#options = options;
@@ -41,7 +41,7 @@ export class HistoryPager {
 	}
 
 	/** The page before the oldest message delivered so far; one request at a time. */
-	loadOlder(limit: number): Promise<HistoryPage> {
+	loadOlder(limit: number): Promise<ClientPage> {
 		this.#olderInFlight ??= this.#fetchOlder(limit).finally(() => {
 			this.#olderInFlight = null;
 		});
@@ -72,7 +72,7 @@ export class HistoryPager {
 		}
 	}
 
-	async #fetchOlder(limit: number): Promise<HistoryPage> {
+	async #fetchOlder(limit: number): Promise<ClientPage> {
 		const { api, chatId, deliver } = this.#options;
 		await this.#options.joined();
 		const before = this.#oldestSeq ?? this.#options.baseline() + 1;
@@ -81,9 +81,9 @@ export class HistoryPager {
 			return { messages: [], hasMore: false };
 		}
 		const page = await api.history(chatId, { before, limit }, this.#options.token());
-		for (const message of page.messages) deliver(message, "history");
+		const messages = page.messages.map((message) => deliver(message, "history"));
 		this.#oldestSeq = page.messages[0]?.seq ?? before;
 		this.#hasOlder = page.hasMore && this.#oldestSeq > 1;
-		return page;
+		return { ...page, messages };
 	}
 }

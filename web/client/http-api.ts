@@ -13,6 +13,7 @@ import type {
 	ModeratorList,
 	PostedMessage,
 	RotatedKey,
+	SearchPage,
 	UpdateChatRequest,
 } from "../../worker/protocol/index.ts";
 
@@ -93,6 +94,19 @@ export class ChatApi {
 		if (cursor.limit !== undefined) query.set("limit", String(cursor.limit));
 		const suffix = query.size > 0 ? `?${query}` : "";
 		return this.#call("GET", `${chatPath(chatId)}/messages${suffix}`, { token });
+	}
+
+	/** Messages holding every word of `q`, newest first; `before` pages to older results. */
+	search(
+		chatId: string,
+		q: string,
+		cursor: Omit<HistoryCursor, "after"> = {},
+		token?: string,
+	): Promise<SearchPage> {
+		const query = new URLSearchParams({ q });
+		if (cursor.before !== undefined) query.set("before", String(cursor.before));
+		if (cursor.limit !== undefined) query.set("limit", String(cursor.limit));
+		return this.#call("GET", `${chatPath(chatId)}/search?${query}`, { token });
 	}
 
 	async postMessage(chatId: string, token: string, text: string, clientId?: string): Promise<ChatMessage> {

@@ -9,14 +9,19 @@ export type {
 	ChatClientEvents,
 	ChatClientOptions,
 	ClientError,
+	ClientMessage,
+	ClientPage,
 	ClientSocket,
 	ConnectionState,
 	NewSession,
 	PresenceChange,
 	ReceivedMessage,
 	RejectedSend,
+	SearchOptions,
 	StateChange,
 	WebSocketClass,
 } from "./client-types.ts";
 export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
-export type { PendingSend } from "./outbox.ts";
+export { markMentions } from "./mentions.ts";
+export type { PendingSend, SendExtras } from "./outbox.ts";
+export type { QuoteChange } from "./reply-quotes.ts";

@@ -1,5 +1,18 @@
-/** A message the user sent that the server has not yet echoed back. */
-export interface PendingSend {
+/** What a send may carry besides its text (docs/API.md: `replyTo`, `mentions`). */
+export interface SendExtras {
+	/** The seq of the message this one answers. */
+	replyTo?: number;
+	/** Ids of users of the chat it mentions. */
+	mentions?: string[];
+	/** Ids of files uploaded for it. */
+	attachments?: string[];
+}
+
+/**
+ * A message the user sent that the server has not yet echoed back, with whatever it carries
+ * besides its text: every repeat of the send carries the same, a reload's too.
+ */
+export interface PendingSend extends Readonly<SendExtras> {
 	readonly clientId: string;
 	readonly text: string;
 	/** When the user sent it (epoch ms, local clock). */
@@ -22,10 +35,14 @@ interface Entry extends PendingSend {
 export class Outbox {
 	#entries = new Map<string, Entry>();
 
-	add(clientId: string, text: string, now: number): PendingSend {
-		const entry: Entry = { clientId, text, createdAt: now, sentAt: null, notBefore: 0 };
+	add(clientId: string, text: string, now: number, extras: SendExtras = {}): PendingSend {
+		const entry: Entry = {
+			...sendOf({ ...extras, clientId, text, createdAt: now }),
+			sentAt: null,
+			notBefore: 0,
+		};
 		this.#entries.set(clientId, entry);
-		return { clientId, text, createdAt: now };
+		return sendOf(entry);
 	}
 
 	/** Settles the entry the server echoed; undefined if it was not ours or already settled. */
@@ -33,7 +50,7 @@ export class Outbox {
 		const entry = this.#entries.get(clientId);
 		if (!entry) return undefined;
 		this.#entries.delete(clientId);
-		return { clientId: entry.clientId, text: entry.text, createdAt: entry.createdAt };
+		return sendOf(entry);
 	}
 
 	/** Gives up on an entry (the server refused it for good). */
@@ -77,14 +94,23 @@ export class Outbox {
 	}
 
 	list(): PendingSend[] {
-		return [...this.#entries.values()].map(({ clientId, text, createdAt }) => ({
-			clientId,
-			text,
-			createdAt,
-		}));
+		return [...this.#entries.values()].map(sendOf);
 	}
 
 	get size(): number {
 		return this.#entries.size;
 	}
+}
+
+/** The send alone (without the outbox's bookkeeping), its extras copied and absent when empty. */
+function sendOf(entry: PendingSend): PendingSend {
+	const { clientId, text, createdAt, replyTo, mentions, attachments } = entry;
+	return {
+		clientId,
+		text,
+		createdAt,
+		...(replyTo !== undefined && { replyTo }),
+		...(mentions !== undefined && mentions.length > 0 && { mentions: [...mentions] }),
+		...(attachments !== undefined && attachments.length > 0 && { attachments: [...attachments] }),
+	};
 }

@@ -8,9 +8,17 @@ import type {
 	SessionUser,
 	UserRef,
 } from "../../worker/protocol/index.ts";
-import type { ChatClientEvents, ClientError, PresenceChange, ReceivedMessage } from "./client-types.ts";
+import type {
+	ChatClientEvents,
+	ClientError,
+	ClientMessage,
+	PresenceChange,
+	ReceivedMessage,
+} from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import { parseServerFrame } from "./frames.ts";
+import { markMentions } from "./mentions.ts";
+import { ReplyQuotes } from "./reply-quotes.ts";
 import type { Sender } from "./sender.ts";
 import { SeqTracker } from "./seq-tracker.ts";
 
@@ -31,6 +39,8 @@ export class RoomState {
 	readonly #sender: Sender;
 	readonly #hooks: RoomHooks;
 	readonly #seqs = new SeqTracker();
+	/** The quotes of the replies handed out, kept current when the messages they answer are deleted. */
+	readonly quotes = new ReplyQuotes();
 	#ready: ReadyFrame | null = null;
 	#online = new Map<string, UserRef>();
 	#onlineCount = 0;
@@ -79,12 +89,18 @@ export class RoomState {
 		return { online: this.online, count: this.#onlineCount, joined: [], left: [] };
 	}
 
-	/** Hands a message to the app unless it was delivered before; an own echo settles its send. */
-	deliver(message: ChatMessage, source: ReceivedMessage["source"]): void {
+	/**
+	 * Hands a message to the app unless it was delivered before; an own echo settles its send.
+	 * Returns it as the app gets it (marked when it mentions us).
+	 */
+	deliver(message: ChatMessage, source: ReceivedMessage["source"]): ClientMessage {
 		const own = message.user.id === this.user?.id;
 		if (own && message.clientId !== undefined) this.#sender.acknowledge(message.clientId);
-		if (!this.#seqs.accept(message.seq)) return;
-		this.#emit("message", { message, source, own });
+		const marked = markMentions(message, this.user?.id);
+		if (!this.#seqs.accept(message.seq)) return marked;
+		this.quotes.see(message);
+		this.#emit("message", { message: marked, source, own });
+		return marked;
 	}
 
 	/** A text frame from the socket. */
@@ -101,7 +117,8 @@ export class RoomState {
 				break;
 			case "edited":
 				this.#seeRev(frame.rev);
-				this.#emit("edited", { message: frame.message });
+				this.quotes.see(frame.message);
+				this.#emit("edited", { message: markMentions(frame.message, this.user?.id) });
 				break;
 			case "reactions":
 				this.#seeRev(frame.rev);
@@ -123,6 +140,7 @@ export class RoomState {
 			case "deleted":
 				this.#seeRev(frame.rev);
 				this.#emit("deleted", { seq: frame.seq });
+				for (const change of this.quotes.deleted(frame.seq)) this.#emit("quote", change);
 				break;
 			case "error":
 				this.#onErrorFrame(frame);

@@ -1,10 +1,10 @@
-import type { ErrorFrame } from "../../worker/protocol/index.ts";
+import type { ErrorFrame, SendFrame } from "../../worker/protocol/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
 import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
 import type { ChatClientEvents, ChatClientOptions } from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import { encodeClientFrame, newClientId } from "./frames.ts";
-import { Outbox, type PendingSend } from "./outbox.ts";
+import { Outbox, type PendingSend, type SendExtras } from "./outbox.ts";
 
 /** A send refused with `rate_limited` by a server that names no `retryAfterMs` is tried again after this long. */
 const rateLimitRetryMs = 2500;
@@ -38,7 +38,7 @@ export class Sender {
 		this.#typingIntervalMs = options.typingIntervalMs ?? 2000;
 		// Sends written before a reload go out again with their own clientIds: stored once, never twice.
 		for (const pending of options.pending ?? [])
-			this.#outbox.add(pending.clientId, pending.text, pending.createdAt);
+			this.#outbox.add(pending.clientId, pending.text, pending.createdAt, pending);
 	}
 
 	/** Sends not yet acknowledged by the server, oldest first. */
@@ -46,14 +46,17 @@ export class Sender {
 		return this.#outbox.list();
 	}
 
-	send(text: string): PendingSend {
+	send(text: string, extras: SendExtras = {}): PendingSend {
 		// As the server stores it (docs/API.md, Limits), so the pending text is what the echo says.
 		const trimmed = normalizeLineBreaks(text).trim();
 		const length = [...trimmed].length;
 		if (length === 0 || length > limits.textMax) {
 			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);
 		}
-		const pending = this.#outbox.add(newClientId(), trimmed, Date.now());
+		if ((extras.mentions?.length ?? 0) > limits.mentionsMax) {
+			throw new RangeError(`a message may mention at most ${limits.mentionsMax} users`);
+		}
+		const pending = this.#outbox.add(newClientId(), trimmed, Date.now(), extras);
 		this.flush(Date.now());
 		// The message ends the typing it announced: the next keystroke starts a new notice at once.
 		this.#lastTypingAt = Number.NEGATIVE_INFINITY;
@@ -71,8 +74,7 @@ export class Sender {
 	flush(now: number): void {
 		if (!this.#link.live()) return;
 		for (const pending of this.#outbox.due(now, this.#ackTimeoutMs)) {
-			const frame = encodeClientFrame({ type: "send", text: pending.text, clientId: pending.clientId });
-			if (!this.#link.transmit(frame)) return;
+			if (!this.#link.transmit(encodeClientFrame(sendFrameOf(pending)))) return;
 			this.#outbox.markSent(pending.clientId, now);
 		}
 	}
@@ -100,4 +102,20 @@ export class Sender {
 	socketLost(): void {
 		this.#outbox.socketLost();
 	}
+}
+
+/**
+ * The `send` frame of a pending send, with what it carries besides its text. Attachments go as
+ * given: a server without them ignores the field, as it does every unknown one.
+ */
+function sendFrameOf(pending: PendingSend): SendFrame & { attachments?: string[] } {
+	const { text, clientId, replyTo, mentions, attachments } = pending;
+	return {
+		type: "send",
+		text,
+		clientId,
+		...(replyTo !== undefined && { replyTo }),
+		...(mentions && { mentions: [...mentions] }),
+		...(attachments && { attachments: [...attachments] }),
+	};
 }

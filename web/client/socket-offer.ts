@@ -6,6 +6,26 @@ import {
 } from "../../worker/protocol/subprotocols.ts";
 
 /**
+ * The chat's socket address. No secret goes in it: the token (or a first visit's name and key)
+ * travels as a subprotocol. `resume`: where a reconnect picks up, after the last seq and change
+ * counter seen (the first join needs no replay: older history is paged over HTTP on demand).
+ */
+export function socketUrl(
+	baseUrl: string,
+	chatId: string,
+	resume: { since: number; rev: number } | null,
+): string {
+	const url = new URL(`/api/chats/${encodeURIComponent(chatId)}/ws`, baseUrl);
+	url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+	if (resume) {
+		url.searchParams.set("since", String(resume.since));
+		// And every message changed meanwhile (edited, deleted, reactions), after the missed ones.
+		url.searchParams.set("rev", String(resume.rev));
+	}
+	return url.href;
+}
+
+/**
  * A WebSocket cannot carry headers from a browser, so what the upgrade needs rides in the
  * subprotocol list; the server answers with `edgechat.v1` alone and never echoes the rest
  * (docs/API.md).

@@ -49,6 +49,15 @@ export function rememberName(name: string): void {
 	write("name", name);
 }
 
+/** Whether the person turned mention notifications on in this browser (and not off since). */
+export function mentionNotificationsWanted(): boolean {
+	return read("notify-mentions") === "on";
+}
+
+export function wantMentionNotifications(on: boolean): void {
+	write("notify-mentions", on ? "on" : "off");
+}
+
 /** Keys for one chat: the owner key (kept by whoever created it) and the invite key. */
 export interface ChatKeys {
 	ownerKey?: string;
@@ -112,6 +121,10 @@ export interface StoredSend {
 	clientId: string;
 	text: string;
 	createdAt: number;
+	/** What it carried besides its text (the seq it answers, ...), sent again with it. */
+	replyTo?: number;
+	mentions?: string[];
+	attachments?: string[];
 }
 
 /** Unsent messages of one chat, so a reload before the link returns loses nothing. */
@@ -121,11 +134,22 @@ export function savedOutbox(chatId: string): StoredSend[] {
 	const sends: StoredSend[] = [];
 	for (const entry of value) {
 		if (!isRecord(entry)) continue;
-		const { clientId, text, createdAt } = entry;
-		if (typeof clientId === "string" && typeof text === "string" && typeof createdAt === "number")
-			sends.push({ clientId, text, createdAt });
+		const { clientId, text, createdAt, replyTo, mentions, attachments } = entry;
+		if (typeof clientId !== "string" || typeof text !== "string" || typeof createdAt !== "number") continue;
+		sends.push({
+			clientId,
+			text,
+			createdAt,
+			...(typeof replyTo === "number" && { replyTo }),
+			...(isStringList(mentions) && { mentions }),
+			...(isStringList(attachments) && { attachments }),
+		});
 	}
 	return sends;
+}
+
+function isStringList(value: unknown): value is string[] {
+	return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 export function saveOutbox(chatId: string, sends: readonly StoredSend[]): void {

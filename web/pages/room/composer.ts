@@ -1,20 +1,34 @@
+import type { UserRef } from "../../../worker/protocol/index.ts";
 import { limits } from "../../../worker/protocol/limits.ts";
 import { h, uniqueId } from "../dom.ts";
+import type { NameBook } from "../names.ts";
+import { MentionPicker } from "./mention-picker.ts";
 
 export interface ComposerOptions {
-	/** Returns an error to show, or null when the text was accepted. */
-	onSend: (text: string) => string | null;
+	/**
+	 * `mentions`: the ids of the people chosen with `@` whose name is still in the text. Returns an
+	 * error to show, or null when the text was accepted.
+	 */
+	onSend: (text: string, mentions: string[]) => string | null;
 	onTyping: () => void;
 	/** The Up arrow in an empty composer: edit your last message. */
 	onEditLast?: () => void;
+	/** Escape in the message box (to cancel a reply). */
+	onEscape?: () => void;
+	/** Shown above the box, inside the form (what the message answers). */
+	above?: HTMLElement;
+	/** Who `@` offers to mention, in order (without the person writing), and how names show. */
+	mentionable: () => UserRef[];
+	names: NameBook;
 }
 
-/** The message box: Enter sends, Shift+Enter starts a new line. */
+/** The message box: Enter sends, Shift+Enter starts a new line, `@` mentions someone. */
 export class Composer {
 	readonly element: HTMLFormElement;
 	readonly #text: HTMLTextAreaElement;
 	readonly #send: HTMLButtonElement;
 	readonly #error: HTMLParagraphElement;
+	readonly #picker: MentionPicker;
 
 	constructor(options: ComposerOptions) {
 		const id = uniqueId("message");
@@ -27,19 +41,24 @@ export class Composer {
 		});
 		this.#send = h("button", { type: "submit", disabled: true }, "Send");
 		this.#error = h("p", { class: "form-error", role: "alert" });
+		this.#picker = new MentionPicker(this.#text, { candidates: options.mentionable, names: options.names });
 		this.element = h(
 			"form",
 			{ class: "composer" },
+			options.above,
 			h("label", { for: id, class: "visually-hidden" }, "Message"),
 			this.#text,
 			this.#send,
 			this.#error,
+			this.#picker.element,
 		);
 		this.element.addEventListener("submit", (event) => {
 			event.preventDefault();
 			this.#submit(options);
 		});
 		this.#text.addEventListener("keydown", (event) => {
+			// An open picker owns the arrows, Enter, Tab and Escape.
+			if (this.#picker.keydown(event)) return;
 			if (event.key === "ArrowUp" && this.#text.value.length === 0 && options.onEditLast) {
 				event.preventDefault();
 				options.onEditLast();
@@ -49,6 +68,7 @@ export class Composer {
 				event.preventDefault();
 				this.#submit(options);
 			}
+			if (event.key === "Escape") options.onEscape?.();
 		});
 		this.#text.addEventListener("input", () => {
 			this.#error.textContent = "";
@@ -81,11 +101,12 @@ export class Composer {
 			this.#error.textContent = `Too long: ${length} characters, at most ${limits.textMax}.`;
 			return;
 		}
-		const error = options.onSend(text);
+		const error = options.onSend(text, this.#picker.mentions());
 		if (error) {
 			this.#error.textContent = error;
 			return;
 		}
+		this.#picker.reset();
 		this.#text.value = "";
 		this.#fitHeight();
 		this.#text.focus();

@@ -8,6 +8,8 @@ export type PersonAction = "kick" | "mute" | "ban" | "promote";
 
 export interface MessageActions {
 	me: () => SessionUser | null;
+	/** Reply pressed: the composer says what the next message answers. */
+	reply?: (message: ChatMessage) => void;
 	edit: (message: ChatMessage) => void;
 	/** Delete pressed: the page asks to confirm before deleting. */
 	remove: (seq: number) => void;
@@ -19,7 +21,7 @@ const canModerate = (me: SessionUser | null) => me?.role === "owner" || me?.role
 
 /**
  * What a message shows besides its text: "edited", its reactions with counts, and the controls
- * this user may use on it (Edit and Delete their own; React; for owners and moderators, Delete
+ * this user may use on it (Reply; Edit and Delete their own; React; for owners and moderators, Delete
  * and a menu on the author). Called again whenever the message or the user's role changes, so it
  * first takes away what it added before.
  */
@@ -38,6 +40,8 @@ export function decorateMessage(item: HTMLLIElement, message: ChatMessage, actio
 	if (reactions) item.append(reactions);
 
 	const bar = h("div", { class: "message-actions" });
+	const { reply } = actions;
+	if (me && reply) bar.append(button("Reply", () => reply(message)));
 	if (own) bar.append(button("Edit", () => actions.edit(message)));
 	if (own || canModerate(me)) bar.append(button("Delete", () => actions.remove(message.seq)));
 	if (me) {

@@ -54,3 +54,13 @@ export function setDivider(item: HTMLLIElement, kind: string, label: string | nu
 		kind === "day" ? item.firstElementChild : (unread?.nextSibling ?? item.firstElementChild),
 	);
 }
+
+/** Highlights a message that mentions the person, with a marker that says so in words too. */
+export function showMentionsMe(item: HTMLLIElement): void {
+	item.classList.add("mentions-me");
+	if (item.querySelector(".mention-marker")) return;
+	const marker = h("span", { class: "mention-marker" }, "Mentions you");
+	const time = item.querySelector(".meta time");
+	if (time) time.after(marker);
+	else item.querySelector(".meta")?.append(marker);
+}

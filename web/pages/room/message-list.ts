@@ -1,13 +1,14 @@
 import type { ChatMessage, UserRef } from "../../../worker/protocol/index.ts";
-import type { PendingSend } from "../../client/index.ts";
+import type { ClientMessage, PendingSend } from "../../client/index.ts";
 import { h } from "../dom.ts";
 import { linkify } from "../linkify.ts";
 import type { NameBook } from "../names.ts";
 import { continuesGroup, dayKey, dayLabel, type GroupingFacts } from "./grouping.ts";
-import { messageItem, setDivider } from "./message-item.ts";
+import { messageItem, setDivider, showMentionsMe } from "./message-item.ts";
 
 /** Extra controls a message loses when it is deleted (added by the `decorate` option). */
-const extras = ".message-actions, .reactions, .edited, .person-menu, .edit-form";
+const extras =
+	".message-actions, .reactions, .edited, .person-menu, .edit-form, .reply-quote, .mention-marker";
 
 /** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
 export const defaultMaxMessages = 1000;
@@ -20,6 +21,8 @@ export interface MessageListOptions {
 	decorate?: (item: HTMLLIElement, message: ChatMessage) => void;
 	names: NameBook;
 	maxMessages?: number;
+	/** The log's accessible name ("Messages" by default). */
+	label?: string;
 }
 
 /**
@@ -47,18 +50,24 @@ export class MessageList {
 		this.#list = h("ol", { class: "messages" });
 		this.element = h(
 			"div",
-			{ class: "messages-log", role: "log", "aria-live": "polite", "aria-label": "Messages" },
+			{
+				class: "messages-log",
+				role: "log",
+				"aria-live": "polite",
+				"aria-label": options.label ?? "Messages",
+			},
 			this.#list,
 		);
 	}
 
 	/** Adds a settled message; an own message replaces its pending entry (same clientId). */
-	add(message: ChatMessage, own: boolean): HTMLLIElement | null {
+	add(message: ClientMessage, own: boolean): HTMLLIElement | null {
 		if (this.#bySeq.has(message.seq)) return null;
 		const item = messageItem(message.user, message.ts, message.text, own, this.#options.names);
 		item.dataset.seq = String(message.seq);
 		this.#bySeq.set(message.seq, item);
 		this.#messages.set(message.seq, message);
+		if (message.mentionsMe && !message.deleted) showMentionsMe(item);
 		if (message.deleted) this.#showDeleted(item);
 		else this.#options.decorate?.(item, message);
 		this.#lowestSeen = Math.min(this.#lowestSeen, message.seq);

@@ -1,5 +1,8 @@
 import type { ChatSettings } from "../../../worker/protocol/index.ts";
+import type { ChatClient } from "../../client/index.ts";
+import { askText } from "../dialog.ts";
 import { h } from "../dom.ts";
+import { rememberName } from "../storage.ts";
 
 export interface RoomHeader {
 	element: HTMLElement;
@@ -12,8 +15,16 @@ export interface RoomHeader {
 	leave: HTMLButtonElement | null;
 }
 
-/** The room's header: its name and connection state, plus the brand and own controls on the full page. */
-export function roomHeader(chat: ChatSettings, status: HTMLElement, compact: boolean): RoomHeader {
+/**
+ * The room's header: its name and connection state, plus the brand, the search box (`search`)
+ * and own controls on the full page.
+ */
+export function roomHeader(
+	chat: ChatSettings,
+	status: HTMLElement,
+	compact: boolean,
+	search?: HTMLElement,
+): RoomHeader {
 	const onlineCount = h("span", { class: "hint online-count" });
 	if (compact) {
 		const open = h(
@@ -36,7 +47,31 @@ export function roomHeader(chat: ChatSettings, status: HTMLElement, compact: boo
 		title,
 		badge,
 		status,
+		search,
 		h("div", { class: "own-controls" }, changeName, leave),
 	);
 	return { element, title, onlineCount, changeName, leave };
+}
+
+/** *Change name* (asked in a dialog, remembered here) and *Leave chat*, on the full page. */
+export function ownControls(
+	header: RoomHeader,
+	client: ChatClient,
+	joinedAs: string,
+	leave: () => void,
+): void {
+	header.changeName?.addEventListener("click", async () => {
+		const current = client.user?.name ?? joinedAs;
+		const name = await askText(
+			"Change your name",
+			"New name",
+			current,
+			{ maxlength: 32, autocomplete: "nickname" },
+			"Save",
+		);
+		if (name === null || name === current) return;
+		rememberName(name);
+		client.rename(name);
+	});
+	header.leave?.addEventListener("click", leave);
 }

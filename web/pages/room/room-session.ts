@@ -1,20 +1,25 @@
 import type { ChatMessage, ChatWithConnections } from "../../../worker/protocol/index.ts";
-import { ChatClient } from "../../client/index.ts";
-import { askText } from "../dialog.ts";
+import { ChatClient, type ClientMessage } from "../../client/index.ts";
 import { h } from "../dom.ts";
 import { NameBook, revealTags } from "../names.ts";
-import { rememberName, savedOutbox, savedToken, saveOutbox, saveToken } from "../storage.ts";
+import { savedOutbox, savedToken, saveOutbox, saveToken } from "../storage.ts";
 import { chatSettingsPanel } from "./chat-settings.ts";
 import { Composer } from "./composer.ts";
 import { ConnectionStatus } from "./connection-status.ts";
+import { ContextView, contextSide } from "./context-view.ts";
 import { decorateMessage, personControls } from "./message-actions.ts";
 import { messageControls } from "./message-controls.ts";
 import { MessageList } from "./message-list.ts";
 import { NewMessagesButton } from "./new-messages.ts";
+import { OlderMessages } from "./older-messages.ts";
 import { OnlineList } from "./online-list.ts";
 import { ownerTools } from "./owner-tools.ts";
+import { ReplyDraft } from "./reply-draft.ts";
+import { showQuote } from "./reply-quote.ts";
 import { followChanges } from "./room-changes.ts";
-import { roomHeader } from "./room-header.ts";
+import { ownControls, roomHeader } from "./room-header.ts";
+import { mentionable, notifyMentions } from "./room-mentions.ts";
+import { SearchPanel } from "./search-panel.ts";
 import { TitleCounter } from "./title-counter.ts";
 import { TypingIndicator } from "./typing-indicator.ts";
 
@@ -51,41 +56,75 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	const names = new NameBook();
 	const status = new ConnectionStatus();
 	const notice = h("p", { class: "notice", role: "alert" });
-	const actions = messageControls(
-		client,
-		() => list,
-		(what, error) => {
-			notice.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+	const report = (what: string, error: unknown) => {
+		notice.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+	};
+	const draft = new ReplyDraft(names, () => composer.focus());
+	const actions = {
+		...messageControls(client, () => context.shown, report),
+		reply: (message: ChatMessage) => {
+			draft.start(message);
+			composer.focus();
 		},
-	);
+	};
 	const online = new OnlineList(names, (person) => personControls(person, actions));
 	const typing = new TypingIndicator();
 	const title = new TitleCounter(`${chat.name} · edgechat`, signal);
-	const list = new MessageList({
-		names,
-		decorate: (item, message) => decorateMessage(item, message, actions),
+	// Every list draws a message the same way: its quote (a button to the original), its controls.
+	const decorate = (item: HTMLLIElement, message: ChatMessage) => {
+		showQuote(item, message, names, (seq) => void context.reveal(seq));
+		decorateMessage(item, message, actions);
+	};
+	const list = new MessageList({ names, decorate });
+	const older = new OlderMessages({
+		client,
+		list,
+		scroller: () => scroller,
+		show: (message) => show(message, message.user.id === client.user?.id, false),
+		report: (text) => {
+			notice.textContent = text;
+		},
 	});
-	const loadOlder = h(
-		"button",
-		{ type: "button", class: "secondary load-older", hidden: true },
-		"Load older",
-	);
-	const noHistory = h(
-		"p",
-		{ class: "hint history-note", hidden: true },
-		"This chat keeps no history: you see what is said while you are here.",
-	);
-	const scroller = h("div", { class: "scroller" }, loadOlder, noHistory, list.element);
+	const live = h("div", { class: "live-view" }, older.button, older.note, list.element);
+	const context = new ContextView({
+		around: (seq) => client.messagesAround(seq, contextSide),
+		liveList: list,
+		live,
+		newList: () => new MessageList({ names, decorate, label: "Messages in context" }),
+		own: (message) => message.user.id === client.user?.id,
+		left: () => {
+			scrollToEnd(scroller);
+			newMessages.clear();
+			// The control that was used has gone with the view: the keyboard goes on from the message box.
+			composer.focus();
+		},
+		report,
+	});
+	const scroller = h("div", { class: "scroller" }, live, context.element);
+	const search = compact
+		? null
+		: new SearchPanel({
+				search: (q, before) => client.search(q, before === undefined ? {} : { before }),
+				choose: (seq) => void context.show(seq),
+				names,
+			});
 	const newMessages = new NewMessagesButton(() => {
+		context.back();
 		const first = list.firstUnread;
 		if (first) first.scrollIntoView({ block: "start" });
 		else scrollToEnd(scroller);
 	});
 	const composer = new Composer({
-		onSend: (text) => {
+		above: draft.element,
+		onEscape: () => draft.cancel(),
+		onSend: (text, mentions) => {
 			const user = client.user;
 			if (!user) return "Not joined yet.";
-			const pending = client.send(text);
+			// Sending is taking part in the live conversation: it is what the list shows again.
+			context.back();
+			// A send carries only the extras it has (the outbox drops the unset and the empty).
+			const pending = client.send(text, { replyTo: draft.replyTo, mentions });
+			draft.cancel();
 			keepOutbox();
 			list.addPending(pending, user);
 			scrollToEnd(scroller);
@@ -98,17 +137,20 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 			const last = me ? list.lastOf(me.id) : undefined;
 			if (last) actions.edit(last);
 		},
+		mentionable: () => mentionable(client, list),
+		names,
 	});
 	const conversation = h(
 		"section",
 		{ class: "conversation", "aria-label": "Conversation" },
+		search?.results,
 		h("div", { class: "scroll-area" }, scroller, newMessages.element),
 		typing.element,
 		composer.element,
 		notice,
 	);
 	const sidebar = h("aside", { class: "sidebar", "aria-label": "People" }, online.element);
-	const header = roomHeader(chat, status.element, compact);
+	const header = roomHeader(chat, status.element, compact, search?.form);
 	const { onlineCount } = header;
 	root.replaceChildren(
 		h(
@@ -134,15 +176,19 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		onlineCount.textContent = `${presence.count} online`;
 	});
 	client.on("typing", (user) => typing.typing(user));
-	client.on("deleted", ({ seq }) => list.markDeleted(seq));
+	client.on("deleted", ({ seq }) => {
+		if (seq === draft.replyTo && draft.cancel())
+			notice.textContent = "The message you were answering was deleted.";
+	});
 	followChanges(client, {
 		list,
+		lists: () => (context.active ? [list, context.shown] : [list]),
 		retitle: (name) => {
 			header.title.textContent = name;
 			title.rename(`${name} · edgechat`);
 		},
 		noted: () => {
-			if (nearEnd(scroller)) scrollToEnd(scroller);
+			if (!context.active && nearEnd(scroller)) scrollToEnd(scroller);
 		},
 	});
 	client.on("rejected", ({ pending, message }) => {
@@ -153,6 +199,11 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		if (mine) keepOutbox();
 		show(message, mine, source === "live");
 	});
+	// Not in the embed: a frame in another site's page, where browsers refuse notifications.
+	if (header.changeName) {
+		const reveal = (seq: number) => void context.reveal(seq);
+		notifyMentions(client, { list, chat, place: header.changeName, reveal, signal });
+	}
 	client.on("error", (error) => {
 		if (error.code === "rate_limited")
 			notice.textContent = "You are sending quickly: your message will go out in a moment.";
@@ -181,53 +232,25 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 				}),
 			);
 		}
-		if (ready.chat.history) void showOlder(true);
-		else noHistory.hidden = false;
+		if (ready.chat.history) void older.load(true);
+		else older.note.hidden = false;
 	});
 
-	function show(message: ChatMessage, mine: boolean, live: boolean): void {
+	function show(message: ClientMessage, mine: boolean, isLive: boolean): void {
 		see(message.user);
-		const atEnd = nearEnd(scroller);
+		// A message shown in its context keeps the scrolling area: what arrives waits in the live list.
+		const following = !context.active && (mine || nearEnd(scroller));
 		const item = list.add(message, mine);
 		typing.stopped(message.user.id);
-		if (!live || !item) return;
-		if (!mine) title.arrived();
-		if (mine || atEnd) {
+		if (!isLive || !item) return;
+		if (!mine) title.arrived(message.mentionsMe);
+		if (following) {
 			scrollToEnd(scroller);
 			// Only a reader at the bottom loses the oldest messages: nobody's place is taken away.
-			if (list.trim() > 0) loadOlder.hidden = false;
+			if (list.trim() > 0) older.button.hidden = false;
 		} else if (newMessages.arrived()) {
 			list.markFirstUnread(item);
 		}
-	}
-
-	async function showOlder(initial: boolean): Promise<void> {
-		loadOlder.setAttribute("aria-busy", "true");
-		const heightBefore = scroller.scrollHeight;
-		let more = false;
-		try {
-			if (list.trimmed) more = await reloadTrimmed();
-			else {
-				await client.loadOlder();
-				more = client.hasOlder;
-			}
-		} catch (error) {
-			notice.textContent = `Could not load older messages: ${error instanceof Error ? error.message : String(error)}`;
-			more = true;
-		}
-		loadOlder.removeAttribute("aria-busy");
-		loadOlder.hidden = !more;
-		// Older messages go above what the reader is looking at: keep it in place.
-		if (initial) scrollToEnd(scroller);
-		else scroller.scrollTop += scroller.scrollHeight - heightBefore;
-	}
-
-	/** Pages back over messages this session already had, which the client will not deliver twice. */
-	async function reloadTrimmed(): Promise<boolean> {
-		const before = list.oldestShownSeq ?? 1;
-		const page = await client.api.history(chat.id, { before, limit: 50 }, client.token?.token);
-		for (const message of page.messages) show(message, message.user.id === client.user?.id, false);
-		return list.trimmed || client.hasOlder;
 	}
 
 	function end(refusal: string, note: string): void {
@@ -236,24 +259,10 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		back(refusal, note);
 	}
 
-	loadOlder.addEventListener("click", () => void showOlder(false));
 	scroller.addEventListener("scroll", () => {
-		if (nearEnd(scroller)) newMessages.clear();
+		if (!context.active && nearEnd(scroller)) newMessages.clear();
 	});
-	header.changeName?.addEventListener("click", async () => {
-		const current = client.user?.name ?? options.name;
-		const name = await askText(
-			"Change your name",
-			"New name",
-			current,
-			{ maxlength: 32, autocomplete: "nickname" },
-			"Save",
-		);
-		if (name === null || name === current) return;
-		rememberName(name);
-		client.rename(name);
-	});
-	header.leave?.addEventListener("click", () => {
+	ownControls(header, client, options.name, () => {
 		saveOutbox(chat.id, []);
 		end("", "You left the chat. Join again whenever you like.");
 	});
