@@ -3,6 +3,7 @@ import type {
 	ChatMessage,
 	ChatSettings,
 	ErrorCode,
+	FileInfo,
 	HistoryPage,
 	IssuedToken,
 	ReadyFrame,
@@ -19,7 +20,7 @@ import { withResolvers } from "./deferred.ts";
 import { type Emit, Emitter } from "./emitter.ts";
 import { encodeClientFrame } from "./frames.ts";
 import { HistoryPager } from "./history-pager.ts";
-import { ApiError, ChatApi, type ModerationCall } from "./http-api.ts";
+import { ApiError, ChatApi, type MessageExtras, type ModerationCall } from "./http-api.ts";
 import type { PendingSend } from "./outbox.ts";
 import { RoomState } from "./room-state.ts";
 import { Sender } from "./sender.ts";
@@ -145,10 +146,16 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	/**
 	 * Queues `text` and sends it as soon as the link allows, with a fresh clientId, repeating it
 	 * until the server echoes it back. Returns the pending entry; its `message` event has `own`
-	 * set and the same `clientId`.
+	 * set and the same `clientId`. `extras`: files from `uploadFile` (then `text` may be empty),
+	 * the seq it answers, the ids of users it mentions.
 	 */
-	send(text: string): PendingSend {
-		return this.#sender.send(text);
+	send(text: string, extras?: MessageExtras): PendingSend {
+		return this.#sender.send(text, extras);
+	}
+
+	/** Uploads an image (PNG, JPEG, GIF or WebP, at most 5 MiB) to attach to a `send` within the hour. */
+	uploadFile(body: Blob | ArrayBuffer | Uint8Array, type: string): Promise<FileInfo> {
+		return this.api.uploadFile(this.chatId, this.#bearer(), body, type);
 	}
 
 	/** Tells the room this user is typing; throttled, and dropped when not live (it is ephemeral). */

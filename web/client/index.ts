@@ -18,5 +18,11 @@ export type {
 	StateChange,
 	WebSocketClass,
 } from "./client-types.ts";
-export { ApiError, ChatApi, type ChatApiOptions, type HistoryCursor } from "./http-api.ts";
+export {
+	ApiError,
+	ChatApi,
+	type ChatApiOptions,
+	type HistoryCursor,
+	type MessageExtras,
+} from "./http-api.ts";
 export type { PendingSend } from "./outbox.ts";

@@ -1,6 +1,12 @@
-/** A message the user sent that the server has not yet echoed back. */
-export interface PendingSend {
+import type { MessageExtras } from "./http-api.ts";
+
+/**
+ * A message the user sent that the server has not yet echoed back, with what it carries besides
+ * its text (files, the message it answers, mentions), which goes out with every retry.
+ */
+export interface PendingSend extends Readonly<MessageExtras> {
 	readonly clientId: string;
+	/** Empty only when it carries attachments. */
 	readonly text: string;
 	/** When the user sent it (epoch ms, local clock). */
 	readonly createdAt: number;
@@ -22,10 +28,10 @@ interface Entry extends PendingSend {
 export class Outbox {
 	#entries = new Map<string, Entry>();
 
-	add(clientId: string, text: string, now: number): PendingSend {
-		const entry: Entry = { clientId, text, createdAt: now, sentAt: null, notBefore: 0 };
+	add(clientId: string, text: string, now: number, extras: MessageExtras = {}): PendingSend {
+		const entry: Entry = { ...extrasOf(extras), clientId, text, createdAt: now, sentAt: null, notBefore: 0 };
 		this.#entries.set(clientId, entry);
-		return { clientId, text, createdAt: now };
+		return pendingOf(entry);
 	}
 
 	/** Settles the entry the server echoed; undefined if it was not ours or already settled. */
@@ -33,7 +39,7 @@ export class Outbox {
 		const entry = this.#entries.get(clientId);
 		if (!entry) return undefined;
 		this.#entries.delete(clientId);
-		return { clientId: entry.clientId, text: entry.text, createdAt: entry.createdAt };
+		return pendingOf(entry);
 	}
 
 	/** Gives up on an entry (the server refused it for good). */
@@ -49,7 +55,7 @@ export class Outbox {
 		const due: PendingSend[] = [];
 		for (const entry of this.#entries.values()) {
 			if (entry.notBefore > now) continue;
-			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry);
+			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(pendingOf(entry));
 		}
 		return due;
 	}
@@ -77,14 +83,25 @@ export class Outbox {
 	}
 
 	list(): PendingSend[] {
-		return [...this.#entries.values()].map(({ clientId, text, createdAt }) => ({
-			clientId,
-			text,
-			createdAt,
-		}));
+		return [...this.#entries.values()].map(pendingOf);
 	}
 
 	get size(): number {
 		return this.#entries.size;
 	}
+}
+
+/** An entry as the user sees it: without the outbox's own bookkeeping. */
+function pendingOf(entry: Entry): PendingSend {
+	return { clientId: entry.clientId, text: entry.text, createdAt: entry.createdAt, ...extrasOf(entry) };
+}
+
+/** Only the extras that are there: a pending send, saved as JSON and read back, looks the same. */
+function extrasOf(extras: MessageExtras): MessageExtras {
+	const { attachments, replyTo, mentions } = extras;
+	return {
+		...(attachments && attachments.length > 0 && { attachments: [...attachments] }),
+		...(replyTo !== undefined && { replyTo }),
+		...(mentions && mentions.length > 0 && { mentions: [...mentions] }),
+	};
 }

@@ -4,6 +4,7 @@ import { normalizeLineBreaks } from "../../worker/protocol/text.ts";
 import type { ChatClientEvents, ChatClientOptions } from "./client-types.ts";
 import type { Emit } from "./emitter.ts";
 import { encodeClientFrame, newClientId } from "./frames.ts";
+import type { MessageExtras } from "./http-api.ts";
 import { Outbox, type PendingSend } from "./outbox.ts";
 
 /** A send refused with `rate_limited` by a server that names no `retryAfterMs` is tried again after this long. */
@@ -38,7 +39,7 @@ export class Sender {
 		this.#typingIntervalMs = options.typingIntervalMs ?? 2000;
 		// Sends written before a reload go out again with their own clientIds: stored once, never twice.
 		for (const pending of options.pending ?? [])
-			this.#outbox.add(pending.clientId, pending.text, pending.createdAt);
+			this.#outbox.add(pending.clientId, pending.text, pending.createdAt, pending);
 	}
 
 	/** Sends not yet acknowledged by the server, oldest first. */
@@ -46,14 +47,20 @@ export class Sender {
 		return this.#outbox.list();
 	}
 
-	send(text: string): PendingSend {
+	send(text: string, extras: MessageExtras = {}): PendingSend {
 		// As the server stores it (docs/API.md, Limits), so the pending text is what the echo says.
 		const trimmed = normalizeLineBreaks(text).trim();
 		const length = [...trimmed].length;
-		if (length === 0 || length > limits.textMax) {
-			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);
+		const files = extras.attachments?.length ?? 0;
+		if (files > limits.attachmentsMax) {
+			throw new RangeError(`a message carries at most ${limits.attachmentsMax} attachments`);
 		}
-		const pending = this.#outbox.add(newClientId(), trimmed, Date.now());
+		if ((length === 0 && files === 0) || length > limits.textMax) {
+			throw new RangeError(
+				`message text must be 1 to ${limits.textMax} characters (it may be empty with attachments)`,
+			);
+		}
+		const pending = this.#outbox.add(newClientId(), trimmed, Date.now(), extras);
 		this.flush(Date.now());
 		// The message ends the typing it announced: the next keystroke starts a new notice at once.
 		this.#lastTypingAt = Number.NEGATIVE_INFINITY;
@@ -71,7 +78,15 @@ export class Sender {
 	flush(now: number): void {
 		if (!this.#link.live()) return;
 		for (const pending of this.#outbox.due(now, this.#ackTimeoutMs)) {
-			const frame = encodeClientFrame({ type: "send", text: pending.text, clientId: pending.clientId });
+			const { clientId, text, attachments, replyTo, mentions } = pending;
+			const frame = encodeClientFrame({
+				type: "send",
+				text,
+				clientId,
+				...(attachments && { attachments }),
+				...(replyTo !== undefined && { replyTo }),
+				...(mentions && { mentions }),
+			});
 			if (!this.#link.transmit(frame)) return;
 			this.#outbox.markSent(pending.clientId, now);
 		}

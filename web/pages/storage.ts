@@ -112,6 +112,10 @@ export interface StoredSend {
 	clientId: string;
 	text: string;
 	createdAt: number;
+	/** What it carried besides its text: it goes out again with them. */
+	attachments?: string[];
+	replyTo?: number;
+	mentions?: string[];
 }
 
 /** Unsent messages of one chat, so a reload before the link returns loses nothing. */
@@ -121,11 +125,22 @@ export function savedOutbox(chatId: string): StoredSend[] {
 	const sends: StoredSend[] = [];
 	for (const entry of value) {
 		if (!isRecord(entry)) continue;
-		const { clientId, text, createdAt } = entry;
-		if (typeof clientId === "string" && typeof text === "string" && typeof createdAt === "number")
-			sends.push({ clientId, text, createdAt });
+		const { clientId, text, createdAt, attachments, replyTo, mentions } = entry;
+		if (typeof clientId !== "string" || typeof text !== "string" || typeof createdAt !== "number") continue;
+		sends.push({
+			clientId,
+			text,
+			createdAt,
+			...(isStrings(attachments) && { attachments }),
+			...(typeof replyTo === "number" && { replyTo }),
+			...(isStrings(mentions) && { mentions }),
+		});
 	}
 	return sends;
+}
+
+function isStrings(value: unknown): value is string[] {
+	return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 export function saveOutbox(chatId: string, sends: readonly StoredSend[]): void {
