@@ -195,3 +195,32 @@ describe("downloading a file", () => {
 		await expectError(await download(chat.id, "..%2F..%2Fsecret"), 404, "not_found");
 	});
 });
+
+describe("the OpenAPI document", () => {
+	it("describes the upload's image body, the download, and attachments on posts and messages", async () => {
+		type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string };
+		type Operation = {
+			requestBody?: { content: Record<string, { schema: Schema }> };
+			responses: Record<string, { content?: Record<string, unknown> }>;
+		};
+		type Doc = { paths: Record<string, Record<string, Operation>> };
+		const doc = await (await api("/api/openapi.json")).json<Doc>();
+		const uploadOperation = doc.paths["/chats/{id}/files"]?.post;
+		expect(Object.keys(uploadOperation?.requestBody?.content ?? {}).sort()).toEqual([
+			"image/gif",
+			"image/jpeg",
+			"image/png",
+			"image/webp",
+		]);
+		expect(Object.keys(uploadOperation?.responses ?? {}).sort()).toEqual(
+			["201", "401", "403", "404", "413", "415", "429"].sort(),
+		);
+		const downloadOperation = doc.paths["/chats/{id}/files/{fileId}"]?.get;
+		expect(Object.keys(downloadOperation?.responses["200"]?.content ?? {})).toHaveLength(4);
+		const post = doc.paths["/chats/{id}/messages"]?.post?.requestBody?.content["application/json"];
+		expect(Object.keys(post?.schema.properties ?? {})).toContain("attachments");
+		const file = (uploadOperation?.responses["201"]?.content?.["application/json"] as { schema: Schema }).schema
+			.properties?.file;
+		expect(Object.keys(file?.properties ?? {}).sort()).toEqual(["height", "id", "size", "type", "width"]);
+	});
+});
