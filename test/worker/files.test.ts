@@ -170,12 +170,13 @@ describe("downloading a file", () => {
 		expect(await without.json()).toEqual(await absent.json());
 		// The key never counts in the URL.
 		expect((await api(`/api/chats/${chat.id}/files/${file.id}?key=${chat.inviteKey}`)).status).toBe(404);
-		for (const headers of [
+		const credentials: Array<Record<string, string>> = [
 			{ Authorization: `Bearer ${ada.token}` },
 			{ "X-Chat-Key": chat.inviteKey ?? "" },
 			{ "X-Chat-Key": chat.ownerKey },
 			apiKey,
-		]) {
+		];
+		for (const headers of credentials) {
 			const response = await download(chat.id, file.id, headers);
 			expect(response.status).toBe(200);
 			expect(response.headers.get("Content-Type")).toBe("image/gif");

@@ -7,7 +7,7 @@ import type { TestImage } from "./images";
 export function upload(
 	chatId: string,
 	token: string | null,
-	image: Pick<TestImage, "bytes" | "type">,
+	image: { bytes: Uint8Array<ArrayBuffer>; type: string },
 	headers: Record<string, string> = {},
 ): Promise<Response> {
 	return api(`/api/chats/${chatId}/files`, {
