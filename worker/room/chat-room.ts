@@ -173,12 +173,11 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- The chat's one write face: the Worker's routes and the shards' sockets alike ---
 
-	/** `uploader`: a backend's posts carry what it uploaded itself (its files are the API's, not a user's). */
 	async post(user: UserRef, draft: Draft, saved?: Bucket, uploader?: string): Promise<PostAnswer> {
 		return this.writes.post({ id: user.id, name: user.name }, draft, saved, uploader);
 	}
 
-	/** An upload the Worker checked (an image, within the size): the file's id, or the refusal. */
+	/** An upload the Worker checked (an image within the size): its file, or the refusal. */
 	async reserveUpload(user: SessionUser, image: SniffedImage & { size: number }): Promise<UploadAnswer> {
 		return this.files.reserve(user, image);
 	}
