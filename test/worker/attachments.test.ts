@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, FileInfo, HistoryPage } from "../../worker/protocol";
 import type { ChatRoom } from "../../worker/room/chat-room";
+import { RecentMessages } from "../../worker/sequencer/recent-messages";
 import { api, call, createChat, expectError, joinToken, postJson, roomStub, TestSocket } from "./helpers";
 import { gif, jpeg, png, webpLossy } from "./images";
 import { download, upload, uploaded } from "./uploads";
@@ -237,6 +238,25 @@ describe("a file's life", () => {
 		await passTime(chat.id, 60 * 60 * 1000 + 1);
 		expect(await runDurableObjectAlarm(roomStub(chat.id))).toBe(true);
 		await expectError(await download(chat.id, file.id), 404, "not_found");
+	});
+});
+
+describe("the newest messages held in memory (what shards resume from)", () => {
+	it("lose a deleted message's attachments", () => {
+		const recent = new RecentMessages(10);
+		const ada = { id: "uada000000000000", name: "ada" };
+		const file: FileInfo = {
+			id: "fAAAAAAAAAAAAAAAAAAAAAAAA",
+			type: "image/png",
+			size: 9,
+			width: 1,
+			height: 1,
+		};
+		recent.reset(0, [], 0);
+		recent.add({ seq: 1, id: "m1", user: ada, text: "", ts: 1, attachments: [file] });
+		expect(recent.find(1)?.attachments).toEqual([file]);
+		recent.redact(1);
+		expect(recent.find(1)).toEqual({ seq: 1, id: "m1", user: ada, text: "", ts: 1, deleted: true });
 	});
 });
 
