@@ -148,13 +148,9 @@ export class Sequencer {
 			this.record.saveLastSeq(message.seq, rev);
 			if (clientId !== undefined) this.relayed.remember(user.id, clientId, message);
 		}
-		if (extras.attachments) {
-			this.uploads.attach(
-				extras.attachments.map((file) => file.id),
-				message.seq,
-				chat.history,
-			);
-		}
+		// Stored with the log, the files stay as long as their message; relayed only, an hour all the same.
+		const files = extras.attachments?.map((file) => file.id) ?? [];
+		if (files.length > 0) this.uploads.attach(files, message.seq, chat.history);
 		this.lastSeq = message.seq;
 		this.revision = rev;
 		this.recent.add(message);
