@@ -25,6 +25,8 @@ export interface Settings {
 	/** Abuse limits per network address (CF-Connecting-IP), a minute each. */
 	addressChatsPerMinute: number;
 	addressTokensPerMinute: number;
+	/** Files uploaded per network address and minute. */
+	addressUploadsPerMinute: number;
 	/**
 	 * Whether a join's region is read from its X-Edgechat-Region header instead of `request.cf`:
 	 * for local development only, where `request.cf` is a placeholder (TRUST_REGION_HEADER "true").
@@ -51,6 +53,7 @@ export const settingDefaults = {
 	WEBHOOK_LEASE_MS: 15 * 60_000,
 	ADDRESS_CHATS_PER_MINUTE: 10,
 	ADDRESS_TOKENS_PER_MINUTE: 60,
+	ADDRESS_UPLOADS_PER_MINUTE: 30,
 } as const;
 
 type ListName = "CORS_ORIGINS" | "EMBED_ORIGINS";
@@ -91,6 +94,7 @@ function parseSettings(env: SettingsEnv): Settings {
 		webhookLeaseMs: positiveNumber(env, "WEBHOOK_LEASE_MS"),
 		addressChatsPerMinute: positiveNumber(env, "ADDRESS_CHATS_PER_MINUTE"),
 		addressTokensPerMinute: positiveNumber(env, "ADDRESS_TOKENS_PER_MINUTE"),
+		addressUploadsPerMinute: positiveNumber(env, "ADDRESS_UPLOADS_PER_MINUTE"),
 		trustRegionHeader: env.TRUST_REGION_HEADER === "true",
 	};
 }

@@ -17,3 +17,5 @@ export const newUserId = () => `u${randomId(15)}`;
 export const newMessageId = () => crypto.randomUUID();
 /** Invite and owner keys: about 190 bits. */
 export const newSecretKey = () => randomId(32);
+/** Uploaded files: about 143 bits, so a file cannot be found by guessing its id. */
+export const newFileId = () => `f${randomId(24)}`;

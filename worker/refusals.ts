@@ -53,6 +53,38 @@ export const refusals = {
 			retryAfterMs,
 		),
 	wrongKey: (): Refusal => refusal(403, "forbidden", "The key does not match this chat"),
+	unknownFile: (id: string): Refusal =>
+		refusal(400, "bad_request", `attachments: no file ${id} was uploaded to this chat (or it was deleted)`),
+	notYourFile: (id: string): Refusal =>
+		refusal(400, "bad_request", `attachments: file ${id} was uploaded by someone else`),
+	fileAttached: (id: string, seq: number): Refusal =>
+		refusal(400, "bad_request", `attachments: file ${id} is already attached to message ${seq}`),
+	tooManyUploads: (retryAfterMs: number): Refusal =>
+		refusal(
+			429,
+			"rate_limited",
+			`Too many uploads (${limits.uploadsPerMinute} a minute in a chat); try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+			retryAfterMs,
+		),
+	fileTooLarge: (): Refusal =>
+		refusal(
+			413,
+			"too_large",
+			`Files are limited to ${limits.fileBytesMax / (1024 * 1024)} MiB (${limits.fileBytesMax} bytes)`,
+		),
+	notAnImage: (): Refusal =>
+		refusal(
+			415,
+			"unsupported_media_type",
+			"The body is not a PNG, JPEG, GIF or WebP image (it is recognised from its bytes, not its Content-Type)",
+		),
+	notTheDeclaredType: (declared: string, found: string): Refusal =>
+		refusal(
+			415,
+			"unsupported_media_type",
+			`The body is ${found}, not ${declared || "the type declared"}: send it with Content-Type: ${found}`,
+		),
+	noFile: (id: string): Refusal => refusal(404, "not_found", `No file ${id} in this chat`),
 } as const;
 
 export function bannedText(until: number | null): string {

@@ -118,6 +118,15 @@ const promises: { marker: string; check: (stdout: string) => void }[] = [
 		},
 	},
 	{
+		marker: "--data-binary @$IMAGE",
+		check: (stdout) => {
+			expect(stdout).toMatch(
+				/"attachments":\[\{"id":"f\w{24}","type":"image\/gif","size":35,"width":1,"height":1\}\]/,
+			);
+			expect(stdout.trimEnd().endsWith("200 image/gif")).toBe(true);
+		},
+	},
+	{
 		marker: "Hello from curl",
 		check: (stdout) => {
 			expect(stdout).toMatch(/^open http:\/\/127\.0\.0\.1:\d+\/c\/\w{16}$/m);
@@ -132,6 +141,7 @@ describe("the shell snippets of the README and docs/API.md", () => {
 	it("are found: the README's first hour and API.md's walkthroughs", () => {
 		expect(snippets.map(({ file }) => file)).toEqual([
 			"README.md",
+			"docs/API.md",
 			"docs/API.md",
 			"docs/API.md",
 			"docs/API.md",

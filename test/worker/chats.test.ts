@@ -152,6 +152,8 @@ describe("the rest of the API surface", () => {
 			"/chats/{id}/bans/{userId}",
 			"/chats/{id}/diagnostics",
 			"/chats/{id}/export",
+			"/chats/{id}/files",
+			"/chats/{id}/files/{fileId}",
 			"/chats/{id}/keys",
 			"/chats/{id}/kicks",
 			"/chats/{id}/messages",

@@ -14,6 +14,8 @@ import {
 	TestSocket,
 	until,
 } from "./helpers";
+import { png } from "./images";
+import { download, uploaded } from "./uploads";
 
 const retention = 300; // MESSAGE_RETENTION in vitest.config.ts
 
@@ -126,5 +128,28 @@ describe("retention", () => {
 		const oldest = await api(`/api/chats/${chat.id}/messages?after=0&limit=1`);
 		expect((await oldest.json<{ messages: Array<{ seq: number }> }>()).messages[0]?.seq).toBe(boundary);
 		expect(await react(reactors[2] ?? "")).toEqual([{ emoji: "👍", count: 3 }]);
+	});
+
+	it("deletes the files of the messages it trims, and keeps those of the messages it keeps", async () => {
+		const chat = await createChat();
+		const { token } = await joinToken(chat);
+		const old = await uploaded(chat.id, token, png(1, 1));
+		const kept = await uploaded(chat.id, token, png(2, 2));
+		expect(
+			(await call("POST", `/api/chats/${chat.id}/messages`, token, { text: "", attachments: [old.id] }))
+				.status,
+		).toBe(201);
+		await seedMessages(chat.id, retention + 100);
+		const tip = await call("POST", `/api/chats/${chat.id}/messages`, token, {
+			text: "",
+			attachments: [kept.id],
+		});
+		expect(tip.status).toBe(201);
+		await until(async () => (await storedMessageCount(chat.id)) === retention, "the trim");
+		await until(
+			async () => (await download(chat.id, old.id)).status === 404,
+			"the trimmed message's file deleted",
+		);
+		expect((await download(chat.id, kept.id)).status).toBe(200);
 	});
 });

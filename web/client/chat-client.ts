@@ -3,6 +3,7 @@ import type {
 	ChatMessage,
 	ChatSettings,
 	ErrorCode,
+	FileInfo,
 	IssuedToken,
 	ReadyFrame,
 	RotatedKey,
@@ -156,11 +157,16 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 	/**
 	 * Queues `text` and sends it as soon as the link allows, with a fresh clientId, repeating it
 	 * until the server echoes it back. Returns the pending entry; its `message` event has `own`
-	 * set and the same `clientId`. `extras`: the seq it answers (`replyTo`), who it mentions,
-	 * its attachments; every repeat carries them.
+	 * set and the same `clientId`. `extras`: files from `uploadFile` (then `text` may be empty),
+	 * the seq it answers (`replyTo`), the ids of users it mentions; every repeat carries them.
 	 */
 	send(text: string, extras?: SendExtras): PendingSend {
 		return this.#sender.send(text, extras);
+	}
+
+	/** Uploads an image (PNG, JPEG, GIF or WebP, at most 5 MiB) to attach to a `send` within the hour. */
+	uploadFile(body: Blob | ArrayBuffer | Uint8Array, type: string): Promise<FileInfo> {
+		return this.api.uploadFile(this.chatId, this.#bearer(), body, type);
 	}
 
 	/** Tells the room this user is typing; throttled, and dropped when not live (it is ephemeral). */

@@ -6,7 +6,7 @@ import type {
 	ChatWithConnections,
 	CreateChatRequest,
 	CreatedChat,
-	ErrorCode,
+	FileInfo,
 	HistoryPage,
 	IssuedToken,
 	MessageReactions,
@@ -15,28 +15,12 @@ import type {
 	RotatedKey,
 	SearchPage,
 	UpdateChatRequest,
+	UploadedFile,
 } from "../../worker/protocol/index.ts";
+import { ApiError, errorFrom } from "./api-errors.ts";
+import type { SendExtras } from "./outbox.ts";
 
-/** An HTTP call that failed: `status` 0 and code "network" when no answer came at all. */
-export class ApiError extends Error {
-	readonly status: number;
-	readonly code: ErrorCode | "network";
-	/** How long the server asked us to wait before retrying (`rate_limited`), when it said. */
-	readonly retryAfterMs: number | undefined;
-
-	constructor(status: number, code: ErrorCode | "network", message: string, retryAfterMs?: number) {
-		super(message);
-		this.name = "ApiError";
-		this.status = status;
-		this.code = code;
-		this.retryAfterMs = retryAfterMs;
-	}
-
-	/** Worth retrying later: the network or the server failed, not the request. */
-	get retryable(): boolean {
-		return this.status === 0 || this.status === 429 || this.status >= 500;
-	}
-}
+export { ApiError } from "./api-errors.ts";
 
 export interface HistoryCursor {
 	before?: number;
@@ -109,10 +93,50 @@ export class ChatApi {
 		return this.#call("GET", `${chatPath(chatId)}/search?${query}`, { token });
 	}
 
-	async postMessage(chatId: string, token: string, text: string, clientId?: string): Promise<ChatMessage> {
-		const body = clientId === undefined ? { text } : { text, clientId };
+	/** `extras`: what the message carries besides its text (with attachments, `text` may be empty). */
+	async postMessage(
+		chatId: string,
+		token: string,
+		text: string,
+		clientId?: string,
+		extras: SendExtras = {},
+	): Promise<ChatMessage> {
+		const body = { text, ...(clientId !== undefined && { clientId }), ...extras };
 		const posted: PostedMessage = await this.#call("POST", `${chatPath(chatId)}/messages`, { body, token });
 		return posted.message;
+	}
+
+	/**
+	 * Uploads an image (PNG, JPEG, GIF or WebP, at most 5 MiB) as the raw body with its type, to
+	 * attach to a message of this user within the hour: `send(text, { attachments: [file.id] })`.
+	 */
+	async uploadFile(
+		chatId: string,
+		token: string,
+		body: Blob | ArrayBuffer | Uint8Array,
+		type: string,
+	): Promise<FileInfo> {
+		const uploaded: UploadedFile = await (
+			await this.#request("POST", `${chatPath(chatId)}/files`, {
+				token,
+				// A view of a shared or resizable buffer is no request body: its bytes are copied.
+				raw: { body: body instanceof Uint8Array ? new Uint8Array(body) : body, type },
+			})
+		).json();
+		return uploaded.file;
+	}
+
+	/**
+	 * A file's bytes, as whoever may read the chat's history (a private chat: with `token` or
+	 * `key`, sent as headers, never in the URL).
+	 */
+	async fileBytes(
+		chatId: string,
+		fileId: string,
+		access: { key?: string; token?: string } = {},
+	): Promise<Blob> {
+		const path = `${chatPath(chatId)}/files/${encodeURIComponent(fileId)}`;
+		return (await this.#request("GET", path, { token: access.token, key: access.key })).blob();
 	}
 
 	/** Your own message, or anyone's for the owner and moderators; sockets get a `deleted` frame. */
@@ -190,6 +214,7 @@ export class ChatApi {
 	async #request(method: string, path: string, options: RequestOptions): Promise<Response> {
 		const headers: Record<string, string> = {};
 		if (options.body !== undefined) headers["content-type"] = "application/json";
+		if (options.raw !== undefined) headers["content-type"] = options.raw.type;
 		if (options.token) headers.authorization = `Bearer ${options.token}`;
 		if (options.key) headers["x-chat-key"] = options.key;
 		let response: Response;
@@ -197,7 +222,7 @@ export class ChatApi {
 			response = await this.#fetch(`${this.baseUrl}${path}`, {
 				method,
 				headers,
-				body: options.body === undefined ? undefined : JSON.stringify(options.body),
+				body: options.raw?.body ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
 			});
 		} catch (error) {
 			throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
@@ -214,6 +239,8 @@ export type ModerationCall =
 
 interface RequestOptions {
 	body?: unknown;
+	/** A body sent as it is (a file), with its content type. */
+	raw?: { body: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>; type: string };
 	token?: string | undefined;
 	/** A chat's invite or owner key, sent as `X-Chat-Key`. */
 	key?: string | undefined;
@@ -221,69 +248,4 @@ interface RequestOptions {
 
 function chatPath(chatId: string): string {
 	return `/api/chats/${encodeURIComponent(chatId)}`;
-}
-
-async function errorFrom(response: Response): Promise<ApiError> {
-	const fallback = statusCodes[response.status] ?? "internal_error";
-	try {
-		const body: unknown = await response.json();
-		if (typeof body === "object" && body !== null && "error" in body) {
-			const { error } = body;
-			if (typeof error === "object" && error !== null && "code" in error && "message" in error) {
-				const code = typeof error.code === "string" && isErrorCode(error.code) ? error.code : fallback;
-				const message = typeof error.message === "string" ? error.message : response.statusText;
-				const wait =
-					"retryAfterMs" in error && typeof error.retryAfterMs === "number"
-						? error.retryAfterMs
-						: retryAfterHeader(response);
-				return new ApiError(response.status, code, message, wait);
-			}
-		}
-	} catch {
-		// Not JSON (a proxy's error page, say): the status alone has to do.
-	}
-	return new ApiError(
-		response.status,
-		fallback,
-		response.statusText || `HTTP ${response.status}`,
-		retryAfterHeader(response),
-	);
-}
-
-/** `Retry-After` in seconds (the date form is not used by edgechat), as milliseconds. */
-function retryAfterHeader(response: Response): number | undefined {
-	const seconds = Number(response.headers.get("Retry-After") ?? Number.NaN);
-	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-const statusCodes: Partial<Record<number, ErrorCode>> = {
-	400: "bad_request",
-	401: "unauthorized",
-	403: "forbidden",
-	404: "not_found",
-	413: "too_large",
-	426: "upgrade_required",
-	429: "rate_limited",
-};
-
-/** Every code of the contract; typed as a record so the compiler notices a code added there. */
-const errorCodeSet: Record<ErrorCode, true> = {
-	bad_request: true,
-	unauthorized: true,
-	forbidden: true,
-	not_found: true,
-	too_large: true,
-	rate_limited: true,
-	upgrade_required: true,
-	server_misconfigured: true,
-	internal_error: true,
-	kicked: true,
-	muted: true,
-	banned: true,
-	slow_mode: true,
-	chat_deleted: true,
-};
-
-function isErrorCode(code: string): code is ErrorCode {
-	return Object.hasOwn(errorCodeSet, code);
 }

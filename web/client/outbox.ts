@@ -14,6 +14,7 @@ export interface SendExtras {
  */
 export interface PendingSend extends Readonly<SendExtras> {
 	readonly clientId: string;
+	/** Empty only when it carries attachments. */
 	readonly text: string;
 	/** When the user sent it (epoch ms, local clock). */
 	readonly createdAt: number;
@@ -66,7 +67,7 @@ export class Outbox {
 		const due: PendingSend[] = [];
 		for (const entry of this.#entries.values()) {
 			if (entry.notBefore > now) continue;
-			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(entry);
+			if (entry.sentAt === null || now - entry.sentAt >= retryAfterMs) due.push(sendOf(entry));
 		}
 		return due;
 	}

@@ -50,11 +50,17 @@ export class Sender {
 		// As the server stores it (docs/API.md, Limits), so the pending text is what the echo says.
 		const trimmed = normalizeLineBreaks(text).trim();
 		const length = [...trimmed].length;
-		if (length === 0 || length > limits.textMax) {
-			throw new RangeError(`message text must be 1 to ${limits.textMax} characters`);
+		const files = extras.attachments?.length ?? 0;
+		if (files > limits.attachmentsMax) {
+			throw new RangeError(`a message carries at most ${limits.attachmentsMax} attachments`);
 		}
 		if ((extras.mentions?.length ?? 0) > limits.mentionsMax) {
 			throw new RangeError(`a message may mention at most ${limits.mentionsMax} users`);
+		}
+		if ((length === 0 && files === 0) || length > limits.textMax) {
+			throw new RangeError(
+				`message text must be 1 to ${limits.textMax} characters (it may be empty with attachments)`,
+			);
 		}
 		const pending = this.#outbox.add(newClientId(), trimmed, Date.now(), extras);
 		this.flush(Date.now());
@@ -104,11 +110,8 @@ export class Sender {
 	}
 }
 
-/**
- * The `send` frame of a pending send, with what it carries besides its text. Attachments go as
- * given: a server without them ignores the field, as it does every unknown one.
- */
-function sendFrameOf(pending: PendingSend): SendFrame & { attachments?: string[] } {
+/** The `send` frame of a pending send, with what it carries besides its text. */
+function sendFrameOf(pending: PendingSend): SendFrame {
 	const { text, clientId, replyTo, mentions, attachments } = pending;
 	return {
 		type: "send",

@@ -11,6 +11,7 @@ import type { AddressAction, AddressTake } from "./address-limits";
 const limiters = {
 	chats: { binding: "ADDRESS_CHAT_LIMITER", perMinute: settingDefaults.ADDRESS_CHATS_PER_MINUTE },
 	tokens: { binding: "ADDRESS_TOKEN_LIMITER", perMinute: settingDefaults.ADDRESS_TOKENS_PER_MINUTE },
+	uploads: { binding: "ADDRESS_UPLOAD_LIMITER", perMinute: settingDefaults.ADDRESS_UPLOADS_PER_MINUTE },
 } as const satisfies Record<AddressAction, { binding: keyof Env; perMinute: number }>;
 
 /** The binding's window (`period` in wrangler.toml), in ms. */

@@ -49,10 +49,13 @@ export function exportWriter(format: ExportFormat, chat: ChatSettings, exportedA
 
 /**
  * `2026-12-01 21:40:05 ada: hello`, or `… bob (replying to ada, #12): yes`; later lines of a message
- * are indented, so each entry stays one block.
+ * are indented, so each entry stays one block. Its files follow the text: `[image/png 640x480]`.
  */
 function textLine(message: ChatMessage): string {
-	const body = message.deleted ? "[deleted]" : message.text.replaceAll("\n", "\n    ");
+	const files = (message.attachments ?? []).map((file) => `[${file.type} ${file.width}x${file.height}]`);
+	const body = message.deleted
+		? "[deleted]"
+		: [message.text.replaceAll("\n", "\n    "), ...files].filter((part) => part !== "").join(" ");
 	const answering = message.replyTo
 		? ` (replying to ${message.replyTo.user.name}, #${message.replyTo.seq})`
 		: "";

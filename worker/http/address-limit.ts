@@ -17,10 +17,14 @@ export async function limitAddress(c: Context<AppEnv>, action: AddressAction): P
 	const digest = await addressDigest(c.env.TOKEN_SECRET, address);
 	if (digest === null || isLoopback(address)) return digest;
 	const settings = readSettings(c.env);
-	const perMinute = action === "chats" ? settings.addressChatsPerMinute : settings.addressTokensPerMinute;
+	const perMinute = {
+		chats: settings.addressChatsPerMinute,
+		tokens: settings.addressTokensPerMinute,
+		uploads: settings.addressUploadsPerMinute,
+	}[action];
 	const take = await takeAddressAllowance(c.env, action, digest, perMinute);
 	if (!take.allowed) {
-		const what = action === "chats" ? "chats created" : "tokens issued";
+		const what = { chats: "chats created", tokens: "tokens issued", uploads: "files uploaded" }[action];
 		throw new ApiError(
 			429,
 			"rate_limited",

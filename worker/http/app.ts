@@ -12,11 +12,13 @@ import {
 	type ErrorCode,
 	errorBodyOfRefusal,
 	isRefusalStatus,
+	limits,
 	type Refusal,
 	type RefusalStatus,
 	refusal,
 } from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
+import { refusals } from "../refusals";
 import type { AppEnv } from "./access";
 import { chatKeyHeader } from "./chat-key";
 import { health } from "./health";
@@ -25,6 +27,7 @@ import { requestLog } from "./request-log";
 import { chatAdmin } from "./routes/chat-admin";
 import { chats } from "./routes/chats";
 import { exportRoute } from "./routes/export";
+import { files, uploadPath } from "./routes/files";
 import { messageChanges } from "./routes/message-changes";
 import { messages } from "./routes/messages";
 import { moderation } from "./routes/moderation";
@@ -70,14 +73,21 @@ api.use(
 		maxAge: 600,
 	}),
 );
-api.use(
-	"*",
-	bodyLimit({
-		maxSize: maxBodyBytes,
-		onError: () => {
-			throw new ApiError(413, "too_large", `Request bodies are limited to ${maxBodyBytes} bytes`);
-		},
-	}),
+const jsonBodyLimit = bodyLimit({
+	maxSize: maxBodyBytes,
+	onError: () => {
+		throw new ApiError(413, "too_large", `Request bodies are limited to ${maxBodyBytes} bytes`);
+	},
+});
+// An upload's body is the file itself: larger than any JSON body, and refused past its own limit.
+const uploadBodyLimit = bodyLimit({
+	maxSize: limits.fileBytesMax,
+	onError: () => {
+		throw ApiError.of(refusals.fileTooLarge());
+	},
+});
+api.use("*", (c, next) =>
+	c.req.method === "POST" && uploadPath.test(c.req.path) ? uploadBodyLimit(c, next) : jsonBodyLimit(c, next),
 );
 
 api.get("/health", (c) => c.json(health(c.env)));
@@ -93,6 +103,7 @@ api.openAPIRegistry.registerPath(socketPathDoc);
 api.route("/", presence);
 api.route("/", webhook);
 api.route("/", exportRoute);
+api.route("/", files);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "apiKey",
@@ -111,7 +122,7 @@ api.doc31("/openapi.json", {
 		title: "edgechat API",
 		version: "1",
 		description:
-			"Chats, join tokens, history, its search and its export, presence and webhooks; a server API key (X-API-Key) acts as " +
+			"Chats, join tokens, history, its search and its export, images attached to messages, presence and webhooks; a server API key (X-API-Key) acts as " +
 			"the owner of every chat. WebSocket frames are described in docs/API.md. Unknown fields in " +
 			"JSON bodies are ignored (dropped before anything is done with them). Errors are " +
 			"`{error:{code, message, retryAfterMs?}}`; keys may be sent as the X-Chat-Key header wherever ?key= is accepted.",

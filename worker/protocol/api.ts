@@ -1,18 +1,22 @@
 import { z } from "zod";
 import {
+	attachments,
 	chatName,
 	clientId,
+	contentRule,
 	externalUserId,
+	hasContent,
 	mentions,
 	messageText,
 	replyTo,
 	role,
+	sendText,
 	userName,
 	visibility,
 } from "./fields";
 import { limits } from "./limits";
 import { locationHint } from "./location-hints";
-import { chatInfo, chatMessage, reactionCount, sessionUser, userRef } from "./models";
+import { chatInfo, chatMessage, fileInfo, reactionCount, sessionUser, userRef } from "./models";
 import { characterCount } from "./text";
 
 /** Owners only: what may change after creation (history may not: it decides what was stored). */
@@ -56,14 +60,20 @@ export const tokenBody = z.object({
 	role: role.optional(),
 });
 
-export const postMessageBody = z.object({
-	text: messageText,
-	clientId: clientId.optional(),
-	replyTo: replyTo.optional(),
-	mentions: mentions.optional(),
-	/** With an API key only (and then required): who the message is from. */
-	user: externalUser.optional(),
-});
+export const postMessageBody = z
+	.object({
+		text: sendText,
+		clientId: clientId.optional(),
+		replyTo: replyTo.optional(),
+		mentions: mentions.optional(),
+		attachments: attachments.optional(),
+		/** With an API key only (and then required): who the message is from. */
+		user: externalUser.optional(),
+	})
+	.refine(hasContent, contentRule);
+
+/** An upload's answer: the file as messages will carry it. */
+export const uploadedFile = z.object({ file: fileInfo });
 
 export const presenceList = z.object({
 	/** Who is online: at most `limits.presenceApiMax` (1,000) users; `count` is exact. */
@@ -162,3 +172,4 @@ export type HistoryPage = z.infer<typeof historyPage>;
 export type PostedMessage = z.infer<typeof postedMessage>;
 export type SearchPage = z.infer<typeof searchPage>;
 export type PresenceList = z.infer<typeof presenceList>;
+export type UploadedFile = z.infer<typeof uploadedFile>;

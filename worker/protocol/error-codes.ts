@@ -17,6 +17,8 @@ export const errorCodes = [
 	"slow_mode",
 	/** The chat was deleted: sockets get this and close with 4004. */
 	"chat_deleted",
+	/** An upload whose bytes are not a PNG, JPEG, GIF or WebP image, or not the type it was declared as. */
+	"unsupported_media_type",
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -35,27 +35,67 @@ function displayName(what: string, max: number) {
 export const userName = displayName("name", limits.userNameMax);
 export const chatName = displayName("name", limits.chatNameMax);
 
+/** Message text as it is stored: line breaks normalised to LF, then trimmed. */
+const storedText = wellFormed("text").overwrite(normalizeLineBreaks).trim();
+
+const textIsPlain = (text: string) => !forbiddenInText.test(text);
+const plainTextRule = {
+	message:
+		"text must not contain control characters (other than newline and tab) or bidirectional overrides (U+202A-U+202E, U+2066-U+2069)",
+};
+const textFits = (text: string) => characterCount(text) <= limits.textMax;
+const textFitsRule = { message: `text must be at most ${limits.textMax} characters` };
+const textRules =
+	"once CRLF and CR are turned into LF and the text is trimmed, which is how it is stored; well-formed " +
+	"Unicode (no unpaired surrogates); no control characters other than newline and tab; no bidirectional " +
+	"overrides or isolates (U+202A-U+202E, U+2066-U+2069). Refused with bad_request, never altered otherwise.";
+
 /**
  * Message text is stored exactly as validated here: line breaks normalised to LF, then trimmed.
  * Controls other than newline and tab, and bidi controls, are refused rather than stripped, so
  * the sender's acknowledgement always shows what everyone else sees.
  */
-export const messageText = wellFormed("text")
-	.overwrite(normalizeLineBreaks)
-	.trim()
+export const messageText = storedText
 	.refine((text) => text.length > 0, { message: "text must not be empty" })
-	.refine((text) => !forbiddenInText.test(text), {
-		message:
-			"text must not contain control characters (other than newline and tab) or bidirectional overrides (U+202A-U+202E, U+2066-U+2069)",
-	})
-	.refine((text) => characterCount(text) <= limits.textMax, {
-		message: `text must be at most ${limits.textMax} characters`,
-	})
+	.refine(textIsPlain, plainTextRule)
+	.refine(textFits, textFitsRule)
+	.describe(`1 to ${limits.textMax} characters (code points) ${textRules}`);
+
+/**
+ * A new message's text: the rules of `messageText`, except that it may be empty when the message
+ * carries attachments (`withContent` checks the two together).
+ */
+export const sendText = storedText
+	.refine(textIsPlain, plainTextRule)
+	.refine(textFits, textFitsRule)
 	.describe(
-		`1 to ${limits.textMax} characters (code points) once CRLF and CR are turned into LF and the text is ` +
-			"trimmed, which is how it is stored; well-formed Unicode (no unpaired surrogates); no control " +
-			"characters other than newline and tab; no bidirectional overrides or isolates " +
-			"(U+202A-U+202E, U+2066-U+2069). Refused with bad_request, never altered otherwise.",
+		`0 to ${limits.textMax} characters (code points; empty only when the message carries attachments) ${textRules}`,
+	);
+
+/** A new message says something: its text is not empty, or it carries attachments. */
+export function hasContent(send: { text: string; attachments?: string[] | undefined }): boolean {
+	return send.text.length > 0 || (send.attachments?.length ?? 0) > 0;
+}
+
+/** The refinement of a send's object: empty text only with attachments, reported at `text`. */
+export const contentRule = {
+	message: "text must not be empty (unless the message carries attachments)",
+	path: ["text"],
+};
+
+/** A file uploaded to a chat: "f" and 24 random base62 characters (about 143 bits). */
+export const fileId = z.string().regex(/^f[A-Za-z0-9]{24}$/, { message: "not a file id" });
+
+/**
+ * The files a new message carries, by id: each uploaded to this chat by the sender, and not yet
+ * carried by another message (else bad_request).
+ */
+export const attachments = z
+	.array(fileId)
+	.max(limits.attachmentsMax)
+	.describe(
+		`At most ${limits.attachmentsMax} file ids, each uploaded to this chat by the sender (POST /chats/{id}/files) ` +
+			"and carried by no other message; with attachments, `text` may be empty",
 	);
 
 /** Chosen by the client to make a send idempotent; unique per user within a chat. */

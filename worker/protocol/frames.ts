@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { clientId, emoji, mentions, messageText, replyTo, seq } from "./fields";
+import {
+	attachments,
+	clientId,
+	contentRule,
+	emoji,
+	hasContent,
+	mentions,
+	messageText,
+	replyTo,
+	sendText,
+	seq,
+} from "./fields";
 
 /**
  * WebSocket frames are JSON text with a `type` tag. The literal text frame `ping` is answered
@@ -8,13 +19,16 @@ import { clientId, emoji, mentions, messageText, replyTo, seq } from "./fields";
 export const PING = "ping";
 export const PONG = "pong";
 
-export const sendFrame = z.object({
-	type: z.literal("send"),
-	text: messageText,
-	clientId: clientId.optional(),
-	replyTo: replyTo.optional(),
-	mentions: mentions.optional(),
-});
+export const sendFrame = z
+	.object({
+		type: z.literal("send"),
+		text: sendText,
+		clientId: clientId.optional(),
+		replyTo: replyTo.optional(),
+		mentions: mentions.optional(),
+		attachments: attachments.optional(),
+	})
+	.refine(hasContent, contentRule);
 
 export const typingFrame = z.object({ type: z.literal("typing") });
 

@@ -38,4 +38,12 @@ export const limits = {
 	searchTextMax: 200,
 	searchPageMax: 100,
 	searchPageDefault: 20,
+	/** An uploaded file (an image), in bytes: 5 MiB. */
+	fileBytesMax: 5 * 1024 * 1024,
+	/** Files one message may carry. */
+	attachmentsMax: 4,
+	/** Uploads one user may make to one chat in a minute (counted by the chat). */
+	uploadsPerMinute: 10,
+	/** A file no message carries this long after its upload is deleted (ms): an hour. */
+	unattachedFileMs: 60 * 60 * 1000,
 } as const;

@@ -20,6 +20,23 @@ export const replyRef = z.object({
 	deleted: z.literal(true).optional(),
 });
 
+/** The image types a chat takes, recognised from the bytes themselves. */
+export const imageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+export const imageType = z.enum(imageTypes);
+
+/** An uploaded file as a message carries it: enough to lay out a thumbnail before it loads. */
+export const fileInfo = z.object({
+	/** Fetch it with GET /api/chats/{chatId}/files/{id}. */
+	id: z.string(),
+	/** What its bytes are (never the type it was declared as, were they to differ: they may not). */
+	type: imageType,
+	/** In bytes. */
+	size: z.number().int(),
+	/** In pixels, from the image's own header. */
+	width: z.number().int(),
+	height: z.number().int(),
+});
+
 export const chatMessage = z.object({
 	/** Position in the chat's log: starts at 1, strictly increasing, never reused. */
 	seq: z.number().int(),
@@ -39,6 +56,8 @@ export const chatMessage = z.object({
 	replyTo: replyRef.optional(),
 	/** Ids of the chat's users it mentions, in the order the sender gave, without repeats; absent when none. */
 	mentions: z.array(z.string()).optional(),
+	/** The files it carries (images), in the order the sender gave; absent when none (and once deleted). */
+	attachments: z.array(fileInfo).optional(),
 });
 
 export const chatSettings = z.object({
@@ -65,5 +84,7 @@ export type SessionUser = z.infer<typeof sessionUser>;
 export type ChatMessage = z.infer<typeof chatMessage>;
 export type ReactionCount = z.infer<typeof reactionCount>;
 export type ReplyRef = z.infer<typeof replyRef>;
+export type ImageType = z.infer<typeof imageType>;
+export type FileInfo = z.infer<typeof fileInfo>;
 export type ChatSettings = z.infer<typeof chatSettings>;
 export type ChatInfo = z.infer<typeof chatInfo>;

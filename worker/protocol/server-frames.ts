@@ -15,6 +15,13 @@ const replyRef = z.object({
 	text: z.optional(z.string()),
 	deleted: z.optional(z.literal(true)),
 });
+const fileInfo = z.object({
+	id: z.string(),
+	type: z.enum(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+	size: z.int(),
+	width: z.int(),
+	height: z.int(),
+});
 const chatMessage = z.object({
 	seq: z.int(),
 	id: z.string(),
@@ -27,6 +34,7 @@ const chatMessage = z.object({
 	reactions: z.optional(z.array(reactionCount)),
 	replyTo: z.optional(replyRef),
 	mentions: z.optional(z.array(z.string())),
+	attachments: z.optional(z.array(fileInfo)),
 });
 const chatSettings = z.object({
 	id: z.string(),
@@ -172,5 +180,6 @@ const sameModels: [
 	Same<z.infer<typeof sessionUser>, models.SessionUser>,
 	Same<z.infer<typeof chatMessage>, models.ChatMessage>,
 	Same<z.infer<typeof chatSettings>, models.ChatSettings>,
-] = [true, true, true, true];
+	Same<z.infer<typeof fileInfo>, models.FileInfo>,
+] = [true, true, true, true, true];
 void sameModels;

@@ -7,6 +7,7 @@ import { refusals } from "../refusals";
 import { shardObject } from "../routing/shard-address";
 import { infoOf, type RoomInit, type SettingsChange, settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
+import type { ChatFiles } from "./chat-files";
 import type { ModerationDesk, ModerationOutcome, ModerationRequest } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -36,6 +37,7 @@ export interface AdminParts {
 	shards: ShardRegistry;
 	sockets: RootSockets;
 	shardSync: ShardSync;
+	files: ChatFiles;
 }
 
 /** The calls that govern the chat: the owner's (its settings, its keys, its deletion) and moderation. */
@@ -74,13 +76,15 @@ export class ChatAdmin {
 	/**
 	 * Owner only: every socket on every object gets `chat_deleted` and closes with 4004, every
 	 * object the root knows of erases its state, the directory drops the chat, and the root
-	 * erases its own storage, so the id answers 404 from then on.
+	 * erases its own storage, so the id answers 404 from then on. Its files go first: should R2
+	 * fail, the deletion fails with nothing else changed, and can be asked for again.
 	 */
 	async deleteChat(actor: SessionUser): Promise<"deleted" | "forbidden" | null> {
 		const { env, storage, sequencer, desk, shards, sockets } = this.parts;
 		const chat = sequencer.info;
 		if (!chat) return null;
 		if (desk.roleOf(actor) !== "owner") return "forbidden";
+		await this.parts.files.eraseAll(chat.id);
 		sequencer.forget();
 		sockets.holder.closeAll();
 		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type AdmissionRequest, admitTokenRequest, type TokenAdmission } from "../door/admission";
 import type { NotedUser } from "../door/door-copy";
 import type { ShardWelcome } from "../fanout/shard-welcome";
+import type { SniffedImage } from "../files/image-sniff";
 import { Metrics } from "../observability/metrics";
 import { RoomEvents } from "../observability/room-events";
 import {
@@ -28,6 +29,7 @@ import type { DeleteAnswer, Draft, EditAnswer, PostAnswer, ReactAnswer } from ".
 import type { WebhookClaim } from "../webhooks/outbox";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
 import type { ChatAdmin } from "./chat-admin";
+import type { ChatFiles, UploadAnswer } from "./chat-files";
 import { searchChat } from "./chat-search";
 import type { ChatWrites } from "./chat-writes";
 import { diagnosticsOf, type RoomDiagnostics } from "./diagnostics";
@@ -58,6 +60,7 @@ export class ChatRoom extends DurableObject<Env> {
 	private readonly writes: ChatWrites;
 	private readonly admin: ChatAdmin;
 	private readonly upgrade: RootUpgrade;
+	private readonly files: ChatFiles;
 	private readonly startedAt = Date.now();
 	private readonly events = new RoomEvents(
 		() => ({ chatId: this.sequencer.info?.id, shard: 0 }),
@@ -77,9 +80,11 @@ export class ChatRoom extends DurableObject<Env> {
 		this.writes = root.writes;
 		this.admin = root.admin;
 		this.upgrade = root.upgrade;
+		this.files = root.files;
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 		ctx.blockConcurrencyWhile(async () => {
 			if (!this.sequencer.load()) return;
+			this.roomAlarm.restore(await ctx.storage.getAlarm());
 			this.moderation.createSchema();
 			this.moderation.load();
 			this.events.woke(this.sequencer.record.read()?.wakes);
@@ -168,8 +173,13 @@ export class ChatRoom extends DurableObject<Env> {
 
 	// --- The chat's one write face: the Worker's routes and the shards' sockets alike ---
 
-	async post(user: UserRef, draft: Draft, saved?: Bucket): Promise<PostAnswer> {
-		return this.writes.post({ id: user.id, name: user.name }, draft, saved);
+	async post(user: UserRef, draft: Draft, saved?: Bucket, uploader?: string): Promise<PostAnswer> {
+		return this.writes.post({ id: user.id, name: user.name }, draft, saved, uploader);
+	}
+
+	/** An upload the Worker checked (an image within the size): its file, or the refusal. */
+	async reserveUpload(user: SessionUser, image: SniffedImage & { size: number }): Promise<UploadAnswer> {
+		return this.files.reserve(user, image);
 	}
 
 	async edit(user: UserRef, seq: number, text: string): Promise<EditAnswer> {

@@ -14,6 +14,7 @@ import type {
 	WriteFace,
 } from "../sockets/upstream";
 import type { RoomWebhooks } from "../webhooks/room-webhooks";
+import type { ChatFiles } from "./chat-files";
 import type { ModerationDesk } from "./moderation-desk";
 
 const typingIntervalMs = 1500;
@@ -24,6 +25,7 @@ export interface WriteParts {
 	desk: ModerationDesk;
 	webhooks: RoomWebhooks;
 	events: RoomEvents;
+	files: ChatFiles;
 	/** Runs `write` as one transaction of the root's storage. */
 	transaction: <T>(write: () => T) => T;
 	/** To the root's own sockets at once, and to every shard with the turn's batch. */
@@ -76,7 +78,8 @@ export class ChatWrites implements WriteFace {
 		return outcome;
 	}
 
-	async post(user: UserRef, asked: Draft, saved?: Bucket): Promise<PostAnswer> {
+	/** `uploader`: whose uploads the attachments must be; the sender's own, unless a backend posts. */
+	async post(user: UserRef, asked: Draft, saved?: Bucket, uploader = user.id): Promise<PostAnswer> {
 		const { sequencer, desk, webhooks, events } = this.parts;
 		if (!sequencer.info) return noChat();
 		const draft = asked.mentions ? { ...asked, mentions: await this.usersAmong(asked.mentions) } : asked;
@@ -88,7 +91,7 @@ export class ChatWrites implements WriteFace {
 		if (refusal) return { kind: "refused", ...refusal };
 		// The message and its webhook event are one transaction: both are stored, or neither.
 		const outcome = this.parts.transaction(() => {
-			const result = sequencer.post(user, draft, now, saved);
+			const result = sequencer.post(user, draft, now, saved, uploader);
 			if (result.kind === "created") {
 				webhooks.record(chat.id, "message.created", { message: result.message });
 			}
@@ -132,13 +135,15 @@ export class ChatWrites implements WriteFace {
 		if (author !== user.id && desk.roleOf(user) === "member") {
 			return { kind: "refused", ...refusals.notYourMessageToDelete() };
 		}
-		const rev = this.parts.transaction(() => {
-			const changed = sequencer.redact(seq);
+		const removed = this.parts.transaction(() => {
+			const changed = sequencer.redact(seq, Date.now());
 			if (changed !== null) webhooks.record(sequencer.require().id, "message.deleted", { seq });
 			return changed;
 		});
-		if (rev === null) return { kind: "refused", ...refusals.noMessage(seq) };
-		this.parts.publish({ kind: "deleted", seq, rev });
+		if (removed === null) return { kind: "refused", ...refusals.noMessage(seq) };
+		this.parts.publish({ kind: "deleted", seq, rev: removed.rev });
+		// Its files go with it: once the deletion is answered, they answer 404.
+		await this.parts.files.release(removed.files);
 		return { kind: "deleted" };
 	}
 

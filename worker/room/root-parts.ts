@@ -5,6 +5,7 @@ import { ModerationState } from "../sequencer/moderation";
 import { Sequencer } from "../sequencer/sequencer";
 import { RoomWebhooks } from "../webhooks/room-webhooks";
 import { ChatAdmin } from "./chat-admin";
+import { ChatFiles } from "./chat-files";
 import { ChatWrites } from "./chat-writes";
 import { ModerationDesk } from "./moderation-desk";
 import { RoomAlarm } from "./room-alarm";
@@ -32,13 +33,21 @@ export function assembleRoot(ctx: DurableObjectState, env: Env, events: RoomEven
 	const base = { ctx, env, storage: ctx.storage, settings, sequencer, shards, webhooks, events };
 	const sockets = new RootSockets({ ...base, reportSoon: () => roomAlarm?.reportSoon() });
 	const desk = new ModerationDesk(moderation, (frame) => sockets.publish({ kind: "moderation", frame }));
-	const parts = { ...base, desk, sockets };
+	const transaction = <T>(write: () => T): T => ctx.storage.transactionSync(write);
+	const files = new ChatFiles({
+		env,
+		sequencer,
+		desk,
+		transaction,
+		schedule: (delayMs) => roomAlarm?.schedule(delayMs),
+	});
+	const parts = { ...base, desk, sockets, files };
 	roomAlarm = new RoomAlarm(parts);
 	const alarm = roomAlarm;
 	const shardSync = new ShardSync(parts);
 	const writes = new ChatWrites({
 		...parts,
-		transaction: (write) => ctx.storage.transactionSync(write),
+		transaction,
 		publish: (event, seqBefore) => sockets.publish(event, seqBefore),
 		trimSoon: () => alarm.schedule(0),
 		collectNotedUsers: () => shardSync.collectNotedUsers(),
@@ -52,5 +61,5 @@ export function assembleRoot(ctx: DurableObjectState, env: Env, events: RoomEven
 			return issueSessionToken(env.TOKEN_SECRET, chatId, user, settings);
 		},
 	});
-	return { sequencer, shards, webhooks, moderation, desk, sockets, roomAlarm, writes, admin, upgrade };
+	return { sequencer, shards, webhooks, moderation, desk, sockets, roomAlarm, writes, admin, upgrade, files };
 }

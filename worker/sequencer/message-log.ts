@@ -1,4 +1,4 @@
-import type { ChatMessage, HistoryPage, ReactionCount, ReplyRef, UserRef } from "../protocol";
+import type { ChatMessage, FileInfo, HistoryPage, ReactionCount, ReplyRef, UserRef } from "../protocol";
 import { columns, laterColumns, type MessageRow, toMessage } from "./message-rows";
 
 /** A message as the room hands it to the log; the log assigns nothing but what it is given. */
@@ -11,6 +11,7 @@ export interface NewMessage {
 	clientId?: string;
 	replyTo?: ReplyRef;
 	mentions?: string[];
+	attachments?: FileInfo[];
 	/** The chat's change counter at this message's creation (see Sequencer.rev). */
 	rev?: number;
 }
@@ -63,11 +64,11 @@ export class MessageLog {
 	}
 
 	append(message: NewMessage): void {
-		const { replyTo, mentions } = message;
+		const { replyTo, mentions, attachments } = message;
 		this.sql.exec(
 			`INSERT INTO messages (seq, id, user_id, user_name, text, ts, client_id, rev,
-			 reply_seq, reply_user_id, reply_user_name, reply_text, mentions)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 reply_seq, reply_user_id, reply_user_name, reply_text, mentions, attachments)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			message.seq,
 			message.id,
 			message.user.id,
@@ -81,6 +82,7 @@ export class MessageLog {
 			replyTo?.user.name ?? null,
 			replyTo?.text ?? null,
 			mentions && mentions.length > 0 ? JSON.stringify(mentions) : null,
+			attachments && attachments.length > 0 ? JSON.stringify(attachments) : null,
 		);
 	}
 
@@ -216,13 +218,14 @@ export class MessageLog {
 	}
 
 	/**
-	 * Removes a message's text (and what it answered and mentioned), keeping its seq so readers see
+	 * Removes a message's text (and what it answered, mentioned and carried), keeping its seq so readers see
 	 * no gap, and the quote of it from every reply. False if there is no such message.
 	 */
 	redact(seq: number, rev = 0): boolean {
 		const cursor = this.sql.exec(
 			`UPDATE messages SET text = '', deleted = 1, reactions = NULL, changed_rev = ?, reply_seq = NULL,
-			 reply_user_id = NULL, reply_user_name = NULL, reply_text = NULL, mentions = NULL WHERE seq = ?`,
+			 reply_user_id = NULL, reply_user_name = NULL, reply_text = NULL, mentions = NULL, attachments = NULL
+			 WHERE seq = ?`,
 			rev,
 			seq,
 		);

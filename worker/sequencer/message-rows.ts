@@ -1,4 +1,4 @@
-import type { ChatMessage, ReactionCount } from "../protocol";
+import type { ChatMessage, FileInfo, ReactionCount } from "../protocol";
 
 /** A message as the log stores it: one row of `messages`. */
 export type MessageRow = {
@@ -19,11 +19,13 @@ export type MessageRow = {
 	/** The quote of a reply; null once the message it answers is deleted. */
 	reply_text: string | null;
 	mentions: string | null;
+	/** The files it carries, as JSON; null once deleted. */
+	attachments: string | null;
 };
 
 export const columns =
 	"seq, id, user_id, user_name, text, ts, client_id, deleted, edited_at, reactions, changed_rev, " +
-	"reply_seq, reply_user_id, reply_user_name, reply_text, mentions";
+	"reply_seq, reply_user_id, reply_user_name, reply_text, mentions, attachments";
 
 /** Columns added after the first release; older logs get them on load. */
 export const laterColumns: Array<[string, string]> = [
@@ -36,6 +38,7 @@ export const laterColumns: Array<[string, string]> = [
 	["reply_user_name", "TEXT"],
 	["reply_text", "TEXT"],
 	["mentions", "TEXT"],
+	["attachments", "TEXT"],
 ];
 
 export function toMessage(row: MessageRow): ChatMessage {
@@ -58,6 +61,7 @@ export function toMessage(row: MessageRow): ChatMessage {
 				: { seq: row.reply_seq, user, text: row.reply_text };
 	}
 	if (row.mentions !== null) message.mentions = parseStrings(row.mentions);
+	if (row.attachments !== null) message.attachments = parseFiles(row.attachments);
 	return message;
 }
 
@@ -71,6 +75,14 @@ function parseReactions(json: string): ReactionCount[] {
 			typeof item.emoji === "string" &&
 			"count" in item &&
 			typeof item.count === "number",
+	);
+}
+
+/** Written only by append, from files the chat recognised itself. */
+function parseFiles(json: string): FileInfo[] {
+	return parseArray(json).filter(
+		(item): item is FileInfo =>
+			typeof item === "object" && item !== null && "id" in item && typeof item.id === "string",
 	);
 }
 

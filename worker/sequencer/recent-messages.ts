@@ -67,6 +67,7 @@ export class RecentMessages {
 			delete message.reactions;
 			delete message.replyTo;
 			delete message.mentions;
+			delete message.attachments;
 		}
 		for (const reply of this.messages) {
 			if (reply.replyTo?.seq === seq) reply.replyTo = { seq, user: reply.replyTo.user, deleted: true };

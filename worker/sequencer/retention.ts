@@ -1,10 +1,11 @@
+import type { Uploads } from "../files/uploads";
 import type { MessageLog } from "./message-log";
 import type { Reactions } from "./reactions";
 import type { SearchIndex } from "./search-index";
 
 /**
  * The log's retention: it keeps the newest `keep` messages, and trims older ones a bounded batch
- * at a time, with what is kept beside them (reactions, the search index).
+ * at a time, with what is kept beside them (reactions, the search index; their files fall due for deletion).
  */
 export class Retention {
 	/** Highest seq retention has already dealt with in this instance's lifetime. */
@@ -15,6 +16,7 @@ export class Retention {
 		private readonly log: MessageLog,
 		private readonly reactions: Reactions,
 		private readonly index: SearchIndex,
+		private readonly uploads: Uploads,
 	) {}
 
 	/** True when the log (whose newest seq is `lastSeq`) has outgrown retention by enough to be worth a pass. */
@@ -30,6 +32,7 @@ export class Retention {
 		const trimmedThrough = this.log.oldestSeq() - 1;
 		this.index.removeRange(oldest, trimmedThrough);
 		this.reactions.trimThrough(trimmedThrough);
+		this.uploads.releaseBelow(trimmedThrough + 1, Date.now());
 		if (!more) this.trimmedThrough = lastSeq - this.keep;
 		return more;
 	}

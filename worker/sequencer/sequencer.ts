@@ -1,32 +1,20 @@
 import type { Settings } from "../config";
+import { Uploads } from "../files/uploads";
 import { newMessageId } from "../ids";
 import { type ChatMessage, type HistoryPage, limits, type Refused, type UserRef } from "../protocol";
 import { refusals } from "../refusals";
+import { draftExtras } from "./draft-extras";
 import { MessageLog, type PageQuery } from "./message-log";
-import type { Change, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
+import type { Change, Draft, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
 import { type Bucket, RateLimiter } from "./rate-limiter";
 import { Reactions } from "./reactions";
 import { RecentMessages } from "./recent-messages";
 import { RelayedSends } from "./relayed-sends";
-import { quoteOf } from "./reply-quote";
 import { Retention } from "./retention";
 import { type RoomInit, RoomRecord, type SettingsChange } from "./room-record";
 import { SearchIndex, type SearchRequest } from "./search-index";
 
-export type { Change, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
-
-/**
- * What a sender asks the chat to post, from a socket's `send` frame or the HTTP body alike.
- * Whatever a message may carry besides its text is added here, once, for every path.
- */
-export interface Draft {
-	text: string;
-	clientId?: string;
-	/** The seq of the message this one answers. */
-	replyTo?: number;
-	/** Ids of users of the chat, in order, without repeats (ChatWrites drops the others first). */
-	mentions?: string[];
-}
+export type { Change, Draft, EditOutcome, PostOutcome, ReactionOutcome, Replay } from "./outcomes";
 
 /** Messages the root keeps in memory: enough to fill a shard's gap in a chat that stores nothing. */
 const recentHeld = 256;
@@ -39,6 +27,8 @@ const recentHeld = 256;
 export class Sequencer {
 	readonly record: RoomRecord;
 	readonly log: MessageLog;
+	/** The files uploaded to the chat, and the messages that carry them. */
+	readonly uploads: Uploads;
 	private readonly index: SearchIndex;
 	private readonly reactions: Reactions;
 	private readonly limiter: RateLimiter;
@@ -53,9 +43,16 @@ export class Sequencer {
 	constructor(sql: SqlStorage, settings: Settings) {
 		this.record = new RoomRecord(sql);
 		this.log = new MessageLog(sql);
+		this.uploads = new Uploads(sql);
 		this.index = new SearchIndex(sql);
 		this.reactions = new Reactions(sql);
-		this.retention = new Retention(settings.messageRetention, this.log, this.reactions, this.index);
+		this.retention = new Retention(
+			settings.messageRetention,
+			this.log,
+			this.reactions,
+			this.index,
+			this.uploads,
+		);
 		this.limiter = new RateLimiter({
 			capacity: settings.rateLimitMessages,
 			windowMs: settings.rateLimitWindowMs,
@@ -90,6 +87,7 @@ export class Sequencer {
 		this.log.createSchema();
 		this.index.createSchema();
 		this.reactions.createSchema();
+		this.uploads.createSchema();
 	}
 
 	get info(): RoomInit | null {
@@ -121,9 +119,10 @@ export class Sequencer {
 		return this.revision;
 	}
 
-	post(user: UserRef, draft: Draft, now: number, saved?: Bucket): PostOutcome {
+	/** `uploader`: whose uploads the attachments must be (the sender's own, unless a backend posts). */
+	post(user: UserRef, draft: Draft, now: number, saved?: Bucket, uploader = user.id): PostOutcome {
 		const chat = this.require();
-		const { text, clientId, replyTo, mentions } = draft;
+		const { text, clientId, mentions } = draft;
 		if (clientId !== undefined) {
 			const original = chat.history
 				? this.log.findByClientId(user.id, clientId)
@@ -131,15 +130,16 @@ export class Sequencer {
 			// A retry must not spend the sender's rate limit, nor store or broadcast anything.
 			if (original) return { kind: "duplicate", message: original };
 		}
-		const quote = replyTo === undefined ? undefined : quoteOf(replyTo, this.held(replyTo));
-		if (quote && "code" in quote) return { kind: "refused", ...quote };
+		const extras = draftExtras(draft, uploader, (seq) => this.held(seq), this.uploads);
+		if ("code" in extras) return { kind: "refused", ...extras };
 		const take = this.limiter.take(user.id, now, saved);
 		if (!take.allowed) return { kind: "rate_limited", retryAfterMs: take.retryAfterMs };
 
 		const message: ChatMessage = { seq: this.lastSeq + 1, id: newMessageId(), user, text, ts: now };
 		if (clientId !== undefined) message.clientId = clientId;
-		if (quote) message.replyTo = quote;
+		if (extras.replyTo) message.replyTo = extras.replyTo;
 		if (mentions && mentions.length > 0) message.mentions = mentions;
+		if (extras.attachments) message.attachments = extras.attachments;
 		const rev = this.revision + 1;
 		if (chat.history) {
 			this.log.append({ ...message, rev });
@@ -148,6 +148,9 @@ export class Sequencer {
 			this.record.saveLastSeq(message.seq, rev);
 			if (clientId !== undefined) this.relayed.remember(user.id, clientId, message);
 		}
+		// Stored with the log, the files stay as long as their message; relayed only, an hour all the same.
+		const files = extras.attachments?.map((file) => file.id) ?? [];
+		if (files.length > 0) this.uploads.attach(files, message.seq, chat.history);
 		this.lastSeq = message.seq;
 		this.revision = rev;
 		this.recent.add(message);
@@ -164,15 +167,18 @@ export class Sequencer {
 		return this.require().history ? (this.log.get(seq)?.user.id ?? null) : null;
 	}
 
-	/** Removes a message's text; returns the rev of the change, or null for no such message. */
-	redact(seq: number): number | null {
+	/**
+	 * Removes a message's text and what it carried: the rev of the change and the files it carried
+	 * (due for deletion from now), or null for no such message.
+	 */
+	redact(seq: number, now: number): { rev: number; files: string[] } | null {
 		if (!this.require().history || !this.log.get(seq)) return null;
 		const rev = this.bump();
 		this.log.redact(seq, rev);
 		this.index.remove(seq);
 		this.reactions.clear(seq);
 		this.recent.redact(seq);
-		return rev;
+		return { rev, files: this.uploads.release(seq, now) };
 	}
 
 	/** The author replaces the text of their own message. */

@@ -11,7 +11,15 @@ import {
 	type UserRef,
 } from "../../protocol";
 import { chatNotFound } from "../../refusals";
-import { type AppEnv, actingUser, bearerToken, readAccess, requireToken, roomStub } from "../access";
+import {
+	type AppEnv,
+	actingUser,
+	backendActor,
+	bearerToken,
+	readAccess,
+	requireToken,
+	roomStub,
+} from "../access";
 import {
 	apiKeySecurity,
 	bearerSecurity,
@@ -70,14 +78,17 @@ export const messages = new OpenAPIHono<AppEnv>()
 				"Broadcast to the chat's sockets. Retrying with the same clientId stores nothing new and returns the " +
 				"original message with 200. With an X-API-Key (no token), `user:{id, name}` is required and the " +
 				"message is posted under that user without joining. `replyTo` names the message this one answers " +
-				"(the stored message carries its quote); `mentions` names users of the chat by id.",
+				"(the stored message carries its quote); `mentions` names users of the chat by id; `attachments` names " +
+				"files the sender uploaded to this chat (POST /chats/{id}/files), and with them `text` may be empty.",
 			security: [...bearerSecurity, ...apiKeySecurity],
 			request: { params: chatIdParam, body: jsonBody(postMessageBody) },
 			responses: {
 				200: jsonResponse(postedMessage, "Already posted with this clientId: the original"),
 				201: jsonResponse(postedMessage, "Stored and broadcast"),
 				400: errorResponse(
-					"Invalid body, or `replyTo` names no message of this chat or a deleted one, or more than 20 `mentions`",
+					"Invalid body (empty text without attachments), `replyTo` names no message of this chat or a deleted one, " +
+						"more than 20 `mentions`, or more than 4 `attachments` or one that is not the sender's upload to this chat " +
+						"or is already attached",
 				),
 				401: errorResponse("Missing, invalid, expired or other-chat token"),
 				403: errorResponse(
@@ -94,7 +105,9 @@ export const messages = new OpenAPIHono<AppEnv>()
 			// The body's schema let through only the draft's fields and `user`: the rest is the draft.
 			const { user: named, ...draft } = c.req.valid("json");
 			const user = await poster(c, id, named);
-			const result = await roomStub(c.env, id).post(user, draft);
+			// A backend's posts carry the files it uploaded with its key.
+			const uploader = (await hasApiKey(c)) ? backendActor.id : user.id;
+			const result = await roomStub(c.env, id).post(user, draft, undefined, uploader);
 			if (result.kind === "refused") throw ApiError.of(result);
 			return c.json({ message: result.message }, result.kind === "created" ? 201 : 200);
 		},
