@@ -10,8 +10,8 @@ export function pageSecurityHeaders(url: URL, embedOrigins: readonly string[]): 
 		"default-src 'self'",
 		"script-src 'self'",
 		"style-src 'self'",
-		// The favicon is an inline SVG data URL.
-		"img-src 'self' data:",
+		// The favicon is an inline SVG data URL; a private chat's images are shown from memory (blob:).
+		"img-src 'self' data: blob:",
 		// 'self' covers same-origin WebSockets in CSP 3; older browsers need the ws(s) origin named.
 		`connect-src 'self' ${socketOrigin}`,
 		"object-src 'none'",

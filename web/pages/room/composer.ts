@@ -1,15 +1,18 @@
-import type { UserRef } from "../../../worker/protocol/index.ts";
+import type { FileInfo, UserRef } from "../../../worker/protocol/index.ts";
 import { limits } from "../../../worker/protocol/limits.ts";
 import { h, uniqueId } from "../dom.ts";
 import type { NameBook } from "../names.ts";
+import { AttachFiles } from "./attach-files.ts";
 import { MentionPicker } from "./mention-picker.ts";
 
 export interface ComposerOptions {
 	/**
 	 * `mentions`: the ids of the people chosen with `@` whose name is still in the text. Returns an
-	 * error to show, or null when the text was accepted.
+	 * error to show, or null when the text was accepted. `files`: the images uploaded for it.
 	 */
-	onSend: (text: string, mentions: string[]) => string | null;
+	onSend: (text: string, mentions: string[], files: FileInfo[]) => string | null;
+	/** Uploads an image attached to the next message. */
+	upload: (file: File) => Promise<FileInfo>;
 	onTyping: () => void;
 	/** The Up arrow in an empty composer: edit your last message. */
 	onEditLast?: () => void;
@@ -22,13 +25,17 @@ export interface ComposerOptions {
 	names: NameBook;
 }
 
-/** The message box: Enter sends, Shift+Enter starts a new line, `@` mentions someone. */
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line, `@` mentions someone; images come
+ * with Attach, a paste or a drop (`attach.dropOnto` takes drops on more of the page), and a message of images alone may have no text.
+ */
 export class Composer {
 	readonly element: HTMLFormElement;
 	readonly #text: HTMLTextAreaElement;
 	readonly #send: HTMLButtonElement;
 	readonly #error: HTMLParagraphElement;
 	readonly #picker: MentionPicker;
+	readonly attach: AttachFiles;
 
 	constructor(options: ComposerOptions) {
 		const id = uniqueId("message");
@@ -42,11 +49,18 @@ export class Composer {
 		this.#send = h("button", { type: "submit", disabled: true }, "Send");
 		this.#error = h("p", { class: "form-error", role: "alert" });
 		this.#picker = new MentionPicker(this.#text, { candidates: options.mentionable, names: options.names });
+		this.attach = new AttachFiles(options.upload, (text) => {
+			this.#error.textContent = text;
+		});
+		this.attach.pasteInto(this.#text);
 		this.element = h(
 			"form",
 			{ class: "composer" },
 			options.above,
+			this.attach.chips,
 			h("label", { for: id, class: "visually-hidden" }, "Message"),
+			this.attach.button,
+			this.attach.input,
 			this.#text,
 			this.#send,
 			this.#error,
@@ -81,12 +95,14 @@ export class Composer {
 	enable(): void {
 		this.#text.disabled = false;
 		this.#send.disabled = false;
+		this.attach.button.disabled = false;
 	}
 
 	/** The chat ended for this person (kicked, banned, deleted): nothing more can be sent. */
 	disable(): void {
 		this.#text.disabled = true;
 		this.#send.disabled = true;
+		this.attach.button.disabled = true;
 	}
 
 	focus(): void {
@@ -95,18 +111,24 @@ export class Composer {
 
 	#submit(options: ComposerOptions): void {
 		const text = this.#text.value.trim();
-		if (text.length === 0) return;
+		const files = this.attach.files();
+		if (!files) {
+			this.#error.textContent = "An image is still uploading: send again in a moment.";
+			return;
+		}
+		if (text.length === 0 && files.length === 0) return;
 		const length = [...text].length;
 		if (length > limits.textMax) {
 			this.#error.textContent = `Too long: ${length} characters, at most ${limits.textMax}.`;
 			return;
 		}
-		const error = options.onSend(text, this.#picker.mentions());
+		const error = options.onSend(text, this.#picker.mentions(), files);
 		if (error) {
 			this.#error.textContent = error;
 			return;
 		}
 		this.#picker.reset();
+		this.attach.clear();
 		this.#text.value = "";
 		this.#fitHeight();
 		this.#text.focus();

@@ -8,7 +8,7 @@ import { messageItem, setDivider, showMentionsMe } from "./message-item.ts";
 
 /** Extra controls a message loses when it is deleted (added by the `decorate` option). */
 const extras =
-	".message-actions, .reactions, .edited, .person-menu, .edit-form, .reply-quote, .mention-marker";
+	".message-actions, .reactions, .edited, .person-menu, .edit-form, .reply-quote, .mention-marker, .attachments";
 
 /** Settled messages kept on the page; beyond this the oldest leave it (Load older brings them back). */
 export const defaultMaxMessages = 1000;
@@ -78,9 +78,9 @@ export class MessageList {
 		return item;
 	}
 
-	/** Shows what the user just sent, before the server has echoed it. */
-	addPending(pending: PendingSend, author: UserRef): void {
-		if (this.#pending.has(pending.clientId)) return;
+	/** Shows what the user just sent, before the server has echoed it; null when it is shown already. */
+	addPending(pending: PendingSend, author: UserRef): HTMLLIElement | null {
+		if (this.#pending.has(pending.clientId)) return null;
 		const item = messageItem(author, pending.createdAt, pending.text, true, this.#options.names);
 		item.classList.add("pending");
 		item.dataset.clientId = pending.clientId;
@@ -88,6 +88,7 @@ export class MessageList {
 		this.#pending.set(pending.clientId, item);
 		this.#list.append(item);
 		this.#regroup(item);
+		return item;
 	}
 
 	/** The server refused a pending message for good: say so where it was typed. */

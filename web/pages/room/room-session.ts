@@ -3,10 +3,12 @@ import { ChatClient, type ClientMessage } from "../../client/index.ts";
 import { h } from "../dom.ts";
 import { NameBook, revealTags } from "../names.ts";
 import { savedOutbox, savedToken, saveOutbox, saveToken } from "../storage.ts";
+import { showAttachments } from "./attachment-view.ts";
 import { chatSettingsPanel } from "./chat-settings.ts";
 import { Composer } from "./composer.ts";
 import { ConnectionStatus } from "./connection-status.ts";
 import { ContextView, contextSide } from "./context-view.ts";
+import type { ImageSource } from "./image-source.ts";
 import { decorateMessage, personControls } from "./message-actions.ts";
 import { messageControls } from "./message-controls.ts";
 import { MessageList } from "./message-list.ts";
@@ -70,9 +72,21 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	const online = new OnlineList(names, (person) => personControls(person, actions));
 	const typing = new TypingIndicator();
 	const title = new TitleCounter(`${chat.name} · edgechat`, signal);
-	// Every list draws a message the same way: its quote (a button to the original), its controls.
+	// A public chat's images are plain addresses; a private chat's need a header (never a secret
+	// in a URL), so they are fetched and shown from memory.
+	const images: ImageSource = (fileId) =>
+		(client.chat ?? chat).visibility === "private"
+			? client.api.fileBytes(
+					chat.id,
+					fileId,
+					client.token ? { token: client.token.token } : { key: options.key },
+				)
+			: `/api/chats/${chat.id}/files/${fileId}`;
+	// Every list draws a message the same way: its quote (a button to the original), its images,
+	// its controls.
 	const decorate = (item: HTMLLIElement, message: ChatMessage) => {
 		showQuote(item, message, names, (seq) => void context.reveal(seq));
+		showAttachments(item, message.attachments, message.user.name, images);
 		decorateMessage(item, message, actions);
 	};
 	const list = new MessageList({ names, decorate });
@@ -117,20 +131,23 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	const composer = new Composer({
 		above: draft.element,
 		onEscape: () => draft.cancel(),
-		onSend: (text, mentions) => {
+		onSend: (text, mentions, files) => {
 			const user = client.user;
 			if (!user) return "Not joined yet.";
 			// Sending is taking part in the live conversation: it is what the list shows again.
 			context.back();
 			// A send carries only the extras it has (the outbox drops the unset and the empty).
-			const pending = client.send(text, { replyTo: draft.replyTo, mentions });
+			const attachments = files.map((file) => file.id);
+			const pending = client.send(text, { replyTo: draft.replyTo, mentions, attachments });
 			draft.cancel();
 			keepOutbox();
-			list.addPending(pending, user);
+			const item = list.addPending(pending, user);
+			if (item) showAttachments(item, files, user.name, images);
 			scrollToEnd(scroller);
 			newMessages.clear();
 			return null;
 		},
+		upload: (file) => client.uploadFile(file, file.type),
 		onTyping: () => client.typing(),
 		onEditLast: () => {
 			const me = client.user;
@@ -149,6 +166,7 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 		composer.element,
 		notice,
 	);
+	composer.attach.dropOnto(conversation);
 	const sidebar = h("aside", { class: "sidebar", "aria-label": "People" }, online.element);
 	const header = roomHeader(chat, status.element, compact, search?.form);
 	const { onlineCount } = header;

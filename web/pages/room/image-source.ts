@@ -1,0 +1,46 @@
+import type { FileInfo } from "../../../worker/protocol/index.ts";
+import { h } from "../dom.ts";
+
+/**
+ * Where an image's bytes come from: a public chat's address, for a plain `<img src>`, or (a
+ * private chat, whose files need the token in a header) the bytes fetched into memory.
+ */
+export type ImageSource = (fileId: string) => string | Promise<Blob>;
+
+/**
+ * An image's box at the image's own shape, at most `maxWidth` by `maxHeight`: the attributes
+ * give the box its size before a byte has arrived, so nothing moves when it loads.
+ */
+export function sizedImage(
+	file: FileInfo,
+	maxWidth: number,
+	maxHeight: number,
+	alt: string,
+): HTMLImageElement {
+	const scale = Math.min(1, maxWidth / file.width, maxHeight / file.height);
+	const side = (pixels: number) => Math.max(1, Math.round(pixels * scale));
+	return h("img", { alt, width: side(file.width), height: side(file.height) });
+}
+
+/**
+ * Shows the file in `img`. Bytes held in memory get an object URL that is revoked once the image
+ * has loaded or failed: the element keeps its decoded picture, and nothing stays held for a URL
+ * that is no longer needed.
+ */
+export function showImage(img: HTMLImageElement, fileId: string, source: ImageSource): void {
+	const from = source(fileId);
+	if (typeof from === "string") {
+		img.src = from;
+		return;
+	}
+	from.then(
+		(blob) => {
+			const url = URL.createObjectURL(blob);
+			img.onload = img.onerror = () => URL.revokeObjectURL(url);
+			img.src = url;
+		},
+		() => {
+			img.alt += " (could not be loaded)";
+		},
+	);
+}
