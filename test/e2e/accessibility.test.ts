@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seriousViolations } from "./accessibility.ts";
+import { pngImage } from "./images.ts";
 import {
 	connectClient,
 	createChat,
@@ -17,6 +18,8 @@ describe("accessibility (axe-core)", () => {
 			const chat = await createChat({ name: unique("Accessible") });
 			const guest = await connectClient(chat.id, "Guest");
 			guest.send("a message from someone else, with a link: https://example.com");
+			const picture = await guest.uploadFile(pngImage(320, 200), "image/png");
+			guest.send("a picture", { attachments: [picture.id] });
 			// axe-core is injected as an inline script, which the pages' own policy rightly refuses.
 			const context = await newContext({ colorScheme, bypassCSP: true });
 			const page = await context.newPage();
@@ -49,6 +52,13 @@ describe("accessibility (axe-core)", () => {
 			await waitForMessage(page, "a reply of mine");
 			// The reply quotes the guest's message too: the guest's own is the first.
 			await guestsMessage.first().getByRole("button", { name: "Reply", exact: true }).click();
+			// An image waiting to go with the next message (its chip and Remove button).
+			await page.locator('input[type="file"]').setInputFiles({
+				name: "chart.png",
+				mimeType: "image/png",
+				buffer: pngImage(40, 30),
+			});
+			await page.locator(".attached-files li:not(.uploading)").waitFor();
 			await page.getByRole("searchbox", { name: "Search messages" }).fill("message");
 			const results = page.getByRole("region", { name: "Search results" });
 			await results.locator("mark").first().waitFor();
@@ -60,6 +70,12 @@ describe("accessibility (axe-core)", () => {
 			expect(await seriousViolations(page), "a message in its context").toEqual([]);
 			await page.getByRole("button", { name: "Back to live", exact: true }).click();
 
+			// An image's large view.
+			await page.getByRole("button", { name: "Image from Guest", exact: true }).click();
+			await page.getByRole("dialog", { name: "Image from Guest" }).waitFor();
+			expect(await seriousViolations(page), "image viewer").toEqual([]);
+			await page.keyboard.press("Escape");
+
 			await page.getByRole("button", { name: "Delete", exact: true }).first().click();
 			await page.getByRole("dialog").waitFor();
 			expect(await seriousViolations(page), "delete dialog").toEqual([]);
@@ -67,6 +83,7 @@ describe("accessibility (axe-core)", () => {
 
 			await joinRoom(page, `/embed/${chat.id}`, "Embedded");
 			await waitForMessage(page, "and one of my own");
+			await page.locator(".attachments img").first().waitFor();
 			expect(await seriousViolations(page), "embed").toEqual([]);
 			guest.close();
 			await context.close();
