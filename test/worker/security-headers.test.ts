@@ -37,6 +37,8 @@ describe("pageSecurityHeaders", () => {
 		expect(policy).toContain("script-src 'self'");
 		expect(policy).not.toContain("unsafe-inline");
 		expect(policy).toContain("connect-src 'self' wss://chat.example");
+		// A private chat's images are shown from memory (object URLs), never fetched by address.
+		expect(policy).toContain("img-src 'self' data: blob:");
 		expect(policy).toContain("frame-ancestors 'none'");
 		expect(headers.get("Referrer-Policy")).toBe("no-referrer");
 		expect(headers.get("X-Content-Type-Options")).toBe("nosniff");

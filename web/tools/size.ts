@@ -10,7 +10,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 
-const budgetBytes = 30 * 1024;
+/**
+ * 30 KB until images came to the pages: attaching (a button, a paste, a drop, with uploads and
+ * their chips), thumbnails at each image's shape, the large view and a private chat's images
+ * fetched with a header added 1.1 KB gzipped to a page that had 0.5 KB left. Loading that part
+ * lazily makes the entry larger, not smaller (the bundler's preload helper outweighs it), and
+ * every file counts here anyway; so the budget grew by the least that holds it, to 30.7 KB.
+ */
+const budgetBytes = 30.7 * 1024;
 const dist = resolve(import.meta.dirname, "../../dist/web");
 const assets = join(dist, "assets");
 

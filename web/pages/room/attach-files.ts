@@ -1,6 +1,7 @@
 import type { FileInfo } from "../../../worker/protocol/index.ts";
 import { limits } from "../../../worker/protocol/limits.ts";
 import { h } from "../dom.ts";
+import { showBlob } from "./image-source.ts";
 
 interface Attached {
 	chip: HTMLLIElement;
@@ -56,15 +57,13 @@ export class AttachFiles {
 				return;
 			}
 			const preview = h("img", { alt: "", width: 48, height: 48 });
-			const url = URL.createObjectURL(file);
-			preview.onload = preview.onerror = () => URL.revokeObjectURL(url);
-			preview.src = url;
+			showBlob(preview, file);
 			const remove = h(
 				"button",
 				{ type: "button", class: "secondary small", "aria-label": `Remove ${file.name}` },
 				"×",
 			);
-			const entry: Attached = { chip: h("li", { class: "uploading", title: file.name }, preview, remove) };
+			const entry: Attached = { chip: h("li", { class: "uploading" }, preview, remove) };
 			remove.addEventListener("click", () => {
 				this.#remove(entry);
 				// Its button has gone: the keyboard goes on from Attach.

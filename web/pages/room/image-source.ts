@@ -23,9 +23,9 @@ export function sizedImage(
 }
 
 /**
- * Shows the file in `img`. Bytes held in memory get an object URL that is revoked once the image
- * has loaded or failed: the element keeps its decoded picture, and nothing stays held for a URL
- * that is no longer needed.
+ * Shows the file in `img`. Bytes fetched into memory get an object URL that is revoked once the
+ * image has loaded or failed: the element keeps its decoded picture, and nothing stays held for a
+ * URL that is no longer needed.
  */
 export function showImage(img: HTMLImageElement, fileId: string, source: ImageSource): void {
 	const from = source(fileId);
@@ -34,13 +34,16 @@ export function showImage(img: HTMLImageElement, fileId: string, source: ImageSo
 		return;
 	}
 	from.then(
-		(blob) => {
-			const url = URL.createObjectURL(blob);
-			img.onload = img.onerror = () => URL.revokeObjectURL(url);
-			img.src = url;
-		},
+		(blob) => showBlob(img, blob),
 		() => {
 			img.alt += " (could not be loaded)";
 		},
 	);
+}
+
+/** Shows bytes held in memory through an object URL, revoked once the image has loaded or failed. */
+export function showBlob(img: HTMLImageElement, blob: Blob): void {
+	const url = URL.createObjectURL(blob);
+	img.onload = img.onerror = () => URL.revokeObjectURL(url);
+	img.src = url;
 }
