@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { seriousViolations } from "./accessibility.ts";
-import { pngImage } from "./images.ts";
 import {
 	connectClient,
 	createChat,
@@ -11,6 +10,7 @@ import {
 	until,
 	waitForMessage,
 } from "./helpers.ts";
+import { pngImage } from "./images.ts";
 
 describe("accessibility (axe-core)", () => {
 	for (const colorScheme of ["light", "dark"] as const) {

@@ -129,6 +129,26 @@ describe("images in the room and the embed", () => {
 		expect(await chips(alice).count()).toBe(0);
 		expect(await typed.inputValue()).toBe("this text stays");
 
+		// A file dropped on the conversation is attached too; Remove takes it back, and the keyboard
+		// goes on from Attach.
+		await messageLog(alice).evaluate((log, base64) => {
+			const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+			const dropped = new DataTransfer();
+			dropped.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+			log.dispatchEvent(
+				new DragEvent("dragover", { dataTransfer: dropped, bubbles: true, cancelable: true }),
+			);
+			log.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+		}, pngImage(10, 10).toString("base64"));
+		await expect.poll(() => chips(alice).count()).toBe(1);
+		await alice.getByRole("button", { name: "Remove dropped.png", exact: true }).click();
+		expect(await chips(alice).count()).toBe(0);
+		expect(
+			await alice
+				.getByRole("button", { name: "Attach", exact: true })
+				.evaluate((button) => button === document.activeElement),
+		).toBe(true);
+
 		// The embed shows them too.
 		const embedContext = await newContext({ viewport: { width: 600, height: 700 } });
 		const embed = await embedContext.newPage();
