@@ -196,6 +196,7 @@ describe("images in the room and the embed", () => {
 		await pasteImage(page, 30, 20);
 		await page.locator(".attached-files li:not(.uploading)").waitFor();
 		await page.getByRole("button", { name: "Send", exact: true }).click();
+		await expect.poll(() => messageImages(page).count()).toBe(2);
 		expect(await loaded(messageImages(page).last())).toEqual({ width: 30, height: 20 });
 		await page.getByRole("button", { name: "Image from Camera", exact: true }).click();
 		expect(await loaded(page.getByRole("dialog").getByRole("img"))).toEqual({ width: 64, height: 48 });

@@ -48,17 +48,21 @@ export function messageImages(page: Page): Locator {
 	return page.getByRole("log", { name: "Messages" }).locator("li[data-seq] .attachments img");
 }
 
-/** Resolves once the image has loaded (decoded, with its pixels known). */
-export async function loaded(image: Locator): Promise<{ width: number; height: number }> {
-	await image.evaluate(async (img: HTMLImageElement) => {
-		await new Promise<void>((done, fail) => {
-			const settle = () => (img.naturalWidth > 0 ? done() : fail(new Error(`image failed: ${img.alt}`)));
-			if (img.complete && img.src !== "") settle();
-			else {
-				img.addEventListener("load", settle, { once: true });
-				img.addEventListener("error", settle, { once: true });
-			}
-		});
-	});
-	return image.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
+/** Resolves once the image has loaded (decoded, with its pixels known), with its natural size. */
+export function loaded(image: Locator): Promise<{ width: number; height: number }> {
+	// One evaluation, so the element waited for is the one measured.
+	return image.evaluate(
+		(img: HTMLImageElement) =>
+			new Promise<{ width: number; height: number }>((done, fail) => {
+				const settle = () =>
+					img.naturalWidth > 0
+						? done({ width: img.naturalWidth, height: img.naturalHeight })
+						: fail(new Error(`image failed: ${img.alt}`));
+				if (img.complete && img.src !== "") settle();
+				else {
+					img.addEventListener("load", settle, { once: true });
+					img.addEventListener("error", settle, { once: true });
+				}
+			}),
+	);
 }
