@@ -1,4 +1,5 @@
-import type { FileInfo } from "../../../worker/protocol/index.ts";
+import type { ChatWithConnections, FileInfo } from "../../../worker/protocol/index.ts";
+import type { ChatClient } from "../../client/index.ts";
 import { h } from "../dom.ts";
 
 /**
@@ -6,6 +7,22 @@ import { h } from "../dom.ts";
  * private chat, whose files need the token in a header) the bytes fetched into memory.
  */
 export type ImageSource = (fileId: string) => string | Promise<Blob>;
+
+/**
+ * The chat's images: a public chat's are plain addresses; a private chat's need the token (or
+ * the key) in a header, never a secret in a URL, so they are fetched and shown from memory. The
+ * chat's visibility is asked each time, since the owner may change it.
+ */
+export function chatImages(
+	client: ChatClient,
+	chat: ChatWithConnections,
+	key: string | undefined,
+): ImageSource {
+	return (fileId) =>
+		(client.chat ?? chat).visibility === "private"
+			? client.api.fileBytes(chat.id, fileId, client.token ? { token: client.token.token } : { key })
+			: `/api/chats/${chat.id}/files/${fileId}`;
+}
 
 /**
  * An image's box at the image's own shape, at most `maxWidth` by `maxHeight`: the attributes

@@ -8,7 +8,7 @@ import { chatSettingsPanel } from "./chat-settings.ts";
 import { Composer } from "./composer.ts";
 import { ConnectionStatus } from "./connection-status.ts";
 import { ContextView, contextSide } from "./context-view.ts";
-import type { ImageSource } from "./image-source.ts";
+import { chatImages } from "./image-source.ts";
 import { decorateMessage, personControls } from "./message-actions.ts";
 import { messageControls } from "./message-controls.ts";
 import { MessageList } from "./message-list.ts";
@@ -72,16 +72,7 @@ export function joinRoom(root: HTMLElement, options: SessionOptions, back: BackT
 	const online = new OnlineList(names, (person) => personControls(person, actions));
 	const typing = new TypingIndicator();
 	const title = new TitleCounter(`${chat.name} · edgechat`, signal);
-	// A public chat's images are plain addresses; a private chat's need a header (never a secret
-	// in a URL), so they are fetched and shown from memory.
-	const images: ImageSource = (fileId) =>
-		(client.chat ?? chat).visibility === "private"
-			? client.api.fileBytes(
-					chat.id,
-					fileId,
-					client.token ? { token: client.token.token } : { key: options.key },
-				)
-			: `/api/chats/${chat.id}/files/${fileId}`;
+	const images = chatImages(client, chat, options.key);
 	// Every list draws a message the same way: its quote (a button to the original), its images,
 	// its controls.
 	const decorate = (item: HTMLLIElement, message: ChatMessage) => {
