@@ -62,13 +62,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 		super();
 		this.chatId = options.chatId;
 		this.api = new ChatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-		this.#tokens = new TokenKeeper(
-			this.api,
-			options.chatId,
-			options.name.trim(),
-			options.key || undefined,
-			options.token,
-		);
+		this.#tokens = new TokenKeeper(this.api, options);
 		const emit: Emit<ChatClientEvents> = (type, detail) => this.emit(type, detail);
 		const ended = (code: ErrorCode | "network", message: string) => this.#fail(code, message);
 		this.#connection = new Connection(

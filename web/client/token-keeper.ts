@@ -1,4 +1,5 @@
 import type { IssuedToken } from "../../worker/protocol/index.ts";
+import type { ChatClientOptions } from "./client-types.ts";
 import { ApiError, type ChatApi } from "./http-api.ts";
 import { fitsSubprotocol, nameOffer, tokenOffer } from "./socket-offer.ts";
 
@@ -40,18 +41,13 @@ export class TokenKeeper {
 	#name: string;
 	readonly #key: string | undefined;
 
-	constructor(
-		api: ChatApi,
-		chatId: string,
-		name: string,
-		key: string | undefined,
-		initial?: IssuedToken | null,
-	) {
+	/** `options`: the client's chat, name (trimmed here), key (an empty one is none) and saved token. */
+	constructor(api: ChatApi, options: Pick<ChatClientOptions, "chatId" | "name" | "key" | "token">) {
 		this.#api = api;
-		this.#chatId = chatId;
-		this.#name = name;
-		this.#key = key;
-		this.#current = initial ?? null;
+		this.#chatId = options.chatId;
+		this.#name = options.name.trim();
+		this.#key = options.key || undefined;
+		this.#current = options.token ?? null;
 	}
 
 	get current(): IssuedToken | null {
