@@ -1,34 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError, ChatClient } from "../../web/client/index.ts";
-import type { ChatMessage } from "../../worker/protocol/index.ts";
-import { api, baseUrl, connectClient, unique, until, withTimeout } from "../e2e/helpers.ts";
+import { api, baseUrl, unique, until, withTimeout } from "../e2e/helpers.ts";
 import { gif, png } from "../worker/images.ts";
+import { clientsOfEachTest, recordMessages } from "./test-clients.ts";
 
 /** ChatClient's uploads and what a send carries besides its text, from Node against the running app. */
 
-const open: ChatClient[] = [];
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-async function join(chatId: string, name: string): Promise<ChatClient> {
-	const client = await connectClient(chatId, name, { backoff: { baseMs: 100, maxMs: 1000 } });
-	open.push(client);
-	return client;
-}
-
-function record(client: ChatClient): ChatMessage[] {
-	const received: ChatMessage[] = [];
-	client.on("message", ({ message }) => received.push(message));
-	return received;
-}
+const clients = clientsOfEachTest({ backoff: { baseMs: 100, maxMs: 1000 } });
 
 describe("ChatClient with images", () => {
 	it("uploads an image and sends it, with a reply and a mention, as one message everyone gets", async () => {
 		const chat = await api.createChat({ name: unique("Client images") });
-		const ada = await join(chat.id, "ada");
-		const bob = await join(chat.id, "bob");
-		const seen = record(bob);
+		const ada = await clients.join(chat.id, "ada");
+		const bob = await clients.join(chat.id, "bob");
+		const seen = recordMessages(bob);
 		ada.send("first");
 		await until(() => seen.length === 1, "the first message");
 		const image = png(3, 2);
@@ -52,7 +37,7 @@ describe("ChatClient with images", () => {
 
 	it("takes the image as bytes too, and reports a refused upload as an ApiError", async () => {
 		const chat = await api.createChat({ name: unique("Client upload kinds") });
-		const ada = await join(chat.id, "ada");
+		const ada = await clients.join(chat.id, "ada");
 		const image = gif(4, 1);
 		expect((await ada.uploadFile(image.bytes, "image/gif")).width).toBe(4);
 		expect((await ada.uploadFile(image.bytes.buffer, "image/gif")).height).toBe(1);
@@ -63,7 +48,7 @@ describe("ChatClient with images", () => {
 
 	it("sends again what a reloaded page left pending, with its attachments", async () => {
 		const chat = await api.createChat({ name: unique("Client images restore") });
-		const first = await join(chat.id, "writer");
+		const first = await clients.join(chat.id, "writer");
 		const file = await first.uploadFile(png(1, 1).bytes, "image/png");
 		first.pause();
 		const pending = first.send("with a picture", { attachments: [file.id] });
@@ -79,7 +64,7 @@ describe("ChatClient with images", () => {
 			token: saved,
 			pending: stored,
 		});
-		open.push(second);
+		clients.keep(second);
 		expect(second.pending).toEqual([pending]);
 		await withTimeout(second.connect(), 10_000, "after the reload");
 		await until(() => second.pending.length === 0, "the restored send acknowledged");

@@ -1,40 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, ChatClient, type ChatClientOptions } from "../../web/client/index.ts";
-import type { ChatMessage } from "../../worker/protocol/index.ts";
+import { describe, expect, it } from "vitest";
+import { ApiError, ChatClient } from "../../web/client/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
-import { api, baseUrl, connectClient, unique, until, withTimeout } from "../e2e/helpers.ts";
+import { api, baseUrl, unique, until, withTimeout } from "../e2e/helpers.ts";
+import { clientsOfEachTest, recordMessages } from "./test-clients.ts";
 
 /** ChatClient from Node against the real app (wrangler dev, started by the e2e global setup). */
 
-const open: ChatClient[] = [];
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-async function join(
-	chatId: string,
-	name: string,
-	options: Partial<ChatClientOptions> = {},
-): Promise<ChatClient> {
-	const client = await connectClient(chatId, name, { backoff: { baseMs: 100, maxMs: 1000 }, ...options });
-	open.push(client);
-	return client;
-}
-
-/** Every message the client delivers, in delivery order. */
-function record(client: ChatClient): ChatMessage[] {
-	const received: ChatMessage[] = [];
-	client.on("message", ({ message }) => received.push(message));
-	return received;
-}
+const clients = clientsOfEachTest({ backoff: { baseMs: 100, maxMs: 1000 } });
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe("ChatClient against the running app", () => {
 	it("sends with a clientId and settles when the echo with that clientId arrives", async () => {
 		const chat = await api.createChat({ name: unique("Client echo") });
-		const client = await join(chat.id, "echo");
-		const received = record(client);
+		const client = await clients.join(chat.id, "echo");
+		const received = recordMessages(client);
 		const pending = client.send("  hello from node  ");
 		expect(pending.text).toBe("hello from node");
 		expect(client.pending.map((entry) => entry.clientId)).toEqual([pending.clientId]);
@@ -45,8 +25,8 @@ describe("ChatClient against the running app", () => {
 
 	it("keeps as pending exactly the text the server will store and echo (line breaks as LF)", async () => {
 		const chat = await api.createChat({ name: unique("Client line breaks") });
-		const client = await join(chat.id, "windows bot");
-		const received = record(client);
+		const client = await clients.join(chat.id, "windows bot");
+		const received = recordMessages(client);
 		const pending = client.send(" one\r\ntwo\rthree ");
 		expect(pending.text).toBe("one\ntwo\nthree");
 		await until(() => received.length === 1, "the echo");
@@ -55,7 +35,7 @@ describe("ChatClient against the running app", () => {
 
 	it("reports a text the server refuses (a bidi override) as rejected, and sends it no more", async () => {
 		const chat = await api.createChat({ name: unique("Client refused text") });
-		const client = await join(chat.id, "spoofer");
+		const client = await clients.join(chat.id, "spoofer");
 		const rejected: string[] = [];
 		client.on("rejected", ({ pending, code }) => rejected.push(`${pending.clientId} ${code}`));
 		const pending = client.send("invoice\u202Efdp.exe");
@@ -76,9 +56,9 @@ describe("ChatClient against the running app", () => {
 				sockets.push(this);
 			}
 		}
-		const reader = await join(chat.id, "reader", { WebSocket: TrackedWebSocket });
-		const writer = await join(chat.id, "writer");
-		const received = record(reader);
+		const reader = await clients.join(chat.id, "reader", { WebSocket: TrackedWebSocket });
+		const writer = await clients.join(chat.id, "writer");
+		const received = recordMessages(reader);
 		writer.send("m1");
 		await until(() => received.length === 1, "m1");
 
@@ -106,9 +86,9 @@ describe("ChatClient against the running app", () => {
 
 	it("delivers a message sent while disconnected exactly once", async () => {
 		const chat = await api.createChat({ name: unique("Client outbox") });
-		const sender = await join(chat.id, "sender");
-		const watcher = await join(chat.id, "watcher");
-		const seen = record(watcher);
+		const sender = await clients.join(chat.id, "sender");
+		const watcher = await clients.join(chat.id, "watcher");
+		const seen = recordMessages(watcher);
 		sender.pause();
 		expect(sender.state).toBe("offline");
 		sender.send("queued");
@@ -128,7 +108,7 @@ describe("ChatClient against the running app", () => {
 
 	it("hands its own message to the app once, though pause and resume bring it back twice", async () => {
 		const chat = await api.createChat({ name: unique("Client own once") });
-		const sender = await join(chat.id, "sender");
+		const sender = await clients.join(chat.id, "sender");
 		const own: string[] = [];
 		sender.on("message", ({ message, own: mine }) => {
 			if (mine) own.push(message.text);
@@ -169,7 +149,7 @@ describe("ChatClient against the running app", () => {
 			}
 		}
 		// random = 1: every delay is its ceiling, so the growth is exact.
-		const client = await join(chat.id, "patient", {
+		const client = await clients.join(chat.id, "patient", {
 			WebSocket: TrackedWebSocket,
 			backoff: { baseMs: 100, maxMs: 800 },
 			random: () => 1,
@@ -196,7 +176,7 @@ describe("ChatClient against the running app", () => {
 
 	it("holds a rate-limited send back for the server's retryAfterMs, not a fixed guess", async () => {
 		const chat = await api.createChat({ name: unique("Client rate limit") });
-		const client = await join(chat.id, "chatty");
+		const client = await clients.join(chat.id, "chatty");
 		const refusals: number[] = [];
 		client.on("error", ({ code }) => {
 			if (code === "rate_limited") refusals.push(Date.now());
@@ -215,7 +195,7 @@ describe("ChatClient against the running app", () => {
 
 	it("keeps the same identity when it refreshes its token, so one person counts once", async () => {
 		const chat = await api.createChat({ name: unique("Client identity") });
-		const first = await join(chat.id, "twin");
+		const first = await clients.join(chat.id, "twin");
 		const saved = first.token;
 		if (!saved) throw new Error("no token after joining");
 		// As a page finds it in storage a while later: expired, so it must be refreshed.
@@ -226,20 +206,20 @@ describe("ChatClient against the running app", () => {
 			name: "twin",
 			token: { ...saved, expiresAt: Date.now() },
 		});
-		open.push(second);
+		clients.keep(second);
 		second.on("token", (issued) => refreshed.push(issued.token));
 		await withTimeout(second.connect(), 10_000, "second tab");
 		expect(refreshed).toHaveLength(1);
 		expect(second.user?.id).toBe(first.user?.id);
 		await until(() => first.onlineCount === 1 && second.onlineCount === 1, "one person online");
 		// A third party sees one user, too.
-		const other = await join(chat.id, "other");
+		const other = await clients.join(chat.id, "other");
 		expect(other.onlineCount).toBe(2);
 	});
 
 	it("sends the pending messages an earlier client left behind once, with their clientIds", async () => {
 		const chat = await api.createChat({ name: unique("Client restore") });
-		const first = await join(chat.id, "writer");
+		const first = await clients.join(chat.id, "writer");
 		const saved = first.token;
 		first.pause();
 		const pending = first.send("written, then the page was reloaded");
@@ -252,7 +232,7 @@ describe("ChatClient against the running app", () => {
 			token: saved,
 			pending: [pending],
 		});
-		open.push(second);
+		clients.keep(second);
 		const own: string[] = [];
 		second.on("message", ({ message, own: mine }) => {
 			if (mine && message.clientId) own.push(message.clientId);
@@ -271,8 +251,8 @@ describe("ChatClient against the running app", () => {
 		// The default backoff, as in the browser. The room announces names only through joins and
 		// leaves, so the others see the new name once the old socket's leave has gone out in a
 		// presence window of its own, before the new socket joins.
-		const renamer = await join(chat.id, "before", { backoff: { baseMs: 500, maxMs: 10_000 } });
-		const watcher = await join(chat.id, "watcher");
+		const renamer = await clients.join(chat.id, "before", { backoff: { baseMs: 500, maxMs: 10_000 } });
+		const watcher = await clients.join(chat.id, "watcher");
 		const id = renamer.user?.id;
 		await until(() => watcher.online.some((user) => user.name === "before"), "the watcher sees the old name");
 		await pause(300); // past the presence window of the watcher's own join
@@ -284,7 +264,7 @@ describe("ChatClient against the running app", () => {
 			"the watcher's online list",
 		);
 		renamer.send("signed with the new name");
-		const received = record(watcher);
+		const received = recordMessages(watcher);
 		await until(() => received.length === 1, "the message");
 		expect(received[0]?.user).toEqual({ id, name: "after" });
 	});
@@ -299,7 +279,7 @@ describe("ChatClient against the running app", () => {
 				super.send(data);
 			}
 		}
-		const typist = await join(chat.id, "typist", { WebSocket: RecordingWebSocket });
+		const typist = await clients.join(chat.id, "typist", { WebSocket: RecordingWebSocket });
 		typist.typing();
 		typist.typing(); // throttled
 		typist.send("done typing");
@@ -309,8 +289,8 @@ describe("ChatClient against the running app", () => {
 
 	it("fills a gap longer than the replay cap over HTTP, delivering every missed message once", async () => {
 		const chat = await api.createChat({ name: unique("Client long gap") });
-		const reader = await join(chat.id, "reader");
-		const received = record(reader);
+		const reader = await clients.join(chat.id, "reader");
+		const received = recordMessages(reader);
 		reader.pause();
 		// More than the server replays on reconnect, written by enough people to stay under the rate limit.
 		const total = limits.replayMax + 60;
@@ -346,8 +326,8 @@ describe("ChatClient against the running app", () => {
 		const { token } = await api.issueToken(chat.id, { name: "seeder" });
 		for (let index = 1; index <= 12; index++)
 			await api.postMessage(chat.id, token, `h${index}`, `seed-${index}`);
-		const reader = await join(chat.id, "pager");
-		const received = record(reader);
+		const reader = await clients.join(chat.id, "pager");
+		const received = recordMessages(reader);
 		const pages: number[][] = [];
 		while (reader.hasOlder) {
 			const page = await reader.loadOlder(5);
@@ -365,9 +345,9 @@ describe("ChatClient against the running app", () => {
 
 	it("relays messages in a chat that keeps no history, and finds nothing to page back to", async () => {
 		const chat = await api.createChat({ name: unique("Client relay"), history: false });
-		const speaker = await join(chat.id, "speaker");
-		const listener = await join(chat.id, "listener");
-		const heard = record(listener);
+		const speaker = await clients.join(chat.id, "speaker");
+		const listener = await clients.join(chat.id, "listener");
+		const heard = recordMessages(listener);
 		speaker.send("said once, kept nowhere");
 		await until(() => heard.length === 1 && speaker.pending.length === 0, "the relayed message");
 		expect(heard[0]?.text).toBe("said once, kept nowhere");
@@ -379,16 +359,16 @@ describe("ChatClient against the running app", () => {
 	it("refuses a private chat without its key, and joins it with the invite key", async () => {
 		const chat = await api.createChat({ name: unique("Client private"), visibility: "private" });
 		const outsider = new ChatClient({ baseUrl, chatId: chat.id, name: "outsider" });
-		open.push(outsider);
+		clients.keep(outsider);
 		const failure = await withTimeout(outsider.connect(), 10_000, "refusal").then(
 			() => null,
 			(error: unknown) => error,
 		);
 		expect(failure).toBeInstanceOf(ApiError);
 		expect(outsider.state).toBe("closed");
-		const invited = await join(chat.id, "invited", { key: chat.inviteKey });
+		const invited = await clients.join(chat.id, "invited", { key: chat.inviteKey });
 		expect(invited.user?.role).toBe("member");
-		const owner = await join(chat.id, "owner", { key: chat.ownerKey });
+		const owner = await clients.join(chat.id, "owner", { key: chat.ownerKey });
 		expect(owner.user?.role).toBe("owner");
 	});
 });

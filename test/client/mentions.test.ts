@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChatClient, type ClientMessage, type ReceivedMessage } from "../../web/client/index.ts";
 import { limits } from "../../worker/protocol/limits.ts";
-import { api, baseUrl, connectClient, unique, until, withTimeout } from "../e2e/helpers.ts";
+import { api, baseUrl, unique, until, withTimeout } from "../e2e/helpers.ts";
+import { clientsOfEachTest } from "./test-clients.ts";
 
 /** ChatClient from Node against the real app: mentions sent with a message, and marked for whom they name. */
 
-const open: ChatClient[] = [];
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-async function join(chatId: string, name: string, options: { token?: ChatClient["token"] } = {}) {
-	const client = await connectClient(chatId, name, { backoff: { baseMs: 100, maxMs: 1000 }, ...options });
-	open.push(client);
-	return client;
-}
+const clients = clientsOfEachTest({ backoff: { baseMs: 100, maxMs: 1000 } });
 
 /** Every `message` event the client gives, in order. */
 function record(client: ChatClient): ReceivedMessage[] {
@@ -36,9 +28,9 @@ function idOf(client: ChatClient): string {
 describe("ChatClient and mentions", () => {
 	it("marks a message mentionsMe for the mentioned user's client only: live, replayed and paged", async () => {
 		const chat = await api.createChat({ name: unique("Client mentions") });
-		const ann = await join(chat.id, "Ann");
-		const ben = await join(chat.id, "Ben");
-		const cy = await join(chat.id, "Cy");
+		const ann = await clients.join(chat.id, "Ann");
+		const ben = await clients.join(chat.id, "Ben");
+		const cy = await clients.join(chat.id, "Cy");
 		const [atAnn, atBen, atCy] = [record(ann), record(ben), record(cy)];
 		const benId = idOf(ben);
 
@@ -62,7 +54,7 @@ describe("ChatClient and mentions", () => {
 
 		// Ben again, in a new window with his identity: history pages are marked, events and page alike.
 		const again = new ChatClient({ baseUrl, chatId: chat.id, name: "Ben", token: ben.token });
-		open.push(again);
+		clients.keep(again);
 		const atAgain = record(again);
 		await withTimeout(again.connect(), 10_000, "Ben's second window");
 		expect(idOf(again)).toBe(benId);
@@ -90,8 +82,8 @@ describe("ChatClient and mentions", () => {
 
 	it("sends a reply's seq and mentions with the message, also when a reload hands the send to a new client", async () => {
 		const chat = await api.createChat({ name: unique("Client send extras") });
-		const ann = await join(chat.id, "Ann");
-		const ben = await join(chat.id, "Ben");
+		const ann = await clients.join(chat.id, "Ann");
+		const ben = await clients.join(chat.id, "Ben");
 		const benId = idOf(ben);
 		const atBen = record(ben);
 		ann.send("the question");
@@ -110,7 +102,7 @@ describe("ChatClient and mentions", () => {
 			token: saved,
 			pending: [pending],
 		});
-		open.push(reloaded);
+		clients.keep(reloaded);
 		await withTimeout(reloaded.connect(), 10_000, "after the reload");
 		await until(() => byText(atBen, "the answer, @Ben") !== undefined, "the answer");
 		expect(byText(atBen, "the answer, @Ben")).toMatchObject({
@@ -125,7 +117,7 @@ describe("ChatClient and mentions", () => {
 
 	it("refuses more mentions than a message may carry before sending anything", async () => {
 		const chat = await api.createChat({ name: unique("Client many mentions") });
-		const ann = await join(chat.id, "Ann");
+		const ann = await clients.join(chat.id, "Ann");
 		const ids = Array.from({ length: limits.mentionsMax + 1 }, (_, index) => `u${index}`);
 		expect(() => ann.send("everyone", { mentions: ids })).toThrow(RangeError);
 		expect(ann.pending).toEqual([]);

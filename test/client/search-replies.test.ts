@@ -1,31 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { ChatClient, ChatClientOptions, QuoteChange } from "../../web/client/index.ts";
+import { describe, expect, it } from "vitest";
+import type { ChatClient, QuoteChange } from "../../web/client/index.ts";
 import type { ChatMessage } from "../../worker/protocol/index.ts";
-import { api, connectClient, unique, until } from "../e2e/helpers.ts";
+import { api, unique, until } from "../e2e/helpers.ts";
+import { clientsOfEachTest, recordMessages } from "./test-clients.ts";
 
 /** ChatClient's searches, context and replies, from Node against the real app. */
 
-const open: ChatClient[] = [];
-afterEach(() => {
-	for (const client of open.splice(0)) client.close();
-});
-
-async function join(
-	chatId: string,
-	name: string,
-	options: Partial<ChatClientOptions> = {},
-): Promise<ChatClient> {
-	const client = await connectClient(chatId, name, options);
-	open.push(client);
-	return client;
-}
-
-/** Every message the client delivers, in delivery order. */
-function record(client: ChatClient): ChatMessage[] {
-	const received: ChatMessage[] = [];
-	client.on("message", ({ message }) => received.push(message));
-	return received;
-}
+const clients = clientsOfEachTest();
 
 /** Sends each text in turn, waiting for its echo; returns the stored messages. */
 async function say(client: ChatClient, ...texts: string[]): Promise<ChatMessage[]> {
@@ -44,10 +25,10 @@ async function say(client: ChatClient, ...texts: string[]): Promise<ChatMessage[
 describe("ChatClient: search, context and replies", () => {
 	it("searches newest first with the client's token, pages older results with before, and delivers none as messages", async () => {
 		const chat = await api.createChat({ name: unique("Client search"), visibility: "private" });
-		const writer = await join(chat.id, "writer", { key: chat.inviteKey });
+		const writer = await clients.join(chat.id, "writer", { key: chat.inviteKey });
 		await say(writer, "Crème brûlée tonight?", "nothing to see", "the creme was great", "CRÈME again");
-		const reader = await join(chat.id, "reader", { key: chat.inviteKey });
-		const delivered = record(reader);
+		const reader = await clients.join(chat.id, "reader", { key: chat.inviteKey });
+		const delivered = recordMessages(reader);
 
 		// A private chat: the search goes with the reader's token (without it the chat is not there).
 		const first = await reader.search("creme", { limit: 2 });
@@ -64,11 +45,11 @@ describe("ChatClient: search, context and replies", () => {
 
 	it("loads the messages around a seq, oldest first, without delivering them", async () => {
 		const chat = await api.createChat({ name: unique("Client around") });
-		const writer = await join(chat.id, "writer");
+		const writer = await clients.join(chat.id, "writer");
 		const texts = Array.from({ length: 12 }, (_, index) => `line ${index + 1}`);
 		await say(writer, ...texts);
-		const reader = await join(chat.id, "reader");
-		const delivered = record(reader);
+		const reader = await clients.join(chat.id, "reader");
+		const delivered = recordMessages(reader);
 
 		const around = await reader.messagesAround(6, 3);
 		expect(around.map((message) => message.seq)).toEqual([3, 4, 5, 6, 7, 8, 9]);
@@ -81,9 +62,9 @@ describe("ChatClient: search, context and replies", () => {
 
 	it("sends a reply with replyTo: the echo and everyone's copy carry the quote", async () => {
 		const chat = await api.createChat({ name: unique("Client reply") });
-		const ada = await join(chat.id, "Ada");
-		const bob = await join(chat.id, "Bob");
-		const bobSees = record(bob);
+		const ada = await clients.join(chat.id, "Ada");
+		const bob = await clients.join(chat.id, "Bob");
+		const bobSees = recordMessages(bob);
 		const [question] = await say(ada, "lunch at noon?");
 		if (!question) throw new Error("no question");
 
@@ -98,12 +79,12 @@ describe("ChatClient: search, context and replies", () => {
 
 	it("sends a reply left unsent by an earlier page with its replyTo, under its own clientId", async () => {
 		const chat = await api.createChat({ name: unique("Client reply reload") });
-		const ada = await join(chat.id, "Ada");
+		const ada = await clients.join(chat.id, "Ada");
 		const [question] = await say(ada, "who brings the cake?");
 		if (!question) throw new Error("no question");
 		const left = { clientId: "reload-reply-1", text: "I do", createdAt: Date.now(), replyTo: question.seq };
 
-		const bob = await join(chat.id, "Bob", { pending: [left] });
+		const bob = await clients.join(chat.id, "Bob", { pending: [left] });
 		await until(() => bob.pending.length === 0, "the restored reply acknowledged");
 		const stored = (await api.history(chat.id)).messages.at(-1);
 		expect(stored).toMatchObject({ text: "I do", clientId: "reload-reply-1" });
@@ -112,8 +93,8 @@ describe("ChatClient: search, context and replies", () => {
 
 	it("turns the quotes of the replies it holds into deleted ones when the original is deleted", async () => {
 		const chat = await api.createChat({ name: unique("Client quote deleted") });
-		const ada = await join(chat.id, "Ada");
-		const bob = await join(chat.id, "Bob");
+		const ada = await clients.join(chat.id, "Ada");
+		const bob = await clients.join(chat.id, "Bob");
 		const [original, other] = await say(ada, "the plan is on the wiki", "another thing");
 		if (!original || !other) throw new Error("no originals");
 		const replies = [
@@ -128,9 +109,9 @@ describe("ChatClient: search, context and replies", () => {
 		);
 
 		// Carol joins after: she has the replies only from a search, and from the messages around one.
-		const carol = await join(chat.id, "Carol");
+		const carol = await clients.join(chat.id, "Carol");
 		expect((await carol.search("answer")).messages.length).toBe(2);
-		const dave = await join(chat.id, "Dave");
+		const dave = await clients.join(chat.id, "Dave");
 		await dave.messagesAround(replySeqs[0] ?? 0, 10);
 
 		const seen = new Map<string, QuoteChange[]>();

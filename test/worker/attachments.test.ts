@@ -4,20 +4,21 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage, FileInfo, HistoryPage } from "../../worker/protocol";
 import type { ChatRoom } from "../../worker/room/chat-room";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
-import { api, call, createChat, expectError, joinToken, postJson, roomStub, TestSocket } from "./helpers";
+import {
+	api,
+	createChat,
+	expectError,
+	joinToken,
+	postBody,
+	posted,
+	postJson,
+	roomStub,
+	TestSocket,
+} from "./helpers";
 import { gif, jpeg, png, webpLossy } from "./images";
 import { download, upload, uploaded } from "./uploads";
 
 const apiKey = { "X-API-Key": "test-api-key-one" };
-
-function post(chatId: string, token: string, body: Record<string, unknown>) {
-	return call("POST", `/api/chats/${chatId}/messages`, token, body);
-}
-
-async function posted(response: Response): Promise<ChatMessage> {
-	expect(response.status).toBe(201);
-	return (await response.json<{ message: ChatMessage }>()).message;
-}
 
 async function history(chatId: string): Promise<ChatMessage[]> {
 	return (await (await api(`/api/chats/${chatId}/messages`)).json<HistoryPage>()).messages;
@@ -36,13 +37,13 @@ describe("attachments", () => {
 		const bobSocket = await TestSocket.open(chat.id, bob.token);
 		const files = [await uploaded(chat.id, ada.token, jpeg()), await uploaded(chat.id, ada.token, png(3, 2))];
 		const message = await posted(
-			await post(chat.id, ada.token, { text: "look", attachments: files.map((file) => file.id) }),
+			await postBody(chat.id, ada.token, { text: "look", attachments: files.map((file) => file.id) }),
 		);
 		expect(message.attachments).toEqual(files);
 		expect((await history(chat.id))[0]?.attachments).toEqual(files);
 		await bobSocket.until(() => bobSocket.messages.length === 1, "the message");
 		expect(bobSocket.messages[0]?.attachments).toEqual(files);
-		const plain = await posted(await post(chat.id, ada.token, { text: "no files" }));
+		const plain = await posted(await postBody(chat.id, ada.token, { text: "no files" }));
 		expect(plain).not.toHaveProperty("attachments");
 		bobSocket.close();
 	});
@@ -63,12 +64,12 @@ describe("attachments", () => {
 		});
 		socket.send({ type: "send", text: "", clientId: "empty-2", attachments: [] });
 		expect(await socket.next("error", 1)).toMatchObject({ code: "bad_request", clientId: "empty-2" });
-		await expectError(await post(chat.id, ada.token, { text: "" }), 400, "bad_request");
-		await expectError(await post(chat.id, ada.token, { text: "", attachments: [] }), 400, "bad_request");
+		await expectError(await postBody(chat.id, ada.token, { text: "" }), 400, "bad_request");
+		await expectError(await postBody(chat.id, ada.token, { text: "", attachments: [] }), 400, "bad_request");
 		const second = await uploaded(chat.id, ada.token, png(2, 2));
-		expect((await posted(await post(chat.id, ada.token, { text: "", attachments: [second.id] }))).text).toBe(
-			"",
-		);
+		expect(
+			(await posted(await postBody(chat.id, ada.token, { text: "", attachments: [second.id] }))).text,
+		).toBe("");
 		socket.close();
 	});
 
@@ -83,7 +84,7 @@ describe("attachments", () => {
 		const mine = await Promise.all([1, 2, 3, 4, 5].map(() => uploaded(chat.id, ada.token, png(1, 1))));
 		const ids = mine.map((file) => file.id);
 		const refusal = async (attachments: string[]) =>
-			expectError(await post(chat.id, ada.token, { text: "x", attachments }), 400, "bad_request");
+			expectError(await postBody(chat.id, ada.token, { text: "x", attachments }), 400, "bad_request");
 		expect(await refusal([ids[0] ?? "", bobs.id])).toBe(
 			`attachments: file ${bobs.id} was uploaded by someone else`,
 		);
@@ -95,14 +96,16 @@ describe("attachments", () => {
 		expect(await refusal(ids)).toMatch(/^attachments: must be at most 4/);
 		// Nothing refused was attached: the same files go with the next message.
 		const message = await posted(
-			await post(chat.id, ada.token, { text: "four", attachments: ids.slice(0, 4) }),
+			await postBody(chat.id, ada.token, { text: "four", attachments: ids.slice(0, 4) }),
 		);
 		expect(message.attachments?.map((file) => file.id)).toEqual(ids.slice(0, 4));
 		expect(await refusal([ids[0] ?? ""])).toBe(
 			`attachments: file ${ids[0]} is already attached to message 1`,
 		);
 		// A repeat counts once.
-		const twice = await posted(await post(chat.id, ada.token, { text: "x", attachments: [ids[4], ids[4]] }));
+		const twice = await posted(
+			await postBody(chat.id, ada.token, { text: "x", attachments: [ids[4], ids[4]] }),
+		);
 		expect(twice.attachments?.map((file) => file.id)).toEqual([ids[4]]);
 		// Over the socket: an error frame naming the send.
 		const socket = await TestSocket.open(chat.id, ada.token);
@@ -120,7 +123,7 @@ describe("attachments", () => {
 		const response = await upload(chat.id, null, webpLossy(), apiKey);
 		const { file } = await response.json<{ file: FileInfo }>();
 		await expectError(
-			await post(chat.id, ada.token, { text: "x", attachments: [file.id] }),
+			await postBody(chat.id, ada.token, { text: "x", attachments: [file.id] }),
 			400,
 			"bad_request",
 		);
@@ -143,7 +146,7 @@ describe("attachments", () => {
 		expect(hook.ok).toBe(true);
 		const ada = await joinToken(chat, "ada");
 		const file = await uploaded(chat.id, ada.token, png(640, 480));
-		await posted(await post(chat.id, ada.token, { text: "hi", attachments: [file.id] }));
+		await posted(await postBody(chat.id, ada.token, { text: "hi", attachments: [file.id] }));
 		const resumed = await TestSocket.open(chat.id, ada.token, 0);
 		await resumed.until(() => resumed.messages.length === 1, "the replay");
 		expect(resumed.messages[0]?.attachments).toEqual([file]);
@@ -168,8 +171,8 @@ describe("a file's life", () => {
 		const ada = await joinToken(chat, "ada");
 		const kept = await uploaded(chat.id, ada.token, png(1, 1));
 		const file = await uploaded(chat.id, ada.token, png(2, 1));
-		await posted(await post(chat.id, ada.token, { text: "keep", attachments: [kept.id] }));
-		await posted(await post(chat.id, ada.token, { text: "oops", attachments: [file.id] }));
+		await posted(await postBody(chat.id, ada.token, { text: "keep", attachments: [kept.id] }));
+		await posted(await postBody(chat.id, ada.token, { text: "oops", attachments: [file.id] }));
 		expect((await download(chat.id, file.id)).status).toBe(200);
 		const deleted = await api(`/api/chats/${chat.id}/messages/2`, {
 			method: "DELETE",
@@ -190,7 +193,7 @@ describe("a file's life", () => {
 		const owner = await joinToken(chat, "owner", chat.ownerKey);
 		const attached = await uploaded(chat.id, owner.token, png(1, 1));
 		const loose = await uploaded(chat.id, owner.token, png(1, 1));
-		await posted(await post(chat.id, owner.token, { text: "x", attachments: [attached.id] }));
+		await posted(await postBody(chat.id, owner.token, { text: "x", attachments: [attached.id] }));
 		expect(await storedKeys(chat.id)).toHaveLength(2);
 		expect(
 			(
@@ -210,7 +213,7 @@ describe("a file's life", () => {
 		const ada = await joinToken(chat, "ada");
 		const loose = await uploaded(chat.id, ada.token, png(1, 1));
 		const attached = await uploaded(chat.id, ada.token, png(1, 1));
-		await posted(await post(chat.id, ada.token, { text: "x", attachments: [attached.id] }));
+		await posted(await postBody(chat.id, ada.token, { text: "x", attachments: [attached.id] }));
 		await passTime(chat.id, 60 * 60 * 1000 + 1);
 		// Uploaded just now: not yet due.
 		const fresh = await uploaded(chat.id, ada.token, png(1, 1));
@@ -219,7 +222,7 @@ describe("a file's life", () => {
 		expect((await download(chat.id, attached.id)).status).toBe(200);
 		expect((await download(chat.id, fresh.id)).status).toBe(200);
 		await expectError(
-			await post(chat.id, ada.token, { text: "late", attachments: [loose.id] }),
+			await postBody(chat.id, ada.token, { text: "late", attachments: [loose.id] }),
 			400,
 			"bad_request",
 		);
@@ -231,7 +234,7 @@ describe("a file's life", () => {
 		const ada = await joinToken(chat, "ada");
 		const file = await uploaded(chat.id, ada.token, png(1, 1));
 		const message = await posted(
-			await post(chat.id, ada.token, { text: "live only", attachments: [file.id] }),
+			await postBody(chat.id, ada.token, { text: "live only", attachments: [file.id] }),
 		);
 		expect(message.attachments).toEqual([file]);
 		expect((await download(chat.id, file.id)).status).toBe(200);

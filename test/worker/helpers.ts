@@ -42,6 +42,17 @@ export function call(method: string, path: string, token: string, body?: unknown
 	});
 }
 
+/** A post over HTTP as `token`'s user, with any body; the response, whatever its status (see `posted`). */
+export function postBody(chatId: string, token: string, body: Record<string, unknown>): Promise<Response> {
+	return call("POST", `/api/chats/${chatId}/messages`, token, body);
+}
+
+/** The message a post stored, once its 201 is checked. */
+export async function posted(response: Response): Promise<ChatMessage> {
+	expect(response.status).toBe(201);
+	return (await response.json<{ message: ChatMessage }>()).message;
+}
+
 /**
  * A token request as a client makes it: from a network address, as a refresh of a previous token,
  * with a key (the chat's invite key unless another is given). The response, whatever its status.

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, HistoryPage } from "../../worker/protocol";
-import { api, call, createChat, expectError, joinToken, postJson, TestSocket } from "./helpers";
+import type { HistoryPage } from "../../worker/protocol";
+import { api, createChat, expectError, joinToken, postBody, posted, postJson, TestSocket } from "./helpers";
 
 const apiKey = { "X-API-Key": "test-api-key-one" };
-
-function post(chatId: string, token: string, body: Record<string, unknown>) {
-	return call("POST", `/api/chats/${chatId}/messages`, token, body);
-}
-
-async function posted(response: Response): Promise<ChatMessage> {
-	expect(response.status).toBe(201);
-	return (await response.json<{ message: ChatMessage }>()).message;
-}
 
 describe("mentions", () => {
 	it("keep the users of the chat in the order given, without repeats, and drop anyone else", async () => {
@@ -20,7 +11,7 @@ describe("mentions", () => {
 		const bob = await joinToken(chat, "bob");
 		const outsider = await joinToken(await createChat(), "eve");
 		const message = await posted(
-			await post(chat.id, ada.token, {
+			await postBody(chat.id, ada.token, {
 				text: "@bob @ada hello",
 				mentions: [bob.user.id, "unone00000000000", outsider.user.id, ada.user.id, bob.user.id],
 			}),
@@ -29,7 +20,9 @@ describe("mentions", () => {
 		const history = await (await api(`/api/chats/${chat.id}/messages`)).json<HistoryPage>();
 		expect(history.messages[0]?.mentions).toEqual([bob.user.id, ada.user.id]);
 		// None left, none carried.
-		const none = await posted(await post(chat.id, ada.token, { text: "hm", mentions: ["unone00000000000"] }));
+		const none = await posted(
+			await postBody(chat.id, ada.token, { text: "hm", mentions: ["unone00000000000"] }),
+		);
 		expect(none).not.toHaveProperty("mentions");
 	});
 
@@ -42,7 +35,7 @@ describe("mentions", () => {
 		);
 		expect(issued.status).toBe(201);
 		const ada = await joinToken(chat, "ada");
-		const message = await posted(await post(chat.id, ada.token, { text: "hi", mentions: ["acct:42"] }));
+		const message = await posted(await postBody(chat.id, ada.token, { text: "hi", mentions: ["acct:42"] }));
 		expect(message.mentions).toEqual(["acct:42"]);
 	});
 
@@ -71,7 +64,7 @@ describe("mentions", () => {
 		// In a spread chat this token comes from a shard, which reports its new users a little later.
 		const newcomer = await joinToken(chat, "newcomer");
 		const message = await posted(
-			await post(chat.id, ada.token, { text: "welcome", mentions: [newcomer.user.id] }),
+			await postBody(chat.id, ada.token, { text: "welcome", mentions: [newcomer.user.id] }),
 		);
 		expect(message.mentions).toEqual([newcomer.user.id]);
 		for (const socket of sockets) socket.close();
@@ -82,16 +75,20 @@ describe("mentions", () => {
 		const ada = await joinToken(chat, "ada");
 		const many = Array.from({ length: 21 }, (_, index) => `user${index}`);
 		expect(
-			await expectError(await post(chat.id, ada.token, { text: "x", mentions: many }), 400, "bad_request"),
+			await expectError(
+				await postBody(chat.id, ada.token, { text: "x", mentions: many }),
+				400,
+				"bad_request",
+			),
 		).toMatch(/^mentions: must be at most 20/);
-		expect((await post(chat.id, ada.token, { text: "x", mentions: many.slice(0, 20) })).status).toBe(201);
+		expect((await postBody(chat.id, ada.token, { text: "x", mentions: many.slice(0, 20) })).status).toBe(201);
 		await expectError(
-			await post(chat.id, ada.token, { text: "x", mentions: ["has space"] }),
+			await postBody(chat.id, ada.token, { text: "x", mentions: ["has space"] }),
 			400,
 			"bad_request",
 		);
-		await expectError(await post(chat.id, ada.token, { text: "x", mentions: [42] }), 400, "bad_request");
-		await expectError(await post(chat.id, ada.token, { text: "x", mentions: "ada" }), 400, "bad_request");
+		await expectError(await postBody(chat.id, ada.token, { text: "x", mentions: [42] }), 400, "bad_request");
+		await expectError(await postBody(chat.id, ada.token, { text: "x", mentions: "ada" }), 400, "bad_request");
 		const socket = await TestSocket.open(chat.id, ada.token);
 		socket.send({ type: "send", text: "x", clientId: "too-many", mentions: many });
 		expect(await socket.next("error")).toMatchObject({ code: "bad_request" });
