@@ -1,10 +1,11 @@
 import { admitJoiner } from "../door/admission";
 import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { RoomEvents } from "../observability/room-events";
-import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
+import { type IssuedToken, limits, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
+import { type ReadyFields, readyJson } from "../sockets/ready-json";
 import type { SocketHolder } from "../sockets/socket-holder";
 import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
@@ -77,18 +78,18 @@ export class ShardUpgrade {
 			const response = holder.admit(greeted, since, upto, () => {
 				// The chat-wide list as this shard last heard it, with whom it let in since its last report.
 				const local = holder.presence.unreported();
-				const ready: ReadyFrame = {
+				const ready: ReadyFields = {
 					type: "ready",
 					user: greeted,
 					chat,
-					online: copy.online.list(local, limits.onlineListMax),
 					onlineCount: copy.online.count(local),
 					lastSeq: upto,
 					rev: readyRev,
 					...(replay && { replay: replay.summary }),
 					...(token && { token }),
 				};
-				return { ready, missed: replay?.messages ?? [], changes };
+				const online = copy.online.listJson(local, limits.onlineListMax);
+				return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
 			});
 			events.admitted(holder.size, replay?.summary ?? null);
 			return response;
