@@ -4,6 +4,7 @@ import { characterCount, limits, type PresenceFrame } from "../../worker/protoco
 import { Presence } from "../../worker/room/presence";
 import { takeToken } from "../../worker/sequencer/rate-limiter";
 import { parseClientFrame } from "../../worker/sockets/client-frames";
+import { readyJson } from "../../worker/sockets/ready-json";
 import { sleep } from "./helpers";
 
 describe("takeToken", () => {
@@ -165,5 +166,30 @@ describe("readSettings", () => {
 describe("characterCount", () => {
 	it("counts code points, not UTF-16 units", () => {
 		expect(characterCount("a😀b")).toBe(3);
+	});
+});
+
+describe("readyJson", () => {
+	it("sends what the online list would be, serialised once per user and kept current on a rename", () => {
+		const presence = new Presence(20, () => {});
+		const ada = { id: "u1", name: 'Ada "the first" Ł' };
+		presence.join(ada);
+		presence.join({ id: "u2", name: "Ben" });
+		presence.join({ id: "u1", name: "Ada L." });
+		const ready = {
+			type: "ready" as const,
+			user: { ...ada, role: "member" as const },
+			chat: { id: "c1", name: "Ready", visibility: "public" as const, history: true },
+			onlineCount: presence.count,
+			lastSeq: 7,
+			rev: 9,
+		};
+		const frame = JSON.parse(readyJson(ready, presence.listJson(limits.onlineListMax)));
+		expect(frame).toEqual({ ...ready, online: presence.list(limits.onlineListMax) });
+		expect(frame.online).toEqual([
+			{ id: "u1", name: "Ada L." },
+			{ id: "u2", name: "Ben" },
+		]);
+		expect(JSON.parse(readyJson(ready, []))).toEqual({ ...ready, online: [] });
 	});
 });

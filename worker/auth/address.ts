@@ -17,6 +17,14 @@ export function isLoopback(address: string | null | undefined): boolean {
 let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
 
 /**
+ * Digests this isolate computed lately, by address, for the secret they were made with: a join
+ * storm comes from few networks (an event's venue, a mobile carrier's gateways), and every join
+ * would otherwise sign again what it signed a moment ago.
+ */
+const recentDigests = new Map<string, string>();
+const digestsKept = 10_000;
+
+/**
  * A keyed digest of a network address (HMAC-SHA256 with TOKEN_SECRET, base64url), so that a ban
  * can refuse new identities from an address without the address ever being stored: without the
  * secret, a digest cannot be turned back into an address by trying all 2^32 of them.
@@ -25,6 +33,16 @@ export async function addressDigest(secret: string | undefined, address: string 
 	const value = address?.trim();
 	if (!value) return null;
 	const key = requireSecret(secret);
+	if (imported?.secret !== key) recentDigests.clear();
+	const known = recentDigests.get(value);
+	if (known !== undefined) return known;
+	const digest = await digestOf(key, value);
+	if (recentDigests.size >= digestsKept) recentDigests.clear();
+	recentDigests.set(value, digest);
+	return digest;
+}
+
+async function digestOf(key: string, value: string): Promise<string> {
 	if (imported?.secret !== key) {
 		imported = {
 			secret: key,

@@ -132,11 +132,11 @@ export class ChatRoom extends DurableObject<Env> {
 		return this.admin.moderate(actor, request);
 	}
 
-	async moderatorList(): Promise<ModeratorListing | null> {
+	async moderatorList(): Promise<ReturnType<ModerationDesk["moderators"]> | null> {
 		return this.sequencer.info ? this.desk.moderators() : null;
 	}
 
-	async banList(actor: SessionUser): Promise<ModerationListing | null> {
+	async banList(actor: SessionUser): Promise<ReturnType<ModerationDesk["bans"]> | "forbidden" | null> {
 		if (!this.sequencer.info) return null;
 		if (this.desk.roleOf(actor) === "member") return "forbidden";
 		return this.desk.bans(Date.now());
@@ -297,6 +297,3 @@ export class ChatRoom extends DurableObject<Env> {
 		await this.roomAlarm.ring();
 	}
 }
-
-type ModeratorListing = ReturnType<ModerationDesk["moderators"]>;
-type ModerationListing = ReturnType<ModerationDesk["bans"]> | "forbidden";

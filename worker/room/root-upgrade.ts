@@ -1,11 +1,12 @@
 import { admitJoiner } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { type IssuedToken, limits, type ReadyFrame, refusal, type SessionUser } from "../protocol";
+import { type IssuedToken, limits, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { joinRegionHeader, shardFull } from "../routing/shard-address";
 import { readRegion } from "../routing/shard-region";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
+import { type ReadyFields, readyJson } from "../sockets/ready-json";
 import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
@@ -58,18 +59,18 @@ export class RootUpgrade {
 		const changes = since !== null && rev !== null ? sequencer.changesSince(rev, since) : [];
 		// The root has sent its own sockets everything it stored: its delivered seq is its newest.
 		const response = holder.admit(user, since, sequencer.newestSeq, () => {
-			const ready: ReadyFrame = {
+			const ready: ReadyFields = {
 				type: "ready",
 				user,
 				chat: settingsOf(chat),
-				online: presence.list(limits.onlineListMax),
 				onlineCount: presence.count,
 				lastSeq: sequencer.newestSeq,
 				rev: sequencer.rev,
 				...(replay && { replay: replay.summary }),
 				...(token && { token }),
 			};
-			return { ready, missed: replay?.messages ?? [], changes };
+			const online = presence.listJson(limits.onlineListMax);
+			return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
 		});
 		events.admitted(holder.size, replay?.summary ?? null);
 		return response;

@@ -29,25 +29,28 @@ const maxHops = 16;
 /** Who the upgrade is for: the user of a verified token, or a join by name that the object decides. */
 export type UpgradeFor = { user: SessionUser } | { join: AdmissionRequest };
 
-/** `region`: where the join came from (routing/request-region.ts); null for no region. */
+/**
+ * `region`: where the join came from (routing/request-region.ts); null for no region. `headers`:
+ * the upgrade's, a copy this takes over (every join passes here, so it is not copied again).
+ */
 export async function routeUpgrade(
 	env: Env,
 	chatId: string,
 	region: LocationHint | null,
-	request: Request,
+	upgrade: { url: string; headers: Headers },
 	upgradeFor: UpgradeFor,
 ): Promise<Response> {
+	const { url, headers } = upgrade;
+	// The objects believe these headers: whatever a client sent under their names goes.
+	for (const name of internalHeaders) headers.delete(name);
+	if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
+	else headers.set(joinHeader, asciiJson(upgradeFor.join));
+	if (region !== null) headers.set(joinRegionHeader, region);
 	const choice = choiceOf(chatId, region);
 	let index = firstChoice.get(choice) ?? 0;
 	for (let hop = 0; hop < maxHops; hop++) {
-		const headers = new Headers(request.headers);
-		// The objects believe these headers: whatever a client sent under their names goes.
-		for (const name of internalHeaders) headers.delete(name);
-		if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
-		else headers.set(joinHeader, asciiJson(upgradeFor.join));
 		headers.set(shardHeader, String(index));
-		if (region !== null) headers.set(joinRegionHeader, region);
-		const response = await socketHolder(env, chatId, index).fetch(new Request(request.url, { headers }));
+		const response = await socketHolder(env, chatId, index).fetch(new Request(url, { headers }));
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
 		if (next === null) {
 			if (response.status === 101) remember(choice, index);

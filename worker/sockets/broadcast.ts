@@ -1,4 +1,4 @@
-import type { ChatMessage, ReadyFrame, ServerFrame } from "../protocol";
+import type { ChatMessage, ServerFrame } from "../protocol";
 import type { Change } from "../sequencer/sequencer";
 import { changeFrameOf } from "./change-frames";
 
@@ -28,11 +28,15 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame): void {
 }
 
 /**
- * A socket's first frames, on whichever object admits it: `ready`, then the messages it missed,
- * then the changes to messages it had, all before any live frame.
+ * A socket's first frames, on whichever object admits it: `ready` (serialised by readyJson), then
+ * the messages it missed, then the changes to messages it had, all before any live frame.
  */
-export function greet(socket: WebSocket, ready: ReadyFrame, missed: ChatMessage[], changes: Change[]): void {
-	sendFrame(socket, ready);
+export function greet(socket: WebSocket, ready: string, missed: ChatMessage[], changes: Change[]): void {
+	try {
+		socket.send(ready);
+	} catch {
+		return;
+	}
 	for (const message of missed) sendFrame(socket, { type: "message", message });
 	for (const change of changes) sendFrame(socket, changeFrameOf(change));
 }

@@ -1,5 +1,5 @@
 import type { FanoutEvent } from "../fanout/fanout-batch";
-import type { ChatMessage, ErrorCode, ModerationFrame, ReadyFrame, SessionUser, UserRef } from "../protocol";
+import type { ChatMessage, ErrorCode, ModerationFrame, SessionUser, UserRef } from "../protocol";
 import type { Change } from "../sequencer/sequencer";
 import { greet } from "./broadcast";
 import { closeForDeletedChat, closeSocketsFor } from "./closing";
@@ -12,7 +12,8 @@ import type { Upstream } from "./upstream";
 
 /** A new socket's first frames: `ready`, what it missed, and the changes to what it had. */
 export interface Greeting {
-	ready: ReadyFrame;
+	/** The `ready` frame, serialised (readyJson). */
+	ready: string;
 	missed: ChatMessage[];
 	changes: Change[];
 }

@@ -23,7 +23,7 @@ socket.get("/chats/:id/ws", async (c) => {
 	const region = joinRegion(c.env, c.req.raw);
 	const offered = offeredProtocols(c.req.raw.headers);
 	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
-	const upgrade = new Request(c.req.raw.url, { headers: withoutCredentialProtocols(c.req.raw.headers) });
+	const upgrade = { url: c.req.raw.url, headers: withoutCredentialProtocols(c.req.raw.headers) };
 	if (token === null && offered.name !== null) {
 		// A first visit in one request: the object that admits the socket decides as a token
 		// request would (the key, the bans, the role), issues the token and sends it in `ready`.

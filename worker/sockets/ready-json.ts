@@ -1,0 +1,20 @@
+import type { ReadyFrame, UserRef } from "../protocol";
+
+/** A `ready` frame but its online list, which comes already serialised (see readyJson). */
+export type ReadyFields = Omit<ReadyFrame, "online">;
+
+/**
+ * A `ready` frame as sent. Its online list (up to 100 names) is most of the frame, and serialising
+ * it again for every join was most of what greeting a socket cost; the objects keep each listed
+ * user's JSON from when they came online and join those here. JSON objects are unordered, so
+ * `online` coming last changes nothing for a reader.
+ */
+export function readyJson(ready: ReadyFields, online: readonly string[]): string {
+	const fields = JSON.stringify(ready);
+	return `${fields.slice(0, -1)},"online":[${online.join(",")}]}`;
+}
+
+/** A user as online lists show them ({id, name}, nothing more), serialised. */
+export function userJson(user: UserRef): string {
+	return JSON.stringify({ id: user.id, name: user.name });
+}
