@@ -32,11 +32,6 @@ export class DoorCopy implements DoorLookups {
 		return this.state?.access ?? null;
 	}
 
-	/** The version of the copy held (it changes with every change of the door), or null before the first. */
-	get version(): number | null {
-		return this.state?.version ?? null;
-	}
-
 	take(door: DoorState): void {
 		if (this.state !== null && door.version < this.state.version) return;
 		this.state = door;

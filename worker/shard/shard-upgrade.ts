@@ -1,22 +1,16 @@
 import { admitJoiner } from "../door/admission";
 import type { FanoutInbox } from "../fanout/fanout-inbox";
 import type { RoomEvents } from "../observability/room-events";
-import { type IssuedToken, limits, type Refusal, refusal, type SessionUser } from "../protocol";
+import { type IssuedToken, limits, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
 import { type ReadyFields, readyJson } from "../sockets/ready-json";
 import type { SocketHolder } from "../sockets/socket-holder";
-import { type Joiner, readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";
-
-/** What the door decided, and the version of the door's copy it decided by. */
-type Decision = (
-	| { kind: "admitted"; greeted: SessionUser; token: IssuedToken | undefined }
-	| ({ kind: "refused" } & Refusal)
-) & { door: number | null };
 
 /** The shard's parts a socket is let in with. */
 export interface ShardUpgradeParts {
@@ -63,18 +57,16 @@ export class ShardUpgrade {
 		const since = replayWanted(request);
 		const rev = since === null ? null : revWanted(request);
 
-		// Decided before the line, where joins do not wait on each other's key checks and token
-		// signing: the line runs one task at a time, and those are most of a join's waiting.
-		const early = await this.decide(joiner, chatId);
-
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
 		return inbox.run(async () => {
-			// The door's copy comes with the fan-out, which this runs in line with: a door changed
-			// since (a ban, a key, a demotion) is decided again, so no change is missed here.
-			const decided = early.door === copy.door.version ? early : await this.decide(joiner, chatId);
-			if (decided.kind === "refused") return refuseUpgrade(events, decided);
-			const { greeted, token } = decided;
+			// The door's copy comes with the fan-out, which this runs in line with: no ban is missed here.
+			const access = copy.door.access;
+			if (access === null) return refuseUpgrade(events, refusals.chatNotFound());
+			const admitted = await admitJoiner(joiner, access, copy.door, Date.now());
+			if (admitted.kind === "refused") return refuseUpgrade(events, admitted);
+			const greeted = admitted.user;
+			const token = admitted.joined ? await this.shard.issue(chatId, greeted) : undefined;
 			const upto = inbox.lastSeq;
 			const replay = since === null ? null : await this.replay(since, upto, chat.history);
 			// Changes up to what this shard delivered; later ones reach the socket live.
@@ -102,19 +94,6 @@ export class ShardUpgrade {
 			events.admitted(holder.size, replay?.summary ?? null);
 			return response;
 		});
-	}
-
-	/** The door's answer to `joiner` as of its current version, with the token of a join by name. */
-	private async decide(joiner: Joiner, chatId: string): Promise<Decision> {
-		const door = this.shard.copy.door;
-		const version = door.version;
-		const access = door.access;
-		if (access === null) return { kind: "refused", ...refusals.chatNotFound(), door: version };
-		const admitted = await admitJoiner(joiner, access, door, Date.now());
-		if (admitted.kind === "refused") return { ...admitted, door: version };
-		const greeted = admitted.user;
-		const token = admitted.joined ? await this.shard.issue(chatId, greeted) : undefined;
-		return { kind: "admitted", greeted, token, door: version };
 	}
 
 	private async replay(since: number, upto: number, history: boolean): Promise<Replay> {
