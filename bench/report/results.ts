@@ -3,7 +3,6 @@ import type { JoinResult } from "../generator/join.ts";
 import type { FrameCounts } from "../generator/room.ts";
 import type { ProfileSummary } from "../lib/inspector.ts";
 import type { IntervalUse } from "../lib/proc.ts";
-import type { SearchRun } from "../scenarios/search.ts";
 import type { Server, ServerKind, Transport } from "../servers/servers.ts";
 
 /** Everything one run measured: written to docs/bench/results.json and drawn in chart.svg. */
@@ -251,4 +250,28 @@ export interface TargetCheck {
 	 * enough for a steady p99): a --quick run measures it but cannot meet it, and says so.
 	 */
 	fullRunOnly?: true;
+}
+
+/** The search scenario (bench/scenarios/search.ts): searches of a large log timed in the room. */
+export interface SearchRun extends ServerIdentity {
+	messages: number;
+	seedSeconds: number;
+	/** The first search's build of the index over the whole seeded log. */
+	buildSeconds: number;
+	/** Every search of every kind. */
+	perCallMs: Percentiles;
+	clockStepMs: number;
+	kinds: SearchKindRun[];
+	/** Mean time of one post's storage work, without the index (the floor) and with it. */
+	post: { floorMicros: number; indexedMicros: number; ratio: number; posts: number };
+	errors: string[];
+}
+
+export interface SearchKindRun {
+	name: string;
+	text: string;
+	perCallMs: Percentiles;
+	samples: number;
+	found: number;
+	hasMore: boolean;
 }

@@ -1,5 +1,4 @@
-import type { SearchRun } from "../scenarios/search.ts";
-import type { TargetCheck } from "./results.ts";
+import type { SearchRun, TargetCheck } from "./results.ts";
 
 const count = (value: number) => Math.round(value).toLocaleString("en-US");
 

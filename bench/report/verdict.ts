@@ -1,5 +1,4 @@
-import type { SearchRun } from "../scenarios/search.ts";
-import type { CeilingFinding, HistoryRun, IdleRun, RoomRun } from "./results.ts";
+import type { CeilingFinding, HistoryRun, IdleRun, RoomRun, SearchRun } from "./results.ts";
 
 /**
  * Why a run fails: a lost, duplicated, stray or reordered delivery, a refused message, a client

@@ -1,4 +1,4 @@
-import { identify, type Percentiles, type ServerIdentity } from "../report/results.ts";
+import { identify, type SearchKindRun, type SearchRun } from "../report/results.ts";
 import { type Server, startServer } from "../servers/servers.ts";
 import { heading, type RunContext } from "./context.ts";
 import { fieldOf, getJson, measureBounded, numberOf, numbers, percentiles, seedLog } from "./in-room.ts";
@@ -19,29 +19,6 @@ export interface SearchPlan {
 	postRounds: number;
 	postBlock: number;
 	deadlineMs: number;
-}
-
-export interface SearchKindRun {
-	name: string;
-	text: string;
-	perCallMs: Percentiles;
-	samples: number;
-	found: number;
-	hasMore: boolean;
-}
-
-export interface SearchRun extends ServerIdentity {
-	messages: number;
-	seedSeconds: number;
-	/** The first search's build of the index over the whole seeded log. */
-	buildSeconds: number;
-	/** Every search of every kind. */
-	perCallMs: Percentiles;
-	clockStepMs: number;
-	kinds: SearchKindRun[];
-	/** Mean time of one post's storage work, without the index (the floor) and with it. */
-	post: { floorMicros: number; indexedMicros: number; ratio: number; posts: number };
-	errors: string[];
 }
 
 /** A call that times thousands of posts, or a kind of search for up to its budget, on a busy machine. */
