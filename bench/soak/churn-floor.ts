@@ -2,8 +2,8 @@
  * `npm run bench:churn` [-- --seconds N]: the floor for the soak's memory growth. The soak found
  * the runtime's native memory growing with sockets opened and closed, not with messages. This
  * runs the same churn against edgechat and against the bare room (a Durable Object that only
- * accepts hibernatable sockets: the least any room on this runtime does), at once, straight to
- * workerd, and prints each one's workerd RSS growth per socket churned. What the bare room grows
+ * accepts hibernatable sockets: the least any room on this runtime does), with and without a
+ * greeting frame, at once, straight to workerd, and prints each one's workerd RSS growth per socket churned. What the bare room grows
  * is the local runtime's; what edgechat grows beyond it is ours.
  */
 import { mkdtempSync } from "node:fs";
@@ -20,8 +20,9 @@ import { type Server, startServer, stopServer } from "../servers/servers.ts";
 const usage = `
 usage: npm run bench:churn [-- --seconds N]
 
-Opens and closes sockets against edgechat and the bare room at once, straight to workerd, and
-prints each one's workerd memory growth per socket churned: the floor for the soak's growth.
+Opens and closes sockets against edgechat and the bare room (with and without a greeting frame) at
+once, straight to workerd, and prints each one's workerd memory growth per socket churned: the
+floor for the soak's growth.
 
   --seconds N   how long to churn (default 180)
   -h, --help    this text
@@ -59,8 +60,12 @@ async function edgechatTarget(): Promise<Target> {
 	return { server, next: async () => ({ url: socketUrl, protocols: [socketProtocol, name] }) };
 }
 
-async function bareTarget(): Promise<Target> {
-	const server = await startServer({ kind: "bare-room", transport: "direct" }, workspace);
+/**
+ * The bare room, and the same room sending each socket one frame as it connects: a socket that
+ * has carried a frame costs the runtime more than one that never did, and every chat greets.
+ */
+async function bareTarget(kind: "bare-room" | "bare-room-greeting"): Promise<Target> {
+	const server = await startServer({ kind, transport: "direct" }, workspace);
 	const url = `${server.origin.replace("http", "ws")}/rooms/churn/ws`;
 	return { server, next: async () => ({ url, protocols: [] }) };
 }
@@ -103,7 +108,7 @@ async function churn(target: Target): Promise<{ churned: number; firstRss: numbe
 	return { churned, firstRss, lastRss };
 }
 
-const targets = [await edgechatTarget(), await bareTarget()];
+const targets = [await edgechatTarget(), await bareTarget("bare-room"), await bareTarget("bare-room-greeting")];
 const results = await Promise.all(targets.map(churn));
 for (const [index, target] of targets.entries()) {
 	const { churned, firstRss, lastRss } = results[index] as Awaited<ReturnType<typeof churn>>;
