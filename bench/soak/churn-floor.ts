@@ -108,7 +108,11 @@ async function churn(target: Target): Promise<{ churned: number; firstRss: numbe
 	return { churned, firstRss, lastRss };
 }
 
-const targets = [await edgechatTarget(), await bareTarget("bare-room"), await bareTarget("bare-room-greeting")];
+const targets = [
+	await edgechatTarget(),
+	await bareTarget("bare-room"),
+	await bareTarget("bare-room-greeting"),
+];
 const results = await Promise.all(targets.map(churn));
 for (const [index, target] of targets.entries()) {
 	const { churned, firstRss, lastRss } = results[index] as Awaited<ReturnType<typeof churn>>;
