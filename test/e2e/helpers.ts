@@ -86,7 +86,11 @@ export function createChat(request: CreateChatRequest): Promise<CreatedChat> {
 
 /** Alice and Bob, each in a browser context of their own, live in a new chat. */
 export async function aliceAndBobIn(chatName: string) {
-	const chat = await createChat({ name: unique(chatName) });
+	return aliceAndBobJoin(await createChat({ name: unique(chatName) }));
+}
+
+/** Alice and Bob, each in a browser context of their own, live in `chat`. */
+export async function aliceAndBobJoin<Chat extends { id: string }>(chat: Chat) {
 	const aliceContext = await newContext();
 	const bobContext = await newContext();
 	const alice = await aliceContext.newPage();

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
+	aliceAndBobJoin,
 	api,
 	connectClient,
 	createChat,
@@ -124,12 +125,7 @@ describe("search and replies", () => {
 			"When is the tide highest tomorrow?",
 			...filler("chatter", 60),
 		]);
-		const aliceContext = await newContext();
-		const bobContext = await newContext();
-		const alice = await aliceContext.newPage();
-		const bob = await bobContext.newPage();
-		await joinRoom(alice, `/c/${chat.id}`, "Alice");
-		await joinRoom(bob, `/c/${chat.id}`, "Bob");
+		const { aliceContext, bobContext, alice, bob } = await aliceAndBobJoin(chat);
 		await waitForMessage(alice, "chatter 60");
 
 		// Reply on a message shown: the composer says what it answers; Escape (or Cancel reply) takes it back.
