@@ -62,3 +62,20 @@ export function joinRegion(env: Env, request: Request): LocationHint | null {
 	if (isLocationHint(named)) return named;
 	throw new ApiError(400, "bad_request", `${regionHeader}: must be one of ${locationHints.join(", ")}`);
 }
+
+/**
+ * joinRegion for routeUpgrade, which reads it only for a chat that outgrew its root: `request.cf`
+ * is read at most once, and only then. The trusted header (local development) is checked at once,
+ * so that a bad one is refused whatever the chat.
+ */
+export function joinRegionWhenAsked(env: Env, request: Request): () => LocationHint | null {
+	if (readSettings(env).trustRegionHeader) {
+		const named = joinRegion(env, request);
+		return () => named;
+	}
+	let region: LocationHint | null | undefined;
+	return () => {
+		if (region === undefined) region = regionOfPlace(request.cf);
+		return region;
+	};
+}

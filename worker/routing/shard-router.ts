@@ -23,6 +23,8 @@ import {
  */
 const firstChoice = new Map<string, number>();
 const remembered = 10_000;
+/** Chats this isolate has seen outgrow their root, so that their joins are routed by region. */
+const spreadChats = new Set<string>();
 /** Full objects a join may be sent past before it is refused. */
 const maxHops = 16;
 
@@ -30,13 +32,15 @@ const maxHops = 16;
 export type UpgradeFor = { user: SessionUser } | { join: AdmissionRequest };
 
 /**
- * `region`: where the join came from (routing/request-region.ts); null for no region. `headers`:
- * the upgrade's, a copy this takes over (every join passes here, so it is not copied again).
+ * `regionOf`: where the join came from (routing/request-region.ts; null for no region), read only
+ * when the chat is known to spread: reading `request.cf` costs every join a few per cent of its
+ * CPU, and a small chat's joins all go to its root whatever their region. `headers`: the
+ * upgrade's, a copy this takes over (every join passes here, so it is not copied again).
  */
 export async function routeUpgrade(
 	env: Env,
 	chatId: string,
-	region: LocationHint | null,
+	regionOf: () => LocationHint | null,
 	upgrade: { url: string; headers: Headers },
 	upgradeFor: UpgradeFor,
 ): Promise<Response> {
@@ -45,19 +49,30 @@ export async function routeUpgrade(
 	for (const name of internalHeaders) headers.delete(name);
 	if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
 	else headers.set(joinHeader, asciiJson(upgradeFor.join));
-	if (region !== null) headers.set(joinRegionHeader, region);
-	const choice = choiceOf(chatId, region);
-	let index = firstChoice.get(choice) ?? 0;
+	/** Undefined until read: the root is asked without it until it is found full. */
+	let region = spreadChats.has(chatId) ? regionOf() : undefined;
+	if (region) headers.set(joinRegionHeader, region);
+	let index = region === undefined ? 0 : (firstChoice.get(choiceOf(chatId, region)) ?? 0);
 	for (let hop = 0; hop < maxHops; hop++) {
 		headers.set(shardHeader, String(index));
 		const response = await socketHolder(env, chatId, index).fetch(new Request(url, { headers }));
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
 		if (next === null) {
-			if (response.status === 101) remember(choice, index);
+			if (response.status === 101 && region !== undefined) remember(choiceOf(chatId, region), index);
 			return response;
 		}
+		if (region === undefined) {
+			// The root is full: from now on this chat's joins are routed by region. The root named a
+			// shard without knowing this join's, so it is asked again knowing it.
+			rememberSpread(chatId);
+			region = regionOf();
+			if (region) {
+				headers.set(joinRegionHeader, region);
+				continue;
+			}
+		}
 		index = next;
-		remember(choice, index);
+		remember(choiceOf(chatId, region), index);
 	}
 	throw new ApiError(503, "internal_error", "The chat is busy; try again in a moment");
 }
@@ -98,6 +113,11 @@ function asciiJson(value: unknown): string {
 /** A chat's joins of one region share a first choice; chat ids hold no space. */
 function choiceOf(chatId: string, region: LocationHint | null): string {
 	return region === null ? chatId : `${chatId} ${region}`;
+}
+
+function rememberSpread(chatId: string): void {
+	if (spreadChats.size >= remembered) spreadChats.clear();
+	spreadChats.add(chatId);
 }
 
 function remember(choice: string, index: number): void {

@@ -14,7 +14,18 @@ export function readyJson(ready: ReadyFields, online: readonly string[]): string
 	return `${fields.slice(0, -1)},"online":[${online.join(",")}]}`;
 }
 
+/**
+ * JSON of the user objects seen, by object: a shard lists the same newcomers in every `ready` until
+ * it reports them. The objects are never changed (a rename brings a new one), so a kept JSON stays true.
+ */
+const serialised = new WeakMap<UserRef, string>();
+
 /** A user as online lists show them ({id, name}, nothing more), serialised. */
 export function userJson(user: UserRef): string {
-	return JSON.stringify({ id: user.id, name: user.name });
+	let json = serialised.get(user);
+	if (json === undefined) {
+		json = JSON.stringify({ id: user.id, name: user.name });
+		serialised.set(user, json);
+	}
+	return json;
 }

@@ -3,7 +3,7 @@ import type { AdmissionRequest } from "../../door/admission";
 import { newUserId } from "../../ids";
 import { ApiError } from "../../protocol";
 import { chatNotFound } from "../../refusals";
-import { joinRegion } from "../../routing/request-region";
+import { joinRegionWhenAsked } from "../../routing/request-region";
 import { knownChatId } from "../../routing/room-stub";
 import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
@@ -20,7 +20,7 @@ export const socket = new OpenAPIHono<AppEnv>();
 socket.get("/chats/:id/ws", async (c) => {
 	const id = knownChatId(c.req.param("id"));
 	// Sockets go to a shard of the region they come from, once the chat outgrows its root.
-	const region = joinRegion(c.env, c.req.raw);
+	const region = joinRegionWhenAsked(c.env, c.req.raw);
 	const offered = offeredProtocols(c.req.raw.headers);
 	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
 	const upgrade = { url: c.req.raw.url, headers: withoutCredentialProtocols(c.req.raw.headers) };
