@@ -4,7 +4,7 @@ import { characterCount, limits, type PresenceFrame } from "../../worker/protoco
 import { Presence } from "../../worker/room/presence";
 import { takeToken } from "../../worker/sequencer/rate-limiter";
 import { parseClientFrame } from "../../worker/sockets/client-frames";
-import { readyJson } from "../../worker/sockets/ready-json";
+import { readyJson, userJson } from "../../worker/sockets/ready-json";
 import { sleep } from "./helpers";
 
 describe("takeToken", () => {
@@ -170,7 +170,7 @@ describe("characterCount", () => {
 });
 
 describe("readyJson", () => {
-	it("sends what the online list would be, serialised once per user and kept current on a rename", () => {
+	it("sends what the online list would be, its users serialised once and kept current on a rename", () => {
 		const presence = new Presence(20, () => {});
 		const ada = { id: "u1", name: 'Ada "the first" Ł' };
 		presence.join(ada);
@@ -184,7 +184,7 @@ describe("readyJson", () => {
 			lastSeq: 7,
 			rev: 9,
 		};
-		const frame = JSON.parse(readyJson(ready, presence.listJson(limits.onlineListMax)));
+		const frame = JSON.parse(readyJson(ready, presence.list(limits.onlineListMax).map(userJson)));
 		expect(frame).toEqual({ ...ready, online: presence.list(limits.onlineListMax) });
 		expect(frame.online).toEqual([
 			{ id: "u1", name: "Ada L." },

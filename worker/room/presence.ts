@@ -1,10 +1,7 @@
 import { limits, type PresenceFrame, type UserRef } from "../protocol";
-import { userJson } from "../sockets/ready-json";
 
 interface OnlineUser {
 	user: UserRef;
-	/** `user` serialised, for the online list of every `ready` (readyJson). */
-	json: string;
 	sockets: number;
 }
 
@@ -42,16 +39,6 @@ export class Presence {
 		return users;
 	}
 
-	/** The same users as `list`, each already serialised. */
-	listJson(max: number): string[] {
-		const users: string[] = [];
-		for (const { json } of this.online.values()) {
-			if (users.length >= max) break;
-			users.push(json);
-		}
-		return users;
-	}
-
 	/** Counts a socket that is already connected, without announcing it (after a wake-up). */
 	restore(user: UserRef): void {
 		this.addSocket(user);
@@ -72,7 +59,6 @@ export class Presence {
 		const entry = this.online.get(user.id);
 		if (!entry || entry.user.name === user.name) return;
 		entry.user = { id: user.id, name: user.name };
-		entry.json = userJson(user);
 		this.touch(user);
 		const touched = this.touched.get(user.id);
 		if (touched) touched.renamed = true;
@@ -128,8 +114,7 @@ export class Presence {
 		const entry = this.online.get(user.id);
 		if (entry) entry.sockets += 1;
 		// Copy only what presence frames show: callers may pass a richer object (a session user).
-		else
-			this.online.set(user.id, { user: { id: user.id, name: user.name }, json: userJson(user), sockets: 1 });
+		else this.online.set(user.id, { user: { id: user.id, name: user.name }, sockets: 1 });
 	}
 
 	private touch(user: UserRef): void {

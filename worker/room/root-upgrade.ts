@@ -6,7 +6,7 @@ import { joinRegionHeader, shardFull } from "../routing/shard-address";
 import { readRegion } from "../routing/shard-region";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { type ReadyFields, readyJson } from "../sockets/ready-json";
+import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
 import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
@@ -69,7 +69,7 @@ export class RootUpgrade {
 				...(replay && { replay: replay.summary }),
 				...(token && { token }),
 			};
-			const online = presence.listJson(limits.onlineListMax);
+			const online = presence.list(limits.onlineListMax).map(userJson);
 			return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
 		});
 		events.admitted(holder.size, replay?.summary ?? null);

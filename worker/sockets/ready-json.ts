@@ -5,9 +5,9 @@ export type ReadyFields = Omit<ReadyFrame, "online">;
 
 /**
  * A `ready` frame as sent. Its online list (up to 100 names) is most of the frame, and serialising
- * it again for every join was most of what greeting a socket cost; the objects keep each listed
- * user's JSON from when they came online and join those here. JSON objects are unordered, so
- * `online` coming last changes nothing for a reader.
+ * it again for every join was most of what greeting a socket cost; each listed user's JSON is
+ * kept (userJson) and the kept ones are joined here. JSON objects are unordered, so `online`
+ * coming last changes nothing for a reader.
  */
 export function readyJson(ready: ReadyFields, online: readonly string[]): string {
 	const fields = JSON.stringify(ready);
@@ -15,8 +15,10 @@ export function readyJson(ready: ReadyFields, online: readonly string[]): string
 }
 
 /**
- * JSON of the user objects seen, by object: a shard lists the same newcomers in every `ready` until
- * it reports them. The objects are never changed (a rename brings a new one), so a kept JSON stays true.
+ * JSON of the user objects seen, by object: the root's presence and a shard's mirror of it keep
+ * the same objects while their users stay online, and a shard lists the same newcomers in every
+ * `ready` until it reports them. No one changes such an object (a rename brings a new one), so a
+ * kept JSON stays true.
  */
 const serialised = new WeakMap<UserRef, string>();
 
