@@ -20,10 +20,16 @@ export function broadcastData(
 }
 
 export function sendFrame(socket: WebSocket, frame: ServerFrame): void {
+	sendText(socket, JSON.stringify(frame));
+}
+
+/** Sends a frame already serialised; false when the socket is closing (nothing to deliver to). */
+function sendText(socket: WebSocket, data: string): boolean {
 	try {
-		socket.send(JSON.stringify(frame));
+		socket.send(data);
+		return true;
 	} catch {
-		// Closing socket: nothing to deliver to.
+		return false;
 	}
 }
 
@@ -32,11 +38,7 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame): void {
  * the messages it missed, then the changes to messages it had, all before any live frame.
  */
 export function greet(socket: WebSocket, ready: string, missed: ChatMessage[], changes: Change[]): void {
-	try {
-		socket.send(ready);
-	} catch {
-		return;
-	}
+	if (!sendText(socket, ready)) return;
 	for (const message of missed) sendFrame(socket, { type: "message", message });
 	for (const change of changes) sendFrame(socket, changeFrameOf(change));
 }
