@@ -1,5 +1,5 @@
 import { evictDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { BanList, CreatedChat, IssuedToken, ModeratorList } from "../../worker/protocol";
 import {
 	api,
@@ -272,10 +272,14 @@ describe("kick, mute and ban", () => {
 		const chat = await createChat();
 		await tokenFrom(chat, "bob", { address: "192.0.2.55" });
 		const { runInDurableObject } = await import("cloudflare:test");
-		const dump = await runInDurableObject(roomStub(chat.id), (_room, state) =>
-			JSON.stringify(state.storage.sql.exec("SELECT * FROM known_users").toArray()),
-		);
-		expect(dump).toContain("bob");
+		// Known users are written a moment after they are noted (a join's answer waits for no write).
+		const dump = await vi.waitFor(async () => {
+			const rows = await runInDurableObject(roomStub(chat.id), (_room, state) =>
+				JSON.stringify(state.storage.sql.exec("SELECT * FROM known_users").toArray()),
+			);
+			expect(rows).toContain("bob");
+			return rows;
+		});
 		expect(dump).not.toContain("192.0.2.55");
 	});
 

@@ -86,6 +86,7 @@ export class ChatAdmin {
 		if (desk.roleOf(actor) !== "owner") return "forbidden";
 		await this.parts.files.eraseAll(chat.id);
 		sequencer.forget();
+		desk.erase();
 		sockets.holder.closeAll();
 		await Promise.allSettled(shards.known().map((idx) => shardObject(env, chat.id, idx).closeChat()));
 		await directoryStub(env).unregister(chat.id);

@@ -94,6 +94,11 @@ export class ModerationDesk implements DoorLookups {
 		this.state.noteUser(user, address, now);
 	}
 
+	/** The chat is being erased: users noted and not yet written are dropped with it. */
+	erase(): void {
+		this.state.known.discard();
+	}
+
 	/** The chat's own rules for members: read-only, slow mode. Owners and moderators are exempt. */
 	ruleRefusal(
 		userId: string,

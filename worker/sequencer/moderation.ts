@@ -1,3 +1,4 @@
+import { KnownUsers } from "./known-users";
 import type { ModeratorEntry, Role, SanctionEntry, SessionUser, UserRef } from "../protocol";
 
 export type SanctionKind = "mute" | "ban";
@@ -23,15 +24,18 @@ type SanctionRow = {
  * The chat's moderation state in the root's SQLite: who moderates (and who has owned it), who is
  * muted or banned until when, and each user's last name and network-address digest (a keyed
  * HMAC from the Worker, never the address), which a ban needs to refuse new identities from the
- * same address. Moderators and sanctions are few, so they are also held in memory: every send and
+ * same address (KnownUsers). Moderators and sanctions are few, so they are also held in memory: every send and
  * every join consults them.
  */
 export class ModerationState {
 	private moderators = new Map<string, ModeratorEntry>();
 	private owners = new Set<string>();
 	private sanctions = new Map<string, Sanction>();
+	readonly known: KnownUsers;
 
-	constructor(private readonly sql: SqlStorage) {}
+	constructor(private readonly sql: SqlStorage) {
+		this.known = new KnownUsers(sql);
+	}
 
 	createSchema(): void {
 		this.sql.exec(`CREATE TABLE IF NOT EXISTS chat_roles (
@@ -50,12 +54,7 @@ export class ModerationState {
 			address TEXT,
 			PRIMARY KEY (kind, user_id)
 		)`);
-		this.sql.exec(`CREATE TABLE IF NOT EXISTS known_users (
-			user_id TEXT PRIMARY KEY,
-			name TEXT NOT NULL,
-			address TEXT,
-			seen_at INTEGER NOT NULL
-		)`);
+		this.known.createSchema();
 	}
 
 	load(): void {
@@ -111,15 +110,7 @@ export class ModerationState {
 
 	/** Remembers a user's name, address digest and, for owners, that moderators cannot touch them. */
 	noteUser(user: SessionUser, address: string | null, now: number): void {
-		this.sql.exec(
-			`INSERT INTO known_users (user_id, name, address, seen_at) VALUES (?, ?, ?, ?)
-			 ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,
-			 address = COALESCE(excluded.address, address), seen_at = excluded.seen_at`,
-			user.id,
-			user.name,
-			address,
-			now,
-		);
+		this.known.note(user, address, now);
 		if (user.role === "owner" && !this.owners.has(user.id)) {
 			this.sql.exec(
 				"INSERT OR REPLACE INTO chat_roles (user_id, role, name) VALUES (?, 'owner', ?)",
@@ -133,13 +124,7 @@ export class ModerationState {
 
 	/** A user this chat has issued a token to, by id, with the address digest they last used. */
 	knownUser(userId: string): { user: UserRef; address: string | null } | null {
-		const row = this.sql
-			.exec<{ name: string; address: string | null }>(
-				"SELECT name, address FROM known_users WHERE user_id = ?",
-				userId,
-			)
-			.toArray()[0];
-		return row ? { user: { id: userId, name: row.name }, address: row.address } : null;
+		return this.known.find(userId);
 	}
 
 	/** The mute or ban in force on a user now, if any. Expired ones are forgotten on the way. */
