@@ -18,8 +18,6 @@ export interface OfferedProtocols {
 	/** A join without a token: the name decoded from its base64url, and the chat's key if offered. */
 	name: string | null;
 	key: string | null;
-	/** Whether `edgechat.v1` was offered, so the answer may name it. */
-	speaksV1: boolean;
 }
 
 export function offeredProtocols(headers: Headers): OfferedProtocols {
@@ -45,7 +43,7 @@ export function offeredProtocols(headers: Headers): OfferedProtocols {
 		);
 	}
 	const name = encodedName === null ? null : nameOf(encodedName);
-	return { token, name, key, speaksV1 };
+	return { token, name, key };
 }
 
 /** The name a join offers, checked as the token request checks `name` (same code, same words). */
@@ -85,15 +83,4 @@ export function withoutCredentialProtocols(headers: Headers): Headers {
 	if (kept.length > 0) forwarded.set(protocolHeader, kept.join(", "));
 	else forwarded.delete(protocolHeader);
 	return forwarded;
-}
-
-/**
- * The object's 101 with `Sec-WebSocket-Protocol: edgechat.v1` when the client offered it. The
- * objects do not negotiate subprotocols, and a browser that offered some refuses an answer naming none.
- */
-export function answerProtocol(response: Response, offered: OfferedProtocols): Response {
-	if (response.status !== 101 || !offered.speaksV1 || !response.webSocket) return response;
-	const headers = new Headers(response.headers);
-	headers.set(protocolHeader, socketProtocol);
-	return new Response(null, { status: 101, webSocket: response.webSocket, headers });
 }

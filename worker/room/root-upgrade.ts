@@ -7,7 +7,7 @@ import { readRegion } from "../routing/shard-region";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
 import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
-import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import { answeredProtocol, readJoiner, refuseUpgrade, resumeWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
 import type { ShardRegistry } from "./shard-registry";
@@ -53,12 +53,11 @@ export class RootUpgrade {
 		}
 		const token = admitted.joined ? await this.room.issue(chat.id, user) : undefined;
 
-		const since = replayWanted(request);
-		const rev = since === null ? null : revWanted(request);
+		const { since, rev } = resumeWanted(request);
 		const replay = since === null ? null : sequencer.replay(since);
 		const changes = since !== null && rev !== null ? sequencer.changesSince(rev, since) : [];
 		// The root has sent its own sockets everything it stored: its delivered seq is its newest.
-		const response = holder.admit(user, since, sequencer.newestSeq, () => {
+		const response = holder.admit(user, since, sequencer.newestSeq, answeredProtocol(request), () => {
 			const ready: ReadyFields = {
 				type: "ready",
 				user,

@@ -27,15 +27,38 @@ export type ShardStub = ReturnType<Env["CHAT_SHARD"]["get"]>;
  * use (the chat's creation); objects never move.
  */
 export function rootObject(env: Env, chatId: string, locationHint?: LocationHint): RootStub {
-	const id = env.CHAT_ROOM.idFromName(chatId);
+	const id = idOf(env.CHAT_ROOM, chatId);
 	return locationHint === undefined ? env.CHAT_ROOM.get(id) : env.CHAT_ROOM.get(id, { locationHint });
 }
 
 /** Shard `index` (from 1) of a chat: an object of its own, named after the chat, in its region. */
 export function shardObject(env: Env, chatId: string, index: number): ShardStub {
-	const id = env.CHAT_SHARD.idFromName(shardName(chatId, index));
+	const id = idOf(env.CHAT_SHARD, shardName(chatId, index));
 	const region = regionOfShard(index);
 	return region === null ? env.CHAT_SHARD.get(id) : env.CHAT_SHARD.get(id, { locationHint: region });
+}
+
+/** How many object ids each namespace keeps (a bound, not a target: a busy isolate sees few chats). */
+const idsKept = 10_000;
+const ids = new WeakMap<DurableObjectNamespace, Map<string, DurableObjectId>>();
+
+/**
+ * The id of the object named `name`, remembered per isolate: deriving it hashes the name, and
+ * every join and write asks for its chat's objects. An id is a value, good in any request.
+ */
+function idOf(namespace: DurableObjectNamespace, name: string): DurableObjectId {
+	let known = ids.get(namespace);
+	if (!known) {
+		known = new Map();
+		ids.set(namespace, known);
+	}
+	let id = known.get(name);
+	if (!id) {
+		if (known.size >= idsKept) known.clear();
+		id = namespace.idFromName(name);
+		known.set(name, id);
+	}
+	return id;
 }
 
 export function socketHolder(

@@ -7,7 +7,7 @@ import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address
 import type { Replay } from "../sequencer/sequencer";
 import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
 import type { SocketHolder } from "../sockets/socket-holder";
-import { readJoiner, refuseUpgrade, replayWanted, revWanted } from "../sockets/socket-request";
+import { answeredProtocol, chatIdOfUpgrade, readJoiner, refuseUpgrade, resumeWanted } from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";
@@ -39,7 +39,7 @@ export class ShardUpgrade {
 		const { holder, inbox, copy, link, events } = this.shard;
 		const joiner = readJoiner(request);
 		const index = readShardIndex(request.headers.get(shardHeader));
-		const chatId = new URL(request.url).pathname.split("/")[3] ?? "";
+		const chatId = chatIdOfUpgrade(request);
 		if (!joiner || index === null || index === 0)
 			return refuseUpgrade(events, refusal(400, "bad_request", "Not a routed upgrade"));
 		// A soft bound: joins that arrive together are all let in, so a storm overfills a shard by at
@@ -54,8 +54,7 @@ export class ShardUpgrade {
 			return refuseUpgrade(events, refusals.chatNotFound());
 		const chat = copy.identity?.chat;
 		if (!chat) return refuseUpgrade(events, refusals.chatNotFound());
-		const since = replayWanted(request);
-		const rev = since === null ? null : revWanted(request);
+		const { since, rev } = resumeWanted(request);
 
 		// Admitted in line with the fan-out, so the seq it is greeted with is exactly what this
 		// shard has delivered: the replay ends there and live frames take over after it.
@@ -75,7 +74,7 @@ export class ShardUpgrade {
 				since !== null && rev !== null && rev < readyRev && chat.history
 					? await link.call((root) => root.changesForShard(rev, since, readyRev))
 					: [];
-			const response = holder.admit(greeted, since, upto, () => {
+			const response = holder.admit(greeted, since, upto, answeredProtocol(request), () => {
 				// The chat-wide list as this shard last heard it, with whom it let in since its last report.
 				const local = holder.presence.unreported();
 				const ready: ReadyFields = {

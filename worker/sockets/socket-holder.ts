@@ -65,16 +65,24 @@ export class SocketHolder {
 	 * Accepts `user`'s socket and greets it. `since` is where a resuming client left off and
 	 * `delivered` the last seq this object has sent its sockets: a client ahead of it must not get
 	 * those messages twice. The greeting is built after the user is counted here, so `ready` lists
-	 * them online.
+	 * them online. `protocol` is the subprotocol the 101 names (answeredProtocol), if any.
 	 */
-	admit(user: SessionUser, since: number | null, delivered: number, greeting: () => Greeting): Response {
+	admit(
+		user: SessionUser,
+		since: number | null,
+		delivered: number,
+		protocol: string | null,
+		greeting: () => Greeting,
+	): Response {
 		const { client, server } = this.hub.accept(user);
 		if (since !== null) this.floors.add(server, since, delivered);
 		this.presence.join(user);
 		const { ready, missed, changes } = greeting();
 		// The greeting goes out before any live frame: the caller admits in line with the fan-out.
 		greet(server, ready, missed, changes);
-		return new Response(null, { status: 101, webSocket: client });
+		// Named here, not by the Worker: a Response rebuilt there to add it cost every join one more.
+		const headers = protocol === null ? undefined : { "Sec-WebSocket-Protocol": protocol };
+		return new Response(null, { status: 101, webSocket: client, headers });
 	}
 
 	/** An event of the chat, shown to every socket here; a kick or ban closes its user's sockets. */

@@ -1,6 +1,6 @@
 import type { AdmissionRequest } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { errorBodyOfRefusal, isRole, type Refusal, type SessionUser } from "../protocol";
+import { errorBodyOfRefusal, isRole, type Refusal, type SessionUser, socketProtocol } from "../protocol";
 import { joinHeader, userHeader } from "../routing/shard-address";
 
 /** The user the Worker verified the token of; objects are reachable only through the Worker. */
@@ -45,18 +45,33 @@ function internalJson(value: string | null): Record<string, unknown> | null {
 	}
 }
 
-/** `?since=SEQ`: the last seq the client saw, when it asks for what it missed. */
-export function replayWanted(request: Request): number | null {
-	const since = new URL(request.url).searchParams.get("since");
-	if (since === null || !/^\d{1,15}$/.test(since)) return null;
-	return Number(since);
+/**
+ * `?since=SEQ` (the last seq the client saw, when it asks for what it missed) and, beside it,
+ * `?rev=REV` (it also wants each message changed after REV). Most joins carry no query at all,
+ * and are not parsed.
+ */
+export function resumeWanted(request: Request): { since: number | null; rev: number | null } {
+	const query = request.url.indexOf("?");
+	if (query < 0) return { since: null, rev: null };
+	const params = new URLSearchParams(request.url.slice(query + 1));
+	const since = seqParam(params.get("since"));
+	return { since, rev: since === null ? null : seqParam(params.get("rev")) };
 }
 
-/** `?rev=REV` beside `since`: the client also wants each message changed after REV. */
-export function revWanted(request: Request): number | null {
-	const rev = new URL(request.url).searchParams.get("rev");
-	if (rev === null || !/^\d{1,15}$/.test(rev)) return null;
-	return Number(rev);
+function seqParam(value: string | null): number | null {
+	return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : null;
+}
+
+/** The chat an upgrade's path names (/api/chats/:id/ws), without parsing the whole URL. */
+export function chatIdOfUpgrade(request: Request): string {
+	return /\/chats\/([^/?#]+)/.exec(request.url)?.[1] ?? "";
+}
+
+/** The subprotocol a 101 names: `edgechat.v1` when the client offered it (the Worker passes the offer on, credentials removed). */
+export function answeredProtocol(request: Request): string | null {
+	const offered = request.headers.get("Sec-WebSocket-Protocol");
+	if (offered === null) return null;
+	return offered.split(",").some((name) => name.trim() === socketProtocol) ? socketProtocol : null;
 }
 
 /** An upgrade an object will not take: the refusal's body and status, and the refusal counted. */

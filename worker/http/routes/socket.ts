@@ -9,7 +9,7 @@ import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { limitAddress } from "../address-limit";
 import { chatKnown } from "../chat-records";
-import { answerProtocol, offeredProtocols, withoutCredentialProtocols } from "../socket-protocol";
+import { offeredProtocols, withoutCredentialProtocols } from "../socket-protocol";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -35,12 +35,12 @@ socket.get("/chats/:id/ws", async (c) => {
 			address: await limitAddress(c, "tokens"),
 			...(offered.key !== null && { key: offered.key }),
 		};
-		return answerProtocol(await routeUpgrade(c.env, id, region, upgrade, { join }), offered);
+		return routeUpgrade(c.env, id, region, upgrade, { join });
 	}
 	const claims = await requireToken(c, id, token);
 	if (!(await chatKnown(c.env, id))) throw chatNotFound();
 	requireUpgrade(c.req.header("Upgrade"));
-	return answerProtocol(await routeUpgrade(c.env, id, region, upgrade, { user: claims.user }), offered);
+	return routeUpgrade(c.env, id, region, upgrade, { user: claims.user });
 });
 
 function requireUpgrade(upgrade: string | undefined): void {
