@@ -1,5 +1,6 @@
-import { sign, verify } from "hono/jwt";
+import { verify } from "hono/jwt";
 import { ApiError, type IssuedToken, isRole, type SessionUser } from "../protocol";
+import { signHs256 } from "./hs256";
 
 /** What a join token proves: this user, with this role, in this chat, until `expiresAt`. */
 export interface TokenClaims {
@@ -62,7 +63,7 @@ function signingKey(secret: string): Promise<CryptoKey> {
 
 export async function issueToken(secret: string, claims: NewTokenClaims): Promise<string> {
 	const now = Date.now();
-	return sign(
+	return signHs256(
 		{
 			sub: claims.user.id,
 			name: claims.user.name,
@@ -73,7 +74,6 @@ export async function issueToken(secret: string, claims: NewTokenClaims): Promis
 			sat: Math.floor((claims.sessionStartedAt ?? now) / 1000),
 		},
 		await signingKey(requireSecret(secret)),
-		"HS256",
 	);
 }
 
