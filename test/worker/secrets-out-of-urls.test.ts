@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutCredentialProtocols } from "../../worker/http/socket-protocol";
+import { objectUpgradeHeaders, offeredProtocols } from "../../worker/http/socket-protocol";
 import type { ChatWithConnections, HistoryPage, IssuedToken } from "../../worker/protocol";
 import { api, createChat, expectError, joinToken, postJson, TestSocket } from "./helpers";
 
@@ -67,11 +67,20 @@ describe("the WebSocket token as a subprotocol", () => {
 		response.webSocket?.close(1000, "done");
 	});
 
-	it("forwards every subprotocol to the room except the token", () => {
-		const headers = new Headers({ "Sec-WebSocket-Protocol": "edgechat.v1, edgechat.token.secret.jwt.sig" });
-		expect(withoutCredentialProtocols(headers).get("Sec-WebSocket-Protocol")).toBe("edgechat.v1");
+	it("forwards no credential to the room: only edgechat.v1, and nothing else the client sent", () => {
+		const request = new Headers({
+			"Sec-WebSocket-Protocol": "edgechat.v1, edgechat.token.secret.jwt.sig, edgechat.key.k3y",
+			"x-edgechat-user": JSON.stringify({ id: "uForged", name: "x", role: "owner" }),
+			Cookie: "session=1",
+		});
+		const forwarded = objectUpgradeHeaders(offeredProtocols(request));
+		expect([...forwarded]).toEqual([
+			["sec-websocket-protocol", "edgechat.v1"],
+			["upgrade", "websocket"],
+		]);
 		const only = new Headers({ "Sec-WebSocket-Protocol": "edgechat.token.secret" });
-		expect(withoutCredentialProtocols(only).has("Sec-WebSocket-Protocol")).toBe(false);
+		expect(() => offeredProtocols(only)).toThrow(/edgechat\.v1/);
+		expect(objectUpgradeHeaders(offeredProtocols(new Headers())).has("Sec-WebSocket-Protocol")).toBe(false);
 	});
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { admitSocket, admitUser } from "../../worker/door/admission";
 import { DoorCopy } from "../../worker/door/door-copy";
 import type { DoorBan } from "../../worker/door/door-state";
-import type { ChatMessage } from "../../worker/protocol";
+import type { ChatMessage, UserRef } from "../../worker/protocol";
 import { refusals } from "../../worker/refusals";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
@@ -101,14 +101,18 @@ describe("a shard's presence reports", () => {
 		presence.join(user("a"));
 		presence.join(user("a"));
 		presence.join(user("b"));
+		expect([...presence.unreported().values()]).toEqual([user("a"), user("b")]);
 		await sleep(30);
 		expect(reports).toEqual([{ joined: [user("a"), user("b")], left: [], sockets: 3 }]);
+		expect(presence.unreported().size).toBe(0);
 		presence.leave(user("a"));
 		await sleep(30);
 		expect(reports.at(-1)).toEqual({ joined: [], left: [], sockets: 2 });
 		presence.leave(user("a"));
 		presence.join(user("c"));
+		expect([...presence.unreported().keys()]).toEqual(["c"]);
 		presence.leave(user("c"));
+		expect(presence.unreported().size).toBe(0);
 		await sleep(30);
 		expect(reports.at(-1)).toEqual({ joined: [], left: [user("a")], sockets: 1 });
 		presence.flush();
@@ -121,6 +125,8 @@ describe("a shard's presence reports", () => {
 		presence.restore(user("a", "ada"));
 		presence.join(user("a", "ada lovelace"));
 		presence.leave(user("z"), false);
+		// Told of before it slept: a rename is reported, but the user is not new to the receiver.
+		expect(presence.unreported().size).toBe(0);
 		presence.flush();
 		expect(reports).toEqual([{ joined: [user("a", "ada lovelace")], left: [user("z")], sockets: 2 }]);
 	});
@@ -130,11 +136,12 @@ describe("a shard's view of who is online", () => {
 	it("lists its own users first and counts those the root has not yet counted", () => {
 		const mirror = new OnlineMirror();
 		mirror.reset([user("a"), user("b")], 2);
-		expect(mirror.list([user("c")], 2)).toEqual([user("c"), user("a")]);
-		expect(mirror.count([user("c"), user("a")])).toBe(3);
+		const local = (...users: UserRef[]) => new Map(users.map((one) => [one.id, one]));
+		expect(mirror.list(local(user("c")), 2)).toEqual([user("c"), user("a")]);
+		expect(mirror.count(local(user("c"), user("a")))).toBe(3);
 		mirror.apply({ type: "presence", joined: [user("c")], left: [user("a")], online: 2 });
-		expect(mirror.list([], 10)).toEqual([user("b"), user("c")]);
-		expect(mirror.count([user("c")])).toBe(2);
+		expect(mirror.list(local(), 10)).toEqual([user("b"), user("c")]);
+		expect(mirror.count(local(user("c")))).toBe(2);
 	});
 });
 

@@ -9,7 +9,6 @@ import {
 import { readableIssue } from "../protocol/readable-issues";
 
 const protocolHeader = "Sec-WebSocket-Protocol";
-const credentialPrefixes = [tokenProtocolPrefix, nameProtocolPrefix, keyProtocolPrefix];
 
 /** What an upgrade's subprotocols carry (protocol/subprotocols.ts says why they carry it). */
 export interface OfferedProtocols {
@@ -18,6 +17,8 @@ export interface OfferedProtocols {
 	/** A join without a token: the name decoded from its base64url, and the chat's key if offered. */
 	name: string | null;
 	key: string | null;
+	/** Whether `edgechat.v1` was offered, so the 101 may name it. */
+	speaksV1: boolean;
 }
 
 export function offeredProtocols(headers: Headers): OfferedProtocols {
@@ -43,7 +44,7 @@ export function offeredProtocols(headers: Headers): OfferedProtocols {
 		);
 	}
 	const name = encodedName === null ? null : nameOf(encodedName);
-	return { token, name, key };
+	return { token, name, key, speaksV1 };
 }
 
 /** The name a join offers, checked as the token request checks `name` (same code, same words). */
@@ -66,6 +67,8 @@ function textOfBase64url(encoded: string): string | null {
 	if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
 	try {
 		const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
+		// Printable ASCII bytes are their own UTF-8 text: most names need no decoder.
+		if (/^[\x20-\x7e]*$/.test(binary)) return binary;
 		const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
 		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 	} catch {
@@ -73,14 +76,14 @@ function textOfBase64url(encoded: string): string | null {
 	}
 }
 
-/** The upgrade's headers as the chat's object gets them: no credential among the subprotocols. */
-export function withoutCredentialProtocols(headers: Headers): Headers {
-	const forwarded = new Headers(headers);
-	const kept = (headers.get(protocolHeader) ?? "")
-		.split(",")
-		.map((name) => name.trim())
-		.filter((name) => name.length > 0 && !credentialPrefixes.some((prefix) => name.startsWith(prefix)));
-	if (kept.length > 0) forwarded.set(protocolHeader, kept.join(", "));
-	else forwarded.delete(protocolHeader);
-	return forwarded;
+/**
+ * The headers the chat's object gets with an upgrade, made afresh: nothing a client sent reaches
+ * it (no credential among the subprotocols, no header under an internal name) but the offer of
+ * `edgechat.v1`, which the object's 101 then names. Cheaper, too, than copying a browser's
+ * dozen headers for every join and deleting from the copy.
+ */
+export function objectUpgradeHeaders(offered: OfferedProtocols): Headers {
+	const headers = new Headers({ Upgrade: "websocket" });
+	if (offered.speaksV1) headers.set(protocolHeader, socketProtocol);
+	return headers;
 }

@@ -12,9 +12,6 @@ export const nextShardHeader = "x-edgechat-next-shard";
 /** The region a join came from, so that a full root names a shard of that region. */
 export const joinRegionHeader = "x-edgechat-join-region";
 
-/** Every header above: a client's request never brings them to an object, only the Worker sets them. */
-export const internalHeaders = [userHeader, joinHeader, shardHeader, nextShardHeader, joinRegionHeader];
-
 /**
  * Stubs are typed through the generated Env (wrangler types), not by importing the classes: the
  * objects call each other, and their modules must not import each other to do it.

@@ -2,7 +2,6 @@ import type { AdmissionRequest, TokenAdmission } from "../door/admission";
 import type { LocationHint, SessionUser } from "../protocol";
 import { ApiError } from "../protocol";
 import {
-	internalHeaders,
 	joinHeader,
 	joinRegionHeader,
 	nextShardHeader,
@@ -34,8 +33,9 @@ export type UpgradeFor = { user: SessionUser } | { join: AdmissionRequest };
 /**
  * `regionOf`: where the join came from (routing/request-region.ts; null for no region), read only
  * when the chat is known to spread: reading `request.cf` costs every join a few per cent of its
- * CPU, and a small chat's joins all go to its root whatever their region. `headers`: the
- * upgrade's, a copy this takes over (every join passes here, so it is not copied again).
+ * CPU, and a small chat's joins all go to its root whatever their region. `headers`: what the
+ * object gets, made by the Worker with nothing of the client's in it (objectUpgradeHeaders); the
+ * objects believe the internal headers this adds.
  */
 export async function routeUpgrade(
 	env: Env,
@@ -45,8 +45,6 @@ export async function routeUpgrade(
 	upgradeFor: UpgradeFor,
 ): Promise<Response> {
 	const { url, headers } = upgrade;
-	// The objects believe these headers: whatever a client sent under their names goes.
-	for (const name of internalHeaders) headers.delete(name);
 	if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
 	else headers.set(joinHeader, asciiJson(upgradeFor.join));
 	/** Undefined until read: the root is asked without it until it is found full. */

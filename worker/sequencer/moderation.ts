@@ -1,5 +1,5 @@
-import { KnownUsers } from "./known-users";
 import type { ModeratorEntry, Role, SanctionEntry, SessionUser, UserRef } from "../protocol";
+import { KnownUsers } from "./known-users";
 
 export type SanctionKind = "mute" | "ban";
 

@@ -31,9 +31,12 @@ export class OnlineMirror {
 	}
 
 	/** Who is online, this shard's newest users first (the root may not have heard of them yet). */
-	list(local: UserRef[], max: number): UserRef[] {
+	list(local: ReadonlyMap<string, UserRef>, max: number): UserRef[] {
 		const listed = new Map<string, UserRef>();
-		for (const user of local) if (listed.size < max) listed.set(user.id, user);
+		for (const user of local.values()) {
+			if (listed.size >= max) break;
+			listed.set(user.id, user);
+		}
 		for (const [id, user] of this.names) {
 			if (listed.size >= max) break;
 			if (!listed.has(id)) listed.set(id, user);
@@ -42,9 +45,9 @@ export class OnlineMirror {
 	}
 
 	/** The root's count, plus this shard's newest users it has not counted yet. */
-	count(local: UserRef[]): number {
+	count(local: ReadonlyMap<string, UserRef>): number {
 		let unseen = 0;
-		for (const user of local) if (!this.names.has(user.id)) unseen += 1;
+		for (const id of local.keys()) if (!this.names.has(id)) unseen += 1;
 		return this.total + unseen;
 	}
 }

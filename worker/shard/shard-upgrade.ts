@@ -7,7 +7,13 @@ import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address
 import type { Replay } from "../sequencer/sequencer";
 import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
 import type { SocketHolder } from "../sockets/socket-holder";
-import { answeredProtocol, chatIdOfUpgrade, readJoiner, refuseUpgrade, resumeWanted } from "../sockets/socket-request";
+import {
+	answeredProtocol,
+	chatIdOfUpgrade,
+	readJoiner,
+	refuseUpgrade,
+	resumeWanted,
+} from "../sockets/socket-request";
 import type { ChatCopy } from "./chat-copy";
 import type { RootAttach } from "./root-attach";
 import type { RootLink } from "./root-link";

@@ -22,6 +22,8 @@ export class LocalPresence {
 	private reported = new Map<string, UserRef>();
 	/** Users whose standing moved since the last report; only they are looked at. */
 	private readonly touched = new Set<string>();
+	/** Users online here whom the receiver has not been told of: kept as they change, not searched for. */
+	private readonly fresh = new Map<string, UserRef>();
 	private socketCount = 0;
 	private reportedSockets: number;
 	private timer: ReturnType<typeof setTimeout> | null = null;
@@ -45,15 +47,11 @@ export class LocalPresence {
 
 	/**
 	 * Users online here whom the receiver has not been told of yet (since the last report): what a
-	 * greeting adds to the chat-wide list it copies. Only the users that changed are looked at.
+	 * greeting adds to the chat-wide list it copies. Every greeting in a join storm asks, so the
+	 * answer is kept up to date rather than looked for among the users touched since the report.
 	 */
-	unreported(): UserRef[] {
-		const users: UserRef[] = [];
-		for (const id of this.touched) {
-			const here = this.online.get(id)?.user;
-			if (here && !this.reported.has(id)) users.push(here);
-		}
-		return users;
+	unreported(): ReadonlyMap<string, UserRef> {
+		return this.fresh;
 	}
 
 	/** Counts a socket that is already connected, without reporting it (after a wake-up). */
@@ -63,7 +61,8 @@ export class LocalPresence {
 	}
 
 	join(user: UserRef): void {
-		this.add(user);
+		const here = this.add(user);
+		if (!this.reported.has(user.id)) this.fresh.set(user.id, here);
 		this.touched.add(user.id);
 		this.schedule();
 	}
@@ -85,7 +84,10 @@ export class LocalPresence {
 		if (!entry) return;
 		this.socketCount -= 1;
 		entry.sockets -= 1;
-		if (entry.sockets === 0) this.online.delete(user.id);
+		if (entry.sockets === 0) {
+			this.online.delete(user.id);
+			this.fresh.delete(user.id);
+		}
 		this.touched.add(user.id);
 		this.schedule();
 	}
@@ -93,6 +95,8 @@ export class LocalPresence {
 	/** What the receiver now knows, after it was told everything at once (a shard attaching). */
 	markReported(users: UserRef[]): void {
 		this.reported = new Map(users.map((user) => [user.id, copy(user)]));
+		this.fresh.clear();
+		for (const [id, { user }] of this.online) if (!this.reported.has(id)) this.fresh.set(id, user);
 		this.touched.clear();
 		for (const id of this.online.keys()) this.touched.add(id);
 		for (const id of this.reported.keys()) this.touched.add(id);
@@ -120,18 +124,23 @@ export class LocalPresence {
 			}
 		}
 		this.touched.clear();
+		// Everyone online here has now been told of: those touched just now, the others before.
+		this.fresh.clear();
 		if (joined.length === 0 && left.length === 0 && this.socketCount === this.reportedSockets) return;
 		this.reportedSockets = this.socketCount;
 		this.report({ joined, left, sockets: this.socketCount });
 	}
 
-	private add(user: UserRef): void {
+	/** Counts the socket; returns the user as kept here. */
+	private add(user: UserRef): UserRef {
 		this.socketCount += 1;
 		const entry = this.online.get(user.id);
+		const kept = copy(user);
 		if (entry) {
 			entry.sockets += 1;
-			entry.user = copy(user);
-		} else this.online.set(user.id, { user: copy(user), sockets: 1 });
+			entry.user = kept;
+		} else this.online.set(user.id, { user: kept, sockets: 1 });
+		return kept;
 	}
 
 	private schedule(): void {

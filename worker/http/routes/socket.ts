@@ -9,7 +9,7 @@ import { routeUpgrade } from "../../routing/shard-router";
 import { type AppEnv, bearerToken, requireToken } from "../access";
 import { limitAddress } from "../address-limit";
 import { chatKnown } from "../chat-records";
-import { offeredProtocols, withoutCredentialProtocols } from "../socket-protocol";
+import { objectUpgradeHeaders, offeredProtocols } from "../socket-protocol";
 
 /**
  * The upgrade is checked here and handed to the room untouched: the room accepts the socket
@@ -23,7 +23,7 @@ socket.get("/chats/:id/ws", async (c) => {
 	const region = joinRegionWhenAsked(c.env, c.req.raw);
 	const offered = offeredProtocols(c.req.raw.headers);
 	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
-	const upgrade = { url: c.req.raw.url, headers: withoutCredentialProtocols(c.req.raw.headers) };
+	const upgrade = { url: c.req.raw.url, headers: objectUpgradeHeaders(offered) };
 	if (token === null && offered.name !== null) {
 		// A first visit in one request: the object that admits the socket decides as a token
 		// request would (the key, the bans, the role), issues the token and sends it in `ready`.
