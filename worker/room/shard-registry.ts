@@ -109,17 +109,26 @@ export class ShardRegistry {
 			idx,
 			sockets,
 		);
-		for (const user of change.left) {
-			entry.users.delete(user.id);
-			this.sql.exec("DELETE FROM shard_users WHERE idx = ? AND user_id = ?", idx, user.id);
-		}
-		for (const user of [...change.joined, ...change.renamed]) {
-			entry.users.set(user.id, { id: user.id, name: user.name });
+		// One statement each way per report (a storm's report names hundreds), the users as JSON.
+		if (change.left.length > 0) {
+			for (const user of change.left) entry.users.delete(user.id);
 			this.sql.exec(
-				"INSERT OR REPLACE INTO shard_users (idx, user_id, name) VALUES (?, ?, ?)",
+				"DELETE FROM shard_users WHERE idx = ? AND user_id IN (SELECT value FROM json_each(?))",
 				idx,
-				user.id,
-				user.name,
+				JSON.stringify(change.left.map((user) => user.id)),
+			);
+		}
+		const arrived = [...change.joined, ...change.renamed];
+		if (arrived.length > 0) {
+			const rows = arrived.map((user) => {
+				entry.users.set(user.id, { id: user.id, name: user.name });
+				return [user.id, user.name];
+			});
+			this.sql.exec(
+				`INSERT OR REPLACE INTO shard_users (idx, user_id, name)
+				 SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`,
+				idx,
+				JSON.stringify(rows),
 			);
 		}
 		return change;

@@ -57,22 +57,22 @@ export class KnownUsers {
 		return row ? { user: { id: userId, name: row.name }, address: row.address } : null;
 	}
 
-	/** Writes every waiting user now (also what the timer does). */
+	/** Writes every waiting user now (also what the timer does), in one statement. */
 	write(): void {
 		if (this.timer !== null) clearTimeout(this.timer);
 		this.timer = null;
-		for (const [userId, { name, address, at }] of this.waiting) {
-			this.sql.exec(
-				`INSERT INTO known_users (user_id, name, address, seen_at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,
-				 address = COALESCE(excluded.address, address), seen_at = excluded.seen_at`,
-				userId,
-				name,
-				address,
-				at,
-			);
-		}
+		if (this.waiting.size === 0) return;
+		const rows = [...this.waiting].map(([userId, { name, address, at }]) => [userId, name, address, at]);
 		this.waiting.clear();
+		// One statement for the batch (a join storm notes hundreds at once), its rows as JSON.
+		// "WHERE true" tells SQLite the ON CONFLICT belongs to the INSERT, not to the SELECT's join.
+		this.sql.exec(
+			`INSERT INTO known_users (user_id, name, address, seen_at)
+			 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
+			 ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,
+			 address = COALESCE(excluded.address, address), seen_at = excluded.seen_at`,
+			JSON.stringify(rows),
+		);
 	}
 
 	/** The chat is being erased: nothing waiting is written. */
