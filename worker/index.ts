@@ -1,4 +1,5 @@
 import { app } from "./http/app";
+import { answerUpgrade, chatOfUpgrade } from "./http/upgrade-entry";
 import { consumeWebhooks } from "./webhooks/consumer";
 import type { WebhookTask } from "./webhooks/outbox";
 
@@ -8,7 +9,10 @@ export { ChatRoom } from "./room/chat-room";
 export { ChatShard } from "./shard/chat-shard";
 
 export default {
-	fetch: app.fetch,
+	fetch(request, env, ctx) {
+		const chatId = chatOfUpgrade(request);
+		return chatId === null ? app.fetch(request, env, ctx) : answerUpgrade(request, env, chatId);
+	},
 	// Webhook deliveries and their dead letters (wrangler.toml [[queues.consumers]]).
 	queue: consumeWebhooks,
 } satisfies ExportedHandler<Env, WebhookTask>;

@@ -32,10 +32,12 @@ describe("the request log", () => {
 		const chat = await createChat();
 		await postJson(`/api/chats/${chat.id}/messages`, { text: "hi" }, bearer("forged.token.here"));
 		await api("/api/nowhere");
+		// Upgrades skip the router (http/upgrade-entry.ts), and are logged all the same.
+		await api(`/api/chats/${chat.id}/ws`, { headers: { Upgrade: "websocket" } });
 
 		const requests = events("request");
-		expect(requests).toHaveLength(2);
-		const [refused, missing] = requests;
+		expect(requests).toHaveLength(3);
+		const [refused, missing, upgrade] = requests;
 		expect(refused).toMatchObject({
 			level: "warn",
 			method: "POST",
@@ -46,6 +48,14 @@ describe("the request log", () => {
 		});
 		expect(typeof refused?.durationMs).toBe("number");
 		expect(missing).toMatchObject({ level: "warn", method: "GET", status: 404, code: "not_found" });
+		expect(upgrade).toMatchObject({
+			level: "warn",
+			method: "GET",
+			route: "/api/chats/:id/ws",
+			status: 401,
+			code: "unauthorized",
+			chatId: chat.id,
+		});
 	});
 
 	it("writes an error line for a request that fails on our side", async () => {

@@ -22,16 +22,23 @@ export interface ChatAccess {
 }
 
 export function bearerToken(c: AppContext): string | null {
-	const header = c.req.header("Authorization");
-	const match = header?.match(/^Bearer\s+(\S+)$/i);
+	return bearerOf(c.req.raw.headers);
+}
+
+export function bearerOf(headers: Headers): string | null {
+	const match = headers.get("Authorization")?.match(/^Bearer\s+(\S+)$/i);
 	return match?.[1] ?? null;
 }
 
 /** A valid, unexpired token for this chat, or a 401 that says what is wrong with it. */
-export async function requireToken(c: AppContext, id: string, token: string | null): Promise<TokenClaims> {
+export function requireToken(c: AppContext, id: string, token: string | null): Promise<TokenClaims> {
+	return requireTokenOf(c.env, id, token);
+}
+
+export async function requireTokenOf(env: Env, id: string, token: string | null): Promise<TokenClaims> {
 	if (token === null)
 		throw new ApiError(401, "unauthorized", "A join token is required (Authorization: Bearer <token>)");
-	const check = await verifyToken(c.env.TOKEN_SECRET, token);
+	const check = await verifyToken(env.TOKEN_SECRET, token);
 	if (!check.ok) {
 		throw new ApiError(
 			401,

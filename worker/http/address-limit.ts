@@ -12,17 +12,25 @@ import type { AppEnv } from "./access";
  * client on the machine of a local runtime, which puts 127.0.0.1 on every request), is not
  * limited. Returns the address digest, which the token route also hands to the chat (for bans).
  */
-export async function limitAddress(c: Context<AppEnv>, action: AddressAction): Promise<string | null> {
-	const address = c.req.header(addressHeader);
-	const digest = await addressDigest(c.env.TOKEN_SECRET, address);
+export function limitAddress(c: Context<AppEnv>, action: AddressAction): Promise<string | null> {
+	return limitAddressOf(c.env, c.req.raw.headers, action);
+}
+
+export async function limitAddressOf(
+	env: Env,
+	headers: Headers,
+	action: AddressAction,
+): Promise<string | null> {
+	const address = headers.get(addressHeader) ?? undefined;
+	const digest = await addressDigest(env.TOKEN_SECRET, address);
 	if (digest === null || isLoopback(address)) return digest;
-	const settings = readSettings(c.env);
+	const settings = readSettings(env);
 	const perMinute = {
 		chats: settings.addressChatsPerMinute,
 		tokens: settings.addressTokensPerMinute,
 		uploads: settings.addressUploadsPerMinute,
 	}[action];
-	const take = await takeAddressAllowance(c.env, action, digest, perMinute);
+	const take = await takeAddressAllowance(env, action, digest, perMinute);
 	if (!take.allowed) {
 		const what = { chats: "chats created", tokens: "tokens issued", uploads: "files uploaded" }[action];
 		throw new ApiError(

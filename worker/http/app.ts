@@ -1,26 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { apiKeyHeader } from "../auth/api-keys";
 import { readSettings } from "../config";
-import {
-	ApiError,
-	type ErrorBody,
-	type ErrorCode,
-	errorBodyOfRefusal,
-	isRefusalStatus,
-	limits,
-	type Refusal,
-	type RefusalStatus,
-	refusal,
-} from "../protocol";
+import { ApiError, type ErrorCode, isRefusalStatus, limits, type RefusalStatus, refusal } from "../protocol";
 import { readableIssue } from "../protocol/readable-issues";
 import { refusals } from "../refusals";
 import type { AppEnv } from "./access";
 import { chatKeyHeader } from "./chat-key";
+import { refusalResponse, responseOfError } from "./error-response";
 import { health } from "./health";
 import { servePage } from "./pages";
 import { requestLog } from "./request-log";
@@ -41,15 +31,6 @@ const maxBodyBytes = 64 * 1024;
 
 function describe(error: ZodError): string {
 	return readableIssue(error.issues[0]);
-}
-
-/** The one way an error becomes a response: the refusal's status and body. */
-function errorJson(c: Context, refused: Refusal) {
-	const body: ErrorBody = errorBodyOfRefusal(refused);
-	// Retry-After (whole seconds) for generic HTTP clients; retryAfterMs for ours, which can be precise.
-	if (body.error.retryAfterMs !== undefined)
-		c.header("Retry-After", String(Math.ceil(body.error.retryAfterMs / 1000)));
-	return c.json(body, refused.status);
 }
 
 const api = new OpenAPIHono<AppEnv>({
@@ -143,10 +124,9 @@ app.route("/api", socket);
 app.route("/api", api);
 app.get("*", servePage);
 
-app.notFound((c) => errorJson(c, refusal(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)));
+app.notFound((c) => refusalResponse(refusal(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)));
 
-app.onError((error, c) => {
-	if (error instanceof ApiError) return errorJson(c, error.refusal);
+app.onError((error) => {
 	if (error instanceof HTTPException) {
 		const status = error.status;
 		const code: ErrorCode = status === 413 ? "too_large" : status < 500 ? "bad_request" : "internal_error";
@@ -155,9 +135,8 @@ app.onError((error, c) => {
 			status === 415
 				? "Send the body as JSON, with the header Content-Type: application/json"
 				: error.message;
-		return errorJson(c, { status: refusalStatus(status), code, message: message || "Bad request" });
+		return refusalResponse({ status: refusalStatus(status), code, message: message || "Bad request" });
 	}
-	// Unknown errors are ours: log them, and tell the client nothing about our internals.
-	console.error(error);
-	return errorJson(c, refusal(500, "internal_error", "Something went wrong on our side"));
+	// ApiError says what it refuses; anything else is ours and tells the client nothing of our internals.
+	return responseOfError(error);
 });

@@ -17,16 +17,27 @@ const chatPath = /^\/api\/chats\/([A-Za-z0-9_-]{1,64})(?:\/|$)/;
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const started = Date.now();
 	await next();
-	const status = c.res.status;
+	// The deepest handler that ran answered: its pattern, not the catch-all page route after it.
+	const route = c.res.status < 400 ? "" : routePath(c) || "(no route)";
+	await logRefusedRequest(c.env, c.req.raw, c.res, { route, started });
+};
+
+/** The `request` line and `refusal` metric of an API request that was refused or failed; nothing for a success. */
+export async function logRefusedRequest(
+	env: Env,
+	request: Request,
+	response: Response,
+	{ route, started }: { route: string; started: number },
+): Promise<void> {
+	const status = response.status;
 	if (status < 400) return;
-	const chatId = chatPath.exec(c.req.path)?.[1];
-	const code = await errorCodeOf(c.res);
+	const chatId = chatPath.exec(pathOf(request.url))?.[1];
+	const code = await errorCodeOf(response);
 	logEvent(
 		"request",
 		{
-			method: c.req.method,
-			// The deepest handler that ran answered: its pattern, not the catch-all page route after it.
-			route: routePath(c) || "(no route)",
+			method: request.method,
+			route,
 			status,
 			durationMs: Date.now() - started,
 			...(chatId !== undefined && { chatId }),
@@ -34,8 +45,16 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
 		},
 		status >= 500 ? "error" : "warn",
 	);
-	if (code !== undefined) new Metrics(c.env).record({ metric: "refusal", chatId, detail: code });
-};
+	if (code !== undefined) new Metrics(env).record({ metric: "refusal", chatId, detail: code });
+}
+
+/** A URL's path, without its query (which may hold a legacy secret) and without parsing the URL. */
+export function pathOf(url: string): string {
+	const start = url.indexOf("/", url.indexOf("//") + 2);
+	if (start < 0) return "/";
+	const end = url.search(/[?#]/);
+	return url.slice(start, end < 0 ? undefined : end);
+}
 
 /** The `error.code` of an error body, read from a copy so the client still gets the body. */
 async function errorCodeOf(response: Response): Promise<string | undefined> {

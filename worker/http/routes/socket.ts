@@ -6,44 +6,55 @@ import { chatNotFound } from "../../refusals";
 import { joinRegionWhenAsked } from "../../routing/request-region";
 import { knownChatId } from "../../routing/room-stub";
 import { routeUpgrade } from "../../routing/shard-router";
-import { type AppEnv, bearerToken, requireToken } from "../access";
-import { limitAddress } from "../address-limit";
+import { type AppEnv, bearerOf, requireTokenOf } from "../access";
+import { limitAddressOf } from "../address-limit";
 import { chatKnown } from "../chat-records";
 import { objectUpgradeHeaders, offeredProtocols } from "../socket-protocol";
 
 /**
- * The upgrade is checked here and handed to the room untouched: the room accepts the socket
- * itself with the hibernation API (accepting it in the Worker would keep the Worker alive).
+ * A chat's WebSocket upgrade, checked here and handed to the room untouched: the room accepts the
+ * socket itself with the hibernation API (accepting it in the Worker would keep the Worker alive).
+ * Every join passes here, so it takes the request and env alone: the Worker's entry calls it
+ * ahead of the router (upgrade-entry.ts), and the router's route below only for requests that
+ * are not upgrades (which get 426).
  */
-export const socket = new OpenAPIHono<AppEnv>();
-
-socket.get("/chats/:id/ws", async (c) => {
-	const id = knownChatId(c.req.param("id"));
+export async function upgradeSocket(request: Request, env: Env, chatId: string): Promise<Response> {
+	const id = knownChatId(chatId);
 	// Sockets go to a shard of the region they come from, once the chat outgrows its root.
-	const region = joinRegionWhenAsked(c.env, c.req.raw);
-	const offered = offeredProtocols(c.req.raw.headers);
-	const token = c.req.query("token") ?? offered.token ?? bearerToken(c);
-	const upgrade = { url: c.req.raw.url, headers: objectUpgradeHeaders(offered) };
+	const region = joinRegionWhenAsked(env, request);
+	const offered = offeredProtocols(request.headers);
+	const token = queryToken(request.url) ?? offered.token ?? bearerOf(request.headers);
+	const upgrade = { url: request.url, headers: objectUpgradeHeaders(offered) };
 	if (token === null && offered.name !== null) {
 		// A first visit in one request: the object that admits the socket decides as a token
 		// request would (the key, the bans, the role), issues the token and sends it in `ready`.
-		requireUpgrade(c.req.header("Upgrade"));
+		requireUpgrade(request.headers.get("Upgrade"));
 		const join: AdmissionRequest = {
 			userId: newUserId(),
 			name: offered.name,
 			previousRole: null,
-			address: await limitAddress(c, "tokens"),
+			address: await limitAddressOf(env, request.headers, "tokens"),
 			...(offered.key !== null && { key: offered.key }),
 		};
-		return routeUpgrade(c.env, id, region, upgrade, { join });
+		return routeUpgrade(env, id, region, upgrade, { join });
 	}
-	const claims = await requireToken(c, id, token);
-	if (!(await chatKnown(c.env, id))) throw chatNotFound();
-	requireUpgrade(c.req.header("Upgrade"));
-	return routeUpgrade(c.env, id, region, upgrade, { user: claims.user });
-});
+	const claims = await requireTokenOf(env, id, token);
+	if (!(await chatKnown(env, id))) throw chatNotFound();
+	requireUpgrade(request.headers.get("Upgrade"));
+	return routeUpgrade(env, id, region, upgrade, { user: claims.user });
+}
 
-function requireUpgrade(upgrade: string | undefined): void {
+/** The legacy `?token=`, read without parsing a URL that most joins give no query at all. */
+function queryToken(url: string): string | null {
+	const query = url.indexOf("?");
+	return query < 0 ? null : new URLSearchParams(url.slice(query + 1)).get("token");
+}
+
+export const socket = new OpenAPIHono<AppEnv>();
+
+socket.get("/chats/:id/ws", (c) => upgradeSocket(c.req.raw, c.env, c.req.param("id")));
+
+function requireUpgrade(upgrade: string | null): void {
 	if (upgrade?.toLowerCase() !== "websocket") {
 		throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only");
 	}
