@@ -73,14 +73,16 @@ describe("the WebSocket token as a subprotocol", () => {
 			"x-edgechat-user": JSON.stringify({ id: "uForged", name: "x", role: "owner" }),
 			Cookie: "session=1",
 		});
-		const forwarded = objectUpgradeHeaders(offeredProtocols(request));
+		const forwarded = new Headers(objectUpgradeHeaders(offeredProtocols(request)));
 		expect([...forwarded]).toEqual([
 			["sec-websocket-protocol", "edgechat.v1"],
 			["upgrade", "websocket"],
 		]);
 		const only = new Headers({ "Sec-WebSocket-Protocol": "edgechat.token.secret" });
 		expect(() => offeredProtocols(only)).toThrow(/edgechat\.v1/);
-		expect(objectUpgradeHeaders(offeredProtocols(new Headers())).has("Sec-WebSocket-Protocol")).toBe(false);
+		expect(
+			new Headers(objectUpgradeHeaders(offeredProtocols(new Headers()))).has("Sec-WebSocket-Protocol"),
+		).toBe(false);
 	});
 });
 

@@ -4,7 +4,7 @@ import { characterCount, limits, type PresenceFrame } from "../../worker/protoco
 import { Presence } from "../../worker/room/presence";
 import { takeToken } from "../../worker/sequencer/rate-limiter";
 import { parseClientFrame } from "../../worker/sockets/client-frames";
-import { readyJson, userJson } from "../../worker/sockets/ready-json";
+import { readyJson } from "../../worker/sockets/ready-json";
 import { sleep } from "./helpers";
 
 describe("takeToken", () => {
@@ -184,12 +184,32 @@ describe("readyJson", () => {
 			lastSeq: 7,
 			rev: 9,
 		};
-		const frame = JSON.parse(readyJson(ready, presence.list(limits.onlineListMax).map(userJson)));
+		const frame = JSON.parse(readyJson(ready, presence.listJson()));
 		expect(frame).toEqual({ ...ready, online: presence.list(limits.onlineListMax) });
 		expect(frame.online).toEqual([
 			{ id: "u1", name: "Ada L." },
 			{ id: "u2", name: "Ben" },
 		]);
-		expect(JSON.parse(readyJson(ready, []))).toEqual({ ...ready, online: [] });
+		expect(JSON.parse(readyJson(ready, ""))).toEqual({ ...ready, online: [] });
+	});
+
+	it("keeps the root's list while it stays the same, and builds it again after every change to it", () => {
+		const presence = new Presence(20, () => {});
+		const listed = () => JSON.parse(`[${presence.listJson()}]`);
+		const expected = () => presence.list(limits.onlineListMax);
+		const many = limits.onlineListMax + 5;
+		for (let index = 0; index < many; index++) {
+			presence.join({ id: `u${index}`, name: `user ${index}` });
+			expect(listed()).toEqual(expected());
+		}
+		expect(listed()).toHaveLength(limits.onlineListMax);
+		presence.leave({ id: "u3", name: "user 3" });
+		expect(listed()).toEqual(expected());
+		expect(listed().some((user: { id: string }) => user.id === "u3")).toBe(false);
+		presence.rename({ id: "u7", name: "seven" });
+		expect(listed()).toContainEqual({ id: "u7", name: "seven" });
+		presence.join({ id: "late", name: "late" });
+		presence.leave({ id: `u${many - 1}`, name: "last" });
+		expect(listed()).toEqual(expected());
 	});
 });

@@ -1,4 +1,5 @@
 import { limits, type PresenceFrame, type UserRef } from "../protocol";
+import { userJson } from "../sockets/ready-json";
 
 interface OnlineUser {
 	user: UserRef;
@@ -20,6 +21,8 @@ export class Presence {
 	/** Users touched in the current window, with whether they were online when it opened. */
 	private readonly touched = new Map<string, { user: UserRef; wasOnline: boolean; renamed?: boolean }>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
+	/** `ready`'s online list as JSON (listJson), kept until a change could alter it. */
+	private listed: string | null = null;
 
 	constructor(
 		private readonly baseWindowMs: number,
@@ -37,6 +40,17 @@ export class Presence {
 			users.push(user);
 		}
 		return users;
+	}
+
+	/**
+	 * `ready`'s online list, the first `limits.onlineListMax` users online, as the JSON of its items
+	 * (userJson) joined by commas. A big chat greets every joiner with the same list (users come
+	 * last in the list, and the first hundred stay until one of them leaves), so it is built again
+	 * only after a change that could alter it.
+	 */
+	listJson(): string {
+		this.listed ??= this.list(limits.onlineListMax).map(userJson).join(",");
+		return this.listed;
 	}
 
 	/** Counts a socket that is already connected, without announcing it (after a wake-up). */
@@ -59,6 +73,7 @@ export class Presence {
 		const entry = this.online.get(user.id);
 		if (!entry || entry.user.name === user.name) return;
 		entry.user = { id: user.id, name: user.name };
+		this.listed = null;
 		this.touch(user);
 		const touched = this.touched.get(user.id);
 		if (touched) touched.renamed = true;
@@ -81,7 +96,10 @@ export class Presence {
 		if (!entry) return;
 		this.touch(user);
 		entry.sockets -= 1;
-		if (entry.sockets === 0) this.online.delete(user.id);
+		if (entry.sockets === 0) {
+			this.online.delete(user.id);
+			this.listed = null;
+		}
 		this.scheduleFlush();
 	}
 
@@ -113,8 +131,12 @@ export class Presence {
 	private addSocket(user: UserRef): void {
 		const entry = this.online.get(user.id);
 		if (entry) entry.sockets += 1;
-		// Copy only what presence frames show: callers may pass a richer object (a session user).
-		else this.online.set(user.id, { user: { id: user.id, name: user.name }, sockets: 1 });
+		else {
+			// A newcomer is listed only while the list has room: it is appended to the online users.
+			if (this.online.size < limits.onlineListMax) this.listed = null;
+			// Copy only what presence frames show: callers may pass a richer object (a session user).
+			this.online.set(user.id, { user: { id: user.id, name: user.name }, sockets: 1 });
+		}
 	}
 
 	private touch(user: UserRef): void {

@@ -1,12 +1,12 @@
 import { admitJoiner } from "../door/admission";
 import type { RoomEvents } from "../observability/room-events";
-import { type IssuedToken, limits, refusal, type SessionUser } from "../protocol";
+import { type IssuedToken, refusal, type SessionUser } from "../protocol";
 import { refusals } from "../refusals";
 import { joinRegionHeader, shardFull } from "../routing/shard-address";
 import { readRegion } from "../routing/shard-region";
 import { settingsOf } from "../sequencer/room-record";
 import type { Sequencer } from "../sequencer/sequencer";
-import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
+import { type ReadyFields, readyJson } from "../sockets/ready-json";
 import { answeredProtocol, readJoiner, refuseUpgrade, resumeWanted } from "../sockets/socket-request";
 import type { ModerationDesk } from "./moderation-desk";
 import type { RootSockets } from "./root-sockets";
@@ -68,8 +68,7 @@ export class RootUpgrade {
 				...(replay && { replay: replay.summary }),
 				...(token && { token }),
 			};
-			const online = presence.list(limits.onlineListMax).map(userJson);
-			return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
+			return { ready: readyJson(ready, presence.listJson()), missed: replay?.messages ?? [], changes };
 		});
 		events.admitted(holder.size, replay?.summary ?? null);
 		return response;

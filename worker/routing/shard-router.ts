@@ -41,18 +41,18 @@ export async function routeUpgrade(
 	env: Env,
 	chatId: string,
 	regionOf: () => LocationHint | null,
-	upgrade: { url: string; headers: Headers },
+	upgrade: { url: string; headers: Record<string, string> },
 	upgradeFor: UpgradeFor,
 ): Promise<Response> {
 	const { url, headers } = upgrade;
-	if ("user" in upgradeFor) headers.set(userHeader, asciiJson(upgradeFor.user));
-	else headers.set(joinHeader, asciiJson(upgradeFor.join));
+	if ("user" in upgradeFor) headers[userHeader] = asciiJson(upgradeFor.user);
+	else headers[joinHeader] = asciiJson(upgradeFor.join);
 	/** Undefined until read: the root is asked without it until it is found full. */
 	let region = spreadChats.has(chatId) ? regionOf() : undefined;
-	if (region) headers.set(joinRegionHeader, region);
+	if (region) headers[joinRegionHeader] = region;
 	let index = region === undefined ? 0 : (firstChoice.get(choiceOf(chatId, region)) ?? 0);
 	for (let hop = 0; hop < maxHops; hop++) {
-		headers.set(shardHeader, String(index));
+		headers[shardHeader] = String(index);
 		const response = await socketHolder(env, chatId, index).fetch(new Request(url, { headers }));
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
 		if (next === null) {
@@ -65,7 +65,7 @@ export async function routeUpgrade(
 			rememberSpread(chatId);
 			region = regionOf();
 			if (region) {
-				headers.set(joinRegionHeader, region);
+				headers[joinRegionHeader] = region;
 				continue;
 			}
 		}

@@ -93,7 +93,7 @@ export class ShardUpgrade {
 					...(replay && { replay: replay.summary }),
 					...(token && { token }),
 				};
-				const online = copy.online.list(local, limits.onlineListMax).map(userJson);
+				const online = copy.online.list(local, limits.onlineListMax).map(userJson).join(",");
 				return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
 			});
 			events.admitted(holder.size, replay?.summary ?? null);

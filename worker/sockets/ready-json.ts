@@ -5,13 +5,14 @@ export type ReadyFields = Omit<ReadyFrame, "online">;
 
 /**
  * A `ready` frame as sent. Its online list (up to 100 names) is most of the frame, and serialising
- * it again for every join was most of what greeting a socket cost; each listed user's JSON is
- * kept (userJson) and the kept ones are joined here. JSON objects are unordered, so `online`
+ * it again for every join was most of what greeting a socket cost: `online` comes as the JSON of
+ * its items joined by commas, each listed user's JSON kept (userJson), and the root keeps the
+ * joined list too (Presence.listJson). JSON objects are unordered, so `online`
  * coming last changes nothing for a reader.
  */
-export function readyJson(ready: ReadyFields, online: readonly string[]): string {
+export function readyJson(ready: ReadyFields, online: string): string {
 	const fields = JSON.stringify(ready);
-	return `${fields.slice(0, -1)},"online":[${online.join(",")}]}`;
+	return `${fields.slice(0, -1)},"online":[${online}]}`;
 }
 
 /**
