@@ -21,6 +21,7 @@ const series: [Series, string, string][] = [
 	["bare-room", "bare DO room (platform floor)", "#3b6ea5"],
 	["bare-room-stored", "bare DO room + SQLite write per frame", "#8fb3d9"],
 	["bare-room-greeting", "bare DO room + greeting frame", "#5b8db8"],
+	["bare-room-presence", "bare DO room + presence frames", "#2f5f8f"],
 	["node-ws", "Node ws (machine ceiling)", "#7d7d7d"],
 	["history-room", "history room", "#000000"],
 ];

@@ -13,13 +13,15 @@ import { edgechatConfig } from "./edgechat-config.ts";
 /**
  * Variants of the bare room: `bare-room-stored` writes each frame to SQLite first (the durability
  * floor); `bare-room-greeting` sends each socket one frame shaped like edgechat's `ready` when it
- * connects (what saying anything to a socket costs an idle room).
+ * connects (what saying anything to a socket costs an idle room); `bare-room-presence` greets with
+ * who is online and announces who comes and goes, as a chat's presence does.
  */
 export type ServerKind =
 	| "edgechat"
 	| "bare-room"
 	| "bare-room-stored"
 	| "bare-room-greeting"
+	| "bare-room-presence"
 	| "node-ws"
 	| "history-room";
 /** How clients reach the server: through `wrangler dev` (the README's way), straight to workerd, or plain Node. */
@@ -105,6 +107,11 @@ const kinds: Record<ServerKind, KindTraits> = {
 	"bare-room": { name: "bare DO room", ...bareRoom },
 	"bare-room-stored": { name: "bare DO room + SQLite write", ...bareRoom, vars: { STORE_FRAMES: "1" } },
 	"bare-room-greeting": { name: "bare DO room + greeting frame", ...bareRoom, vars: { GREET_SOCKETS: "1" } },
+	"bare-room-presence": {
+		name: "bare DO room + presence frames",
+		...bareRoom,
+		vars: { PRESENCE_FRAMES: "1" },
+	},
 	"node-ws": { name: "Node ws", readyPath: "/health" },
 	"history-room": { name: "history room", config: "bench/history-room/wrangler.toml", readyPath: "/health" },
 };

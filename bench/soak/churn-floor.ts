@@ -3,7 +3,7 @@
  * the runtime's native memory growing with sockets opened and closed, not with messages. This
  * runs the same churn against edgechat and against the bare room (a Durable Object that only
  * accepts hibernatable sockets: the least any room on this runtime does), with and without a
- * greeting frame, at once, straight to workerd, and prints each one's workerd RSS growth per socket churned. What the bare room grows
+ * greeting frame and with presence frames, at once, straight to workerd, and prints each one's workerd RSS growth per socket churned. What the bare room grows
  * is the local runtime's; what edgechat grows beyond it is ours.
  */
 import { mkdtempSync } from "node:fs";
@@ -20,8 +20,8 @@ import { type Server, startServer, stopServer } from "../servers/servers.ts";
 const usage = `
 usage: npm run bench:churn [-- --seconds N]
 
-Opens and closes sockets against edgechat and the bare room (with and without a greeting frame) at
-once, straight to workerd, and prints each one's workerd memory growth per socket churned: the
+Opens and closes sockets against edgechat and the bare room (bare, with a greeting frame, and with
+the frames of presence) at once, straight to workerd, and prints each one's workerd memory growth per socket churned: the
 floor for the soak's growth.
 
   --seconds N   how long to churn (default 180)
@@ -61,10 +61,12 @@ async function edgechatTarget(): Promise<Target> {
 }
 
 /**
- * The bare room, and the same room sending each socket one frame as it connects: a socket that
- * has carried a frame costs the runtime more than one that never did, and every chat greets.
+ * The bare room, the same room sending each socket one frame as it connects (a socket that has
+ * carried a frame costs the runtime more than one that never did, and every chat greets), and the
+ * same room sending the frames a chat's presence sends: a `ready` with who is online, and a
+ * `presence` frame to every socket per window. What edgechat keeps beyond that last one is ours.
  */
-async function bareTarget(kind: "bare-room" | "bare-room-greeting"): Promise<Target> {
+async function bareTarget(kind: "bare-room" | "bare-room-greeting" | "bare-room-presence"): Promise<Target> {
 	const server = await startServer({ kind, transport: "direct" }, workspace);
 	const url = `${server.origin.replace("http", "ws")}/rooms/churn/ws`;
 	return { server, next: async () => ({ url, protocols: [] }) };
@@ -112,6 +114,7 @@ const targets = [
 	await edgechatTarget(),
 	await bareTarget("bare-room"),
 	await bareTarget("bare-room-greeting"),
+	await bareTarget("bare-room-presence"),
 ];
 const results = await Promise.all(targets.map(churn));
 for (const [index, target] of targets.entries()) {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { PresenceFrames } from "./presence-frames";
 
 interface BareEnv {
 	BARE_ROOM: DurableObjectNamespace<BareRoom>;
@@ -6,6 +7,8 @@ interface BareEnv {
 	STORE_FRAMES?: string;
 	/** "1": send each socket one frame when it connects, as a chat room's welcome does. */
 	GREET_SOCKETS?: string;
+	/** "1": greet with who is online and announce comings and goings (presence-frames.ts). */
+	PRESENCE_FRAMES?: string;
 }
 
 /** As long as edgechat's `ready` for a bench client: the user, and nothing about the room. */
@@ -30,6 +33,9 @@ const greeting = JSON.stringify({
  * POST /rooms/:name/close closes every socket of the room with 4001 after one last frame, as a
  * kick closes a chat's socket (bench/baselines/close-timing.ts times how the close ends).
  *
+ * With PRESENCE_FRAMES=1 it greets with who is online and announces who comes and goes, as a
+ * chat's presence does (presence-frames.ts).
+ *
  * With GREET_SOCKETS=1 it sends each new socket one small frame: the least a room that welcomes
  * its clients can do. An idle socket that has never carried a frame costs the runtime less memory
  * than one that has, and every chat protocol says something first.
@@ -39,6 +45,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 	private eventsSinceWake = 0;
 	private readonly storesFrames: boolean;
 	private readonly greetsSockets: boolean;
+	private readonly presence: PresenceFrames | null;
 
 	constructor(ctx: DurableObjectState, env: BareEnv) {
 		super(ctx, env);
@@ -52,6 +59,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 		);
 		this.storesFrames = env.STORE_FRAMES === "1";
 		this.greetsSockets = env.GREET_SOCKETS === "1";
+		this.presence = env.PRESENCE_FRAMES === "1" ? new PresenceFrames(() => ctx.getWebSockets()) : null;
 		if (this.storesFrames)
 			ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
 	}
@@ -69,7 +77,8 @@ export class BareRoom extends DurableObject<BareEnv> {
 		if (request.headers.get("Upgrade") === "websocket") {
 			const pair = new WebSocketPair();
 			this.ctx.acceptWebSocket(pair[1]);
-			if (this.greetsSockets) pair[1].send(greeting);
+			if (this.presence) this.presence.greet(pair[1]);
+			else if (this.greetsSockets) pair[1].send(greeting);
 			return new Response(null, { status: 101, webSocket: pair[0] });
 		}
 		const wakes = this.ctx.storage.sql
@@ -91,6 +100,7 @@ export class BareRoom extends DurableObject<BareEnv> {
 
 	override webSocketClose(ws: WebSocket, code: number, reason: string): void {
 		this.eventsSinceWake++;
+		this.presence?.closed(ws);
 		// Answer the close handshake, or the client sees 1006 instead of its own code. 1005 and
 		// 1006 are reserved: they report a close, they are never sent.
 		try {
