@@ -111,6 +111,11 @@ describe("a first visit in one request: the upgrade carries the name and key", (
 			await joinByName(chat.id, tooLong),
 			await postJson(`/api/chats/${chat.id}/tokens`, { name: tooLong }),
 		);
+		const overridden = "ev\u202ee";
+		await sameRefusal(
+			await joinByName(chat.id, overridden),
+			await postJson(`/api/chats/${chat.id}/tokens`, { name: overridden }),
+		);
 		// Not base64url, or not UTF-8: refused as a bad request, saying what to send.
 		await expectError(
 			await joinByName(chat.id, "x", { protocols: ["edgechat.v1", "edgechat.name.%%%"] }),
