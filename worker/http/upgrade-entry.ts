@@ -31,6 +31,7 @@ export async function answerUpgrade(request: Request, env: Env, chatId: string):
 	} catch (error) {
 		response = responseOfError(error);
 	}
-	await logRefusedRequest(env, request, response, { route: upgradeRoute, started });
+	if (response.status >= 400)
+		await logRefusedRequest(env, request, response, { route: upgradeRoute, started });
 	return response;
 }
