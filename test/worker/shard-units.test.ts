@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { admitSocket, admitUser } from "../../worker/door/admission";
 import { DoorCopy } from "../../worker/door/door-copy";
 import type { DoorBan } from "../../worker/door/door-state";
-import type { ChatMessage, UserRef } from "../../worker/protocol";
+import { type ChatMessage, limits, type UserRef } from "../../worker/protocol";
 import { refusals } from "../../worker/refusals";
 import { RecentMessages } from "../../worker/sequencer/recent-messages";
 import { OnlineMirror } from "../../worker/shard/online-mirror";
@@ -133,6 +133,30 @@ describe("a shard's presence reports", () => {
 });
 
 describe("a shard's view of who is online", () => {
+	it("gives a storm's joiners the list of its first newcomers, built again only when they change", () => {
+		const mirror = new OnlineMirror();
+		mirror.reset([user("a"), user("b")], 2);
+		const presence = new LocalPresence(60_000, () => {});
+		const listed = () => JSON.parse(`[${mirror.listJson(presence.unreported(), presence.unreportedHead)}]`);
+		const expected = () => mirror.list(presence.unreported(), limits.onlineListMax);
+		for (let index = 0; index < limits.onlineListMax + 20; index++) {
+			const head = presence.unreportedHead;
+			presence.join(user(`n${index}`));
+			// Past the first hundred, a newcomer leaves the list as it was.
+			expect(presence.unreportedHead === head).toBe(index >= limits.onlineListMax);
+			expect(listed()).toEqual(expected());
+		}
+		presence.leave(user("n5"));
+		expect(listed()).toEqual(expected());
+		expect(listed()).not.toContainEqual(user("n5"));
+		expect(mirror.count(presence.unreported())).toBe(2 + limits.onlineListMax + 19);
+		mirror.apply({ type: "presence", joined: [user("n7")], left: [], online: 3 });
+		expect(mirror.count(presence.unreported())).toBe(3 + limits.onlineListMax + 18);
+		presence.flush();
+		expect(listed()).toEqual(expected());
+		expect(listed()).toEqual([user("a"), user("b"), user("n7")]);
+	});
+
 	it("lists its own users first and counts those the root has not yet counted", () => {
 		const mirror = new OnlineMirror();
 		mirror.reset([user("a"), user("b")], 2);

@@ -1,4 +1,5 @@
 import { limits, type PresenceFrame, type UserRef } from "../protocol";
+import { userJson } from "../sockets/ready-json";
 
 /** Names kept beyond the online list of `ready`, so a few leaves never empty it. */
 const namesKept = limits.onlineListMax * 2;
@@ -12,6 +13,8 @@ const namesKept = limits.onlineListMax * 2;
 export class OnlineMirror {
 	private readonly names = new Map<string, UserRef>();
 	private total = 0;
+	/** `ready`'s list while this shard's own newcomers fill it: built once per change of them. */
+	private newcomersJson: { head: number; json: string } | null = null;
 
 	reset(online: UserRef[], count: number): void {
 		this.names.clear();
@@ -44,10 +47,30 @@ export class OnlineMirror {
 		return [...listed.values()];
 	}
 
+	/**
+	 * `list(local, limits.onlineListMax)` as the JSON of its items joined by commas. `head` is the
+	 * holder's unreportedHead: while this shard's own newcomers fill the list (a join storm), the
+	 * list is theirs alone, and is built again only when they change.
+	 */
+	listJson(local: ReadonlyMap<string, UserRef>, head: number): string {
+		const max = limits.onlineListMax;
+		if (local.size < max) return this.list(local, max).map(userJson).join(",");
+		if (this.newcomersJson?.head !== head) {
+			this.newcomersJson = { head, json: this.list(local, max).map(userJson).join(",") };
+		}
+		return this.newcomersJson.json;
+	}
+
 	/** The root's count, plus this shard's newest users it has not counted yet. */
 	count(local: ReadonlyMap<string, UserRef>): number {
-		let unseen = 0;
-		for (const id of local.keys()) if (!this.names.has(id)) unseen += 1;
-		return this.total + unseen;
+		// Those also named here are counted already. Whichever is smaller is searched through the
+		// other: in a storm the users not yet reported far outnumber the names kept.
+		let named = 0;
+		if (local.size <= this.names.size) {
+			for (const id of local.keys()) if (this.names.has(id)) named += 1;
+		} else {
+			for (const id of this.names.keys()) if (local.has(id)) named += 1;
+		}
+		return this.total + local.size - named;
 	}
 }

@@ -5,7 +5,7 @@ import { type IssuedToken, limits, refusal, type SessionUser } from "../protocol
 import { refusals } from "../refusals";
 import { readShardIndex, shardFull, shardHeader } from "../routing/shard-address";
 import type { Replay } from "../sequencer/sequencer";
-import { type ReadyFields, readyJson, userJson } from "../sockets/ready-json";
+import { type ReadyFields, readyJson } from "../sockets/ready-json";
 import type { SocketHolder } from "../sockets/socket-holder";
 import {
 	answeredProtocol,
@@ -93,7 +93,7 @@ export class ShardUpgrade {
 					...(replay && { replay: replay.summary }),
 					...(token && { token }),
 				};
-				const online = copy.online.list(local, limits.onlineListMax).map(userJson).join(",");
+				const online = copy.online.listJson(local, holder.presence.unreportedHead);
 				return { ready: readyJson(ready, online), missed: replay?.messages ?? [], changes };
 			});
 			events.admitted(holder.size, replay?.summary ?? null);

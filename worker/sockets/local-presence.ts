@@ -1,4 +1,4 @@
-import type { UserRef } from "../protocol";
+import { limits, type UserRef } from "../protocol";
 
 export interface PresenceDelta {
 	/** Users whose first socket on this object opened (or who came back under a new name). */
@@ -24,6 +24,8 @@ export class LocalPresence {
 	private readonly touched = new Set<string>();
 	/** Users online here whom the receiver has not been told of: kept as they change, not searched for. */
 	private readonly fresh = new Map<string, UserRef>();
+	/** Moves whenever the first `limits.onlineListMax` of `fresh` may have changed (unreportedHead). */
+	private freshHead = 0;
 	private socketCount = 0;
 	private reportedSockets: number;
 	private timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,6 +56,14 @@ export class LocalPresence {
 		return this.fresh;
 	}
 
+	/**
+	 * Changes when the first `limits.onlineListMax` unreported users may have: a greeting that
+	 * lists only those (a storm's) may be given the list it gave the last joiner while this stays.
+	 */
+	get unreportedHead(): number {
+		return this.freshHead;
+	}
+
 	/** Counts a socket that is already connected, without reporting it (after a wake-up). */
 	restore(user: UserRef): void {
 		this.add(user);
@@ -62,7 +72,11 @@ export class LocalPresence {
 
 	join(user: UserRef): void {
 		const here = this.add(user);
-		if (!this.reported.has(user.id)) this.fresh.set(user.id, here);
+		if (!this.reported.has(user.id)) {
+			// A newcomer beyond the first hundred changes nothing a greeting lists.
+			if (this.fresh.has(user.id) || this.fresh.size < limits.onlineListMax) this.freshHead += 1;
+			this.fresh.set(user.id, here);
+		}
 		this.touched.add(user.id);
 		this.schedule();
 	}
@@ -86,7 +100,7 @@ export class LocalPresence {
 		entry.sockets -= 1;
 		if (entry.sockets === 0) {
 			this.online.delete(user.id);
-			this.fresh.delete(user.id);
+			if (this.fresh.delete(user.id)) this.freshHead += 1;
 		}
 		this.touched.add(user.id);
 		this.schedule();
@@ -96,6 +110,7 @@ export class LocalPresence {
 	markReported(users: UserRef[]): void {
 		this.reported = new Map(users.map((user) => [user.id, copy(user)]));
 		this.fresh.clear();
+		this.freshHead += 1;
 		for (const [id, { user }] of this.online) if (!this.reported.has(id)) this.fresh.set(id, user);
 		this.touched.clear();
 		for (const id of this.online.keys()) this.touched.add(id);
@@ -125,6 +140,7 @@ export class LocalPresence {
 		}
 		this.touched.clear();
 		// Everyone online here has now been told of: those touched just now, the others before.
+		if (this.fresh.size > 0) this.freshHead += 1;
 		this.fresh.clear();
 		if (joined.length === 0 && left.length === 0 && this.socketCount === this.reportedSockets) return;
 		this.reportedSockets = this.socketCount;
