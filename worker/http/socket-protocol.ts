@@ -22,18 +22,24 @@ export interface OfferedProtocols {
 }
 
 export function offeredProtocols(headers: Headers): OfferedProtocols {
-	const offered = (headers.get(protocolHeader) ?? "")
-		.split(",")
-		.map((name) => name.trim())
-		.filter((name) => name.length > 0);
-	const carried = (prefix: string) => {
-		const carrier = offered.find((name) => name.startsWith(prefix));
-		return carrier === undefined ? null : carrier.slice(prefix.length) || null;
-	};
-	const token = carried(tokenProtocolPrefix);
-	const encodedName = carried(nameProtocolPrefix);
-	const key = carried(keyProtocolPrefix);
-	const speaksV1 = offered.includes(socketProtocol);
+	// One pass over the offer (every join reads it); of each kind the first carrier counts.
+	let token: string | null | undefined;
+	let encodedName: string | null | undefined;
+	let key: string | null | undefined;
+	let speaksV1 = false;
+	const carried = (name: string, prefix: string) => name.slice(prefix.length) || null;
+	for (const offered of (headers.get(protocolHeader) ?? "").split(",")) {
+		const name = offered.trim();
+		if (name === socketProtocol) speaksV1 = true;
+		else if (token === undefined && name.startsWith(tokenProtocolPrefix))
+			token = carried(name, tokenProtocolPrefix);
+		else if (encodedName === undefined && name.startsWith(nameProtocolPrefix))
+			encodedName = carried(name, nameProtocolPrefix);
+		else if (key === undefined && name.startsWith(keyProtocolPrefix)) key = carried(name, keyProtocolPrefix);
+	}
+	token ??= null;
+	encodedName ??= null;
+	key ??= null;
 	// A browser fails the handshake unless the answer names a protocol it offered; refusing here
 	// says why, where the browser would only report a closed socket.
 	if ((token !== null || encodedName !== null || key !== null) && !speaksV1) {

@@ -62,7 +62,7 @@ export function socketHolder(
 	env: Env,
 	chatId: string,
 	index: number,
-): { fetch(request: Request): Promise<Response> } {
+): { fetch(url: string, init: RequestInit): Promise<Response> } {
 	return index === 0 ? rootObject(env, chatId) : shardObject(env, chatId, index);
 }
 

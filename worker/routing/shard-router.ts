@@ -53,7 +53,7 @@ export async function routeUpgrade(
 	let index = region === undefined ? 0 : (firstChoice.get(choiceOf(chatId, region)) ?? 0);
 	for (let hop = 0; hop < maxHops; hop++) {
 		headers[shardHeader] = String(index);
-		const response = await socketHolder(env, chatId, index).fetch(new Request(url, { headers }));
+		const response = await socketHolder(env, chatId, index).fetch(url, { headers });
 		const next = response.status === 503 ? readShardIndex(response.headers.get(nextShardHeader)) : null;
 		if (next === null) {
 			if (response.status === 101 && region !== undefined) remember(choiceOf(chatId, region), index);
