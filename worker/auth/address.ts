@@ -1,4 +1,7 @@
-import { requireSecret } from "./tokens";
+import { base64urlOfBytes } from "./base64url";
+import { requireSecret, signingKey } from "./tokens";
+
+const encoder = new TextEncoder();
 
 /** The header Cloudflare sets to the client's address (locally a client may send it itself). */
 export const addressHeader = "CF-Connecting-IP";
@@ -14,14 +17,12 @@ export function isLoopback(address: string | null | undefined): boolean {
 	return address !== null && address !== undefined && loopback.test(address.trim());
 }
 
-let imported: { secret: string; key: Promise<CryptoKey> } | null = null;
-
 /**
  * Digests this isolate computed lately, by address, for the secret they were made with: a join
  * storm comes from few networks (an event's venue, a mobile carrier's gateways), and every join
  * would otherwise sign again what it signed a moment ago.
  */
-const recentDigests = new Map<string, string>();
+let recent = { secret: "", digests: new Map<string, string>() };
 const digestsKept = 10_000;
 
 /**
@@ -33,34 +34,14 @@ export async function addressDigest(secret: string | undefined, address: string 
 	const value = address?.trim();
 	if (!value) return null;
 	const key = requireSecret(secret);
-	if (imported?.secret !== key) recentDigests.clear();
-	const known = recentDigests.get(value);
+	if (recent.secret !== key) recent = { secret: key, digests: new Map() };
+	const { digests } = recent;
+	const known = digests.get(value);
 	if (known !== undefined) return known;
-	const digest = await digestOf(key, value);
-	if (recentDigests.size >= digestsKept) recentDigests.clear();
-	recentDigests.set(value, digest);
+	// The tokens' key: the `address:` prefix keeps these digests apart from anything it signs.
+	const mac = await crypto.subtle.sign("HMAC", await signingKey(key), encoder.encode(`address:${value}`));
+	const digest = base64urlOfBytes(new Uint8Array(mac));
+	if (digests.size >= digestsKept) digests.clear();
+	digests.set(value, digest);
 	return digest;
-}
-
-async function digestOf(key: string, value: string): Promise<string> {
-	if (imported?.secret !== key) {
-		imported = {
-			secret: key,
-			key: crypto.subtle.importKey(
-				"raw",
-				new TextEncoder().encode(key),
-				{ name: "HMAC", hash: "SHA-256" },
-				false,
-				["sign"],
-			),
-		};
-	}
-	const mac = await crypto.subtle.sign(
-		"HMAC",
-		await imported.key,
-		new TextEncoder().encode(`address:${value}`),
-	);
-	let binary = "";
-	for (const byte of new Uint8Array(mac)) binary += String.fromCharCode(byte);
-	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

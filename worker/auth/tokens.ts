@@ -47,7 +47,7 @@ export function requireSecret(secret: string | undefined): string {
  */
 let importedKey: { secret: string; key: Promise<CryptoKey> } | null = null;
 
-function signingKey(secret: string): Promise<CryptoKey> {
+export function signingKey(secret: string): Promise<CryptoKey> {
 	if (importedKey?.secret !== secret) {
 		const key = crypto.subtle.importKey(
 			"raw",
