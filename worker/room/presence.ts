@@ -1,5 +1,5 @@
 import { limits, type PresenceFrame, type UserRef } from "../protocol";
-import { userJson } from "../sockets/ready-json";
+import { onlineJson } from "../sockets/ready-json";
 
 interface OnlineUser {
 	user: UserRef;
@@ -43,13 +43,13 @@ export class Presence {
 	}
 
 	/**
-	 * `ready`'s online list, the first `limits.onlineListMax` users online, as the JSON of its items
-	 * (userJson) joined by commas. A big chat greets every joiner with the same list (users come
+	 * `ready`'s online list, the first `limits.onlineListMax` users online, as onlineJson writes
+	 * it. A big chat greets every joiner with the same list (users come
 	 * last in the list, and the first hundred stay until one of them leaves), so it is built again
 	 * only after a change that could alter it.
 	 */
 	listJson(): string {
-		this.listed ??= this.list(limits.onlineListMax).map(userJson).join(",");
+		this.listed ??= onlineJson(this.list(limits.onlineListMax));
 		return this.listed;
 	}
 

@@ -24,8 +24,8 @@ type SanctionRow = {
  * The chat's moderation state in the root's SQLite: who moderates (and who has owned it), who is
  * muted or banned until when, and each user's last name and network-address digest (a keyed
  * HMAC from the Worker, never the address), which a ban needs to refuse new identities from the
- * same address (KnownUsers). Moderators and sanctions are few, so they are also held in memory: every send and
- * every join consults them.
+ * same address (KnownUsers). Moderators and sanctions are few, so they are also held in memory:
+ * every send and every join consults them.
  */
 export class ModerationState {
 	private moderators = new Map<string, ModeratorEntry>();

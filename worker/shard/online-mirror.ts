@@ -1,5 +1,5 @@
 import { limits, type PresenceFrame, type UserRef } from "../protocol";
-import { userJson } from "../sockets/ready-json";
+import { onlineJson } from "../sockets/ready-json";
 
 /** Names kept beyond the online list of `ready`, so a few leaves never empty it. */
 const namesKept = limits.onlineListMax * 2;
@@ -54,9 +54,9 @@ export class OnlineMirror {
 	 */
 	listJson(local: ReadonlyMap<string, UserRef>, head: number): string {
 		const max = limits.onlineListMax;
-		if (local.size < max) return this.list(local, max).map(userJson).join(",");
+		if (local.size < max) return onlineJson(this.list(local, max));
 		if (this.newcomersJson?.head !== head) {
-			this.newcomersJson = { head, json: this.list(local, max).map(userJson).join(",") };
+			this.newcomersJson = { head, json: onlineJson(this.list(local, max)) };
 		}
 		return this.newcomersJson.json;
 	}

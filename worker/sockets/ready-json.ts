@@ -5,10 +5,10 @@ export type ReadyFields = Omit<ReadyFrame, "online">;
 
 /**
  * A `ready` frame as sent. Its online list (up to 100 names) is most of the frame, and serialising
- * it again for every join was most of what greeting a socket cost: `online` comes as the JSON of
- * its items joined by commas, each listed user's JSON kept (userJson), and the root keeps the
- * joined list too (Presence.listJson). JSON objects are unordered, so `online`
- * coming last changes nothing for a reader.
+ * it again for every join was most of what greeting a socket cost: `online` comes as onlineJson
+ * made it, each listed user's JSON kept (userJson), and the root and a shard keep the whole list
+ * while it stays the same (Presence.listJson, OnlineMirror.listJson). JSON objects are unordered,
+ * so `online` coming last changes nothing for a reader.
  */
 export function readyJson(ready: ReadyFields, online: string): string {
 	const fields = JSON.stringify(ready);
@@ -31,4 +31,9 @@ export function userJson(user: UserRef): string {
 		serialised.set(user, json);
 	}
 	return json;
+}
+
+/** An online list's items as JSON, joined by commas: what readyJson takes as `online`. */
+export function onlineJson(users: readonly UserRef[]): string {
+	return users.map(userJson).join(",");
 }

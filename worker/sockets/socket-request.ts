@@ -67,7 +67,10 @@ export function chatIdOfUpgrade(request: Request): string {
 	return /\/chats\/([^/?#]+)/.exec(request.url)?.[1] ?? "";
 }
 
-/** The subprotocol a 101 names: `edgechat.v1` when the client offered it (the Worker passes the offer on, credentials removed). */
+/**
+ * The subprotocol a 101 names: `edgechat.v1` when the client offered it. The Worker passes on that
+ * offer alone (objectUpgradeHeaders); the client's other subprotocols never reach an object.
+ */
 export function answeredProtocol(request: Request): string | null {
 	const offered = request.headers.get("Sec-WebSocket-Protocol");
 	if (offered === null) return null;
