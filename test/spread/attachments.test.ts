@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createChat, diagnostics, joinToken, TestSocket, until } from "../worker/helpers";
+import { createChat } from "../worker/helpers";
 import { jpeg, png } from "../worker/images";
 import { captureLogs } from "../worker/log-capture";
 import { download, uploaded } from "../worker/uploads";
+import { onObjectsOfTheirOwn } from "./spread-users";
 
 // This file runs with ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): the first socket of a
 // chat fills its root, and every further one goes to a shard of its own.
@@ -11,10 +12,7 @@ const logs = captureLogs();
 describe("attachments in a spread chat", () => {
 	it("go from a socket on a shard through the root to every socket, and leave with their message", async () => {
 		const chat = await createChat();
-		const users = await Promise.all(["ada", "bob", "cy"].map((name) => joinToken(chat, name)));
-		const sockets: TestSocket[] = [];
-		for (const user of users) sockets.push(await TestSocket.open(chat.id, user.token));
-		await until(async () => (await diagnostics(chat)).shards >= 3, "the root and two shards");
+		const { users, sockets } = await onObjectsOfTheirOwn(chat, ["ada", "bob", "cy"]);
 		const [, bob, cy] = users;
 		const [, bobSocket] = sockets;
 		if (!bob || !cy || !bobSocket) throw new Error("unreachable");

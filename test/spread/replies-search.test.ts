@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryPage } from "../../worker/protocol";
-import { call, createChat, diagnostics, joinToken, TestSocket, until } from "../worker/helpers";
+import { call, createChat, TestSocket } from "../worker/helpers";
 import { captureLogs } from "../worker/log-capture";
+import { onObjectsOfTheirOwn } from "./spread-users";
 
 // This file runs with ROOM_SHARD_CAPACITY=1 (vitest.spread.config.ts): the first socket of a
 // chat fills its root, and every further one goes to a shard of its own.
@@ -16,10 +17,7 @@ async function search(chatId: string, token: string, q: string): Promise<History
 describe("replies and search in a spread chat", () => {
 	it("carry a reply sent on a shard to every object with its quote, find it, and show its original's deletion after a resume on a shard", async () => {
 		const chat = await createChat();
-		const users = await Promise.all(["ada", "bob", "cy"].map((name) => joinToken(chat, name)));
-		const sockets: TestSocket[] = [];
-		for (const user of users) sockets.push(await TestSocket.open(chat.id, user.token));
-		await until(async () => (await diagnostics(chat)).shards >= 3, "the root and two shards");
+		const { users, sockets } = await onObjectsOfTheirOwn(chat, ["ada", "bob", "cy"]);
 		const [ada, bob, cy] = users;
 		const [adaSocket, bobSocket, cySocket] = sockets;
 		if (!ada || !bob || !cy || !adaSocket || !bobSocket || !cySocket) throw new Error("unreachable");
